@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { ErrorEnvelopeSchema } from './errors.js';
+import { EventSchema } from './events.js';
+import { OrderCreateHeadersSchema, OrderCreateSchema, OrderIdParamsSchema, OrderSchema } from './order.js';
+import {
+  BulkProductUpdateResultSchema,
+  BulkProductUpdateSchema,
+  ProductCreateSchema,
+  ProductIdParamsSchema,
+  ProductListQuerySchema,
+  ProductPageSchema,
+  ProductSchema,
+  ProductUpdateSchema,
+} from './product.js';
+import { ClientMessageSchema, ServerMessageSchema } from './realtime.js';
+
+/** `input`: what a request may carry (defaults optional). `output`: what a response holds (defaults filled). */
+export type SchemaIo = 'input' | 'output';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** Every named payload schema, for code that needs them by name (OpenAPI components, tests, docs). */
+export const namedSchemas = {
+  Product: ProductSchema,
+  ProductCreate: ProductCreateSchema,
+  ProductUpdate: ProductUpdateSchema,
+  ProductIdParams: ProductIdParamsSchema,
+  ProductListQuery: ProductListQuerySchema,
+  ProductPage: ProductPageSchema,
+  BulkProductUpdate: BulkProductUpdateSchema,
+  BulkProductUpdateResult: BulkProductUpdateResultSchema,
+  OrderCreate: OrderCreateSchema,
+  OrderCreateHeaders: OrderCreateHeadersSchema,
+  OrderIdParams: OrderIdParamsSchema,
+  Order: OrderSchema,
+  ErrorEnvelope: ErrorEnvelopeSchema,
+  Event: EventSchema,
+  ClientMessage: ClientMessageSchema,
+  ServerMessage: ServerMessageSchema,
+} as const satisfies Record<string, z.ZodType>;
+
+export type SchemaName = keyof typeof namedSchemas;
+
+/**
+ * Options the Ajv that compiles these schemas must use to agree with zod:
+ * string lengths in UTF-16 code units (as `String.length`), and unknown keys rejected, not stripped.
+ */
+export const AJV_OPTIONS = {
+  unicode: false,
+  removeAdditional: false,
+  useDefaults: true,
+} as const;
+
+const cache: Record<SchemaIo, WeakMap<z.ZodType, JsonSchema>> = { input: new WeakMap(), output: new WeakMap() };
+
+/**
+ * A draft-07 JSON Schema derived from a zod schema, for Ajv / fast-json-stringify (Fastify) and OpenAPI.
+ * Results are cached and shared: treat them as read-only.
+ */
+export function toJsonSchema(schema: z.ZodType, io: SchemaIo = 'input'): JsonSchema {
+  const hit = cache[io].get(schema);
+  if (hit) return hit;
+  const { $schema: _drop, ...json } = z.toJSONSchema(schema, {
+    target: 'draft-07',
+    io,
+    unrepresentable: 'throw',
+    reused: 'inline',
+  }) as JsonSchema;
+  cache[io].set(schema, json);
+  return json;
+}
+
+/** The JSON Schema of a named payload. */
+export function jsonSchemaOf(name: SchemaName, io: SchemaIo = 'input'): JsonSchema {
+  return toJsonSchema(namedSchemas[name], io);
+}

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { SeqSchema } from './common.js';
+import { EventSchema } from './events.js';
+import { TopicSchema } from './topics.js';
+
+/** WebSocket subprotocols: JSON text frames by default, MessagePack binary frames on request. */
+export const SUBPROTOCOL_JSON = 'livecart.v1.json';
+export const SUBPROTOCOL_MSGPACK = 'livecart.v1.msgpack';
+export const PROTOCOL_VERSION = 1;
+
+/** Close codes the server uses beyond the standard ones; clients reconnect on all but the 44xx ones. */
+export const CLOSE_CODES = {
+  /** Server shutting down or restarting: reconnect (elsewhere) and resume with `since`. */
+  GOING_AWAY: 1001,
+  /** Protocol abuse (e.g. binary junk in a JSON session). */
+  POLICY_VIOLATION: 1008,
+  /** A frame larger than `limits.maxPayloadBytes`. */
+  MESSAGE_TOO_BIG: 1009,
+  /** The client read too slowly and its send queue passed the cap: reconnect and resume with `since`. */
+  SLOW_CONSUMER: 4000,
+  /** The peer stopped answering heartbeats. */
+  HEARTBEAT_TIMEOUT: 4001,
+  /** Too many messages per second, repeatedly. Do not reconnect at once. */
+  RATE_LIMITED: 4429,
+} as const;
+
+const RequestIdSchema = z.string().max(64);
+const TopicListSchema = z.array(TopicSchema).min(1, { error: 'must name at least one topic' }).max(200);
+
+export const SubscribeMessageSchema = z.strictObject({
+  type: z.literal('subscribe'),
+  topics: TopicListSchema,
+  /** The last `seq` the client has applied: missed events after it are replayed first. */
+  since: SeqSchema.optional(),
+  id: RequestIdSchema.optional(),
+});
+
+export const UnsubscribeMessageSchema = z.strictObject({
+  type: z.literal('unsubscribe'),
+  topics: TopicListSchema,
+  id: RequestIdSchema.optional(),
+});
+
+export const PingMessageSchema = z.strictObject({
+  type: z.literal('ping'),
+  id: RequestIdSchema.optional(),
+});
+
+export const ClientMessageSchema = z.discriminatedUnion('type', [
+  SubscribeMessageSchema,
+  UnsubscribeMessageSchema,
+  PingMessageSchema,
+]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+export type SubscribeMessage = z.infer<typeof SubscribeMessageSchema>;
+export type UnsubscribeMessage = z.infer<typeof UnsubscribeMessageSchema>;
+
+export const LimitsSchema = z.object({
+  maxTopicsPerConnection: z.int().min(1),
+  maxMessagesPerSecond: z.int().min(1),
+  maxPayloadBytes: z.int().min(1),
+  heartbeatIntervalMs: z.int().min(1),
+});
+export type Limits = z.infer<typeof LimitsSchema>;
+
+export const WelcomeMessageSchema = z.object({
+  type: z.literal('welcome'),
+  protocolVersion: z.literal(PROTOCOL_VERSION),
+  instanceId: z.string().max(128),
+  /** The newest event `seq` this instance has seen. */
+  seq: SeqSchema,
+  limits: LimitsSchema,
+});
+
+export const SubscribedMessageSchema = z.object({
+  type: z.literal('subscribed'),
+  topics: z.array(TopicSchema),
+  /** Events with a greater `seq` arrive live from here on. */
+  seq: SeqSchema,
+  /** How many missed events were replayed before this message. */
+  replayed: z.int().min(0),
+  id: RequestIdSchema.optional(),
+});
+
+export const UnsubscribedMessageSchema = z.object({
+  type: z.literal('unsubscribed'),
+  topics: z.array(TopicSchema),
+  id: RequestIdSchema.optional(),
+});
+
+export const EventMessageSchema = z.object({
+  type: z.literal('event'),
+  event: EventSchema,
+});
+
+/** Several events for one connection that were ready in the same tick, in `seq` order. */
+export const BatchMessageSchema = z.object({
+  type: z.literal('batch'),
+  events: z.array(EventSchema).min(1),
+});
+
+export const RESET_REASONS = ['history_trimmed', 'replay_failed'] as const;
+
+/** History no longer covers `since`: refetch a snapshot of these topics, then carry on from `seq`. */
+export const ResetMessageSchema = z.object({
+  type: z.literal('reset'),
+  topics: z.array(TopicSchema),
+  seq: SeqSchema,
+  reason: z.enum(RESET_REASONS),
+  id: RequestIdSchema.optional(),
+});
+
+export const REALTIME_ERROR_CODES = [
+  'bad_json',
+  'bad_message',
+  'bad_topic',
+  'too_many_topics',
+  'rate_limited',
+  'unsupported_frame',
+  'internal',
+] as const;
+
+export const ErrorMessageSchema = z.object({
+  type: z.literal('error'),
+  code: z.enum(REALTIME_ERROR_CODES),
+  message: z.string().max(1_000),
+  id: RequestIdSchema.optional(),
+});
+
+export const PongMessageSchema = z.object({
+  type: z.literal('pong'),
+  id: RequestIdSchema.optional(),
+  /** Server time in epoch milliseconds. */
+  ts: z.int().min(0),
+});
+
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  WelcomeMessageSchema,
+  SubscribedMessageSchema,
+  UnsubscribedMessageSchema,
+  EventMessageSchema,
+  BatchMessageSchema,
+  ResetMessageSchema,
+  ErrorMessageSchema,
+  PongMessageSchema,
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+export type WelcomeMessage = z.infer<typeof WelcomeMessageSchema>;
+export type SubscribedMessage = z.infer<typeof SubscribedMessageSchema>;
+export type EventMessage = z.infer<typeof EventMessageSchema>;
+export type BatchMessage = z.infer<typeof BatchMessageSchema>;
+export type ResetMessage = z.infer<typeof ResetMessageSchema>;
+export type ErrorMessage = z.infer<typeof ErrorMessageSchema>;
+export type RealtimeErrorCode = (typeof REALTIME_ERROR_CODES)[number];
