@@ -42,11 +42,12 @@ export const namedSchemas = {
 export type SchemaName = keyof typeof namedSchemas;
 
 /**
- * Options the Ajv that compiles these schemas must use to agree with zod:
- * string lengths in UTF-16 code units (as `String.length`), and unknown keys rejected, not stripped.
+ * Options the Ajv that compiles these schemas must use to agree with zod: unknown keys rejected, not stripped,
+ * and defaults filled in. Leave Ajv's deprecated `unicode` option unset: its default counts string lengths in
+ * code points, as zod and JSON Schema do (`'😀'` is one character); `unicode: false` would count UTF-16 units
+ * and refuse strings that zod accepts.
  */
 export const AJV_OPTIONS = {
-  unicode: false,
   removeAdditional: false,
   useDefaults: true,
 } as const;
