@@ -1,0 +1,12 @@
+import Link from 'next/link';
+import styles from '../../state.module.css';
+
+export default function ProductNotFound() {
+  return (
+    <section className={styles.state}>
+      <h1>Product not found</h1>
+      <p>This product does not exist or has been removed from the shop.</p>
+      <Link href="/">Browse the catalog</Link>
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+'use client';
+
+import { useActionState } from 'react';
+import { type RepriceState, repriceCategoryAction } from '@/app/admin/actions';
+import styles from './admin.module.css';
+
+export function BulkRepriceForm({ categories, enabled }: { categories: string[]; enabled: boolean }) {
+  const [state, dispatch, pending] = useActionState<RepriceState, FormData>(repriceCategoryAction, { status: 'idle' });
+  return (
+    <form action={dispatch} className={styles.bulk} aria-labelledby="bulk-title">
+      <h2 id="bulk-title">Bulk price change</h2>
+      <p className={styles.hint}>Changes every price in a category at once; all or nothing.</p>
+      <div className={styles.bulkFields}>
+        <label>
+          Category
+          <select name="category" required disabled={!enabled || pending} defaultValue="">
+            <option value="" disabled>
+              Choose…
+            </option>
+            {categories.map((slug) => (
+              <option key={slug} value={slug}>
+                {slug}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Change (%)
+          <input name="percent" inputMode="decimal" placeholder="-10 or 5" required pattern="[+\-]?\d{1,3}([.,]\d{1,2})?" disabled={!enabled || pending} />
+        </label>
+        <button type="submit" disabled={!enabled || pending} className={styles.save}>
+          {pending ? 'Applying…' : 'Apply'}
+        </button>
+      </div>
+      <p aria-live="polite" className={styles.result} data-testid="bulk-result">
+        {state.status === 'done' ? <span className={styles.ok}>{state.message}</span> : null}
+        {state.status === 'error' ? <span className={styles.error}>{state.message}</span> : null}
+      </p>
+    </form>
+  );
+}

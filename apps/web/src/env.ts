@@ -1,0 +1,50 @@
+import { baseEnv, envInt, envUrl, loadEnv } from '@livecart/config/env';
+import { z } from 'zod';
+
+/**
+ * The only place this app reads `process.env`. next.config.ts imports it, so a bad value fails
+ * `next build` and `next start` at once, naming every problem.
+ *
+ * All values are read on the server at run time (never inlined into a bundle), so one build runs
+ * against any API / realtime address.
+ */
+export const env = loadEnv({
+  NODE_ENV: baseEnv.NODE_ENV,
+  /**
+   * Build output directory (next.config `distDir`). The e2e suite builds into its own, so a `pnpm build`
+   * running meanwhile cannot swap files under the server it tests.
+   */
+  NEXT_DIST_DIR: z
+    .string()
+    .regex(/^\.next[A-Za-z0-9_-]*$/, 'expected a directory name starting with .next')
+    .default('.next'),
+  /** Base URL of apps/api as seen from the web server. */
+  API_URL: envUrl(['http:', 'https:']).default('http://localhost:4000'),
+  /** How long a server render waits for the API before showing the error state. */
+  API_TIMEOUT_MS: envInt({ min: 100, max: 60_000, default: 5_000 }),
+  /**
+   * Bearer token for the API's write routes, used by the admin server actions only. Unset: the
+   * admin page still shows the catalog and the live feed, but refuses edits.
+   */
+  ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /**
+   * WebSocket endpoint of apps/realtime as the *browser* reaches it. Public by design (the prefix
+   * says so): the server hands it to the page as a prop at request time.
+   */
+  NEXT_PUBLIC_REALTIME_URL: envUrl(['ws:', 'wss:']).default('ws://localhost:4001/ws'),
+  /**
+   * Where this server's own subscriber (it expires cached product pages on events) connects, if not
+   * the public URL — e.g. a cluster-internal address. Defaults to NEXT_PUBLIC_REALTIME_URL.
+   */
+  REALTIME_SERVER_URL: envUrl(['ws:', 'wss:']).optional(),
+  /** The Origin that subscriber presents: must be in the realtime server's ALLOWED_ORIGINS. */
+  REALTIME_SERVER_ORIGIN: envUrl(['http:', 'https:']).default('http://localhost:3000'),
+  /** How the subscriber reaches this server's /api/revalidate; default http://127.0.0.1:<listening port>. */
+  WEB_INTERNAL_URL: envUrl(['http:', 'https:']).optional(),
+});
+
+/** What Next.js itself sets on the process. Read lazily: PORT is set only once the server listens. */
+export const nextProcess = {
+  isBuilding: () => process.env.NEXT_PHASE === 'phase-production-build',
+  internalUrl: () => env.WEB_INTERNAL_URL ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`,
+};

@@ -1,0 +1,41 @@
+import 'server-only';
+import {
+  type BulkProductUpdateItem,
+  BulkProductUpdateResultSchema,
+  ProductSchema,
+  type ProductUpdate,
+} from '@livecart/schemas/product';
+import { adminAuthorization } from './credentials';
+import { ApiError, apiRequest } from './http';
+
+function authorization(): Record<string, string> {
+  const headers = adminAuthorization();
+  if (!headers) throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'Editing is disabled: ADMIN_TOKEN is not set on the web server.');
+  return headers;
+}
+
+export function adminEnabled(): boolean {
+  return adminAuthorization() !== null;
+}
+
+/** PATCH with optimistic concurrency: a stale `version` is refused with VERSION_MISMATCH (412). */
+export async function updateProduct(id: string, version: number, changes: Omit<ProductUpdate, 'version'>) {
+  const { data } = await apiRequest(`/v1/products/${id}`, {
+    method: 'PATCH',
+    body: changes,
+    headers: { ...authorization(), 'if-match': `"${version}"` },
+    schema: ProductSchema,
+  });
+  return data;
+}
+
+/** All-or-nothing price/stock change of many products. */
+export async function bulkUpdateProducts(items: BulkProductUpdateItem[]) {
+  const { data } = await apiRequest('/v1/products/bulk', {
+    method: 'POST',
+    body: { items },
+    headers: authorization(),
+    schema: BulkProductUpdateResultSchema,
+  });
+  return data.items;
+}

@@ -1,0 +1,367 @@
+import type { LivecartEvent } from '@livecart/schemas/events';
+import type { Product } from '@livecart/schemas/product';
+import {
+  CLOSE_CODES,
+  type ClientMessage,
+  type ResetMessage,
+  ServerMessageSchema,
+  SUBPROTOCOL_JSON,
+} from '@livecart/schemas/realtime';
+import type { Topic } from '@livecart/schemas/topics';
+import { backoffDelay } from './backoff';
+import { type LiveEntry, ProductTable } from './product-table';
+import { RecentSet } from './recent-set';
+import { TopicInterest } from './topic-interest';
+
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** The part of the browser's WebSocket the store uses; tests pass a fake. */
+export type SocketLike = Pick<WebSocket, 'send' | 'close' | 'onmessage' | 'onclose' | 'onerror'>;
+
+export interface RefetchResult {
+  items: Product[];
+  /** Ids the API no longer has. */
+  missing: string[];
+}
+
+export interface LiveStoreOptions {
+  connect: (url: string, protocol: string) => SocketLike;
+  /** Fresh products by id, used when the server says its history no longer covers our resume point. */
+  refetch?: (ids: string[]) => Promise<RefetchResult>;
+  /** Told of every `reset`, after the store has handled it (a cache that must drop what it holds). */
+  onReset?: (message: ResetMessage) => void;
+  random?: () => number;
+  warn?: (message: string, detail?: unknown) => void;
+}
+
+const REFETCH_CHUNK = 100;
+const REFETCH_ATTEMPTS = 3;
+/** Told to slow down (4429): wait at least this long before coming back. */
+const RATE_LIMITED_DELAY_MS = 15_000;
+
+/**
+ * One per tab: a single WebSocket shared by every component, the newest state of each product on
+ * screen, and the connection state. Framework-free; React reads it through useSyncExternalStore.
+ */
+export class LiveStore {
+  private url: string | null = null;
+  private socket: SocketLike | null = null;
+  private state: ConnectionState = 'idle';
+  private online = true;
+  private attempt = 0;
+  private everConnected = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private heartbeatMs = 0;
+  private lastMessageAt = 0;
+  private flushQueued = false;
+  private readonly interest = new TopicInterest();
+  private readonly products = new ProductTable();
+  private readonly seen = new RecentSet<number>(4_096);
+  private readonly listeners = new Set<() => void>();
+  private readonly eventListeners = new Set<(event: LivecartEvent) => void>();
+
+  constructor(private readonly options: LiveStoreOptions) {}
+
+  // ---- read side (stable references for useSyncExternalStore) ----
+
+  getState = (): ConnectionState => this.state;
+
+  getProduct = (id: string): LiveEntry | undefined => this.products.get(id);
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Every event once, in arrival order (the admin feed). */
+  onEvent(listener: (event: LivecartEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  // ---- write side ----
+
+  /** Where to connect. The server passes it down with each page, so it is set on first render. */
+  configure(url: string): void {
+    if (url === this.url) return;
+    this.url = url;
+    if (this.socket) this.dropSocket();
+    this.ensureConnected();
+  }
+
+  /** Server-rendered products; older than what the store holds is ignored. */
+  seed(products: readonly Product[]): void {
+    let changed = false;
+    for (const product of products) changed = this.products.offer(product) || changed;
+    if (changed) this.notify();
+  }
+
+  /**
+   * Declares interest in `topics`, resuming after `since` (the `X-Event-Seq` the caller's data was
+   * rendered at, so nothing between render and subscribe is missed). Returns the matching release.
+   */
+  acquire(topics: readonly Topic[], since: number | null): () => void {
+    for (const topic of topics) this.interest.acquire(topic, since);
+    this.scheduleFlush();
+    this.ensureConnected();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const topic of topics) this.interest.release(topic);
+      this.scheduleFlush();
+    };
+  }
+
+  /** Driven by the browser's online/offline events: no point retrying without a network. */
+  setOnline(online: boolean): void {
+    if (online === this.online) return;
+    this.online = online;
+    if (!online) {
+      this.clearRetry();
+      if (this.socket) this.dropSocket();
+      this.setState('offline');
+      return;
+    }
+    this.attempt = 0;
+    this.setState(this.everConnected ? 'reconnecting' : 'idle');
+    this.ensureConnected();
+  }
+
+  /** Stops for good (tests, teardown). */
+  close(): void {
+    this.url = null;
+    this.clearRetry();
+    if (this.socket) this.dropSocket();
+    this.setState('idle');
+  }
+
+  // ---- connection lifecycle ----
+
+  private ensureConnected(): void {
+    if (!this.url || this.socket || this.retryTimer || !this.online || this.interest.size === 0) return;
+    this.open(this.url);
+  }
+
+  private open(url: string): void {
+    this.setState(this.everConnected || this.attempt > 0 ? 'reconnecting' : 'connecting');
+    let socket: SocketLike;
+    try {
+      socket = this.options.connect(url, SUBPROTOCOL_JSON);
+    } catch (error) {
+      this.warn('realtime connect failed', error);
+      this.scheduleRetry();
+      return;
+    }
+    this.socket = socket;
+    socket.onmessage = (event) => this.receive(socket, event.data);
+    socket.onclose = (event) => this.closed(socket, event.code);
+    socket.onerror = () => undefined; // a close event always follows; handled there
+  }
+
+  private closed(socket: SocketLike, code: number): void {
+    if (socket !== this.socket) return;
+    this.socket = null;
+    this.stopHeartbeat();
+    this.interest.connectionLost();
+    if (!this.online || !this.url) return;
+    this.setState('reconnecting');
+    this.scheduleRetry(code === CLOSE_CODES.RATE_LIMITED ? RATE_LIMITED_DELAY_MS : 0);
+  }
+
+  /** Closes the current socket ourselves; its late close event is ignored. */
+  private dropSocket(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = null;
+    this.stopHeartbeat();
+    this.interest.connectionLost();
+    socket.onmessage = socket.onclose = socket.onerror = null;
+    try {
+      socket.close(1000, 'client closing');
+    } catch {
+      // already closed
+    }
+  }
+
+  private scheduleRetry(minDelayMs = 0): void {
+    this.clearRetry();
+    const delay = Math.max(minDelayMs, backoffDelay(this.attempt, { random: this.options.random }));
+    this.attempt += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.ensureConnected();
+    }, delay);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  // ---- heartbeat: notices a silently dead connection (no close frame, e.g. a network switch) ----
+
+  private startHeartbeat(intervalMs: number): void {
+    this.stopHeartbeat();
+    this.heartbeatMs = intervalMs;
+    this.heartbeatTimer = setInterval(() => this.checkHeartbeat(), Math.max(250, Math.floor(intervalMs / 2)));
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  private checkHeartbeat(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    const quiet = Date.now() - this.lastMessageAt;
+    if (quiet > 2 * this.heartbeatMs) {
+      this.warn('realtime connection silent; reconnecting');
+      this.dropSocket();
+      this.setState('reconnecting');
+      this.scheduleRetry();
+    } else if (quiet > this.heartbeatMs) {
+      this.send({ type: 'ping' });
+    }
+  }
+
+  // ---- protocol ----
+
+  private send(message: ClientMessage): void {
+    try {
+      this.socket?.send(JSON.stringify(message));
+    } catch (error) {
+      this.warn('realtime send failed', error);
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      this.flush();
+    });
+  }
+
+  /** Tells the server what changed in our interest; only once it has welcomed us. */
+  private flush(): void {
+    if (!this.socket || this.state !== 'connected') return;
+    const plan = this.interest.plan();
+    for (const topics of plan.unsubscribe) this.send({ type: 'unsubscribe', topics });
+    for (const { topics, since } of plan.subscribe) {
+      this.send(since === null ? { type: 'subscribe', topics } : { type: 'subscribe', topics, since });
+    }
+  }
+
+  private receive(socket: SocketLike, data: unknown): void {
+    if (socket !== this.socket) return;
+    this.lastMessageAt = Date.now();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(String(data));
+    } catch {
+      this.warn('realtime sent a frame that is not JSON');
+      return;
+    }
+    const result = ServerMessageSchema.safeParse(parsed);
+    if (!result.success) {
+      this.warn('realtime sent an unexpected message', result.error.issues);
+      return;
+    }
+    const message = result.data;
+    switch (message.type) {
+      case 'welcome':
+        this.everConnected = true;
+        this.attempt = 0;
+        this.setState('connected');
+        this.startHeartbeat(message.limits.heartbeatIntervalMs);
+        this.flush();
+        break;
+      case 'subscribed':
+        for (const topic of message.topics) this.interest.advance(topic, message.seq);
+        break;
+      case 'event':
+        this.apply(message.event);
+        break;
+      case 'batch':
+        for (const event of message.events) this.apply(event);
+        break;
+      case 'reset':
+        this.reset(message);
+        break;
+      case 'error':
+        this.warn(`realtime error ${message.code}: ${message.message}`);
+        break;
+      case 'unsubscribed':
+      case 'pong':
+        break;
+    }
+  }
+
+  private apply(event: LivecartEvent): void {
+    // Advance first: a replay for a newly added topic may repeat an event another topic delivered.
+    for (const topic of event.topics) this.interest.advance(topic, event.seq);
+    if (!this.seen.add(event.seq)) return;
+    // Only products something on screen has seeded are kept: a `catalog` feed must not grow the table.
+    const changed =
+      event.type === 'product.deleted'
+        ? this.products.remove(event.data.id, event.data.version)
+        : this.products.has(event.data.id) && this.products.offer(event.data);
+    if (changed) this.notify();
+    for (const listener of this.eventListeners) listener(event);
+  }
+
+  /** History no longer reaches our resume point: carry on live from `seq` and refetch what is shown. */
+  private reset(message: ResetMessage): void {
+    for (const topic of message.topics) this.interest.advance(topic, message.seq);
+    const ids = new Set<string>();
+    for (const topic of message.topics) {
+      if (topic.startsWith('product:')) {
+        ids.add(topic.slice('product:'.length));
+        continue;
+      }
+      const category = topic.startsWith('category:') ? topic.slice('category:'.length) : null;
+      for (const id of this.products.ids()) {
+        if (category === null || this.products.get(id)?.product.category === category) ids.add(id);
+      }
+    }
+    const list = [...ids].filter((id) => this.products.has(id));
+    for (let i = 0; i < list.length; i += REFETCH_CHUNK) void this.refetch(list.slice(i, i + REFETCH_CHUNK), 0);
+    this.options.onReset?.(message);
+  }
+
+  private async refetch(ids: string[], attempt: number): Promise<void> {
+    if (!this.options.refetch) return;
+    try {
+      const { items, missing } = await this.options.refetch(ids);
+      let changed = false;
+      for (const product of items) changed = this.products.offer(product) || changed;
+      for (const id of missing) changed = this.products.remove(id) || changed;
+      if (changed) this.notify();
+    } catch (error) {
+      if (attempt + 1 >= REFETCH_ATTEMPTS) {
+        this.warn('refetch after reset failed; showing the last known state', error);
+        return;
+      }
+      const delay = backoffDelay(attempt + 2, { random: this.options.random });
+      setTimeout(() => void this.refetch(ids, attempt + 1), delay);
+    }
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private warn(message: string, detail?: unknown): void {
+    (this.options.warn ?? console.warn)(message, detail);
+  }
+}

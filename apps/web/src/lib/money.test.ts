@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { applyPercent, formatMoney, minorToDecimal, parseMoney } from './money';
+
+describe('minorToDecimal', () => {
+  it('places the point by the currency exponent', () => {
+    expect(minorToDecimal(1234, 'EUR')).toBe('12.34');
+    expect(minorToDecimal(5, 'EUR')).toBe('0.05');
+    expect(minorToDecimal(1234, 'JPY')).toBe('1234');
+    expect(minorToDecimal(1234, 'KWD')).toBe('1.234');
+  });
+});
+
+describe('formatMoney', () => {
+  it('formats with the currency symbol and exact digits', () => {
+    expect(formatMoney(1999, 'EUR')).toBe('€19.99');
+    expect(formatMoney(1500, 'JPY')).toBe('¥1,500');
+    expect(formatMoney(1_000_000_000_000, 'USD')).toBe('$10,000,000,000.00');
+  });
+});
+
+describe('parseMoney', () => {
+  it('reads major units into integer minor units', () => {
+    expect(parseMoney('12.34', 'EUR')).toBe(1234);
+    expect(parseMoney('12,3', 'EUR')).toBe(1230);
+    expect(parseMoney(' 7 ', 'EUR')).toBe(700);
+    expect(parseMoney('1500', 'JPY')).toBe(1500);
+  });
+
+  it('refuses malformed input and excess precision', () => {
+    expect(parseMoney('12.345', 'EUR')).toBeNull();
+    expect(parseMoney('1.5', 'JPY')).toBeNull();
+    expect(parseMoney('-1', 'EUR')).toBeNull();
+    expect(parseMoney('abc', 'EUR')).toBeNull();
+    expect(parseMoney('', 'EUR')).toBeNull();
+    expect(parseMoney('99999999999999', 'EUR')).toBeNull();
+  });
+});
+
+describe('applyPercent', () => {
+  it('rounds half away from zero to whole minor units', () => {
+    expect(applyPercent(1000, '10')).toBe(1100);
+    expect(applyPercent(1000, '-10')).toBe(900);
+    expect(applyPercent(999, '2.5')).toBe(1024); // 1023.975
+    expect(applyPercent(1, '50')).toBe(2); // 1.5
+  });
+
+  it('stays exact for the largest amounts and never goes negative or past the maximum', () => {
+    expect(applyPercent(999_999_999_999, '-0.01')).toBe(999_899_999_999); // …999.0001
+    expect(applyPercent(1_000_000_000_000, '50')).toBe(1_000_000_000_000);
+    expect(applyPercent(500, '-100')).toBe(0);
+    expect(applyPercent(500, '-101')).toBeNull();
+    expect(applyPercent(500, 'ten')).toBeNull();
+  });
+});
