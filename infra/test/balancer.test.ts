@@ -1,0 +1,73 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { findFreePort } from '@livecart/local-services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { poolFor, startBalancer, type Balancer } from '../cluster/balancer.js';
+import { readNginxConf } from './support/nginx-conf.js';
+
+/** Where infra/nginx/nginx.conf sends a path: exact locations, then regex ones, then `/`. */
+function nginxPoolFor(path: string): string | undefined {
+  const { locations } = readNginxConf();
+  const regex = [...locations].find(([matcher]) => matcher.startsWith('~') && new RegExp(matcher.slice(1).trim()).test(path));
+  const directives = locations.get(`= ${path}`) ?? regex?.[1] ?? locations.get('/') ?? [];
+  return /^proxy_pass http:\/\/(\w+)$/.exec(directives.find((d) => d.startsWith('proxy_pass')) ?? '')?.[1];
+}
+
+describe('cluster balancer', () => {
+  it('routes every path as the compose nginx does', () => {
+    const paths = ['/ws', '/v1/products', '/v1', '/docs', '/docs/json', '/health', '/ready', '/', '/products/abc', '/api/products', '/v10', '/healthz', '/wsx'];
+    for (const path of paths) expect(poolFor(path), path).toBe(nginxPoolFor(path));
+  });
+
+  describe('with two api instances, one of them down', () => {
+    const servers: http.Server[] = [];
+    let balancer: Balancer;
+    let deadPort: number;
+
+    beforeAll(async () => {
+      const instance = (name: string) =>
+        new Promise<http.Server>((resolve) => {
+          const server = http.createServer((request, response) => response.end(`${name} ${request.method} ${request.url}`));
+          new WebSocketServer({ server }).on('connection', (socket) => socket.send(`hello from ${name}`));
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        });
+      servers.push(await instance('a'), await instance('b'));
+      deadPort = await findFreePort();
+      const target = (server: http.Server) => ({ host: '127.0.0.1', port: (server.address() as AddressInfo).port });
+      balancer = await startBalancer({
+        host: '127.0.0.1',
+        port: await findFreePort(),
+        pools: {
+          api: [target(servers[0]!), { host: '127.0.0.1', port: deadPort }, target(servers[1]!)],
+          realtime: [{ host: '127.0.0.1', port: deadPort }, target(servers[1]!)],
+          web: [target(servers[0]!)],
+        },
+      });
+    });
+
+    afterAll(async () => {
+      await balancer.close();
+      for (const server of servers) server.close();
+    });
+
+    it('spreads requests round robin and sends the one refused by a dead instance to the next', async () => {
+      const answers = [];
+      for (let i = 0; i < 6; i += 1) answers.push(await (await fetch(`${balancer.url}/v1/x`, { method: 'POST', body: '{}' })).text());
+      expect(answers.filter((answer) => answer === 'a POST /v1/x')).toHaveLength(3);
+      expect(answers.filter((answer) => answer === 'b POST /v1/x')).toHaveLength(3);
+    });
+
+    it('pipes a WebSocket upgrade to a live instance of the realtime pool', async () => {
+      for (let i = 0; i < 2; i += 1) {
+        const socket = new WebSocket(`${balancer.url.replace('http', 'ws')}/ws`);
+        const greeting = await new Promise<string>((resolve, reject) => {
+          socket.once('message', (data) => resolve(String(data)));
+          socket.once('error', reject);
+        });
+        socket.close();
+        expect(greeting).toBe('hello from b');
+      }
+    });
+  });
+});

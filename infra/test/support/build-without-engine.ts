@@ -1,0 +1,180 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { basename, join, posix } from 'node:path';
+import { copyBuildContext } from './build-context.js';
+import { execForm, parseAssignments, parseMount, readStages, type Step } from './dockerfile.js';
+import { isRoot } from './image-process.js';
+import { runCommand } from './run-command.js';
+
+export interface BuildOptions {
+  dockerfile: string;
+  context: string;
+  /** Scratch space: each stage's filesystem becomes `<workDir>/stages/<stage>`. */
+  workDir: string;
+  /** Host directories standing in for `RUN --mount=type=cache,id=<id>` (e.g. the pnpm store). */
+  caches: Record<string, string>;
+  /** Where the host's pnpm and turbo are: they stand in for the base stage's global install. */
+  toolPath: string;
+}
+
+export interface BuiltImage {
+  /** The final stage's WORKDIR on the host. */
+  workdir: string;
+  /** ENV of the final stage: what the container starts with. */
+  env: Record<string, string>;
+  user: string | undefined;
+  cmd: string[];
+  healthcheck: string[];
+  logFile: string;
+}
+
+interface StageState {
+  root: string;
+  args: Record<string, string>;
+  env: Record<string, string>;
+  workdir: string;
+  user: string | undefined;
+  cmd: string[];
+  healthcheck: string[];
+}
+
+function defined(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+function expand(text: string, values: Record<string, string>): string {
+  return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (match, braced?: string, bare?: string) => values[braced ?? bare ?? ''] ?? match);
+}
+
+/**
+ * Executes a Dockerfile's COPY/RUN/ENV/WORKDIR steps on the host, one directory per stage, so the recipe
+ * the images use is the recipe this proves, with no container engine.
+ */
+export async function buildWithoutEngine(options: BuildOptions): Promise<BuiltImage> {
+  const logFile = join(options.workDir, 'build.log');
+  const contextRoot = join(options.workDir, 'context');
+  await copyBuildContext(options.context, contextRoot);
+  const built = new Map<string, StageState>();
+  let final: StageState | undefined;
+
+  for (const stage of readStages(options.dockerfile)) {
+    const parent = built.get(stage.from);
+    const state: StageState = {
+      root: join(options.workDir, 'stages', stage.name),
+      args: {},
+      env: { ...parent?.env },
+      workdir: parent?.workdir ?? '/',
+      user: parent?.user,
+      cmd: parent?.cmd ?? [],
+      healthcheck: parent?.healthcheck ?? [],
+    };
+    await mkdir(state.root, { recursive: true });
+    if (parent !== undefined) await runCommand('cp', ['-a', `${parent.root}/.`, state.root], { cwd: state.root, env: process.env, logFile });
+    for (const step of stage.steps) {
+      await applyStep(step, state, { ...options, logFile, contextRoot, built });
+    }
+    built.set(stage.name, state);
+    final = state;
+  }
+  if (final === undefined) throw new Error(`${options.dockerfile} has no FROM`);
+
+  // An image holds only its final stage: anything still pointing into another one must break here too.
+  for (const state of built.values()) if (state !== final) await rm(state.root, { recursive: true, force: true });
+  await rm(contextRoot, { recursive: true, force: true });
+  return {
+    workdir: join(final.root, final.workdir),
+    env: final.env,
+    user: final.user,
+    cmd: final.cmd,
+    healthcheck: final.healthcheck,
+    logFile,
+  };
+}
+
+interface StepContext extends BuildOptions {
+  logFile: string;
+  contextRoot: string;
+  built: Map<string, StageState>;
+}
+
+async function applyStep(step: Step, state: StageState, context: StepContext): Promise<void> {
+  const where = `${basename(context.dockerfile)}:${step.line}`;
+  switch (step.keyword) {
+    case 'ARG':
+      Object.assign(state.args, defined(parseAssignments(step.args)));
+      return;
+    case 'ENV':
+      Object.assign(state.env, defined(parseAssignments(step.args)));
+      return;
+    case 'WORKDIR':
+      state.workdir = posix.resolve(state.workdir, step.args);
+      await mkdir(join(state.root, state.workdir), { recursive: true });
+      return;
+    case 'USER':
+      state.user = step.args;
+      return;
+    case 'CMD':
+      state.cmd = execForm(step.args);
+      return;
+    case 'HEALTHCHECK':
+      state.healthcheck = execForm(step.args);
+      return;
+    case 'EXPOSE':
+    case 'STOPSIGNAL':
+      return; // Metadata for the engine; the lint test checks them.
+    case 'COPY':
+      return copy(step, state, context, where);
+    case 'RUN':
+      return run(step, state, context, where);
+    default:
+      throw new Error(`${where}: ${step.keyword} is not supported by the engine-less build; extend it or avoid it`);
+  }
+}
+
+async function copy(step: Step, state: StageState, context: StepContext, where: string): Promise<void> {
+  const parts = step.args.split(/\s+/);
+  const destination = parts.pop();
+  if (destination === undefined || parts.length === 0) throw new Error(`${where}: COPY needs a source and a destination`);
+  const from = step.flags.from;
+  const sourceStage = from === undefined ? undefined : context.built.get(from);
+  if (from !== undefined && sourceStage === undefined) throw new Error(`${where}: COPY --from=${from} names no earlier stage`);
+  const sourceRoot = sourceStage?.root ?? context.contextRoot;
+  const target = join(state.root, posix.resolve(state.workdir, destination));
+
+  for (const source of parts) {
+    const hostSource = join(sourceRoot, posix.resolve('/', source));
+    const intoDirectory = destination.endsWith('/') || source.endsWith('/') || source === '.';
+    await mkdir(intoDirectory ? target : join(target, '..'), { recursive: true });
+    // `src/.` copies a directory's contents, as COPY does; a file lands inside a `dir/` destination.
+    const args = intoDirectory ? ['-a', `${hostSource.replace(/\/$/, '')}/.`, target] : ['-a', hostSource, target];
+    await runCommand('cp', args, { cwd: state.root, env: process.env, logFile: context.logFile });
+  }
+  const owner = step.flags.chown;
+  if (owner !== undefined && isRoot) await runCommand('chown', ['-R', owner, target], { cwd: state.root, env: process.env, logFile: context.logFile });
+}
+
+async function run(step: Step, state: StageState, context: StepContext, where: string): Promise<void> {
+  const values = { ...state.args, ...state.env };
+  const path = `${context.toolPath}:${process.env.PATH ?? ''}`;
+  // Only what a fresh container has, plus the host's tools: nothing of the test runner's environment leaks in.
+  const env = { PATH: path, HOME: process.env.HOME ?? '/root', ...values };
+  if (/^npm install --global\b/.test(step.args)) return checkGlobalTools(expand(step.args, values), env, context, where);
+
+  let command = step.args;
+  if (step.flags.mount !== undefined) {
+    const mount = parseMount(step.flags.mount);
+    const hostDir = mount.id === undefined ? undefined : context.caches[mount.id];
+    if (mount.type !== 'cache' || mount.target === undefined || hostDir === undefined) {
+      throw new Error(`${where}: only cache mounts with a known id are supported, got --mount=${step.flags.mount}`);
+    }
+    command = command.replaceAll(mount.target, hostDir);
+  }
+  await runCommand('sh', ['-c', command], { cwd: join(state.root, state.workdir), env, logFile: context.logFile });
+}
+
+/** The base stage installs pnpm and turbo globally; here the host's copies stand in, so they must be the same versions. */
+async function checkGlobalTools(command: string, env: NodeJS.ProcessEnv, context: StepContext, where: string): Promise<void> {
+  for (const [, name, version] of command.matchAll(/\s([a-z][\w-]*)@(\d[^\s]*)/g)) {
+    const host = (await runCommand(name!, ['--version'], { cwd: context.workDir, env, logFile: context.logFile })).trim();
+    if (host !== version) throw new Error(`${where}: the image installs ${name}@${version}, but the workspace uses ${name} ${host}`);
+  }
+}
