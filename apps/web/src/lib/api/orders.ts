@@ -1,18 +1,17 @@
 import 'server-only';
 import { type OrderCreate, OrderSchema } from '@livecart/schemas/order';
-import { adminAuthorization } from './credentials';
 import { apiRequest } from './http';
 
 /**
  * Places an order; the same `idempotencyKey` on a retry returns the first result instead of a second order.
- * The web server places orders on the shopper's behalf and sends its API credential when it has one:
- * the API treats order creation as a write that needs it.
+ * Orders are public in the API (like any checkout), so no credential is sent: the admin token stays
+ * with the admin actions only.
  */
 export async function createOrder(order: OrderCreate, idempotencyKey: string) {
   const { data } = await apiRequest('/v1/orders', {
     method: 'POST',
     body: order,
-    headers: { 'idempotency-key': idempotencyKey, ...adminAuthorization() },
+    headers: { 'idempotency-key': idempotencyKey },
     schema: OrderSchema,
   });
   return data;

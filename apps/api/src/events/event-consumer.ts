@@ -1,0 +1,148 @@
+import type { Redis } from 'ioredis';
+import type { Log } from '../log.js';
+import { eventsKey, seqOfEntryId } from './stream-names.js';
+
+export interface InvalidationTarget {
+  invalidate(id: string): void;
+  clear(): void;
+  setL1Enabled(enabled: boolean): void;
+}
+
+export interface EventConsumerOptions {
+  /** A connection of its own (created with autoResubscribe off): this class re-subscribes itself. */
+  subscriber: Redis;
+  /** Any command connection, for reading the stream. */
+  reader: Redis;
+  prefix: string;
+  cache: InvalidationTarget;
+  log: Log;
+}
+
+interface EventHead {
+  seq: number;
+  id: string;
+}
+
+function parseHead(message: string): EventHead | undefined {
+  try {
+    const event = JSON.parse(message) as { seq?: unknown; data?: { id?: unknown } };
+    if (Number.isSafeInteger(event.seq) && typeof event.data?.id === 'string') return { seq: event.seq as number, id: event.data.id };
+  } catch {
+    // Reported below like any other malformed event.
+  }
+  return undefined;
+}
+
+/**
+ * Keeps this instance's L1 coherent with every other instance: each event drops the L1 entry of its
+ * product, then advances `appliedSeq`. Reads put `appliedSeq` in X-Event-Seq, read before their data,
+ * so the header never claims more than the data reflects.
+ *
+ * While the subscription is down, L1 is switched off (and emptied), since invalidations would be
+ * missed; on reconnect it starts empty at the stream's head. A gap in live seqs is filled from the
+ * stream, or, when the stream no longer holds it, L1 is emptied.
+ */
+export class EventConsumer {
+  appliedSeq = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly key: string;
+  private connected = false;
+  private firstSync: Promise<void>;
+  private resolveFirstSync!: () => void;
+
+  constructor(private readonly options: EventConsumerOptions) {
+    this.key = eventsKey(options.prefix);
+    this.firstSync = new Promise((resolve) => (this.resolveFirstSync = resolve));
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Subscribes; resolves once in sync, or after `waitMs` with L1 off if Redis does not answer (reads still work). */
+  async start(waitMs: number): Promise<void> {
+    const { subscriber, cache } = this.options;
+    cache.setL1Enabled(false);
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.key) this.enqueue(() => this.onMessage(message));
+    });
+    subscriber.on('ready', () => this.enqueue(() => this.onConnect()));
+    subscriber.on('close', () => this.onDisconnect());
+    if (subscriber.status === 'ready') this.enqueue(() => this.onConnect());
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.firstSync, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** Resolves when every event received so far has been applied (tests use it). */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  private enqueue(step: () => Promise<void>): void {
+    this.chain = this.chain.then(step).catch((error: unknown) => {
+      this.options.log.error({ err: error }, 'event consumer step failed; emptying L1');
+      this.options.cache.clear();
+    });
+  }
+
+  /**
+   * Reads the stream's head, then subscribes, both on the subscriber connection (so neither depends on
+   * another connection being up). L1 is empty here (emptied when the connection dropped), so the head
+   * is a safe starting seq; an event that lands between the two steps shows up as a gap later.
+   */
+  private async onConnect(): Promise<void> {
+    try {
+      const { subscriber } = this.options;
+      const head = await subscriber.xrevrange(this.key, '+', '-', 'COUNT', 1);
+      await subscriber.subscribe(this.key);
+      // The connection may have dropped again while we waited; the next 'ready' starts over.
+      if (subscriber.status !== 'ready') return;
+      const top = head[0] === undefined ? 0 : seqOfEntryId(head[0][0]);
+      this.appliedSeq = Math.max(this.appliedSeq, top);
+      this.connected = true;
+      this.options.cache.setL1Enabled(true);
+      this.resolveFirstSync();
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'event stream not readable yet; L1 stays off until the next reconnect');
+    }
+  }
+
+  private onDisconnect(): void {
+    if (this.connected) this.options.log.warn('event subscription lost; L1 off until it is back');
+    this.connected = false;
+    this.options.cache.setL1Enabled(false);
+  }
+
+  private async onMessage(message: string): Promise<void> {
+    const head = parseHead(message);
+    if (head === undefined) {
+      this.options.log.error({ message: message.slice(0, 200) }, 'malformed event ignored');
+      return;
+    }
+    if (head.seq <= this.appliedSeq) return;
+    if (head.seq > this.appliedSeq + 1) await this.fillGap(head.seq);
+    this.options.cache.invalidate(head.id);
+    this.appliedSeq = head.seq;
+  }
+
+  /** Applies the events between appliedSeq and `nextSeq` (exclusive) from the stream, or empties L1. */
+  private async fillGap(nextSeq: number): Promise<void> {
+    const from = this.appliedSeq + 1;
+    let entries: [string, string[]][] = [];
+    try {
+      entries = await this.options.reader.xrange(this.key, `${from}-0`, `${nextSeq - 1}-0`);
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'could not read missed events; emptying L1');
+    }
+    const complete = entries.length === nextSeq - from && entries[0] !== undefined && seqOfEntryId(entries[0][0]) === from;
+    if (!complete) {
+      this.options.cache.clear();
+      return;
+    }
+    for (const [, fields] of entries) {
+      const head = parseHead(fields[1] ?? '');
+      if (head !== undefined) this.options.cache.invalidate(head.id);
+    }
+  }
+}

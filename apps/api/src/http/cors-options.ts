@@ -1,0 +1,37 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export interface CorsSettings {
+  origins: readonly string[];
+}
+
+export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'];
+export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id'];
+export const CORS_EXPOSED_HEADERS = ['etag', 'location', 'retry-after', 'x-event-seq', 'idempotent-replayed'];
+
+/** Options for @fastify/cors, which serves preflights and every route but the hot read. */
+export function corsPluginOptions(settings: CorsSettings) {
+  return {
+    origin: [...settings.origins],
+    methods: CORS_METHODS,
+    allowedHeaders: CORS_ALLOWED_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    maxAge: 600,
+  };
+}
+
+/**
+ * The headers @fastify/cors adds to a simple (non-preflight) request, for the hot read that runs
+ * outside its hook: the origin is echoed only when allowed, and caches vary on it.
+ */
+export function createSimpleCors(settings: CorsSettings): (request: FastifyRequest, reply: FastifyReply) => void {
+  const allowed = new Set(settings.origins);
+  const exposed = CORS_EXPOSED_HEADERS.join(', ');
+  return (request, reply) => {
+    reply.header('vary', 'Origin');
+    const origin = request.headers.origin;
+    if (origin !== undefined && allowed.has(origin)) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('access-control-expose-headers', exposed);
+    }
+  };
+}

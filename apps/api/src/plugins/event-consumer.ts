@@ -1,0 +1,37 @@
+import fp from 'fastify-plugin';
+import { EventConsumer } from '../events/event-consumer.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    events: EventConsumer;
+  }
+}
+
+export interface EventConsumerPluginOptions {
+  prefix: string;
+  /** How long startup waits for the event stream before serving with L1 off. */
+  startupWaitMs: number;
+}
+
+export default fp<EventConsumerPluginOptions>(
+  async (fastify, options) => {
+    // Its commands may wait for a reconnect (unlike the request path's); EventConsumer re-subscribes on every 'ready'.
+    const subscriber = fastify.createRedis({
+      enableOfflineQueue: true,
+      autoResubscribe: false,
+      commandTimeout: undefined,
+      maxRetriesPerRequest: null,
+      connectionName: `${options.prefix}:events`,
+    });
+    const consumer = new EventConsumer({
+      subscriber,
+      reader: fastify.redis,
+      prefix: options.prefix,
+      cache: fastify.productCache,
+      log: fastify.log.child({ component: 'event-consumer' }),
+    });
+    fastify.decorate('events', consumer);
+    await consumer.start(options.startupWaitMs);
+  },
+  { name: 'event-consumer', dependencies: ['redis', 'cache'] },
+);

@@ -1,0 +1,48 @@
+import fp from 'fastify-plugin';
+import { connectionConfig } from '../db/pool.js';
+import { OutboxRelay } from '../outbox/relay.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Present on every instance; only the one holding the advisory lock publishes. */
+    relay: OutboxRelay | undefined;
+  }
+}
+
+export interface OutboxRelayPluginOptions {
+  enabled: boolean;
+  databaseUrl: string;
+  prefix: string;
+  streamMaxLen: number;
+  pollMs: number;
+  lockRetryMs: number;
+  batchSize: number;
+  retentionHours: number;
+}
+
+export default fp<OutboxRelayPluginOptions>(
+  async (fastify, options) => {
+    if (!options.enabled) {
+      fastify.decorate('relay', undefined);
+      return;
+    }
+    const relay = new OutboxRelay({
+      // No statement timeout would fit the lock's session: it is held for as long as the process lives.
+      connection: connectionConfig({ connectionString: options.databaseUrl, statementTimeoutMs: 30_000, applicationName: 'livecart-relay' }),
+      redis: fastify.createRedis({ commandTimeout: 5_000 }),
+      prefix: options.prefix,
+      l2: fastify.l2Store,
+      streamMaxLen: options.streamMaxLen,
+      pollMs: options.pollMs,
+      lockRetryMs: options.lockRetryMs,
+      batchSize: options.batchSize,
+      retentionHours: options.retentionHours,
+      log: fastify.log.child({ component: 'outbox-relay' }),
+    });
+    fastify.decorate('relay', relay);
+    fastify.addHook('onReady', async () => relay.start());
+    // After in-flight writes drained, so their events still go out; before the Redis clients close.
+    fastify.addHook('onClose', () => relay.stop());
+  },
+  { name: 'outbox-relay', dependencies: ['redis', 'cache'] },
+);

@@ -1,0 +1,25 @@
+import { BulkProductUpdateResultSchema, BulkProductUpdateSchema, type BulkProductUpdate, type BulkProductUpdateResult } from '@livecart/schemas';
+import type { FastifyInstance } from 'fastify';
+import { bulkUpdateProducts } from '../../../services/products/bulk-update-products.js';
+import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
+
+export async function bulkUpdateProductsRoute(fastify: FastifyInstance): Promise<void> {
+  fastify.post<{ Body: BulkProductUpdate }>(
+    '/bulk',
+    {
+      onRequest: fastify.requireAdmin,
+      schema: {
+        tags: ['products'],
+        summary: 'Update price and stock of many products in one transaction (all or nothing)',
+        security: [{ adminToken: [] }],
+        body: inputSchema(BulkProductUpdateSchema),
+        response: { 200: outputSchema(BulkProductUpdateResultSchema), ...errorResponses() },
+      },
+    },
+    async (request): Promise<BulkProductUpdateResult> => {
+      const items = await bulkUpdateProducts({ pool: fastify.db, items: request.body.items });
+      await Promise.all(items.map((product) => fastify.productCache.recordWrite(product.id, product.version, product)));
+      return { items };
+    },
+  );
+}

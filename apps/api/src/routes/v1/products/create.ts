@@ -1,0 +1,26 @@
+import { ProductCreateSchema, ProductSchema, type ProductCreate } from '@livecart/schemas';
+import type { FastifyInstance } from 'fastify';
+import { etagOf } from '../../../domain/etag.js';
+import { createProduct } from '../../../services/products/create-product.js';
+import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
+
+export async function createProductRoute(fastify: FastifyInstance): Promise<void> {
+  fastify.post<{ Body: ProductCreate }>(
+    '',
+    {
+      onRequest: fastify.requireAdmin,
+      schema: {
+        tags: ['products'],
+        summary: 'Create a product',
+        security: [{ adminToken: [] }],
+        body: inputSchema(ProductCreateSchema),
+        response: { 201: outputSchema(ProductSchema), ...errorResponses() },
+      },
+    },
+    async (request, reply) => {
+      const product = await createProduct({ pool: fastify.db, input: request.body });
+      reply.code(201).header('location', `/v1/products/${product.id}`).header('etag', etagOf(product.version));
+      return product;
+    },
+  );
+}

@@ -1,0 +1,29 @@
+import { ProductIdParamsSchema, type ProductIdParams } from '@livecart/schemas';
+import type { FastifyInstance } from 'fastify';
+import { expectedVersion } from '../../../domain/etag.js';
+import { deleteProduct } from '../../../services/products/delete-product.js';
+import { errorResponses, inputSchema } from '../../schemas.js';
+import { IF_MATCH_HEADERS } from './if-match.js';
+
+export async function deleteProductRoute(fastify: FastifyInstance): Promise<void> {
+  fastify.delete<{ Params: ProductIdParams; Headers: { 'if-match'?: string } }>(
+    '/:id',
+    {
+      onRequest: fastify.requireAdmin,
+      schema: {
+        tags: ['products'],
+        summary: 'Delete a product (If-Match honoured)',
+        security: [{ adminToken: [] }],
+        params: inputSchema(ProductIdParamsSchema),
+        headers: IF_MATCH_HEADERS,
+        response: { 204: { type: 'null', description: 'Deleted' }, ...errorResponses() },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { version } = await deleteProduct({ pool: fastify.db, id, expectedVersion: expectedVersion(request.headers['if-match'], undefined) });
+      await fastify.productCache.recordWrite(id, version, null);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import { ProductListQuerySchema, ProductPageSchema, type ProductListQuery } from '@livecart/schemas';
+import type { FastifyInstance } from 'fastify';
+import { listProducts } from '../../../services/products/list-products.js';
+import { errorResponses, EVENT_SEQ_HEADER, inputSchema, outputSchema } from '../../schemas.js';
+
+export async function listProductsRoute(fastify: FastifyInstance): Promise<void> {
+  fastify.get<{ Querystring: ProductListQuery }>(
+    '',
+    {
+      schema: {
+        tags: ['products'],
+        summary: 'List products: keyset cursor pagination, filters, prefix text search, sort',
+        querystring: inputSchema(ProductListQuerySchema),
+        response: { 200: outputSchema(ProductPageSchema), ...errorResponses() },
+      },
+    },
+    async (request, reply) => {
+      const seq = fastify.events.appliedSeq;
+      const page = await listProducts({ db: fastify.db, query: request.query });
+      reply.header(EVENT_SEQ_HEADER, seq);
+      return page;
+    },
+  );
+}

@@ -1,0 +1,55 @@
+import { createLogger } from '@livecart/config/logger';
+import { buildApp } from './app.js';
+import { DEV_ADMIN_TOKEN, type ApiEnv } from './env.js';
+
+/**
+ * Starts the API and owns the process: listen, then on SIGTERM/SIGINT stop accepting, let in-flight
+ * requests finish, release the relay lock and close Redis and Postgres (Fastify onClose hooks), exit 0.
+ * A second signal (a second later), or a drain longer than SHUTDOWN_TIMEOUT_MS, exits at once with 1.
+ */
+export async function runServer(env: ApiEnv): Promise<void> {
+  const logger = createLogger({ name: 'livecart-api', level: env.LOG_LEVEL, nodeEnv: env.NODE_ENV });
+  if (env.ADMIN_TOKEN_IS_DEFAULT) {
+    // Written directly: the logger redacts tokens, and the developer needs to see this one.
+    process.stderr.write(`ADMIN_TOKEN is not set; development default in use: ${DEV_ADMIN_TOKEN}\n`);
+  }
+
+  const app = await buildApp({ env, logger });
+  let closingSince = 0;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (closingSince !== 0) {
+      // One Ctrl-C can arrive twice (terminal process group + a forwarding parent such as tsx watch);
+      // only a second signal that comes later means "stop waiting".
+      if (Date.now() - closingSince < 1_000) return;
+      logger.warn({ signal }, 'second signal: exiting without draining');
+      process.exit(1);
+    }
+    closingSince = Date.now();
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    const deadline = setTimeout(() => {
+      logger.error({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, env.SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    // Keep-alive connections whose request finishes during the drain would otherwise stay open (and
+    // hold close()) until their idle timeout; close each as soon as it has nothing in flight.
+    const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+    reaper.unref();
+    try {
+      await app.close();
+      logger.info('shut down cleanly');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception');
+    process.exit(1);
+  });
+
+  await app.listen({ host: env.HOST, port: env.PORT });
+}

@@ -1,0 +1,4 @@
+import { loadApiEnv } from './env.js';
+import { runServer } from './run-server.js';
+
+await runServer(loadApiEnv());

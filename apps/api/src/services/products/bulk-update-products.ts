@@ -1,0 +1,75 @@
+import type { BulkProductUpdateItem, ErrorDetail, Product } from '@livecart/schemas';
+import type pg from 'pg';
+import { insertOutboxEvents, type PendingEvent } from '../../db/outbox.js';
+import { productColumns } from '../../db/product-sql.js';
+import { withTransaction } from '../../db/transaction.js';
+import { BadRequestError, NotFoundError, VersionMismatchError } from '../../domain/errors.js';
+import { productEventTopics } from '../../domain/product-topics.js';
+
+export interface BulkUpdateProductsOptions {
+  pool: pg.Pool;
+  items: readonly BulkProductUpdateItem[];
+}
+
+const LOCK = 'SELECT id, version FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE';
+
+const UPDATE = `
+  UPDATE products p
+  SET price_minor = coalesce(c.price_minor, p.price_minor), stock = coalesce(c.stock, p.stock)
+  FROM unnest($1::uuid[], $2::bigint[], $3::int[]) AS c(id, price_minor, stock)
+  WHERE p.id = c.id
+  RETURNING ${productColumns('p')}`;
+
+function checkItems(items: readonly BulkProductUpdateItem[]): void {
+  const details: ErrorDetail[] = [];
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.id)) details.push({ field: `body.items[${i}].id`, message: 'appears more than once' });
+    seen.add(item.id);
+    if (item.priceMinor === undefined && item.stock === undefined) {
+      details.push({ field: `body.items[${i}]`, message: 'must set priceMinor or stock' });
+    }
+  });
+  if (details.length > 0) throw new BadRequestError('the bulk update is not valid', details.slice(0, 100));
+}
+
+/** Price and stock changes for many products in one transaction: every item applies, or none does. */
+export async function bulkUpdateProducts(options: BulkUpdateProductsOptions): Promise<Product[]> {
+  const { items } = options;
+  checkItems(items);
+  const ids = items.map((item) => item.id);
+  return withTransaction(options.pool, async (client) => {
+    // Locks in id order, as every multi-row writer does, so two bulk updates cannot deadlock.
+    const { rows: locked } = await client.query<{ id: string; version: number }>(LOCK, [ids]);
+    const versions = new Map(locked.map((row) => [row.id, row.version]));
+    const missing: ErrorDetail[] = [];
+    const stale: ErrorDetail[] = [];
+    items.forEach((item, i) => {
+      const version = versions.get(item.id);
+      if (version === undefined) missing.push({ field: `body.items[${i}].id`, message: 'no such product' });
+      else if (item.version !== undefined && item.version !== version) {
+        stale.push({ field: `body.items[${i}].version`, message: `current version is ${version}` });
+      }
+    });
+    if (missing.length > 0) throw new NotFoundError(`${missing.length} of the products do not exist`, missing.slice(0, 100));
+    if (stale.length > 0) throw new VersionMismatchError(`${stale.length} of the products changed since read`, stale.slice(0, 100));
+
+    const { rows } = await client.query<Product>(UPDATE, [
+      ids,
+      items.map((item) => item.priceMinor ?? null),
+      items.map((item) => item.stock ?? null),
+    ]);
+    const byId = new Map(rows.map((product) => [product.id, product]));
+    const updated = ids.map((id) => byId.get(id) as Product);
+    const events: PendingEvent[] = items.map((item, i) => {
+      const product = updated[i] as Product;
+      return {
+        type: item.priceMinor === undefined ? 'stock.changed' : 'product.updated',
+        topics: productEventTopics(product.id, product.category),
+        data: product,
+      };
+    });
+    await insertOutboxEvents(client, events);
+    return updated;
+  });
+}

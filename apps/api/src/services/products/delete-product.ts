@@ -1,0 +1,28 @@
+import type pg from 'pg';
+import { insertOutboxEvents } from '../../db/outbox.js';
+import { withTransaction } from '../../db/transaction.js';
+import { productEventTopics } from '../../domain/product-topics.js';
+import { lockProduct } from './lock-product.js';
+
+export interface DeleteProductOptions {
+  pool: pg.Pool;
+  id: string;
+  expectedVersion?: number;
+}
+
+/** Returns the version of the deletion itself (one past the last), which caches use as a tombstone. */
+export async function deleteProduct(options: DeleteProductOptions): Promise<{ version: number }> {
+  return withTransaction(options.pool, async (client) => {
+    const current = await lockProduct(client, options.id, options.expectedVersion);
+    await client.query('DELETE FROM products WHERE id = $1', [options.id]);
+    // The deletion is a change too: its version is past the last one, so no cache keeps the old row.
+    await insertOutboxEvents(client, [
+      {
+        type: 'product.deleted',
+        topics: productEventTopics(options.id, current.category),
+        data: { id: options.id, sku: current.sku, category: current.category, version: current.version + 1 },
+      },
+    ]);
+    return { version: current.version + 1 };
+  });
+}

@@ -1,0 +1,102 @@
+import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
+import type { Product, ProductCreateInput } from '@livecart/schemas';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp, type BuildAppOptions } from '../src/app.js';
+import { runMigrations } from '../src/db/migrate.js';
+import { createPool } from '../src/db/pool.js';
+import { loadApiEnv, type ApiEnv } from '../src/env.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** A database and a Redis prefix of this test file's own, and apps built on them; `close()` removes all. */
+export interface TestContext {
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  env(overrides?: Record<string, string>): ApiEnv;
+  app(overrides?: Record<string, string>, options?: Omit<BuildAppOptions, 'env'>): Promise<FastifyInstance>;
+  close(): Promise<void>;
+}
+
+export async function createTestContext(label: string): Promise<TestContext> {
+  const redisUrl = inject('redisUrl');
+  const database: TestDatabase = await createTestDatabase({
+    adminUrl: inject('adminDatabaseUrl'),
+    migrate: async (databaseUrl) => {
+      await runMigrations({ databaseUrl });
+    },
+  });
+  const prefix = testRedisPrefix(label);
+  const apps: FastifyInstance[] = [];
+  const env = (overrides: Record<string, string> = {}) =>
+    loadApiEnv({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      ADMIN_TOKEN,
+      OUTBOX_POLL_MS: '50',
+      OUTBOX_LOCK_RETRY_MS: '200',
+      RATE_LIMIT_READ_MAX: '100000',
+      RATE_LIMIT_WRITE_MAX: '100000',
+      ...overrides,
+    });
+  return {
+    databaseUrl: database.url,
+    redisUrl,
+    prefix,
+    env,
+    async app(overrides, options = {}) {
+      const app = await buildApp({ ...options, env: env(overrides) });
+      apps.push(app);
+      await app.ready();
+      return app;
+    },
+    async close() {
+      await Promise.all(apps.map((app) => app.close()));
+      await clearRedisPrefix(redisUrl, prefix);
+      await database.drop();
+    },
+  };
+}
+
+let skuCounter = 0;
+
+/** A valid product body; sku unique within the test run. */
+export function productInput(overrides: Partial<ProductCreateInput> = {}): ProductCreateInput {
+  skuCounter++;
+  return {
+    sku: `TEST-${process.pid}-${skuCounter}`,
+    name: `Test product ${skuCounter}`,
+    description: 'A product made by a test',
+    category: 'testing',
+    priceMinor: 1_000 + skuCounter,
+    stock: 10,
+    ...overrides,
+  };
+}
+
+export async function createProductVia(app: FastifyInstance, overrides: Partial<ProductCreateInput> = {}): Promise<Product> {
+  const response = await app.inject({ method: 'POST', url: '/v1/products', headers: AUTH, payload: productInput(overrides) });
+  if (response.statusCode !== 201) throw new Error(`create failed: ${response.statusCode} ${response.body}`);
+  return response.json<Product>();
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A direct pool on the test database, for arranging and inspecting state. */
+export function testPool(databaseUrl: string) {
+  return createPool({ connectionString: databaseUrl, max: 4, statementTimeoutMs: 10_000, applicationName: 'livecart-test' });
+}

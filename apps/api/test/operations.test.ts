@@ -1,0 +1,126 @@
+import type { ErrorEnvelope } from '@livecart/schemas';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTH, createProductVia, createTestContext, waitFor, type TestContext } from './helpers.js';
+
+let ctx: TestContext;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  ctx = await createTestContext('operations');
+  app = await ctx.app();
+});
+afterAll(() => ctx.close());
+
+describe('probes', () => {
+  it('/health answers without touching dependencies, /ready checks Postgres and Redis', async () => {
+    const health = await app.inject({ url: '/health' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toEqual({ status: 'ok' });
+    const ready = await app.inject({ url: '/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', postgres: 'ok', redis: 'ok' });
+  });
+});
+
+describe('/metrics', () => {
+  it('exposes request latency by route, cache hits and misses by level, and outbox lag', async () => {
+    const product = await createProductVia(app);
+    await waitFor(() => (app.events.appliedSeq > 0 ? true : undefined), 2_000, 'the create event');
+    for (let i = 0; i < 3; i++) await app.inject({ url: `/v1/products/${product.id}` });
+    const response = await app.inject({ url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    const text = response.body;
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/products\/:id",status_code="200"\} 3/);
+    expect(text).toMatch(/cache_requests_total\{level="l1",result="hit"\} [1-9]/);
+    expect(text).toMatch(/cache_requests_total\{level="l1",result="miss"\} [1-9]/);
+    expect(text).toMatch(/cache_requests_total\{level="l2",result="(hit|miss)"\} [1-9]/);
+    expect(text).toMatch(/^outbox_unpublished_events \d+$/m);
+    expect(text).toMatch(/^outbox_oldest_unpublished_age_seconds [\d.e-]+$/m);
+    expect(text).toMatch(/^events_applied_seq [1-9]\d*$/m);
+    expect(text).toMatch(/^outbox_relay_leader 1$/m);
+  });
+});
+
+describe('/docs', () => {
+  it('serves the OpenAPI 3.1 document generated from the route schemas, and the interactive page', async () => {
+    const json = await app.inject({ url: '/docs/json' });
+    expect(json.statusCode).toBe(200);
+    const doc = json.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/products', '/v1/products/{id}', '/v1/products/bulk', '/v1/orders', '/v1/orders/{id}', '/health', '/ready']),
+    );
+    expect(Object.keys(doc.paths['/v1/products/{id}'] ?? {})).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
+    const page = await app.inject({ url: '/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+  });
+});
+
+describe('security headers and CORS', () => {
+  it('the hot read sends the same helmet headers as every other route', async () => {
+    const product = await createProductVia(app);
+    const health = await app.inject({ url: '/health' });
+    const read = await app.inject({ url: `/v1/products/${product.id}` });
+    const helmetNames = Object.keys(health.headers).filter((name) => /^(content-security-policy|cross-origin|origin-agent|referrer-policy|strict-transport|x-(?!event-seq))/.test(name));
+    expect(helmetNames).toHaveLength(5);
+    for (const name of helmetNames) expect(read.headers[name], name).toBe(health.headers[name]);
+    const notFound = await app.inject({ url: '/v1/products/3f0c1b9e-1111-4abc-8def-0123456789ab' });
+    expect(notFound.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('echoes an allowed origin only, on the hot read and elsewhere; answers preflights', async () => {
+    const product = await createProductVia(app);
+    for (const url of [`/v1/products/${product.id}`, '/v1/products?limit=1']) {
+      const allowed = await app.inject({ url, headers: { origin: 'http://localhost:3000' } });
+      expect(allowed.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+      expect(allowed.headers['access-control-expose-headers']).toContain('x-event-seq');
+      const denied = await app.inject({ url, headers: { origin: 'https://evil.example' } });
+      expect(denied.headers['access-control-allow-origin']).toBeUndefined();
+    }
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: `/v1/products/${product.id}`,
+      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'if-match,authorization' },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-methods']).toContain('PATCH');
+  });
+});
+
+describe('rate limiting', () => {
+  it('answers 429 with Retry-After and the envelope once an IP spends its reads', async () => {
+    const limited = await ctx.app({ RATE_LIMIT_READ_MAX: '3', REDIS_PREFIX: `${ctx.prefix}:rl1` });
+    const product = await createProductVia(app);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await limited.inject({ url: `/v1/products/${product.id}` })).statusCode);
+    expect(statuses).toEqual([200, 200, 200]);
+    const refused = await limited.inject({ url: '/v1/products?limit=1' });
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.json<ErrorEnvelope>()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+    // Writes have their own budget; probes are not limited.
+    const write = await limited.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: 2 } });
+    expect(write.statusCode).toBe(200);
+    expect((await limited.inject({ url: '/health' })).statusCode).toBe(200);
+  });
+
+  it('shares counts between instances through Redis', async () => {
+    const overrides = { RATE_LIMIT_READ_MAX: '10', RATE_LIMIT_SYNC_MS: '50', REDIS_PREFIX: `${ctx.prefix}:rl2` };
+    const first = await ctx.app(overrides);
+    const second = await ctx.app(overrides);
+    const read = async (app: FastifyInstance) => (await app.inject({ url: '/v1/products?limit=1' })).statusCode;
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 250));
+    for (let i = 0; i < 8; i++) expect(await read(first)).toBe(200);
+    await pause();
+    // The second instance learns the cluster total when it shares its own first count.
+    expect(await read(second)).toBe(200);
+    await pause();
+    expect([await read(second), await read(second)]).toEqual([200, 429]);
+    await pause();
+    // The first instance, idle meanwhile, has read the total back too.
+    expect(await read(first)).toBe(429);
+  });
+});

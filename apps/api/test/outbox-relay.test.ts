@@ -1,0 +1,208 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findFreePort } from '@livecart/local-services';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionConfig } from '../src/db/pool.js';
+import { eventsKey, seqOfEntryId } from '../src/events/stream-names.js';
+import { OutboxRelay } from '../src/outbox/relay.js';
+import { AUTH, createProductVia, createTestContext, testPool, waitFor, type TestContext } from './helpers.js';
+
+let ctx: TestContext;
+let writer: FastifyInstance;
+const quiet = pino({ level: 'silent' });
+const cleanups: (() => Promise<unknown> | void)[] = [];
+
+beforeAll(async () => {
+  ctx = await createTestContext('relay');
+  // Writes only: these tests run their own relays.
+  writer = await ctx.app({ OUTBOX_RELAY_ENABLED: 'false' });
+});
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  await ctx.close();
+});
+
+interface StreamEvent {
+  seq: number;
+  type: string;
+  data: { id: string; version: number };
+}
+
+async function readStream(redisUrl: string, prefix: string): Promise<StreamEvent[]> {
+  const redis = new Redis(redisUrl);
+  try {
+    const entries = await redis.xrange(eventsKey(prefix), '-', '+');
+    return entries.map(([id, fields]) => {
+      const event = JSON.parse(fields[1] as string) as StreamEvent;
+      expect(event.seq).toBe(seqOfEntryId(id));
+      return event;
+    });
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function relayFor(redis: Redis, prefix: string, applicationName: string): OutboxRelay {
+  const relay = new OutboxRelay({
+    connection: connectionConfig({ connectionString: ctx.databaseUrl, statementTimeoutMs: 10_000, applicationName }),
+    redis,
+    prefix,
+    streamMaxLen: 100_000,
+    pollMs: 50,
+    lockRetryMs: 200,
+    batchSize: 50,
+    retentionHours: 24,
+    log: quiet,
+  });
+  cleanups.push(() => relay.stop());
+  return relay;
+}
+
+async function unpublishedCount(): Promise<number> {
+  const pool = testPool(ctx.databaseUrl);
+  try {
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+    return rows[0]?.n ?? 0;
+  } finally {
+    await pool.end();
+  }
+}
+
+async function outboxCount(): Promise<number> {
+  const pool = testPool(ctx.databaseUrl);
+  try {
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
+    return rows[0]?.n ?? 0;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Relays of these tests take turns on one outbox; each test starts when the previous one drained it. */
+async function drained(): Promise<void> {
+  await waitFor(async () => ((await unpublishedCount()) === 0 ? true : undefined), 10_000, 'outbox drained');
+}
+
+describe('outbox relay', () => {
+  it('publishes 200 concurrent writes as seqs 1..N, gapless, in order, each exactly once', async () => {
+    const prefix = `${ctx.prefix}:ordering`;
+    const redis = new Redis(ctx.redisUrl);
+    cleanups.push(() => redis.quit());
+    const relay = relayFor(redis, prefix, 'relay-ordering');
+    relay.start();
+
+    const products = await Promise.all(Array.from({ length: 20 }, () => createProductVia(writer, { stock: 1_000 })));
+    const patches = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        writer.inject({ method: 'PATCH', url: `/v1/products/${products[i % 20]?.id}`, headers: AUTH, payload: { stock: i } }),
+      ),
+    );
+    expect(patches.every((r) => r.statusCode === 200)).toBe(true);
+    const total = await outboxCount();
+    expect(total).toBe(220);
+
+    const events = await waitFor(async () => {
+      const stream = await readStream(ctx.redisUrl, prefix);
+      return stream.length >= total ? stream : undefined;
+    }, 10_000, 'all events in the stream');
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    // Per product, versions only go up in seq order: the stream never shows an older state after a newer one.
+    const lastVersion = new Map<string, number>();
+    for (const event of events) {
+      expect(event.data.version).toBeGreaterThan(lastVersion.get(event.data.id) ?? 0);
+      lastVersion.set(event.data.id, event.data.version);
+    }
+    await drained();
+    await relay.stop();
+  });
+
+  it('keeps events while Redis is down and publishes each once, in order, when it is back', async () => {
+    const port = await findFreePort();
+    const dir = mkdtempSync(join(tmpdir(), 'livecart-redis-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const startRedis = async (): Promise<ChildProcess> => {
+      const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+      const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });
+      probe.on('error', () => {});
+      await waitFor(async () => ((await probe.connect().then(() => true, () => undefined)) ? true : undefined), 5_000, 'redis-server');
+      probe.disconnect();
+      return server;
+    };
+    const stopRedis = (server: ChildProcess) =>
+      new Promise<void>((resolve) => {
+        server.once('exit', () => resolve());
+        server.kill('SIGKILL');
+      });
+
+    let server = await startRedis();
+    cleanups.push(() => (server.exitCode === null ? stopRedis(server) : undefined));
+    const prefix = `${ctx.prefix}:outage`;
+    const url = `redis://127.0.0.1:${port}`;
+    const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+    redis.on('error', () => {});
+    cleanups.push(() => redis.disconnect());
+    const relay = relayFor(redis, prefix, 'relay-outage');
+    const before = await outboxCount();
+    relay.start();
+
+    const product = await createProductVia(writer);
+    await waitFor(async () => ((await readStream(url, prefix)).length === 1 ? true : undefined), 5_000, 'first event');
+
+    await stopRedis(server);
+    for (let i = 0; i < 10; i++) {
+      const response = await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: i } });
+      expect(response.statusCode).toBe(200);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await unpublishedCount()).toBe(10);
+
+    // The restarted server is empty (no persistence): exactly the waiting events must arrive.
+    server = await startRedis();
+    const events = await waitFor(async () => {
+      const stream = await readStream(url, prefix);
+      return stream.length >= 10 ? stream : undefined;
+    }, 10_000, 'events after the outage');
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => before + 2 + i));
+    expect(events.map((e) => e.data.version)).toEqual(Array.from({ length: 10 }, (_, i) => i + 2));
+    await drained();
+    await relay.stop();
+  });
+
+  it('hands over to another instance within 5 s when the relay holder dies, losing nothing', async () => {
+    const prefix = `${ctx.prefix}:takeover`;
+    const redis = new Redis(ctx.redisUrl);
+    cleanups.push(() => redis.quit());
+    const first = relayFor(redis, prefix, 'relay-first');
+    const second = relayFor(redis, prefix, 'relay-second');
+    first.start();
+    await waitFor(() => (first.stats.leader ? true : undefined), 5_000, 'first relay leads');
+    second.start();
+    const before = await outboxCount();
+
+    const product = await createProductVia(writer);
+    await waitFor(async () => ((await readStream(ctx.redisUrl, prefix)).length === 1 ? true : undefined), 5_000, 'first event');
+    expect(second.stats.leader).toBe(false);
+
+    const pool = testPool(ctx.databaseUrl);
+    await pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'relay-first'");
+    await pool.end();
+    const killedAt = Date.now();
+    for (let i = 0; i < 5; i++) {
+      await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: i } });
+    }
+    await waitFor(() => (second.stats.leader ? true : undefined), 5_000, 'second relay takes over');
+    expect(Date.now() - killedAt).toBeLessThan(5_000);
+
+    const events = await waitFor(async () => {
+      const stream = await readStream(ctx.redisUrl, prefix);
+      return stream.length >= 6 ? stream : undefined;
+    }, 5_000, 'events after the takeover');
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 6 }, (_, i) => before + 1 + i));
+    expect(first.stats.leader).toBe(false);
+  });
+});

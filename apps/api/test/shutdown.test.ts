@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { findFreePort } from '@livecart/local-services';
+import type { Product } from '@livecart/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, AUTH, createTestContext, productInput, testPool, waitFor, type TestContext } from './helpers.js';
+
+const API_DIR = fileURLToPath(new URL('..', import.meta.url));
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await createTestContext('shutdown');
+});
+afterAll(() => ctx.close());
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM finishes the request in flight, then exits 0', async () => {
+    const port = await findFreePort();
+    const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: API_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        DATABASE_URL: ctx.databaseUrl,
+        REDIS_URL: ctx.redisUrl,
+        REDIS_PREFIX: `${ctx.prefix}:child`,
+        ADMIN_TOKEN,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => ((await fetch(`${base}/ready`).then((r) => r.status, () => 0)) === 200 ? true : undefined), 20_000, 'the server');
+
+    const created = await fetch(`${base}/v1/products`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify(productInput()),
+    });
+    const product = (await created.json()) as Product;
+
+    // Hold the row so that the PATCH below is still running when the signal arrives.
+    const pool = testPool(ctx.databaseUrl);
+    const blocker = await pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT 1 FROM products WHERE id = $1 FOR UPDATE', [product.id]);
+    const slow = fetch(`${base}/v1/products/${product.id}`, {
+      method: 'PATCH',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ stock: 42 }),
+    });
+    await waitFor(async () => {
+      const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'");
+      return (rows[0]?.n ?? 0) > 0 ? true : undefined;
+    }, 5_000, 'the PATCH to wait on the row lock');
+
+    server.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.exitCode).toBeNull();
+    await blocker.query('COMMIT');
+    blocker.release();
+    await pool.end();
+
+    const response = await slow;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Product).stock).toBe(42);
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,280 @@
+/**
+ * GET /v1/products/:id against same-run baselines. Usage (after `pnpm --filter @livecart/api build`):
+ *   pnpm --filter @livecart/bench exec tsx api/product-get.ts [--quick] [--runs N] [--duration S] [--connections C]
+ * Servers run pinned to core 0 and autocannon (its own process) to core 1 when taskset exists.
+ * Targets are run interleaved, N rounds; medians are reported and written to bench/results/.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureServices, findFreePort } from '@livecart/local-services';
+import { clearRedisPrefix, createTestDatabase } from '@livecart/local-services/testing';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+const API_DIR = fileURLToPath(new URL('../../apps/api', import.meta.url));
+const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));
+const AUTOCANNON = `${BENCH_DIR}node_modules/.bin/autocannon`;
+const HAS_TASKSET = spawnSync('taskset', ['-V']).status === 0;
+// This process drains the servers' log pipes: it stays on the load generator's core.
+if (HAS_TASKSET) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string', default: '100' },
+  },
+});
+const runs = Number(args.runs ?? (args.quick ? 1 : 3));
+const duration = Number(args.duration ?? (args.quick ? 3 : 10));
+const connections = Number(args.connections);
+
+interface Target {
+  name: string;
+  url: string;
+  process: ChildProcess;
+}
+
+interface RunResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  maxRssMb?: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+const pinned = (core: number, command: string, commandArgs: string[]) =>
+  HAS_TASKSET ? { command: 'taskset', args: ['-c', String(core), command, ...commandArgs] } : { command, args: commandArgs };
+
+/**
+ * Servers write their logs to a pipe that this process drains, as under a container runtime (to
+ * /dev/null, the naive baseline's per-request logging would cost it unrealistically little).
+ */
+function startServer(script: string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const { command, args: commandArgs } = pinned(0, process.execPath, script);
+  const child = spawn(command, commandArgs, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout?.resume();
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown && !child.killed) console.error(`server ${script.join(' ')} exited early (${code ?? signal})`);
+  });
+  return child;
+}
+
+async function waitFor200(url: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+function load(url: string, seconds: number, pid?: number): Promise<RunResult> {
+  const { command, args: commandArgs } = pinned(1, AUTOCANNON, ['-c', String(connections), '-d', String(seconds), '-j', url]);
+  return new Promise((resolve, reject) => {
+    let maxRss = 0;
+    const sampler = pid === undefined ? undefined : setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid))), 250);
+    const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', () => {
+      clearInterval(sampler);
+      try {
+        const json = JSON.parse(out) as {
+          requests: { average: number };
+          latency: { p50: number; p99: number };
+          errors: number;
+          non2xx: number;
+        };
+        resolve({
+          requestsPerSecond: json.requests.average,
+          p50: json.latency.p50,
+          p99: json.latency.p99,
+          errors: json.errors,
+          non2xx: json.non2xx,
+          ...(pid === undefined ? {} : { maxRssMb: Math.round(maxRss * 10) / 10 }),
+        });
+      } catch (error) {
+        reject(new Error(`autocannon output unreadable: ${String(error)}`));
+      }
+    });
+  });
+}
+
+let shuttingDown = false;
+
+if (!existsSync(`${API_DIR}/dist/server.js`)) {
+  console.error('apps/api/dist is missing: run `pnpm --filter @livecart/api build` first.');
+  process.exit(2);
+}
+
+const services = await ensureServices({ mode: 'test' });
+const nodeEnv = { ...process.env, NODE_ENV: 'production' };
+const runTool = (script: string, databaseUrl: string, extra: string[] = []) => {
+  const result = spawnSync(process.execPath, [`dist/db/${script}`, ...extra], { cwd: API_DIR, env: { ...nodeEnv, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error(`${script} failed`);
+};
+const database = await createTestDatabase({
+  adminUrl: services.databaseUrl,
+  prefix: 'livecart_bench',
+  migrate: async (url) => runTool('migrate-cli.js', url),
+});
+const prefix = `bench:${process.pid}`;
+const targets: Target[] = [];
+try {
+  runTool('seed-cli.js', database.url, ['--count', '5000']);
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const { rows } = await client.query<{ id: string }>("SELECT id FROM products WHERE sku = 'AUD-000001'");
+  await client.end();
+  const productId = rows[0]?.id as string;
+
+  const apiEnv: NodeJS.ProcessEnv = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: database.url,
+    REDIS_URL: services.redisUrl,
+    REDIS_PREFIX: prefix,
+    ADMIN_TOKEN: 'bench-admin-token-0123456789',
+    RATE_LIMIT_ENABLED: 'true',
+    RATE_LIMIT_READ_MAX: '1000000000',
+    RATE_LIMIT_ALLOW_LIST: '',
+  };
+
+  // Cold start: spawn to the first 200 on /ready (migrations excluded: the schema is already there).
+  const coldStarts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const port = await findFreePort();
+    const started = performance.now();
+    const child = startServer(['dist/server.js'], API_DIR, { ...apiEnv, PORT: String(port) });
+    await waitFor200(`http://127.0.0.1:${port}/ready`);
+    coldStarts.push(Math.round(performance.now() - started));
+    await new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+  }
+
+  const ports = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
+  const [helloPort, nodePort, naivePort, apiPort] = ports as [number, number, number, number];
+  const api = startServer(['dist/server.js'], API_DIR, { ...apiEnv, PORT: String(apiPort) });
+  targets.push({ name: 'api', url: `http://127.0.0.1:${apiPort}/v1/products/${productId}`, process: api });
+  targets.push({ name: 'hello-fastify', url: `http://127.0.0.1:${helloPort}/`, process: startServer(['--import', 'tsx', 'api/servers/hello-fastify.ts'], BENCH_DIR, { PORT: String(helloPort) }) });
+  targets.push({ name: 'bare-node', url: `http://127.0.0.1:${nodePort}/`, process: startServer(['--import', 'tsx', 'api/servers/bare-node.ts'], BENCH_DIR, { PORT: String(nodePort) }) });
+  const naivePrefix = `${prefix}:naive`;
+  targets.push({
+    name: 'naive',
+    url: `http://127.0.0.1:${naivePort}/products/${productId}`,
+    process: startServer(['--import', 'tsx', 'api/servers/naive-product.ts'], BENCH_DIR, { PORT: String(naivePort), REDIS_URL: services.redisUrl, NAIVE_PREFIX: naivePrefix }),
+  });
+  await waitFor200(`http://127.0.0.1:${apiPort}/ready`);
+  const productJson = await (await fetch(targets[0]?.url as string)).text();
+  const redis = new Redis(services.redisUrl);
+  await redis.set(`${naivePrefix}:${productId}`, productJson);
+  await redis.quit();
+  for (const target of targets) await waitFor200(target.url);
+
+  for (const target of targets) await load(target.url, Math.min(2, duration));
+  const results = new Map<string, RunResult[]>(targets.map((target) => [target.name, []]));
+  for (let round = 1; round <= runs; round++) {
+    for (const target of targets) {
+      const result = await load(target.url, duration, target.name === 'api' ? target.process.pid : undefined);
+      results.get(target.name)?.push(result);
+      console.error(`round ${round}/${runs} ${target.name.padEnd(14)} ${Math.round(result.requestsPerSecond)} req/s p50 ${result.p50} ms p99 ${result.p99} ms${result.errors + result.non2xx > 0 ? ` (${result.errors} errors, ${result.non2xx} non-2xx)` : ''}`);
+    }
+  }
+
+  const summary = Object.fromEntries(
+    [...results].map(([name, list]) => [
+      name,
+      {
+        requestsPerSecond: Math.round(median(list.map((r) => r.requestsPerSecond))),
+        p50: median(list.map((r) => r.p50)),
+        p99: median(list.map((r) => r.p99)),
+        runs: list,
+      },
+    ]),
+  );
+  const rps = (name: string) => (summary[name] as { requestsPerSecond: number }).requestsPerSecond;
+  const apiRuns = results.get('api') ?? [];
+  // Rounds are interleaved, so each round's ratio compares neighbours in time: on a noisy machine the
+  // median of these paired ratios is steadier than the ratio of the medians.
+  const perRound = (name: string) => apiRuns.map((run, i) => Math.round((run.requestsPerSecond / (results.get(name)?.[i]?.requestsPerSecond ?? 1)) * 100) / 100);
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version, taskset: HAS_TASKSET },
+    settings: { runs, durationSeconds: duration, connections },
+    summary,
+    ratios: {
+      apiOverHello: median(perRound('hello-fastify')),
+      apiOverHelloPerRound: perRound('hello-fastify'),
+      apiOverHelloOfMedians: Math.round((rps('api') / rps('hello-fastify')) * 100) / 100,
+      apiOverNaive: median(perRound('naive')),
+      apiOverNaivePerRound: perRound('naive'),
+      apiOverNaiveOfMedians: Math.round((rps('api') / rps('naive')) * 100) / 100,
+    },
+    api: {
+      maxRssMbUnderLoad: Math.max(...apiRuns.map((run) => run.maxRssMb ?? 0)),
+      coldStartMs: median(coldStarts),
+      coldStartRunsMs: coldStarts,
+    },
+    targets: { apiOverHello: 0.85, apiOverNaive: 1.8, apiP99Ms: 15, rssMb: 150, coldStartMs: 400 },
+  };
+
+  const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  console.log('\ntarget          req/s (median)   p50 ms   p99 ms');
+  for (const [name, entry] of Object.entries(summary)) {
+    console.log(`${name.padEnd(16)}${String(entry.requestsPerSecond).padStart(14)}${String(entry.p50).padStart(9)}${String(entry.p99).padStart(9)}`);
+  }
+  console.log(`\napi / hello-fastify  ${report.ratios.apiOverHello}  (median of per-round ${report.ratios.apiOverHelloPerRound.join(', ')}; of medians ${report.ratios.apiOverHelloOfMedians})  target ≥ 0.85  ${mark(report.ratios.apiOverHello >= 0.85)}`);
+  console.log(`api / naive          ${report.ratios.apiOverNaive}  (median of per-round ${report.ratios.apiOverNaivePerRound.join(', ')}; of medians ${report.ratios.apiOverNaiveOfMedians})  target ≥ 1.8   ${mark(report.ratios.apiOverNaive >= 1.8)}`);
+  console.log(`api p99              ${summary.api?.p99} ms  target ≤ 15 ms  ${mark((summary.api?.p99 ?? Infinity) <= 15)}`);
+  console.log(`api RSS under load   ${report.api.maxRssMbUnderLoad} MB  target ≤ 150 MB  ${mark(report.api.maxRssMbUnderLoad <= 150)}`);
+  console.log(`api cold start       ${report.api.coldStartMs} ms (${coldStarts.join(', ')})  target ≤ 400 ms  ${mark(report.api.coldStartMs <= 400)}`);
+
+  const dir = args.quick ? `${RESULTS_DIR}/tmp` : RESULTS_DIR;
+  mkdirSync(dir, { recursive: true });
+  // bench/src/suites/api.ts writes <date>-api.json: this harness keeps a name of its own.
+  const file = `${dir}/${report.date.slice(0, 10)}-api-product-get.json`;
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwritten to ${file}`);
+} finally {
+  shuttingDown = true;
+  await Promise.all(
+    targets.map(
+      (target) =>
+        new Promise((resolve) => {
+          if (target.process.exitCode !== null) return resolve(undefined);
+          target.process.once('exit', resolve);
+          target.process.kill('SIGTERM');
+        }),
+    ),
+  );
+  await clearRedisPrefix(services.redisUrl, prefix);
+  await database.drop();
+  await services.stop();
+}
