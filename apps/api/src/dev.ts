@@ -1,8 +1,10 @@
+import { createLogger } from '@livecart/config/logger';
 import { createPool } from './db/pool.js';
 import { runMigrations } from './db/migrate.js';
 import { createProgressBar } from './db/progress-bar.js';
 import { isCatalogEmpty, seedCatalog } from './db/seed.js';
 import { loadApiEnv } from './env.js';
+import { startDemoTraffic } from './demo/run-demo-traffic.js';
 import { runServer } from './run-server.js';
 
 /** Development entry: brings the schema up to date, seeds an empty catalog, then serves. */
@@ -25,3 +27,20 @@ try {
   await pool.end();
 }
 await runServer(env);
+
+if (env.DEMO_TRAFFIC) {
+  const demoPool = createPool({ connectionString: env.DATABASE_URL, max: 2, statementTimeoutMs: 5_000, applicationName: 'livecart-dev-demo' });
+  const logger = createLogger({ name: 'livecart-demo', level: env.LOG_LEVEL, nodeEnv: env.NODE_ENV });
+  startDemoTraffic({ pool: demoPool, logger, intervalMs: env.DEMO_INTERVAL_MS });
+}
+
+process.stderr.write(
+  [
+    '',
+    'livecart is running (development):',
+    '  storefront  http://localhost:3000        (admin: http://localhost:3000/admin)',
+    `  API         http://localhost:${env.PORT}        (docs: http://localhost:${env.PORT}/docs)`,
+    '  realtime    ws://localhost:4001/ws      (debug page: http://localhost:4001/)',
+    '',
+  ].join('\n'),
+);

@@ -1,8 +1,8 @@
-import { baseEnv, databaseEnv, EnvError, envBoolean, envInt, envList, httpEnv, loadEnv, redisEnv, type EnvSource } from '@livecart/config/env';
+import { baseEnv, databaseEnv, DEV_ADMIN_TOKEN, EnvError, envBoolean, envInt, envList, httpEnv, loadEnv, redisEnv, type EnvSource } from '@livecart/config/env';
 import { z } from 'zod';
 
 /** Used only when NODE_ENV=development and ADMIN_TOKEN is unset; printed at startup. */
-export const DEV_ADMIN_TOKEN = 'dev-admin-token-not-for-production';
+export { DEV_ADMIN_TOKEN };
 
 const apiEnv = {
   ...baseEnv,
@@ -34,6 +34,9 @@ const apiEnv = {
   OUTBOX_LOCK_RETRY_MS: envInt({ min: 10, max: 60_000, default: 1_000 }),
   OUTBOX_BATCH_SIZE: envInt({ min: 1, max: 10_000, default: 500 }),
   OUTBOX_STREAM_MAXLEN: envInt({ min: 100, max: 100_000_000, default: 100_000 }),
+  /** Development only (src/dev.ts): move prices and stock every second and place occasional orders. */
+  DEMO_TRAFFIC: envBoolean(true),
+  DEMO_INTERVAL_MS: envInt({ min: 100, max: 60_000, default: 1_000 }),
   OUTBOX_RETENTION_HOURS: envInt({ min: 1, max: 24 * 365, default: 72 }),
 };
 

@@ -1,4 +1,4 @@
-import { baseEnv, envInt, envUrl, loadEnv } from '@livecart/config/env';
+import { baseEnv, DEV_ADMIN_TOKEN, envInt, envUrl, loadEnv } from '@livecart/config/env';
 import { z } from 'zod';
 
 /**
@@ -8,7 +8,7 @@ import { z } from 'zod';
  * All values are read on the server at run time (never inlined into a bundle), so one build runs
  * against any API / realtime address.
  */
-export const env = loadEnv({
+const loaded = loadEnv({
   NODE_ENV: baseEnv.NODE_ENV,
   /**
    * Build output directory (next.config `distDir`). The e2e suite builds into its own, so a `pnpm build`
@@ -42,6 +42,12 @@ export const env = loadEnv({
   /** How the subscriber reaches this server's /api/revalidate; default http://127.0.0.1:<listening port>. */
   WEB_INTERNAL_URL: envUrl(['http:', 'https:']).optional(),
 });
+
+/** In development the API and the storefront share a default admin token, so `pnpm dev` edits work at once. */
+export const env = {
+  ...loaded,
+  ADMIN_TOKEN: loaded.ADMIN_TOKEN ?? (loaded.NODE_ENV === 'development' ? DEV_ADMIN_TOKEN : undefined),
+};
 
 /** What Next.js itself sets on the process. Read lazily: PORT is set only once the server listens. */
 export const nextProcess = {

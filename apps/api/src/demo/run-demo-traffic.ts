@@ -1,0 +1,64 @@
+import type { Logger } from '@livecart/config/logger';
+import type pg from 'pg';
+import { DomainError } from '../domain/errors.js';
+import { placeOrder } from '../services/orders/place-order.js';
+import { listProducts } from '../services/products/list-products.js';
+import { updateProduct } from '../services/products/update-product.js';
+import { planDemoStep, type DemoAction } from './plan-demo-step.js';
+
+export interface DemoTrafficOptions {
+  pool: pg.Pool;
+  logger: Logger;
+  intervalMs: number;
+}
+
+export interface DemoTraffic {
+  stop(): Promise<void>;
+}
+
+// The first catalog page (newest first) is what a newcomer sees: most changes land there.
+const VISIBLE = 24;
+
+async function apply(pool: pg.Pool, action: DemoAction): Promise<void> {
+  if (action.kind === 'reprice') await updateProduct({ pool, id: action.id, changes: { priceMinor: action.priceMinor } });
+  else if (action.kind === 'restock') await updateProduct({ pool, id: action.id, changes: { stock: action.stock } });
+  else await placeOrder({ pool, items: [{ productId: action.id, quantity: action.quantity }] });
+}
+
+/**
+ * Development demo: every tick, a few prices and stock levels on the first catalog page change and now
+ * and then an order is placed, through the same services (and so the same outbox events) as real writes.
+ */
+export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
+  const { pool, logger, intervalMs } = options;
+  let running: Promise<void> = Promise.resolve();
+  let applied = 0;
+
+  const tick = async () => {
+    const page = await listProducts({ db: pool, query: { limit: VISIBLE, sort: 'newest' } });
+    const actions = planDemoStep({ products: page.items, changes: 3, orderChance: 0.2 });
+    for (const action of actions) {
+      try {
+        await apply(pool, action);
+        applied++;
+      } catch (error) {
+        // A concurrent shopper or admin may have won the race (sold out, version moved): skip it.
+        if (!(error instanceof DomainError)) throw error;
+      }
+    }
+    if (applied > 0 && applied % 100 < actions.length) logger.info({ applied }, 'demo traffic: changes applied so far');
+  };
+
+  const timer = setInterval(() => {
+    running = running.then(tick).catch((error: unknown) => logger.warn({ err: error }, 'demo traffic tick failed'));
+  }, intervalMs);
+  timer.unref();
+  logger.info({ intervalMs }, 'demo traffic on: prices and stock on the first catalog page change every tick (DEMO_TRAFFIC=false turns it off)');
+
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
