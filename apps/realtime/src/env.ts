@@ -1,0 +1,46 @@
+import { hostname } from 'node:os';
+import { baseEnv, envBoolean, envInt, envList, httpEnv, loadEnv, redisEnv, type EnvSource } from '@livecart/config';
+import { z } from 'zod';
+
+export const SLOW_CONSUMER_POLICIES = ['close', 'latest'] as const;
+export type SlowConsumerPolicy = (typeof SLOW_CONSUMER_POLICIES)[number];
+
+/** Everything this service reads from its environment; the only place `process.env` is consulted. */
+export const realtimeEnv = {
+  ...baseEnv,
+  ...httpEnv(4001),
+  ...redisEnv,
+  /** Names this process in `welcome`, logs and metrics; defaults to `<hostname>-<pid>`. */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected 1-128 characters from A-Z a-z 0-9 _ . : -')
+    .optional(),
+  /** Browser origins allowed to open a socket; the page this server serves itself is always allowed. */
+  ALLOWED_ORIGINS: envList(['http://localhost:3000', 'http://127.0.0.1:3000']),
+  /** Non-browser clients send no Origin header; they are refused unless this is on. */
+  WS_ALLOW_NO_ORIGIN: envBoolean(false),
+  WS_MAX_CONNECTIONS: envInt({ min: 1, max: 1_000_000, default: 10_000 }),
+  WS_MAX_TOPICS: envInt({ min: 1, max: 10_000, default: 100 }),
+  WS_MAX_MESSAGES_PER_SECOND: envInt({ min: 1, max: 10_000, default: 20 }),
+  WS_MAX_PAYLOAD_BYTES: envInt({ min: 256, max: 16 * 1024 * 1024, default: 32 * 1024 }),
+  WS_SEND_BUFFER_MAX_BYTES: envInt({ min: 4 * 1024, max: 1024 * 1024 * 1024, default: 512 * 1024 }),
+  WS_SLOW_CONSUMER_POLICY: z
+    .enum(SLOW_CONSUMER_POLICIES, { error: `expected one of ${SLOW_CONSUMER_POLICIES.join(', ')}` })
+    .default('close'),
+  WS_HEARTBEAT_INTERVAL_MS: envInt({ min: 100, max: 3_600_000, default: 30_000 }),
+  WS_HEARTBEAT_TIMEOUT_MS: envInt({ min: 100, max: 3_600_000, default: 10_000 }),
+  WS_PERMESSAGE_DEFLATE: envBoolean(false),
+  /** Under load, space flushes by the last flush's duration so each socket write carries more events. */
+  WS_ADAPTIVE_FLUSH: envBoolean(true),
+  /** A resume further back than this many events gets `reset` instead of a replay. */
+  WS_REPLAY_MAX_EVENTS: envInt({ min: 1, max: 10_000_000, default: 10_000 }),
+  /** How long shutdown waits for clients to answer the 1001 close before cutting them off. */
+  SHUTDOWN_GRACE_MS: envInt({ min: 0, max: 600_000, default: 5_000 }),
+};
+
+export type RealtimeEnv = ReturnType<typeof readEnv>;
+
+export function readEnv(source: EnvSource = process.env) {
+  const env = loadEnv(realtimeEnv, source);
+  return { ...env, INSTANCE_ID: env.INSTANCE_ID ?? `${hostname()}-${process.pid}` };
+}

@@ -1,0 +1,14 @@
+import type { ControlMessage } from '../protocol/frames.js';
+import type { Format } from '../protocol/format.js';
+
+/** What the hub needs of a client socket; a fake stands in for it in unit tests. */
+export interface Transport {
+  readonly format: Format;
+  /** Bytes accepted by `send` that the kernel has not taken yet. */
+  readonly bufferedAmount: number;
+  /** Sends one pre-encoded frame (text for JSON, binary for MessagePack). */
+  send(frame: Buffer): void;
+  sendMessage(message: ControlMessage): void;
+  /** Closes with `code`, and cuts the peer off if it does not complete the close handshake soon. */
+  kick(code: number, reason: string): void;
+}

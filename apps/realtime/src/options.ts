@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import type { RealtimeEnv, SlowConsumerPolicy } from './env.js';
+
+/** Everything `buildApp` needs; server.ts derives it from the environment, tests build it directly. */
+export interface RealtimeOptions {
+  instanceId: string;
+  redisUrl: string;
+  redisPrefix: string;
+  allowedOrigins: readonly string[];
+  allowNoOrigin: boolean;
+  maxConnections: number;
+  maxTopics: number;
+  maxMessagesPerSecond: number;
+  maxPayloadBytes: number;
+  sendBufferMaxBytes: number;
+  slowConsumerPolicy: SlowConsumerPolicy;
+  heartbeatIntervalMs: number;
+  heartbeatTimeoutMs: number;
+  perMessageDeflate: boolean;
+  adaptiveFlush: boolean;
+  replayMaxEvents: number;
+  shutdownGraceMs: number;
+  logger: Logger;
+}
+
+export function optionsFromEnv(env: RealtimeEnv, logger: Logger): RealtimeOptions {
+  return {
+    instanceId: env.INSTANCE_ID,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    allowedOrigins: env.ALLOWED_ORIGINS,
+    allowNoOrigin: env.WS_ALLOW_NO_ORIGIN,
+    maxConnections: env.WS_MAX_CONNECTIONS,
+    maxTopics: env.WS_MAX_TOPICS,
+    maxMessagesPerSecond: env.WS_MAX_MESSAGES_PER_SECOND,
+    maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+    sendBufferMaxBytes: env.WS_SEND_BUFFER_MAX_BYTES,
+    slowConsumerPolicy: env.WS_SLOW_CONSUMER_POLICY,
+    heartbeatIntervalMs: env.WS_HEARTBEAT_INTERVAL_MS,
+    heartbeatTimeoutMs: env.WS_HEARTBEAT_TIMEOUT_MS,
+    perMessageDeflate: env.WS_PERMESSAGE_DEFLATE,
+    adaptiveFlush: env.WS_ADAPTIVE_FLUSH,
+    replayMaxEvents: env.WS_REPLAY_MAX_EVENTS,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    logger,
+  };
+}

@@ -1,0 +1,84 @@
+import fp from 'fastify-plugin';
+import type { Logger } from 'pino';
+import { eventKeys } from '../events/event-keys.js';
+import { RedisEventSource } from '../events/event-source.js';
+import { RedisEventStream, type EventStream } from '../events/event-stream.js';
+import type { LiveEvent } from '../events/live-event.js';
+import { Sequencer } from '../events/sequencer.js';
+import { Hub } from '../hub/hub.js';
+import type { RealtimeOptions } from '../options.js';
+import { ClientStats } from '../protocol/client-stats.js';
+import { Heartbeat } from '../ws/heartbeat.js';
+
+export interface LiveFeed {
+  hub: Hub;
+  stream: EventStream;
+  sequencer: Sequencer;
+  source: RedisEventSource;
+  heartbeat: Heartbeat;
+  clientStats: ClientStats;
+  /** Hook for the lag histogram, set by the metrics plugin. */
+  onFlushed: ((events: readonly LiveEvent[], nowMs: number) => void) | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    liveFeed: LiveFeed;
+  }
+}
+
+/** Redis events → sequencer (order, de-dup, gap fill) → hub (fan-out); plus heartbeat and counters. */
+export const liveFeedPlugin = fp<RealtimeOptions>(
+  async (app, options) => {
+    const logger = app.log as Logger;
+    const keys = eventKeys(options.redisPrefix);
+    const stream = new RedisEventStream(app.redis, keys.stream, (id, error) =>
+      logger.warn({ err: error, id }, 'skipped a stream entry that is not a routable event'),
+    );
+    const clientStats = new ClientStats();
+    const hub: Hub = new Hub({
+      sendBufferMaxBytes: options.sendBufferMaxBytes,
+      slowConsumerPolicy: options.slowConsumerPolicy,
+      adaptiveFlush: options.adaptiveFlush,
+      onFlushed: (events, nowMs) => feed.onFlushed?.(events, nowMs),
+    });
+    const sequencer = new Sequencer({
+      stream,
+      deliver: (event) => hub.publish(event),
+      onStart: (lastSeq) => {
+        hub.seq = lastSeq;
+      },
+      onLost: (from, to) => {
+        hub.seq = Math.max(hub.seq, to);
+        // Nobody can tell which topics those events touched: every client must refetch.
+        logger.error({ from, to }, 'events were trimmed from the stream before they could be fetched; resetting clients');
+        for (const connection of hub.connections) {
+          const topics = [...connection.topics.keys()];
+          if (topics.length > 0) connection.transport.sendMessage({ type: 'reset', topics, seq: to, reason: 'history_trimmed' });
+        }
+      },
+      onFillError: (error) => logger.warn({ err: error }, 'reading missed events from the stream failed; retrying'),
+    });
+    const feed: LiveFeed = {
+      hub,
+      stream,
+      sequencer,
+      source: new RedisEventSource({ subscriber: app.redisSubscriber, stream, channel: keys.channel, sequencer, logger }),
+      heartbeat: new Heartbeat({
+        intervalMs: options.heartbeatIntervalMs,
+        timeoutMs: options.heartbeatTimeoutMs,
+        onDead: () => clientStats.count(clientStats.kicks, 'heartbeat'),
+      }),
+      clientStats,
+      onFlushed: undefined,
+    };
+    app.decorate('liveFeed', feed);
+    feed.heartbeat.start();
+    app.addHook('onClose', async () => {
+      feed.heartbeat.stop();
+      feed.source.stop();
+      feed.hub.close();
+    });
+  },
+  { name: 'live-feed', dependencies: ['redis'] },
+);

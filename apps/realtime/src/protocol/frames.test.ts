@@ -1,0 +1,45 @@
+import { decode } from '@msgpack/msgpack';
+import { ServerMessageSchema } from '@livecart/schemas';
+import { describe, expect, it } from 'vitest';
+import { liveEvent } from '../../test/support/fakes.js';
+import { encodeBatch, encodeMessage } from './frames.js';
+
+describe('frames', () => {
+  it('wraps the raw event JSON in an event frame without re-serializing it', () => {
+    const event = liveEvent(1);
+    const { frame, payload } = event.encoded('json');
+    expect(frame.toString()).toBe(`{"type":"event","event":${event.raw}}`);
+    expect(payload.toString()).toBe(event.raw);
+    expect(ServerMessageSchema.parse(JSON.parse(frame.toString()))).toMatchObject({ type: 'event', event: { seq: 1 } });
+  });
+
+  it('encodes each event once per format, lazily', () => {
+    const event = liveEvent(1);
+    expect(event.encoded('json')).toBe(event.encoded('json'));
+    expect(event.encoded('msgpack')).toBe(event.encoded('msgpack'));
+  });
+
+  it('builds MessagePack event and batch frames that decode to the same shapes as JSON', () => {
+    const events = [1, 2, 3].map((seq) => liveEvent(seq));
+    const bodies = [1, 2, 3].map((seq) => JSON.parse(events[seq - 1]!.raw));
+    expect(decode(events[0]!.encoded('msgpack').frame)).toEqual({ type: 'event', event: bodies[0] });
+    const batch = encodeBatch('msgpack', events.map((e) => e.encoded('msgpack').payload));
+    expect(decode(batch)).toEqual({ type: 'batch', events: bodies });
+    expect(JSON.parse(encodeBatch('json', events.map((e) => e.encoded('json').payload)).toString())).toEqual({
+      type: 'batch',
+      events: bodies,
+    });
+  });
+
+  it.each([15, 16, 65_536])('writes the MessagePack array header for %i events', (count) => {
+    const payload = liveEvent(1).encoded('msgpack').payload;
+    const decoded = decode(encodeBatch('msgpack', Array.from({ length: count }, () => payload))) as { events: unknown[] };
+    expect(decoded.events).toHaveLength(count);
+  });
+
+  it('encodes control messages per format', () => {
+    const message = { type: 'pong', ts: 5, id: 'p' } as const;
+    expect(JSON.parse(encodeMessage('json', message).toString())).toEqual(message);
+    expect(decode(encodeMessage('msgpack', message))).toEqual(message);
+  });
+});

@@ -1,0 +1,86 @@
+import { decode } from '@msgpack/msgpack';
+import type { EventStream, StreamPage } from '../../src/events/event-stream.js';
+import type { LiveEvent } from '../../src/events/live-event.js';
+import { parseEvent } from '../../src/events/parse-event.js';
+import type { Transport } from '../../src/hub/transport.js';
+import type { ControlMessage } from '../../src/protocol/frames.js';
+import type { Format } from '../../src/protocol/format.js';
+import { productUpdated } from './events.js';
+
+/** A parsed event of `seq` carrying `topics`, as the sequencer hands it to the hub. */
+export function liveEvent(seq: number, topics: string[] = ['catalog']): LiveEvent {
+  return parseEvent(JSON.stringify(productUpdated(seq, { topics })));
+}
+
+/** The retained history in memory; `beforeRead` runs before each range read (to publish "during" it). */
+export class MemoryStream implements EventStream {
+  events: LiveEvent[] = [];
+  reads = 0;
+  beforeRead: (() => void) | undefined;
+  failReads = 0;
+
+  append(...events: LiveEvent[]): this {
+    this.events.push(...events);
+    return this;
+  }
+
+  trimThrough(seq: number): void {
+    this.events = this.events.filter((event) => event.seq > seq);
+  }
+
+  async range(from: number, to: number, count: number): Promise<StreamPage> {
+    this.reads++;
+    this.beforeRead?.();
+    if (this.failReads > 0) {
+      this.failReads--;
+      throw new Error('stream read failed');
+    }
+    const inRange = this.events.filter((event) => event.seq >= from && event.seq <= to);
+    const events = inRange.slice(0, count);
+    const last = events.at(-1);
+    return { events, next: inRange.length > count && last !== undefined ? last.seq + 1 : null };
+  }
+
+  async firstSeq(): Promise<number | null> {
+    return this.events[0]?.seq ?? null;
+  }
+
+  async lastSeq(): Promise<number | null> {
+    return this.events.at(-1)?.seq ?? null;
+  }
+}
+
+/** Records frames as decoded messages; `bufferedAmount` is set by the test. */
+export class FakeTransport implements Transport {
+  bufferedAmount = 0;
+  readonly frames: Buffer[] = [];
+  kicked: { code: number; reason: string } | undefined;
+
+  constructor(readonly format: Format = 'json') {}
+
+  send(frame: Buffer): void {
+    this.frames.push(frame);
+  }
+
+  sendMessage(message: ControlMessage): void {
+    this.frames.push(Buffer.from(JSON.stringify(message)));
+  }
+
+  kick(code: number, reason: string): void {
+    this.kicked = { code, reason };
+  }
+
+  /** Every frame, decoded. */
+  get messages(): { type: string; [key: string]: unknown }[] {
+    return this.frames.map((frame) => (this.format === 'json' ? JSON.parse(frame.toString()) : decode(frame)));
+  }
+
+  /** Seqs of every event received, flattened out of event and batch frames. */
+  get seqs(): number[] {
+    return this.messages.flatMap((message) => {
+      if (message.type === 'event') return [(message.event as { seq: number }).seq];
+      if (message.type === 'batch') return (message.events as { seq: number }[]).map((event) => event.seq);
+      return [];
+    });
+  }
+}

@@ -1,0 +1,83 @@
+import type { LivecartEvent } from '@livecart/schemas';
+import { Redis } from 'ioredis';
+import { productUpdated } from './events.js';
+
+export interface PublishOptions {
+  /** Write to the stream only, as if the PUBLISH was lost while the subscriber was away. */
+  skipPublish?: boolean;
+}
+
+/**
+ * Stands in for the API's outbox relay, doing exactly what it does per event:
+ * `XADD <prefix>:events MAXLEN ~ <maxLen> <seq>-0 e <json>` then `PUBLISH <prefix>:events <json>`.
+ */
+export class TestPublisher {
+  readonly redis: Redis;
+  private seq = 0;
+  readonly key: string;
+
+  private readonly maxLen: number;
+
+  constructor(redisUrl: string, prefix: string, options: { maxLen?: number; lastSeq?: number } = {}) {
+    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+    this.key = `${prefix}:events`;
+    this.maxLen = options.maxLen ?? 10_000;
+    this.seq = options.lastSeq ?? 0;
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** The next seq's event, built by `make` (a product.updated by default), written and published. */
+  async publish(
+    make: (seq: number) => LivecartEvent = (seq) => productUpdated(seq),
+    options: PublishOptions = {},
+  ): Promise<LivecartEvent> {
+    const event = make(++this.seq);
+    await this.write(event, options);
+    return event;
+  }
+
+  async publishMany(count: number, make?: (seq: number) => LivecartEvent, options?: PublishOptions): Promise<LivecartEvent[]> {
+    const events: LivecartEvent[] = [];
+    for (let i = 0; i < count; i++) events.push(await this.publish(make, options));
+    return events;
+  }
+
+  /** Writes and publishes `count` events in one pipeline, so they reach subscribers in one burst. */
+  async publishBurst(count: number, make: (seq: number) => LivecartEvent = (seq) => productUpdated(seq)): Promise<LivecartEvent[]> {
+    const events = Array.from({ length: count }, () => make(++this.seq));
+    const pipeline = this.redis.pipeline();
+    for (const event of events) {
+      const json = JSON.stringify(event);
+      pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, `${event.seq}-0`, 'e', json).publish(this.key, json);
+    }
+    await pipeline.exec();
+    return events;
+  }
+
+  /** Writes an event as given (a retry re-publishing an old seq, say). */
+  async write(event: LivecartEvent, options: PublishOptions = {}): Promise<void> {
+    const json = JSON.stringify(event);
+    // XADD rejects an id not above the stream's last one: a retry of a stored seq only re-publishes.
+    await this.redis.xadd(this.key, 'MAXLEN', '~', this.maxLen, `${event.seq}-0`, 'e', json).catch((error: Error) => {
+      if (!/equal or smaller/.test(error.message)) throw error;
+    });
+    if (!options.skipPublish) await this.redis.publish(this.key, json);
+  }
+
+  /** Re-PUBLISHes an event without touching the stream (at-least-once delivery). */
+  async republish(event: LivecartEvent): Promise<void> {
+    await this.redis.publish(this.key, JSON.stringify(event));
+  }
+
+  /** Drops every stream entry up to and including `seq`, as MAXLEN trimming would. */
+  async trimThrough(seq: number): Promise<void> {
+    await this.redis.xtrim(this.key, 'MINID', `${seq + 1}-0`);
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit();
+  }
+}

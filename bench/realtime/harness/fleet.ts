@@ -1,0 +1,130 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as hdr from 'hdr-histogram-js';
+import type { ClientTally, Command, WorkerMessage, WorkerReport } from './fleet-protocol.js';
+import { pin, PRIORITY, track, TSX_IMPORT } from './processes.js';
+
+const WORKER = fileURLToPath(new URL('./client-worker.ts', import.meta.url));
+/** The per-process descriptor limit is 20,000; stay well under it. */
+export const MAX_SOCKETS_PER_WORKER = 9_000;
+
+export interface FleetReport {
+  events: number;
+  frames: number;
+  backwards: number;
+  firstReceiveMs: number;
+  lastReceiveMs: number;
+  latency: hdr.Histogram;
+  seqLastReceive: Map<number, number>;
+  closes: Record<string, number>;
+  perClient: ClientTally[];
+}
+
+class Worker {
+  private readonly waiting = new Map<string, (message: WorkerMessage) => void>();
+  readonly ready: Promise<void>;
+
+  constructor(readonly child: ChildProcess) {
+    this.ready = new Promise((resolve, reject) => {
+      this.waiting.set('hello', () => resolve());
+      child.once('exit', (code) => reject(new Error(`client worker exited with ${code} before it was ready`)));
+    });
+    child.on('message', (message: WorkerMessage) => {
+      const resolve = this.waiting.get(message.type);
+      this.waiting.delete(message.type);
+      resolve?.(message);
+    });
+  }
+
+  request<Type extends WorkerMessage['type']>(command: Command, reply: Type, timeoutMs = 120_000): Promise<Extract<WorkerMessage, { type: Type }>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker did not answer ${command.cmd} within ${timeoutMs} ms`)), timeoutMs);
+      this.waiting.set(reply, (message) => {
+        clearTimeout(timer);
+        resolve(message as Extract<WorkerMessage, { type: Type }>);
+      });
+      this.child.send(command);
+    });
+  }
+}
+
+/** Client processes pinned to `cpus`, holding `clients.length` sockets between them. */
+export class Fleet {
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly sizes: number[],
+  ) {}
+
+  /** Opens one socket per entry of `clients` (its topics), spread over as few workers as the limit allows. */
+  static async connect(options: { url: string; clients: string[][]; cpus: string; localAddresses: string[] }): Promise<Fleet> {
+    const count = Math.max(2, Math.ceil(options.clients.length / MAX_SOCKETS_PER_WORKER));
+    const shares = Array.from({ length: count }, (_, w) => options.clients.filter((_, i) => i % count === w));
+    const workers = shares.map((_, w) => {
+      const child = track(fork(WORKER, [], { execArgv: TSX_IMPORT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), `client worker ${w}`);
+      pin(child.pid!, options.cpus, PRIORITY.clients);
+      return new Worker(child);
+    });
+    await Promise.all(workers.map((worker) => worker.ready));
+    const results = await Promise.all(
+      workers.map((worker, w) =>
+        worker.request(
+          {
+            cmd: 'connect',
+            url: options.url,
+            clients: shares[w]!,
+            localAddresses: options.localAddresses.map((_, a) => options.localAddresses[(a + w) % options.localAddresses.length]!),
+            concurrency: 200,
+          },
+          'connected',
+          180_000,
+        ),
+      ),
+    );
+    const failed = results.reduce((sum, r) => sum + r.failed, 0);
+    if (failed > 0) throw new Error(`${failed} clients failed to connect: ${results.find((r) => r.error)?.error}`);
+    return new Fleet(workers, shares.map((share) => share.length));
+  }
+
+  /** Zeroes every counter; `trackSeqs` records per-seq arrival times (few events only). */
+  async reset(options: { trackSeqs?: boolean; latency?: boolean } = {}): Promise<void> {
+    const command: Command = { cmd: 'reset', trackSeqs: options.trackSeqs ?? false, latency: options.latency ?? true };
+    await Promise.all(this.workers.map((worker) => worker.request(command, 'reset')));
+  }
+
+  async report(withClients = false): Promise<FleetReport> {
+    const reports: WorkerReport[] = await Promise.all(this.workers.map((worker) => worker.request({ cmd: 'report', perClient: withClients }, 'report')));
+    const latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+    const seqLastReceive = new Map<number, number>();
+    const closes: Record<string, number> = {};
+    for (const report of reports) {
+      latency.add(hdr.decodeFromCompressedBase64(report.latency));
+      for (const [seq, at] of report.seqLastReceive) seqLastReceive.set(seq, Math.max(at, seqLastReceive.get(seq) ?? 0));
+      for (const [code, n] of Object.entries(report.closes)) closes[code] = (closes[code] ?? 0) + n;
+    }
+    // Reassemble per-client tallies in the original client order (client i went to worker i % count).
+    const perClient: ClientTally[] = [];
+    if (withClients) {
+      const total = this.sizes.reduce((a, b) => a + b, 0);
+      for (let i = 0; i < total; i++) perClient.push(reports[i % reports.length]!.perClient![Math.floor(i / reports.length)]!);
+    }
+    const received = reports.filter((r) => r.firstReceiveMs > 0);
+    return {
+      events: reports.reduce((sum, r) => sum + r.events, 0),
+      frames: reports.reduce((sum, r) => sum + r.frames, 0),
+      backwards: reports.reduce((sum, r) => sum + r.backwards, 0),
+      firstReceiveMs: Math.min(...received.map((r) => r.firstReceiveMs)),
+      lastReceiveMs: Math.max(0, ...received.map((r) => r.lastReceiveMs)),
+      latency,
+      seqLastReceive,
+      closes,
+      perClient,
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const worker of this.workers) {
+      if (worker.child.connected) worker.child.send({ cmd: 'close' } satisfies Command);
+    }
+    await Promise.all(this.workers.map((worker) => new Promise((resolve) => (worker.child.exitCode === null ? worker.child.once('exit', resolve) : resolve(null)))));
+  }
+}

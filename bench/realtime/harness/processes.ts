@@ -1,0 +1,132 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { setPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+
+/** `--import` argument that lets a child node process run TypeScript, wherever its cwd is. */
+export const TSX_IMPORT = ['--import', import.meta.resolve('tsx')];
+
+/** Everything started by this run, stopped in reverse order on exit, failure or Ctrl-C. */
+const started: { name: string; stop: () => Promise<void> | void }[] = [];
+
+export function onCleanup(name: string, stop: () => Promise<void> | void): void {
+  started.push({ name, stop });
+}
+
+export async function cleanupAll(): Promise<void> {
+  while (started.length > 0) {
+    const entry = started.pop()!;
+    try {
+      await entry.stop();
+    } catch (error) {
+      console.error(`stopping ${entry.name} failed:`, error);
+    }
+  }
+}
+
+/** Last-resort kill of children on a synchronous exit path (the async cleanup could not run). */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+export function track(child: ChildProcess, name: string): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  onCleanup(name, () => stopChild(child));
+  return child;
+}
+
+export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  if (await Promise.race([exited.then(() => true), delay(graceMs).then(() => false)])) return;
+  child.kill('SIGKILL');
+  await exited;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Niceness of what this run starts. The machine is shared with other work (builds, test runs) at the
+ * default 0: the server, Redis and the publisher must not wait behind it, and the client fleet, which
+ * only has to keep up, should not starve Redis on the core they share.
+ */
+export const PRIORITY = { server: -10, redis: -10, coordinator: -10, clients: -5 } as const;
+
+/** Pins a running process and all its threads to `cpus` (e.g. "0") and sets its niceness. */
+export function pin(pid: number, cpus: string, priority: number): void {
+  execFileSync('taskset', ['-a', '-pc', cpus, String(pid)], { stdio: 'ignore' });
+  try {
+    setPriority(pid, priority);
+  } catch {
+    // Not permitted (not root): run at the default priority.
+  }
+}
+
+export function cpuCount(): number {
+  return Number(execFileSync('nproc').toString().trim());
+}
+
+/** Resident set size of a process, in bytes. */
+export function rssBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) * 1024;
+}
+
+/** User + system CPU time a process has used so far, in seconds. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A private redis-server (no persistence) pinned to `cpus`, killed at cleanup. */
+export async function startRedis(cpus: string): Promise<{ url: string }> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'bench-redis-'));
+  const child = track(
+    spawn('nice', ['-n', String(PRIORITY.redis), 'taskset', '-c', cpus, 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--client-output-buffer-limit', 'pubsub', '0', '0', '0'], {
+      stdio: 'ignore',
+    }),
+    'redis-server',
+  );
+  onCleanup('redis dir', () => rm(dir, { recursive: true, force: true }));
+  const url = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error('redis-server exited at start');
+    const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    probe.on('error', () => {});
+    const up = await probe.connect().then(
+      () => true,
+      () => false,
+    );
+    probe.disconnect();
+    if (up) return { url };
+    await delay(25);
+  }
+  throw new Error('redis-server did not come up');
+}
+
+export async function waitForHttp(url: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await delay(50);
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}

@@ -1,0 +1,31 @@
+import { Redis } from 'ioredis';
+
+/** Writes events as the API's outbox relay does: XADD to the capped stream, then PUBLISH. */
+export class BenchPublisher {
+  private readonly redis: Redis;
+  private readonly key: string;
+  seq = 0;
+
+  constructor(redisUrl: string, prefix: string) {
+    this.redis = new Redis(redisUrl);
+    this.key = `${prefix}:events`;
+  }
+
+  /** Pipelines one XADD + PUBLISH per event JSON (built by `make` for each new seq). */
+  async publish(count: number, make: (seq: number) => string): Promise<number[]> {
+    const pipeline = this.redis.pipeline();
+    const seqs: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const seq = ++this.seq;
+      const json = make(seq);
+      pipeline.xadd(this.key, 'MAXLEN', '~', 100_000, `${seq}-0`, 'e', json).publish(this.key, json);
+      seqs.push(seq);
+    }
+    await pipeline.exec();
+    return seqs;
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit();
+  }
+}
