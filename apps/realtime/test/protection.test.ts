@@ -72,9 +72,11 @@ describe('slow consumers', () => {
     expect(connection?.closed).toBe(true);
     expect(connection?.queue).toEqual([]);
     // Once the socket holds more than the cap, nothing more is written to it: at most one flush's frame
-    // on top, however much is published.
+    // on top, however much is published. The 1 ms sampler can miss the queue's peak on a loaded machine
+    // by up to one published burst (10 events of ~4.5 KB), so allow that much on top of what it saw.
+    const burstBytes = 10 * 4_500;
     expect(maxBuffered).toBeGreaterThan(0);
-    expect(maxBuffered).toBeLessThanOrEqual(CAP + maxQueued + 4_096);
+    expect(maxBuffered).toBeLessThanOrEqual(CAP + maxQueued + burstBytes + 4_096);
     expect(maxBuffered + maxQueued).toBeLessThan((published * 4_500) / 4);
 
     slow.ws.resume();
