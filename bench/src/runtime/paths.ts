@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+
+/** The repository root and the bench package, wherever the command was started from. */
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+export const BENCH = fileURLToPath(new URL('../../', import.meta.url));
+export const RESULTS = `${BENCH}results`;
+export const SCRATCH = `${BENCH}results/tmp`;
+
+/** Servers under test run on core 0; load generators, client fleets and this coordinator on core 1. */
+export const SERVER_CPUS = '0';
+export const CLIENT_CPUS = '1';
+
+/** `--import` argument that lets a child node process run TypeScript. */
+export const TSX_IMPORT = ['--import', import.meta.resolve('tsx')];

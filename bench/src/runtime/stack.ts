@@ -1,0 +1,218 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureServices, findFreePort, type Services } from '@livecart/local-services';
+import { clearRedisPrefix, createTestDatabase, type TestDatabase } from '@livecart/local-services/testing';
+import pg from 'pg';
+import { startServer as startRealtimeServer } from '../../realtime/harness/servers.js';
+import { REPO, SERVER_CPUS } from './paths.js';
+import { onCleanup, runGroup, startGroup } from './processes.js';
+import { waitForOk } from './http.js';
+
+export interface ProductRef {
+  id: string;
+  category: string;
+  /** A word of the product's name, to search for. */
+  term: string;
+  stock: number;
+}
+
+export interface ApiTarget {
+  url: string;
+  adminToken: string;
+  /** The local server's pid (process group), when this run started it. */
+  pid: number | null;
+}
+
+export interface RealtimeTarget {
+  /** ws://…/ws */
+  wsUrl: string;
+  /** http://… of the same server: /metrics, /ready. */
+  httpUrl: string;
+  pid: number | null;
+}
+
+export interface RemoteTargets {
+  apiUrl?: string;
+  realtimeUrl?: string;
+  adminToken?: string;
+}
+
+const API_DIR = join(REPO, 'apps/api');
+const LOCAL_ADMIN_TOKEN = 'bench-admin-token-0123456789';
+
+/**
+ * The livecart stack the Artillery, Next-baseline and end-to-end suites run against: local Postgres and
+ * Redis (found or started by @livecart/local-services), a fresh migrated and seeded database, the API and
+ * the realtime server from their production builds. Started piece by piece on first use, once per run;
+ * with API_URL / REALTIME_URL set, those deployments are used instead and nothing is started.
+ */
+export class Stack {
+  private services?: Promise<Services>;
+  private database?: Promise<TestDatabase>;
+  private apiTarget?: Promise<ApiTarget>;
+  private realtimeTarget?: Promise<RealtimeTarget>;
+  private productList?: Promise<ProductRef[]>;
+  readonly prefix = `bench:e2e:${process.pid}:${Date.now().toString(36)}`;
+
+  constructor(
+    private readonly options: { remote: RemoteTargets; seedCount: number; logDir: string; log: (line: string) => void },
+  ) {}
+
+  get isRemoteApi(): boolean {
+    return this.options.remote.apiUrl !== undefined;
+  }
+
+  get isRemoteRealtime(): boolean {
+    return this.options.remote.realtimeUrl !== undefined;
+  }
+
+  localServices(): Promise<Services> {
+    this.services ??= (async () => {
+      const services = await ensureServices({ mode: 'test', log: (line: string) => this.options.log(`[services] ${line}`) });
+      onCleanup('postgres and redis', () => services.stop());
+      return services;
+    })();
+    return this.services;
+  }
+
+  private seededDatabase(): Promise<TestDatabase> {
+    this.database ??= (async () => {
+      const services = await this.localServices();
+      const tool = (script: string, url: string, extra: string[] = []) =>
+        runGroup(script, process.execPath, [`dist/db/${script}`, ...extra], {
+          cwd: API_DIR,
+          env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url },
+          logFile: join(this.options.logDir, 'stack-db.log'),
+        });
+      const database = await createTestDatabase({ adminUrl: services.databaseUrl, prefix: 'livecart_bench', migrate: (url) => tool('migrate-cli.js', url) });
+      onCleanup('bench database', () => database.drop());
+      onCleanup('bench redis keys', () => clearRedisPrefix(services.redisUrl, this.prefix));
+      this.options.log(`seeding ${this.options.seedCount} products…`);
+      await tool('seed-cli.js', database.url, ['--count', String(this.options.seedCount)]);
+      return database;
+    })();
+    return this.database;
+  }
+
+  api(): Promise<ApiTarget> {
+    this.apiTarget ??= (async () => {
+      const { apiUrl, adminToken } = this.options.remote;
+      if (apiUrl !== undefined) {
+        if (adminToken === undefined) throw new Error('API_URL is set but ADMIN_TOKEN is not: the write scenarios need it');
+        return { url: apiUrl.replace(/\/$/, ''), adminToken, pid: null };
+      }
+      const [services, database, port] = await Promise.all([this.localServices(), this.seededDatabase(), findFreePort()]);
+      const server = startGroup('api server', process.execPath, ['dist/server.js'], {
+        cwd: API_DIR,
+        cpus: SERVER_CPUS,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'info',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          DATABASE_URL: database.url,
+          REDIS_URL: services.redisUrl,
+          REDIS_PREFIX: this.prefix,
+          ADMIN_TOKEN: LOCAL_ADMIN_TOKEN,
+          // Rate limiting stays on (it is part of the request path), with limits no load run reaches.
+          RATE_LIMIT_ENABLED: 'true',
+          RATE_LIMIT_READ_MAX: '1000000000',
+          RATE_LIMIT_WRITE_MAX: '1000000000',
+        },
+      });
+      const url = `http://127.0.0.1:${port}`;
+      await waitForOk(`${url}/ready`, 30_000, () => server.child.exitCode !== null && `the API exited:\n${server.tail()}`);
+      this.options.log(`api on ${url} (core ${SERVER_CPUS})`);
+      return { url, adminToken: LOCAL_ADMIN_TOKEN, pid: server.pid };
+    })();
+    return this.apiTarget;
+  }
+
+  realtime(): Promise<RealtimeTarget> {
+    this.realtimeTarget ??= (async () => {
+      const { realtimeUrl } = this.options.remote;
+      if (realtimeUrl !== undefined) {
+        const ws = new URL(realtimeUrl);
+        const http = new URL(ws);
+        http.protocol = ws.protocol === 'wss:' ? 'https:' : 'http:';
+        http.pathname = '/';
+        return { wsUrl: ws.toString(), httpUrl: http.toString().replace(/\/$/, ''), pid: null };
+      }
+      const services = await this.localServices();
+      const server = await startRealtimeServer('ours', { redisUrl: services.redisUrl, prefix: this.prefix, cpus: SERVER_CPUS });
+      const httpUrl = server.wsUrl.replace(/^ws/, 'http').replace(/\/ws$/, '');
+      this.options.log(`realtime on ${server.wsUrl} (core ${SERVER_CPUS})`);
+      return { wsUrl: server.wsUrl, httpUrl, pid: server.pid };
+    })();
+    return this.realtimeTarget;
+  }
+
+  /** In-stock products (stock ≥ 50, so orders never run them out), from the database or the API. */
+  products(): Promise<ProductRef[]> {
+    this.productList ??= (async () => {
+      const rows = this.isRemoteApi ? await productsFromApi((await this.api()).url) : await productsFromDatabase((await this.seededDatabase()).url);
+      if (rows.length === 0) throw new Error('no product with stock ≥ 50 found for the payload');
+      return rows;
+    })();
+    return this.productList;
+  }
+
+  /** Writes the Artillery payload (`id,category,term`) and returns its path. */
+  async productsCsv(path: string): Promise<string> {
+    const rows = await this.products();
+    writeFileSync(path, `${rows.map((p) => `${p.id},${p.category},${p.term}`).join('\n')}\n`);
+    return path;
+  }
+
+  /** A Redis URL for suites that need one of their own keys (the local one, even with a remote API). */
+  async redisUrl(): Promise<string> {
+    return (await this.localServices()).redisUrl;
+  }
+}
+
+const PAYLOAD_SIZE = 1_000;
+
+function termOf(name: string): string {
+  const words = name.toLowerCase().match(/[a-z]{3,}/g) ?? ['product'];
+  return words[Math.min(2, words.length - 1)]!;
+}
+
+async function productsFromDatabase(url: string): Promise<ProductRef[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; category: string; name: string; stock: number }>(
+      'SELECT id, category, name, stock FROM products WHERE stock >= 50 ORDER BY sku LIMIT $1',
+      [PAYLOAD_SIZE],
+    );
+    return rows.map((row) => ({ id: row.id, category: row.category, term: termOf(row.name), stock: row.stock }));
+  } finally {
+    await client.end();
+  }
+}
+
+async function productsFromApi(apiUrl: string): Promise<ProductRef[]> {
+  const found: ProductRef[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 20 && found.length < PAYLOAD_SIZE; page++) {
+    const query: string = `${apiUrl}/v1/products?inStock=true&limit=100${cursor === null ? '' : `&cursor=${cursor}`}`;
+    const response = await fetch(query);
+    if (!response.ok) throw new Error(`GET ${query} answered ${response.status}`);
+    const body = (await response.json()) as { items: { id: string; category: string; name: string; stock: number }[]; nextCursor: string | null };
+    for (const item of body.items) if (item.stock >= 50) found.push({ id: item.id, category: item.category, term: termOf(item.name), stock: item.stock });
+    cursor = body.nextCursor;
+    if (cursor === null) break;
+  }
+  return found;
+}
+
+/** Production builds of the apps a run needs (turbo: cached when nothing changed). */
+export async function buildApps(filters: string[], logFile: string): Promise<void> {
+  if (filters.length === 0) return;
+  await runGroup('turbo build', 'pnpm', ['exec', 'turbo', 'run', 'build', ...filters.map((f) => `--filter=${f}`), '--output-logs=errors-only'], {
+    cwd: REPO,
+    logFile,
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  });
+}
