@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EventSchema, type LivecartEvent } from './events.js';
+import { sampleProduct } from '../test/fixtures.js';
 
-const product = {
-  id: '0b6f2a1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
-  sku: 'MUG-001',
-  name: 'Blue mug',
-  description: '',
-  category: 'kitchen',
-  priceMinor: 1299,
-  currency: 'EUR',
-  stock: 11,
-  imageUrl: null,
-  version: 4,
-  createdAt: '2025-01-02T03:04:05Z',
-  updatedAt: '2025-01-03T03:04:05Z',
-};
+const product = sampleProduct;
 
 const base = {
   seq: 1042,

@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ClientMessageSchema, PROTOCOL_VERSION, ServerMessageSchema } from './realtime.js';
+import { sampleProduct } from '../test/fixtures.js';
 
-const id = '0b6f2a1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
-const product = {
-  id,
-  sku: 'MUG-001',
-  name: 'Blue mug',
-  description: '',
-  category: 'kitchen',
-  priceMinor: 1299,
-  currency: 'EUR',
-  stock: 11,
-  imageUrl: null,
-  version: 4,
-  createdAt: '2025-01-02T03:04:05Z',
-  updatedAt: '2025-01-03T03:04:05Z',
-};
+const product = sampleProduct;
+const id = product.id;
 const event = {
   seq: 1042,
   type: 'stock.changed',

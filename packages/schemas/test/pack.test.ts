@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleProduct } from './fixtures.js';
 
 /*
  * Packs @livecart/schemas as it would be published and uses it from a project outside the workspace:
@@ -34,20 +35,7 @@ function ok(result: SpawnSyncReturns<string>, what: string): string {
   return result.stdout;
 }
 
-const product = {
-  id: '0b6f2a1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
-  sku: 'MUG-001',
-  name: 'Blue mug',
-  description: '',
-  category: 'kitchen',
-  priceMinor: 1299,
-  currency: 'EUR',
-  stock: 12,
-  imageUrl: null,
-  version: 1,
-  createdAt: '2025-01-02T03:04:05Z',
-  updatedAt: '2025-01-02T03:04:05Z',
-};
+const product = sampleProduct;
 
 const consumerTs = `
 import { ProductSchema, type LivecartEvent, type Product } from '@livecart/schemas';
