@@ -13,6 +13,7 @@ import { adminEnabled } from '@/lib/api/admin';
 import { listCategories } from '@/lib/api/categories';
 import { listProducts } from '@/lib/api/products';
 import { catalogHref, type CatalogQuery, parseCatalogQuery, type SearchParams } from '@/lib/catalog-query';
+import { CategoryOptions } from '@/components/catalog/category-options';
 
 export const metadata: Metadata = { title: 'Admin', robots: { index: false } };
 
@@ -53,11 +54,7 @@ async function AdminContent({ searchParams }: Props) {
             Category
             <select name="category" defaultValue={query.category ?? ''}>
               <option value="">All</option>
-              {categories.map((slug) => (
-                <option key={slug} value={slug}>
-                  {slug}
-                </option>
-              ))}
+              <CategoryOptions categories={categories} />
             </select>
           </label>
           <label>

@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 import { type RepriceState, repriceCategoryAction } from '@/app/admin/actions';
 import styles from './admin.module.css';
+import { CategoryOptions } from '../catalog/category-options';
 
 export function BulkRepriceForm({ categories, enabled }: { categories: string[]; enabled: boolean }) {
   const [state, dispatch, pending] = useActionState<RepriceState, FormData>(repriceCategoryAction, { status: 'idle' });
@@ -17,11 +18,7 @@ export function BulkRepriceForm({ categories, enabled }: { categories: string[];
             <option value="" disabled>
               Choose…
             </option>
-            {categories.map((slug) => (
-              <option key={slug} value={slug}>
-                {slug}
-              </option>
-            ))}
+            <CategoryOptions categories={categories} />
           </select>
         </label>
         <label>

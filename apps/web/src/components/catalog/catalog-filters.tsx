@@ -5,6 +5,7 @@ import { catalogHref, type CatalogQuery, hasFilters } from '@/lib/catalog-query'
 import { minorToDecimal, STORE_CURRENCY } from '@/lib/money';
 import styles from './catalog-filters.module.css';
 import { QueryForm } from './query-form';
+import { CategoryOptions } from './category-options';
 
 const SORT_LABELS: Record<ProductSort, string> = {
   newest: 'Newest',
@@ -37,11 +38,7 @@ export async function CatalogFilters({ query }: { query: CatalogQuery }) {
         <label htmlFor="f-category">Category</label>
         <select id="f-category" name="category" defaultValue={query.category ?? ''}>
           <option value="">All categories</option>
-          {categories.map((slug) => (
-            <option key={slug} value={slug}>
-              {slug}
-            </option>
-          ))}
+          <CategoryOptions categories={categories} />
         </select>
       </div>
       <fieldset className={styles.range}>
