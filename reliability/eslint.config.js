@@ -1,0 +1,3 @@
+import base from '@livecart/config/eslint';
+
+export default [{ ignores: ['results/**'] }, ...base];
