@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // assertions stay meaningful.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 300_000,
     hookTimeout: 240_000,
     fileParallelism: false,
