@@ -17,6 +17,20 @@ describe('loadApiEnv', () => {
     expect(() => loadApiEnv({ ...base, NODE_ENV: 'test' })).toThrow(EnvError);
   });
 
+  it('refuses the public development token outside development, without echoing it', () => {
+    for (const NODE_ENV of ['production', 'test']) {
+      let message = '';
+      try {
+        loadApiEnv({ ...base, NODE_ENV, ADMIN_TOKEN: DEV_ADMIN_TOKEN });
+      } catch (error) {
+        message = (error as EnvError).message;
+      }
+      expect(message).toMatch(/ADMIN_TOKEN: must not be the public development token/);
+      expect(message).not.toContain(DEV_ADMIN_TOKEN);
+    }
+    expect(loadApiEnv({ ...base, NODE_ENV: 'development', ADMIN_TOKEN: DEV_ADMIN_TOKEN }).ADMIN_TOKEN_IS_DEFAULT).toBe(false);
+  });
+
   it('refuses a short token and applies defaults', () => {
     expect(() => loadApiEnv({ ...base, NODE_ENV: 'production', ADMIN_TOKEN: 'short' })).toThrow(/at least 16/);
     const env = loadApiEnv({ ...base, NODE_ENV: 'production', ADMIN_TOKEN: 'a-long-enough-token' });

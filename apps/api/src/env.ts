@@ -48,10 +48,16 @@ export type ApiEnv = Omit<z.output<z.ZodObject<typeof apiEnv>>, 'ADMIN_TOKEN'> &
 
 /**
  * The one place that reads the process environment. Outside development a missing ADMIN_TOKEN is an
- * error, so a production deployment can never start with a guessable credential.
+ * error, and so is the development default set explicitly (it is published in the source and printed
+ * at startup), so a production deployment can never start with a guessable credential.
  */
 export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   const env = loadEnv(apiEnv, source);
+  if (env.ADMIN_TOKEN === DEV_ADMIN_TOKEN && env.NODE_ENV !== 'development') {
+    throw new EnvError([
+      { variable: 'ADMIN_TOKEN', message: `must not be the public development token when NODE_ENV=${env.NODE_ENV}`, received: '<redacted>' },
+    ]);
+  }
   if (env.ADMIN_TOKEN !== undefined) return { ...env, ADMIN_TOKEN: env.ADMIN_TOKEN, ADMIN_TOKEN_IS_DEFAULT: false };
   if (env.NODE_ENV === 'development') return { ...env, ADMIN_TOKEN: DEV_ADMIN_TOKEN, ADMIN_TOKEN_IS_DEFAULT: true };
   throw new EnvError([
