@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { DEV_ADMIN_TOKEN } from '@livecart/config/env';
+import { ProductSchema, type Product } from '@livecart/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, envelopeOf, http, type HttpCall } from '../src/launch/http.js';
+import { buildsMissing } from '../src/launch/paths.js';
+import { seedProduct } from '../src/launch/seed-product.js';
+import { startApi } from '../src/launch/start-api.js';
+import type { RunningServer } from '../src/launch/start-server.js';
+import { createTestBackends, type TestBackends } from '../src/launch/test-backends.js';
+
+/**
+ * Every write route of the built api needs the admin bearer token: none (or a malformed
+ * Authorization) is 401 with a Bearer challenge, a wrong one is 403 (apps/api/src/plugins/auth.ts),
+ * both in the error envelope, both decided before the body is read, neither changing anything.
+ */
+
+const skip = buildsMissing('security-auth', ['api']);
+const adminToken = randomBytes(24).toString('hex');
+
+interface WriteRoute {
+  name: string;
+  call: (product: Product) => HttpCall & { path: string };
+}
+
+const WRITES: WriteRoute[] = [
+  { name: 'POST /v1/products', call: () => ({ method: 'POST', path: '/v1/products', body: { sku: 'AUTH-NEW-1', name: 'Intruder', category: 'kitchen', priceMinor: 1 } }) },
+  { name: 'PATCH /v1/products/:id', call: (p) => ({ method: 'PATCH', path: `/v1/products/${p.id}`, headers: { 'if-match': `"${p.version}"` }, body: { priceMinor: 1 } }) },
+  { name: 'DELETE /v1/products/:id', call: (p) => ({ method: 'DELETE', path: `/v1/products/${p.id}` }) },
+  { name: 'POST /v1/products/bulk', call: (p) => ({ method: 'POST', path: '/v1/products/bulk', body: { items: [{ id: p.id, priceMinor: 1, stock: 0 }] } }) },
+];
+
+const CREDENTIALS = {
+  none: { headers: {}, status: 401, code: 'UNAUTHORIZED' },
+  'a Basic credential': { headers: { authorization: `Basic ${Buffer.from(`admin:${adminToken}`).toString('base64')}` }, status: 401, code: 'UNAUTHORIZED' },
+  'an empty Bearer': { headers: { authorization: 'Bearer ' }, status: 401, code: 'UNAUTHORIZED' },
+  'a wrong token': { headers: bearer(randomBytes(24).toString('hex')), status: 403, code: 'FORBIDDEN' },
+  'the token with one character less': { headers: bearer(adminToken.slice(0, -1)), status: 403, code: 'FORBIDDEN' },
+  'the public development token': { headers: bearer(DEV_ADMIN_TOKEN), status: 403, code: 'FORBIDDEN' },
+} as const;
+
+describe.skipIf(skip)('admin token on the api write routes', () => {
+  let backends: TestBackends;
+  let api: RunningServer;
+  let product: Product;
+
+  beforeAll(async () => {
+    backends = await createTestBackends('auth');
+    api = await startApi({ backends, adminToken, env: { RATE_LIMIT_ENABLED: 'false' } });
+    product = await seedProduct(api.url, adminToken, { priceMinor: 4_200, stock: 9 });
+  });
+
+  afterAll(async () => {
+    await api?.stop();
+    await backends?.close();
+  });
+
+  for (const [label, credential] of Object.entries(CREDENTIALS)) {
+    it(`answers every write with ${label} ${credential.status} ${credential.code} in the envelope`, async () => {
+      for (const route of WRITES) {
+        const { path, ...call } = route.call(product);
+        const result = await http(`${api.url}${path}`, { ...call, headers: { ...call.headers, ...credential.headers } });
+        expect(result.status, route.name).toBe(credential.status);
+        expect(envelopeOf(result), route.name).toMatchObject({ code: credential.code });
+        if (credential.status === 401) expect(result.headers.get('www-authenticate'), route.name).toBe('Bearer realm="livecart"');
+      }
+    });
+  }
+
+  it('refuses before reading the body: an invalid or oversized body without a token is still 401, not 400 or 413', async () => {
+    const invalid = await http(`${api.url}/v1/products`, { method: 'POST', body: '{"sku": ', headers: { 'content-type': 'application/json' } });
+    expect(envelopeOf(invalid)).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
+    const huge = await http(`${api.url}/v1/products/bulk`, { method: 'POST', body: { items: [], pad: 'x'.repeat(2 * 1024 * 1024) } });
+    expect(envelopeOf(huge)).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
+  });
+
+  it('changed nothing: the product is as created and no product was added', async () => {
+    const now = ProductSchema.parse((await http(`${api.url}/v1/products/${product.id}`)).json);
+    expect(now).toEqual(product);
+    const list = await http(`${api.url}/v1/products?limit=10`);
+    expect((list.json as { items: unknown[] }).items).toHaveLength(1);
+  });
+
+  it('accepts the right token on the same routes', async () => {
+    const patched = await http(`${api.url}/v1/products/${product.id}`, { method: 'PATCH', headers: { ...bearer(adminToken), 'if-match': `"${product.version}"` }, body: { priceMinor: 4_300 } });
+    expect(patched.status).toBe(200);
+    const bulk = await http(`${api.url}/v1/products/bulk`, { method: 'POST', headers: bearer(adminToken), body: { items: [{ id: product.id, stock: 8 }] } });
+    expect(bulk.status).toBe(200);
+  });
+});
+
+describe.skipIf(skip)('admin token configuration outside development', () => {
+  let backends: TestBackends;
+
+  beforeAll(async () => {
+    backends = await createTestBackends('auth-config');
+  });
+
+  afterAll(async () => {
+    await backends?.close();
+  });
+
+  const refusals = {
+    'without ADMIN_TOKEN': '',
+    'with a token shorter than 16 characters': 'short-token',
+    'with the public development token': DEV_ADMIN_TOKEN,
+  };
+  for (const [label, token] of Object.entries(refusals)) {
+    it(`refuses to start ${label}, naming ADMIN_TOKEN`, async () => {
+      const outcome = await startApi({ backends, adminToken: token, env: { NODE_ENV: 'production' } }).then(
+        async (server) => {
+          await server.stop();
+          return 'it started and served /ready';
+        },
+        (error: Error) => error.message,
+      );
+      expect(outcome).toMatch(/api exited with 1[\s\S]*ADMIN_TOKEN/);
+    });
+  }
+});
