@@ -1,6 +1,6 @@
 /**
  * Realtime broadcaster benchmark. Usage:
- *   pnpm exec tsx realtime/run.ts [--quick] [--suite density|hot|churn|ceiling]... [--duration <s>] [--rate <events/s>] [--skip-build]
+ *   pnpm exec tsx realtime/run.ts [--quick] [--suite density|hot|churn|ceiling]... [--server <kind>]... [--duration <s>] [--rate <events/s>] [--cpu-prof <dir>] [--skip-build]
  * Builds and starts apps/realtime (dist), the baselines and a private Redis; the server under test is
  * pinned to core 0, the client fleet, Redis and this coordinator to core 1. Prints a table and writes
  * bench/results/<date>-realtime.json. Everything it starts is stopped on exit, failure or Ctrl-C.
@@ -10,8 +10,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cleanupAll, cpuCount, pin, PRIORITY, startRedis } from './harness/processes.js';
-import { SERVER_LABELS } from './harness/servers.js';
+import { cleanupAll, cpuCount, pin, PRIORITY, profileInto, startRedis } from './harness/processes.js';
+import { SERVER_LABELS, type ServerKind } from './harness/servers.js';
 import { ceiling } from './suites/ceiling.js';
 import { churn } from './suites/churn.js';
 import type { SuiteContext } from './suites/context.js';
@@ -27,13 +27,19 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     suite: { type: 'string', multiple: true },
+    /** Only these servers of each suite (e.g. `--server ours` to profile one); default: all. */
+    server: { type: 'string', multiple: true },
     duration: { type: 'string', default: '30' },
     rate: { type: 'string', default: '2000' },
     'skip-build': { type: 'boolean', default: false },
+    /** Servers and client workers write V8 CPU profiles (`.cpuprofile`) into this directory. */
+    'cpu-prof': { type: 'string' },
   },
 });
 const chosen = (values.suite ?? Object.keys(SUITES)) as SuiteName[];
 for (const name of chosen) if (!(name in SUITES)) throw new Error(`unknown suite ${name}; expected ${Object.keys(SUITES).join(', ')}`);
+const servers = values.server as ServerKind[] | undefined;
+for (const kind of servers ?? []) if (!(kind in SERVER_LABELS)) throw new Error(`unknown server ${kind}; expected ${Object.keys(SERVER_LABELS).join(', ')}`);
 
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -57,6 +63,10 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }
+  if (values['cpu-prof'] !== undefined) {
+    await mkdir(values['cpu-prof'], { recursive: true });
+    profileInto(values['cpu-prof']);
+  }
   const redis = await startRedis(clientCpus);
   log(`redis on ${redis.url} (core ${clientCpus}); servers on core ${serverCpus}; clients on core ${clientCpus}`);
   const runId = Date.now().toString(36);
@@ -69,6 +79,7 @@ async function main(): Promise<void> {
     clientCpus,
     localAddresses: ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'],
     prefix: (label) => `bench:${runId}:${label}`,
+    runs: (kind) => servers === undefined || servers.includes(kind),
     log,
   };
   const results: Record<string, unknown> = {};
@@ -91,7 +102,7 @@ async function main(): Promise<void> {
   const dir = `${REPO}bench/results`;
   await mkdir(dir, { recursive: true });
   // A partial or non-default run gets a name of its own instead of replacing the day's full results.
-  const partial = values.suite === undefined ? '' : `-${chosen.join('-')}`;
+  const partial = `${values.suite === undefined ? '' : `-${chosen.join('-')}`}${servers === undefined ? '' : `-${servers.join('-')}`}`;
   const rate = values.rate === '2000' ? '' : `-rate${values.rate}`;
   const duration = values.duration === '30' ? '' : `-${values.duration}s`;
   const file = `${dir}/${output.date.slice(0, 10)}-realtime${values.quick ? '-quick' : ''}${partial}${rate}${duration}.json`;

@@ -10,6 +10,21 @@ import { Redis } from 'ioredis';
 /** `--import` argument that lets a child node process run TypeScript, wherever its cwd is. */
 export const TSX_IMPORT = ['--import', import.meta.resolve('tsx')];
 
+let cpuProfileDir: string | undefined;
+
+/** From now on, node processes started by the harness write a V8 CPU profile into `dir` when they exit. */
+export function profileInto(dir: string): void {
+  cpuProfileDir = dir;
+}
+
+/**
+ * Node flags for a process named `label`: profiles into `<dir>/<label>/` when profiling, else none. A
+ * folder per process, since a process run through tsx also profiles its module-loader thread.
+ */
+export function profileArgs(label: string): string[] {
+  return cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', join(cpuProfileDir, label)];
+}
+
 /** Everything started by this run, stopped in reverse order on exit, failure or Ctrl-C. */
 const started: { name: string; stop: () => Promise<void> | void }[] = [];
 

@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort, PRIORITY, stopChild, track, TSX_IMPORT, waitForHttp } from './processes.js';
+import { freePort, PRIORITY, profileArgs, stopChild, track, TSX_IMPORT, waitForHttp } from './processes.js';
 
-export type ServerKind = 'ours' | 'ours-per-tick' | 'bare' | 'naive';
+export type ServerKind = 'ours' | 'ours-per-tick' | 'bare' | 'bare-topic' | 'naive';
 
 export const SERVER_LABELS: Record<ServerKind, string> = {
   ours: 'livecart realtime',
   'ours-per-tick': 'livecart realtime, WS_ADAPTIVE_FLUSH=false (a flush every event-loop turn)',
   bare: 'bare ws send loop',
+  'bare-topic': 'bare ws with a topic index: one send() per event per subscriber, no batching',
   naive: 'naive broadcaster',
 };
 
@@ -16,6 +17,7 @@ const SCRIPTS: Record<ServerKind, string[]> = {
   ours: [`${REPO}apps/realtime/dist/server.js`],
   'ours-per-tick': [`${REPO}apps/realtime/dist/server.js`],
   bare: [...TSX_IMPORT, fileURLToPath(new URL('../servers/bare-ws.ts', import.meta.url))],
+  'bare-topic': [...TSX_IMPORT, fileURLToPath(new URL('../servers/bare-topic.ts', import.meta.url))],
   naive: [...TSX_IMPORT, fileURLToPath(new URL('../servers/naive-broadcaster.ts', import.meta.url))],
 };
 
@@ -31,7 +33,7 @@ export interface RunningServer {
 export async function startServer(kind: ServerKind, options: { redisUrl: string; prefix: string; cpus: string; env?: Record<string, string> }): Promise<RunningServer> {
   const port = await freePort();
   const child = track(
-    spawn('nice', ['-n', String(PRIORITY.server), 'taskset', '-c', options.cpus, process.execPath, ...SCRIPTS[kind]], {
+    spawn('nice', ['-n', String(PRIORITY.server), 'taskset', '-c', options.cpus, process.execPath, ...profileArgs(`server-${kind}-${port}`), ...SCRIPTS[kind]], {
       cwd: REPO,
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {

@@ -38,7 +38,7 @@ export async function ceiling(ctx: SuiteContext): Promise<CeilingResult[]> {
     { kind: 'bare', events: ctx.quick ? 40 : 200, fanout: () => clientCount },
   ];
   const results: CeilingResult[] = [];
-  for (const plan of plans) {
+  for (const plan of plans.filter((p) => ctx.runs(p.kind))) {
     const prefix = ctx.prefix(`ceiling-${plan.kind}`);
     const server = await startServer(plan.kind, {
       redisUrl: ctx.redisUrl,

@@ -40,7 +40,7 @@ export async function churn(ctx: SuiteContext): Promise<ChurnResult[]> {
   clientProducts.forEach((products, client) => products.forEach((p) => subscribersOf[p]!.push(client)));
   const results: ChurnResult[] = [];
 
-  for (const kind of ['ours', 'ours-per-tick', 'naive'] as const) {
+  for (const kind of (['ours', 'ours-per-tick', 'bare-topic', 'naive'] as const).filter(ctx.runs)) {
     const prefix = ctx.prefix(`churn-${kind}`);
     const server = await startServer(kind, { redisUrl: ctx.redisUrl, prefix, cpus: ctx.serverCpus });
     ctx.log(`churn/${kind}: connecting ${clientCount} clients × 5 of ${PRODUCTS} products…`);
@@ -83,7 +83,7 @@ export async function churn(ctx: SuiteContext): Promise<ChurnResult[]> {
     await waitForDelivery(() => fleet.report(), expectedDeliveries, 60_000);
     const cpu = cpuSeconds(server.pid) - cpuBefore;
     const report = await fleet.report(true);
-    const lag = kind === 'naive' ? undefined : await serverLagMs(server.httpUrl);
+    const lag = kind.startsWith('ours') ? await serverLagMs(server.httpUrl) : undefined;
 
     let lost = 0;
     report.perClient.forEach((tally, client) => {

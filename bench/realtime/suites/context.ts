@@ -1,4 +1,5 @@
 import type { FleetReport } from '../harness/fleet.js';
+import type { ServerKind } from '../harness/servers.js';
 
 export interface SuiteContext {
   quick: boolean;
@@ -12,6 +13,8 @@ export interface SuiteContext {
   /** A fresh Redis key prefix per server run, so seqs start at 1 and runs never meet. */
   prefix: (label: string) => string;
   log: (line: string) => void;
+  /** Whether this run measures `kind` (`--server` narrows a run to some servers). */
+  runs: (kind: ServerKind) => boolean;
 }
 
 export function median(values: number[]): number {

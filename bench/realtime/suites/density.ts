@@ -33,7 +33,7 @@ export async function density(ctx: SuiteContext): Promise<DensityResult[]> {
   const connections = ctx.quick ? 1_500 : 15_000;
   const clients = Array.from({ length: connections }, (_, i) => pick(random(i + 1), 5, 1_000).map(productTopic));
   const results: DensityResult[] = [];
-  for (const kind of ['ours', 'bare'] as const) {
+  for (const kind of (['ours', 'bare'] as const).filter(ctx.runs)) {
     const server = await startServer(kind, { redisUrl: ctx.redisUrl, prefix: ctx.prefix(`density-${kind}`), cpus: ctx.serverCpus });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const idle = rssBytes(server.pid);

@@ -19,7 +19,7 @@ export async function hot(ctx: SuiteContext): Promise<HotResult[]> {
   const events = ctx.quick ? 3 : 7;
   const topic = productTopic(0);
   const results: HotResult[] = [];
-  for (const kind of ['ours', 'bare'] as const) {
+  for (const kind of (['ours', 'bare'] as const).filter(ctx.runs)) {
     const prefix = ctx.prefix(`hot-${kind}`);
     const server = await startServer(kind, { redisUrl: ctx.redisUrl, prefix, cpus: ctx.serverCpus });
     ctx.log(`hot/${kind}: connecting ${subscribers} subscribers of ${topic}…`);
