@@ -69,6 +69,9 @@ describe('security headers and CORS', () => {
     for (const name of helmetNames) expect(read.headers[name], name).toBe(health.headers[name]);
     const notFound = await app.inject({ url: '/v1/products/3f0c1b9e-1111-4abc-8def-0123456789ab' });
     expect(notFound.headers['x-content-type-options']).toBe('nosniff');
+    // /metrics lives outside helmet's scope too.
+    const metrics = await app.inject({ url: '/metrics' });
+    for (const name of helmetNames) expect(metrics.headers[name], name).toBe(health.headers[name]);
   });
 
   it('echoes an allowed origin only, on the hot read and elsewhere; answers preflights', async () => {
@@ -80,6 +83,10 @@ describe('security headers and CORS', () => {
       const denied = await app.inject({ url, headers: { origin: 'https://evil.example' } });
       expect(denied.headers['access-control-allow-origin']).toBeUndefined();
     }
+    // An allowed origin can read the hot read's refusals as well.
+    const missing = await app.inject({ url: '/v1/products/3f0c1b9e-1111-4abc-8def-0123456789ab', headers: { origin: 'http://localhost:3000' } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['access-control-allow-origin']).toBe('http://localhost:3000');
     const preflight = await app.inject({
       method: 'OPTIONS',
       url: `/v1/products/${product.id}`,

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 import { LatencyHistogram } from '../http/latency-histogram.js';
+import { staticHelmetHeaders } from '../http/security-headers.js';
 
 export interface MetricsPluginOptions {
   slowRequestMs: number;
@@ -123,7 +124,10 @@ export default fp<MetricsPluginOptions>(
       done();
     });
 
+    // Registered outside helmet's scope (see app.ts), so it sends the same static headers itself.
+    const securityHeaders = staticHelmetHeaders();
     fastify.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.headers(securityHeaders);
       reply.type(registry.contentType);
       return registry.metrics();
     });

@@ -26,7 +26,6 @@ export async function getProductRoute(fastify: FastifyInstance, options: CorsSet
   let serialize: ((product: Product) => string) | undefined;
   const respond = (request: FastifyRequest, reply: FastifyReply, entry: CachedProduct, seq: number): Buffer | undefined => {
     reply.headers(securityHeaders);
-    cors(request, reply);
     reply.header('etag', entry.etag);
     reply.header(EVENT_SEQ_HEADER, seq);
     if (ifNoneMatchHits(request.headers['if-none-match'], entry.etag)) {
@@ -52,6 +51,8 @@ export async function getProductRoute(fastify: FastifyInstance, options: CorsSet
       },
     },
     (request, reply) => {
+      // First, so that a 404 or 503 from the load below is readable by an allowed origin too.
+      cors(request, reply);
       const seq = events.appliedSeq;
       const { id } = request.params;
       const cached = productCache.peek(id);
