@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { ApiEnv } from './env.js';
 import { corsPluginOptions } from './http/cors-options.js';
 import { lazyChildLoggerFactory } from './http/lazy-child-logger.js';
+import { answerClientError, createHttpServerFactory, replyToFrameworkError } from './http/protocol-errors.js';
 import { HELMET_OPTIONS } from './http/security-headers.js';
 import { createValidatorCompiler } from './http/validator-compiler.js';
 import authPlugin from './plugins/auth.js';
@@ -40,9 +41,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     childLoggerFactory: lazyChildLoggerFactory,
     requestIdHeader: 'x-request-id',
     bodyLimit: env.BODY_LIMIT_BYTES,
-    requestTimeout: env.REQUEST_TIMEOUT_MS,
-    keepAliveTimeout: env.KEEP_ALIVE_TIMEOUT_MS,
-    connectionTimeout: env.CONNECTION_TIMEOUT_MS,
+    // The timeouts are applied by the server factory, which Fastify then leaves alone.
+    serverFactory: createHttpServerFactory({
+      requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+      connectionTimeoutMs: env.CONNECTION_TIMEOUT_MS,
+    }),
+    frameworkErrors: replyToFrameworkError,
+    clientErrorHandler: answerClientError,
     trustProxy: env.TRUST_PROXY,
     return503OnClosing: true,
     // Collections are registered without a trailing slash (that is what OpenAPI shows); both spellings work.

@@ -57,6 +57,12 @@ export class IdempotencyKeyReusedError extends DomainError {
   readonly statusCode = 422;
 }
 
+/** An `Expect` header the server does not meet (anything but 100-continue). */
+export class ExpectationFailedError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+  readonly statusCode = 417;
+}
+
 export class UnauthorizedError extends DomainError {
   readonly code = 'UNAUTHORIZED';
   readonly statusCode = 401;

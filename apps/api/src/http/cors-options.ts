@@ -16,6 +16,9 @@ export function corsPluginOptions(settings: CorsSettings) {
     allowedHeaders: CORS_ALLOWED_HEADERS,
     exposedHeaders: CORS_EXPOSED_HEADERS,
     maxAge: 600,
+    // An OPTIONS request without Origin or Access-Control-Request-Method is answered like a preflight that
+    // grants nothing (no Access-Control-Allow-Origin), not with a text/plain 400 outside the error envelope.
+    strictPreflight: false,
   };
 }
 

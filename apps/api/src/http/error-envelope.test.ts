@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, OutOfStockError, RateLimitedError } from '../domain/errors.js';
-import { fieldOf, toErrorEnvelope } from './error-envelope.js';
+import { fieldOf, toClientErrorEnvelope, toErrorEnvelope } from './error-envelope.js';
 
 const pgError = (code: string, message = 'db said no') => Object.assign(new Error(message), { code });
 
@@ -51,5 +51,24 @@ describe('error envelope', () => {
   it('keeps Fastify client errors with their status', () => {
     expect(toErrorEnvelope(Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' }))).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
     expect(toErrorEnvelope(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }))).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+  });
+
+  it('maps refusals made before routing (router, HTTP parser) to 4xx envelopes that name the part', () => {
+    const fastifyError = (code: string, statusCode: number) => Object.assign(new Error(`'/v1/products/%ff' is not a valid url component`), { code, statusCode });
+    expect(toErrorEnvelope(fastifyError('FST_ERR_BAD_URL', 400))).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', details: [{ field: 'url' }] });
+    expect(toErrorEnvelope(fastifyError('FST_ERR_MAX_PARAM_LENGTH', 414))).toMatchObject({ statusCode: 414, details: [{ field: 'params' }] });
+    const parserError = (code: string) => Object.assign(new Error('Parse Error: Invalid method encountered'), { code });
+    expect(toClientErrorEnvelope(parserError('HPE_INVALID_METHOD'))).toMatchObject({ statusCode: 400, details: [{ field: 'request', message: 'HPE_INVALID_METHOD' }] });
+    expect(toClientErrorEnvelope(parserError('HPE_HEADER_OVERFLOW'))).toMatchObject({ statusCode: 431, details: [{ field: 'headers' }] });
+    expect(toClientErrorEnvelope(parserError('ERR_HTTP_REQUEST_TIMEOUT'))).toMatchObject({ statusCode: 408, code: 'TIMEOUT' });
+    expect(toClientErrorEnvelope(new Error('anything else')).statusCode).toBe(400);
+  });
+
+  it('clips echoed field names and messages to the envelope limits', () => {
+    const envelope = toErrorEnvelope(
+      Object.assign(new Error('x'), { validation: [{ instancePath: '', keyword: 'additionalProperties', params: { additionalProperty: 'k'.repeat(3_000) } }], validationContext: 'body' }),
+    );
+    expect(envelope.details?.[0]?.field).toHaveLength(200);
+    expect(envelope.message.length).toBeLessThanOrEqual(2_000);
   });
 });

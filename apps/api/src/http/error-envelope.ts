@@ -38,10 +38,39 @@ function messageOf(issue: ValidationIssue): string {
   return issue.message ?? 'is invalid';
 }
 
+/** Within the envelope schema's limits: an echoed field name or message may come from a hostile request. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 function envelope(statusCode: number, code: ErrorCode, message: string, details?: ErrorDetail[]): ErrorEnvelope {
-  const body: ErrorEnvelope = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message };
-  if (details !== undefined && details.length > 0) body.details = details.slice(0, 100);
+  const body: ErrorEnvelope = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message: clip(message, 2_000) };
+  if (details !== undefined && details.length > 0) {
+    body.details = details.slice(0, 100).map((detail) => ({ field: clip(detail.field, 200), message: clip(detail.message, 1_000) }));
+  }
   return body;
+}
+
+/** Refusals made before any route runs: by Fastify's router (frameworkErrors) and by Node's HTTP parser (clientError). */
+const PROTOCOL_ERRORS: Record<string, { statusCode: number; code: ErrorCode; message: string; field: string }> = {
+  FST_ERR_BAD_URL: { statusCode: 400, code: 'VALIDATION_FAILED', message: 'the URL does not decode: a percent-escape is not valid UTF-8', field: 'url' },
+  FST_ERR_MAX_PARAM_LENGTH: { statusCode: 414, code: 'VALIDATION_FAILED', message: 'a path parameter is longer than any valid one', field: 'params' },
+  HPE_HEADER_OVERFLOW: { statusCode: 431, code: 'VALIDATION_FAILED', message: 'the request line and headers are larger than the server accepts', field: 'headers' },
+  ERR_HTTP_REQUEST_TIMEOUT: { statusCode: 408, code: 'TIMEOUT', message: 'the request did not arrive in time', field: 'request' },
+};
+
+function protocolEnvelope(errorCode: string): ErrorEnvelope | undefined {
+  const known = PROTOCOL_ERRORS[errorCode];
+  if (known !== undefined) return envelope(known.statusCode, known.code, known.message, [{ field: known.field, message: 'is not acceptable' }]);
+  // llhttp's codes (HPE_INVALID_METHOD, HPE_UNEXPECTED_CONTENT_LENGTH…) name the defect and reveal nothing else.
+  if (errorCode.startsWith('HPE_')) return envelope(400, 'VALIDATION_FAILED', 'the request is not valid HTTP/1.1', [{ field: 'request', message: errorCode }]);
+  return undefined;
+}
+
+/** The envelope for bytes Node's HTTP parser refused: always a 4xx, since the client sent them. */
+export function toClientErrorEnvelope(error: unknown): ErrorEnvelope {
+  const errorCode = (error as { code?: unknown }).code;
+  return (typeof errorCode === 'string' ? protocolEnvelope(errorCode) : undefined) ?? envelope(400, 'VALIDATION_FAILED', 'the request is not valid HTTP/1.1');
 }
 
 // SQLSTATE classes and codes that mean "the database is not there right now", not "the request is wrong".
@@ -80,6 +109,8 @@ export function toErrorEnvelope(error: unknown): ErrorEnvelope {
     if (error.code.startsWith('22')) return envelope(400, 'VALIDATION_FAILED', 'a value is out of range or malformed');
   }
   const nodeCode = typeof candidate.code === 'string' ? candidate.code : '';
+  const protocol = protocolEnvelope(nodeCode);
+  if (protocol !== undefined) return protocol;
   const message = typeof candidate.message === 'string' ? candidate.message : '';
   if (UNAVAILABLE_NODE.has(nodeCode) || UNAVAILABLE_MESSAGE.test(message)) {
     return envelope(503, 'SERVICE_UNAVAILABLE', 'a backing service is unavailable; retry shortly');

@@ -1,0 +1,74 @@
+import { createServer, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ErrorEnvelope } from '@livecart/schemas';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerFactoryHandler } from 'fastify';
+import { BadRequestError, ExpectationFailedError } from '../domain/errors.js';
+import { toClientErrorEnvelope, toErrorEnvelope } from './error-envelope.js';
+import { staticHelmetHeaders } from './security-headers.js';
+
+/*
+ * Some refusals happen before Fastify's error handler can see them: Node's HTTP parser rejecting bytes
+ * that are not HTTP/1.1, Node's own checks of Host and Expect, and Fastify's router rejecting a URL
+ * that does not decode or an overlong path parameter. Each would answer with a body of its own (or
+ * none); these handlers give every one of them the error envelope and the security headers instead.
+ */
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const securityHeaders = staticHelmetHeaders();
+
+function writeEnvelope(response: ServerResponse, body: ErrorEnvelope): void {
+  const json = JSON.stringify(body);
+  response.writeHead(body.statusCode, { ...securityHeaders, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(json), connection: 'close' });
+  response.end(json);
+}
+
+/** Fastify's `frameworkErrors`: FST_ERR_BAD_URL, FST_ERR_MAX_PARAM_LENGTH (which skip setErrorHandler). */
+export function replyToFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const body = toErrorEnvelope(error);
+  reply.headers(securityHeaders).code(body.statusCode).type(JSON_TYPE).send(body);
+}
+
+/** Fastify's `clientErrorHandler`: bytes Node's parser refused, headers too large, a request too slow to arrive. */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  // A reset peer is gone: there is nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const body = toClientErrorEnvelope(error);
+    const json = JSON.stringify(body);
+    const headers = { ...securityHeaders, 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(json)), connection: 'close' };
+    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    socket.write(`HTTP/1.1 ${body.statusCode} ${STATUS_CODES[body.statusCode] ?? ''}\r\n${head}\r\n${json}`);
+  }
+  socket.destroy(error);
+}
+
+export interface ServerTimeouts {
+  keepAliveTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Idle socket timeout; 0 disables it. */
+  connectionTimeoutMs: number;
+}
+
+/**
+ * Fastify's `serverFactory`: the HTTP server Fastify would create, with the same timeouts, except that an
+ * HTTP/1.1 request without Host (RFC 9112 §3.2) and an `Expect` other than 100-continue are refused with
+ * the envelope; Node would otherwise answer both itself with an empty body. One property test per
+ * request, before Fastify's handler.
+ */
+export function createHttpServerFactory(timeouts: ServerTimeouts): (handler: FastifyServerFactoryHandler) => Server {
+  const missingHost = toErrorEnvelope(new BadRequestError('an HTTP/1.1 request must carry a Host header', [{ field: 'headers.host', message: 'is required' }]));
+  const unmetExpectation = toErrorEnvelope(
+    new ExpectationFailedError('the server meets no expectation but 100-continue', [{ field: 'headers.expect', message: 'is not supported' }]),
+  );
+  return (handler) => {
+    const server = createServer({ requireHostHeader: false }, (request, response) => {
+      if (request.headers.host === undefined && request.httpVersionMajor === 1 && request.httpVersionMinor === 1) return writeEnvelope(response, missingHost);
+      handler(request, response);
+    });
+    server.on('checkExpectation', (_request, response: ServerResponse) => writeEnvelope(response, unmetExpectation));
+    server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
+    server.requestTimeout = timeouts.requestTimeoutMs;
+    server.setTimeout(timeouts.connectionTimeoutMs);
+    return server;
+  };
+}
