@@ -1,0 +1,93 @@
+/** The part of JSON Schema the api's OpenAPI document uses for its inputs. */
+export interface JsonSchema {
+  type?: string;
+  enum?: readonly unknown[];
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  properties?: Record<string, JsonSchema>;
+  required?: readonly string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
+  anyOf?: readonly JsonSchema[];
+  default?: unknown;
+}
+
+export type ParameterLocation = 'path' | 'query' | 'header';
+
+export interface Parameter {
+  name: string;
+  in: ParameterLocation;
+  required: boolean;
+  schema: JsonSchema;
+}
+
+/** One method on one path, as the document describes its input. */
+export interface Operation {
+  /** `PATCH /v1/products/{id}` */
+  id: string;
+  method: string;
+  /** With `{name}` placeholders for path parameters. */
+  pathTemplate: string;
+  parameters: Parameter[];
+  /** The `application/json` request body schema, if the operation takes one. */
+  body: JsonSchema | undefined;
+  /** Whether the document says it needs the admin bearer token. */
+  secured: boolean;
+}
+
+const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete'];
+
+interface RawOperation {
+  parameters?: { name?: unknown; in?: unknown; required?: unknown; schema?: unknown }[];
+  requestBody?: { content?: Record<string, { schema?: unknown }> };
+  security?: unknown[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every operation of an OpenAPI 3 document; throws naming what is missing when it has an unexpected shape. */
+export function operationsOf(document: unknown): Operation[] {
+  if (!isRecord(document) || !isRecord(document.paths)) throw new Error('the OpenAPI document has no "paths" object');
+  const operations: Operation[] = [];
+  for (const [pathTemplate, pathItem] of Object.entries(document.paths)) {
+    if (!isRecord(pathItem)) continue;
+    for (const method of METHODS) {
+      const raw = pathItem[method] as RawOperation | undefined;
+      if (raw === undefined) continue;
+      const id = `${method.toUpperCase()} ${pathTemplate}`;
+      const parameters = (raw.parameters ?? []).map((parameter): Parameter => {
+        const location = parameter.in;
+        if (typeof parameter.name !== 'string' || (location !== 'path' && location !== 'query' && location !== 'header') || !isRecord(parameter.schema)) {
+          throw new Error(`${id}: a parameter has no name, location or schema: ${JSON.stringify(parameter)}`);
+        }
+        return { name: parameter.name, in: location, required: parameter.required === true, schema: parameter.schema as JsonSchema };
+      });
+      const body = raw.requestBody?.content?.['application/json']?.schema;
+      operations.push({
+        id,
+        method: method.toUpperCase(),
+        pathTemplate,
+        parameters,
+        body: isRecord(body) ? (body as JsonSchema) : undefined,
+        secured: Array.isArray(raw.security) && raw.security.length > 0,
+      });
+    }
+  }
+  if (operations.length === 0) throw new Error('the OpenAPI document describes no operation');
+  return operations;
+}
+
+/** Fetches the document the running api serves and reads its operations. */
+export async function fetchOperations(documentUrl: string): Promise<Operation[]> {
+  const response = await fetch(documentUrl, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET ${documentUrl} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  return operationsOf(await response.json());
+}

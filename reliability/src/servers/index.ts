@@ -1,0 +1,4 @@
+export { missingBuilds, repoRoot, type AppName } from './builds.js';
+export { isAlive, megabytes, readRssBytes, watchRss, type RssWatch } from './process-memory.js';
+export { startServerProcess, type ServerProcess, type ServerProcessOptions } from './server-process.js';
+export { startServers, type StartServersOptions, type TestServers } from './start-servers.js';
