@@ -58,8 +58,12 @@ describe.skipIf(skip)('concurrency across two api instances on one database', ()
       outcomes = await runOrderStorm({ apiUrls: apiUrls(), productId: product.id, orders: ORDERS, keyEvery: KEY_EVERY, duplicateEvery: DUPLICATE_EVERY });
       const elapsed = performance.now() - started;
       stockSamples = await sampler.stop();
-      const sends = outcomes.reduce((sum, outcome) => sum + outcome.sends.length, 0);
-      console.log(`[concurrency] ${sends} order requests (${ORDERS} orders) over 2 instances in ${(elapsed / 1000).toFixed(2)} s; ${stockSamples.length} stock samples`);
+      const answered = outcomes.flatMap((outcome) => outcome.sends.map((send) => send.answeredAfterMs)).sort((a, b) => a - b);
+      const at = (q: number) => Math.round(answered[Math.min(answered.length - 1, Math.floor(q * answered.length))]!);
+      console.log(
+        `[concurrency] ${answered.length} order requests (${ORDERS} orders) over 2 instances in ${(elapsed / 1000).toFixed(2)} s ` +
+          `(answered after: median ${at(0.5)} ms, p99 ${at(0.99)} ms, last ${at(1)} ms); ${stockSamples.length} stock samples`,
+      );
     });
 
     it('answers every request 201 or 409: nothing fails for lack of capacity', () => {

@@ -16,6 +16,8 @@ export interface OrderStormOptions {
 export interface OrderSend {
   instance: number;
   result: HttpResult;
+  /** From the storm's start to this answer. */
+  answeredAfterMs: number;
 }
 
 export interface OrderOutcome {
@@ -33,10 +35,11 @@ export async function runOrderStorm(options: OrderStormOptions): Promise<OrderOu
   const { apiUrls, productId } = options;
   if (options.duplicateEvery % options.keyEvery !== 0) throw new Error('duplicateEvery must be a multiple of keyEvery: only keyed orders can be retried');
   const body = { items: [{ productId, quantity: 1 }] };
+  const started = performance.now();
   const send = async (instance: number, key: string | undefined): Promise<OrderSend> => {
     const url = `${apiUrls[instance % apiUrls.length]}/v1/orders`;
     const result = await http(url, { method: 'POST', body, headers: key === undefined ? {} : { 'idempotency-key': key } });
-    return { instance: instance % apiUrls.length, result };
+    return { instance: instance % apiUrls.length, result, answeredAfterMs: performance.now() - started };
   };
   return Promise.all(
     Array.from({ length: options.orders }, async (_, order): Promise<OrderOutcome> => {

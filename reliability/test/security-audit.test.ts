@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../src/launch/paths.js';
+import { blockingAdvisories, describeAdvisory, parseAllowList, staleEntries } from '../src/security/audit-report.js';
+import { runPnpmAudit } from '../src/security/run-pnpm-audit.js';
+
+/**
+ * `pnpm audit --prod` over the whole workspace: no high or critical advisory in a production
+ * dependency unless reliability/audit-allowlist.json says why it does not apply. It needs the npm
+ * registry's audit service; when that cannot be reached the test fails, saying the check did not run.
+ */
+
+const ALLOW_LIST = join(repoRoot, 'reliability/audit-allowlist.json');
+const AUDIT_TIMEOUT_MS = 150_000;
+
+describe('production dependency advisories', () => {
+  it('has no high or critical advisory that the allow-list does not explain', { timeout: AUDIT_TIMEOUT_MS + 30_000 }, async () => {
+    const allowList = parseAllowList(JSON.parse(await readFile(ALLOW_LIST, 'utf8')));
+    const outcome = await runPnpmAudit(repoRoot, AUDIT_TIMEOUT_MS);
+    if (outcome.kind === 'unavailable') {
+      throw new Error(`the dependencies were NOT audited: pnpm audit --prod could not get an answer from the registry's audit service (${outcome.why}). Run it where registry.npmjs.org's audit endpoint is reachable.`);
+    }
+    const bySeverity = new Map<string, number>();
+    for (const advisory of outcome.advisories) bySeverity.set(advisory.severity, (bySeverity.get(advisory.severity) ?? 0) + 1);
+    console.log(`[security-audit] ${outcome.advisories.length} advisories: ${[...bySeverity].map(([s, n]) => `${n} ${s}`).join(', ') || 'none'}`);
+
+    expect(blockingAdvisories(outcome.advisories, allowList).map(describeAdvisory)).toEqual([]);
+    // An entry whose advisory is gone (fixed, or the package left the tree) must be removed.
+    expect(staleEntries(outcome.advisories, allowList)).toEqual([]);
+  });
+});

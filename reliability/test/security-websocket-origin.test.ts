@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildsMissing } from '../src/launch/paths.js';
+import { socketUrlOf, startRealtime } from '../src/launch/start-realtime.js';
+import type { RunningServer } from '../src/launch/start-server.js';
+import { createTestBackends, type TestBackends } from '../src/launch/test-backends.js';
+import { attemptUpgrade } from '../src/security/ws-handshake.js';
+
+/**
+ * The built realtime server admits a WebSocket only from an allowed Origin: a foreign page (or a
+ * look-alike origin) gets HTTP 403 at the upgrade, before any WebSocket exists; a client without
+ * Origin is refused too unless WS_ALLOW_NO_ORIGIN is on (apps/realtime/src/ws/origin-policy.ts).
+ */
+
+const skip = buildsMissing('security-websocket-origin', ['realtime']);
+const SHOP = 'https://shop.example';
+
+const FOREIGN = [
+  'https://evil.example',
+  'http://shop.example',
+  'https://shop.example:8443',
+  'https://shop.example.evil.example',
+  'https://evil.example/https://shop.example',
+  'null',
+  'file://',
+];
+
+describe.skipIf(skip)('WebSocket Origin checks on the realtime server', () => {
+  let backends: TestBackends;
+  let strict: RunningServer;
+  let lenient: RunningServer;
+
+  beforeAll(async () => {
+    backends = await createTestBackends('ws-origin');
+    [strict, lenient] = await Promise.all([
+      startRealtime({ backends, name: 'realtime-strict', allowedOrigins: [SHOP] }),
+      startRealtime({ backends, name: 'realtime-no-origin-allowed', allowedOrigins: [SHOP], env: { WS_ALLOW_NO_ORIGIN: 'true' } }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([strict, lenient].filter(Boolean).map((server) => server.stop()));
+    await backends?.close();
+  });
+
+  it('accepts the allowed origin: the socket opens with a welcome', async () => {
+    for (const server of [strict, lenient]) {
+      const outcome = await attemptUpgrade(socketUrlOf(server), SHOP);
+      expect(outcome).toMatchObject({ kind: 'open', firstMessage: { type: 'welcome', instanceId: server.name } });
+    }
+  });
+
+  it('refuses foreign and look-alike origins with 403 at the upgrade, on both servers', async () => {
+    for (const server of [strict, lenient]) {
+      for (const origin of FOREIGN) {
+        const outcome = await attemptUpgrade(socketUrlOf(server), origin);
+        expect(outcome, `${server.name} ${origin}`).toMatchObject({ kind: 'refused', status: 403 });
+        if (outcome.kind === 'refused') expect(JSON.parse(outcome.body), origin).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+      }
+    }
+  });
+
+  it('refuses a client without Origin unless WS_ALLOW_NO_ORIGIN is on', async () => {
+    expect(await attemptUpgrade(socketUrlOf(strict), undefined)).toMatchObject({ kind: 'refused', status: 403 });
+    expect(await attemptUpgrade(socketUrlOf(lenient), undefined)).toMatchObject({ kind: 'open', firstMessage: { type: 'welcome' } });
+  });
+
+  it('accepts its own origin, as documented for the debug page it serves', async () => {
+    expect(await attemptUpgrade(socketUrlOf(strict), strict.url)).toMatchObject({ kind: 'open' });
+  });
+
+  it('counts each refused upgrade in its metrics, by reason', async () => {
+    const metrics = await (await fetch(`${strict.url}/metrics`)).text();
+    const refused = /^realtime_upgrades_refused_total\{reason="origin"[^}]*\} (\d+)$/m.exec(metrics);
+    // The foreign origins and the client without one.
+    expect(Number(refused?.[1])).toBe(FOREIGN.length + 1);
+  });
+});
