@@ -11,3 +11,8 @@ export function isPgError(error: unknown): error is PgErrorLike & Error {
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   return isPgError(error) && error.code === '23505' && (constraint === undefined || error.constraint === constraint);
 }
+
+/** What pg rejects a query with after `query_timeout` (see connectionConfig): the server did not answer in time. */
+export function isQueryTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
+}

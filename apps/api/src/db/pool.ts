@@ -23,11 +23,19 @@ export interface PoolOptions {
   applicationName: string;
 }
 
+/**
+ * How much longer than the server's statement_timeout the client itself waits for an answer. The server
+ * cancels a slow statement first when it can; this catches the case where it cannot answer at all (a
+ * network path that stalls, a server that hangs), which would otherwise hold the request forever.
+ */
+export const QUERY_TIMEOUT_MARGIN_MS = 1_000;
+
 export function connectionConfig(options: Omit<PoolOptions, 'max'>): pg.ClientConfig {
   return {
     connectionString: options.connectionString,
     application_name: options.applicationName,
     statement_timeout: options.statementTimeoutMs,
+    query_timeout: options.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
     // A lock wait longer than a request's patience is an outage, not a queue.
     lock_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: 3_000,

@@ -1,23 +1,40 @@
 import type pg from 'pg';
+import { isQueryTimeout } from './pg-errors.js';
 
-/** Runs `work` in one transaction on one pooled connection: committed if it resolves, rolled back if it throws. */
+/**
+ * Runs `work` in one transaction on one pooled connection: committed if it resolves, rolled back if it throws.
+ *
+ * A checked-out client has no 'error' listener of the pool's, so a connection that fails mid-transaction
+ * (Postgres restarting, a network reset) would emit an unhandled 'error' and bring the process down. It
+ * is listened to here; the failure reaches the query in progress (or the next one) anyway, and the client
+ * is discarded instead of going back to the pool. A connection that failed or timed out is not asked to
+ * ROLLBACK: closing it rolls back, and asking would only wait for another timeout.
+ */
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  let broken = false;
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    try {
-      await client.query('ROLLBACK');
-    } catch {
-      // A connection that cannot roll back must not go back into the pool.
-      broken = true;
+    if (broken === undefined && isQueryTimeout(error)) broken = error as Error;
+    if (broken === undefined) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // A connection that cannot roll back must not go back into the pool.
+        broken = rollbackError as Error;
+      }
     }
     throw error;
   } finally {
-    client.release(broken);
+    client.removeListener('error', onError);
+    client.release(broken ?? false);
   }
 }

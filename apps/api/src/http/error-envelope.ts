@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorCode, ErrorDetail, ErrorEnvelope } from '@livecart/schemas';
-import { isPgError } from '../db/pg-errors.js';
+import { isPgError, isQueryTimeout } from '../db/pg-errors.js';
 import { DomainError } from '../domain/errors.js';
 
 /** The parts of an Ajv error that name the bad field. */
@@ -108,6 +108,7 @@ export function toErrorEnvelope(error: unknown): ErrorEnvelope {
     if (UNAVAILABLE_SQLSTATE.test(error.code)) return envelope(503, 'SERVICE_UNAVAILABLE', 'the database is unavailable; retry shortly');
     if (error.code.startsWith('22')) return envelope(400, 'VALIDATION_FAILED', 'a value is out of range or malformed');
   }
+  if (isQueryTimeout(error)) return envelope(503, 'TIMEOUT', 'the database did not answer in time');
   const nodeCode = typeof candidate.code === 'string' ? candidate.code : '';
   const protocol = protocolEnvelope(nodeCode);
   if (protocol !== undefined) return protocol;
