@@ -44,7 +44,8 @@ function readChunked(bytes: Buffer, from: number): { body: Buffer; end: number }
 }
 
 /**
- * Splits what a server wrote on one connection into responses (interim 1xx ones dropped). `closed`: the
+ * Splits what a server wrote on one connection into responses (interim 1xx ones dropped; after a 101 the
+ * rest is its body). `closed`: the
  * server ended the connection, so a body without a length runs to the end. Throws on bytes that are not
  * HTTP/1.1: a server must never answer with those.
  */
@@ -57,6 +58,11 @@ export function parseResponses(bytes: Buffer, closed: boolean, headRequest = fal
     const head = parseHead(bytes.subarray(at, headEnd).toString('latin1'));
     if (head === undefined) throw new Error(`not an HTTP/1.1 response: ${JSON.stringify(bytes.subarray(at, at + 200).toString('latin1'))}`);
     const bodyStart = headEnd + 4;
+    // 101 Switching Protocols is final: what follows is the new protocol, not HTTP.
+    if (head.status === 101) {
+      responses.push({ status: 101, headers: head.headers, body: bytes.subarray(bodyStart) });
+      return { responses, incomplete: false };
+    }
     if (head.status < 200) {
       at = bodyStart;
       continue;
