@@ -52,6 +52,8 @@ describe('error envelope', () => {
   it('keeps Fastify client errors with their status', () => {
     expect(toErrorEnvelope(Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' }))).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
     expect(toErrorEnvelope(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }))).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    // @fastify/static refusing a path outside its root (the docs' static files).
+    expect(toErrorEnvelope(Object.assign(new Error('Forbidden'), { statusCode: 403, code: 'FST_STATIC_FORBIDDEN_PATH' }))).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
   });
 
   it('maps refusals made before routing (router, HTTP parser) to 4xx envelopes that name the part', () => {

@@ -80,6 +80,8 @@ const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection 
 
 const STATUS_CODES_BY_FASTIFY: Record<number, ErrorCode> = {
   400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   408: 'TIMEOUT',
