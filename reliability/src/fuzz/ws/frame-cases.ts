@@ -97,6 +97,12 @@ const FAMILIES: Record<string, Family> = {
     }),
   'frame over the payload limit': () =>
     fc.integer({ min: 32 * 1024 + 1, max: 200_000 }).map((size) => ({ name: 'frame over the payload limit', steps: [text('x'.repeat(size))], expect: { close: [CLOSE_CODES.MESSAGE_TOO_BIG] } })),
+  'topic list beyond the payload limit': () =>
+    fc.integer({ min: 800, max: 5_000 }).map((count) => ({
+      name: `subscribe to ${count} topics (beyond the payload limit)`,
+      steps: [text(JSON.stringify({ type: 'subscribe', topics: Array.from({ length: count }, (_, i) => `category:${'c'.repeat(40)}-${i}`) }))],
+      expect: { close: [CLOSE_CODES.MESSAGE_TOO_BIG] },
+    })),
   'frame announcing 2^40 bytes': () =>
     fc.constant({ name: 'frame announcing 2^40 bytes', steps: [text('{', { declaredLength: 2 ** 40 })], expect: { close: [CLOSE_CODES.MESSAGE_TOO_BIG] } }),
   'fragments adding up past the limit': () =>
