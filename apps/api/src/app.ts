@@ -8,7 +8,7 @@ import { corsPluginOptions } from './http/cors-options.js';
 import { lazyChildLoggerFactory } from './http/lazy-child-logger.js';
 import { answerClientError, createHttpServerFactory, replyToFrameworkError } from './http/protocol-errors.js';
 import { HELMET_OPTIONS } from './http/security-headers.js';
-import { createValidatorCompiler } from './http/validator-compiler.js';
+import { createSchemaCompilers, defaultSerializerCompiler } from './http/schema-compilers.js';
 import authPlugin from './plugins/auth.js';
 import cachePlugin from './plugins/cache.js';
 import dbPlugin from './plugins/db.js';
@@ -23,6 +23,13 @@ import { healthRoutes } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
 import { getProductRoute } from './routes/v1/products/get.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Compiles every route schema not compiled yet (they compile on first use); throws the first failure. */
+    compileSchemas(): void;
+  }
+}
+
 export interface BuildAppOptions {
   env: ApiEnv;
   /** Defaults to the @livecart/config logger at env.LOG_LEVEL. */
@@ -34,6 +41,7 @@ export interface BuildAppOptions {
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { env } = options;
   const logger = options.logger ?? createLogger({ name: 'livecart-api', level: env.LOG_LEVEL, nodeEnv: env.NODE_ENV });
+  const compilers = createSchemaCompilers(await defaultSerializerCompiler());
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // No line per request: logging costs ≈40 % of throughput here. Errors and slow requests are logged.
@@ -53,8 +61,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return503OnClosing: true,
     // Collections are registered without a trailing slash (that is what OpenAPI shows); both spellings work.
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: { compilersFactory: compilers.factory },
   });
-  app.setValidatorCompiler(createValidatorCompiler());
+  app.decorate('compileSchemas', compilers.compileAll);
+  // Schemas compile on first use (see schema-compilers.ts); a listening server compiles the rest in the background.
+  app.addHook('onListen', (done) => {
+    compilers.warmUp((error) => app.log.error({ err: error }, 'a route schema does not compile'));
+    done();
+  });
   // Bodies are JSON only; anything else is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
 

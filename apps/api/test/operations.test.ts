@@ -57,6 +57,29 @@ describe('/docs', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
   });
+
+  it('serves Swagger UI\'s files (loaded on the first /docs request) with their headers, and refusals as the envelope', async () => {
+    const css = await app.inject({ url: '/docs/static/swagger-ui.css' });
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+    expect(css.headers['content-security-policy']).toMatch(/frame-ancestors 'self'/);
+    const head = await app.inject({ method: 'HEAD', url: '/docs/static/swagger-ui.css' });
+    expect(head.headers['content-length']).toBe(String(css.rawPayload.length));
+    const again = await app.inject({ url: '/docs/static/swagger-ui.css', headers: { 'if-none-match': String(css.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+    const missing = await app.inject({ url: '/docs/static/no-such-file.js' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json<ErrorEnvelope>()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+    const outside = await app.inject({ url: '/docs/static/%2e%2e%5c%2e%2e%5cpackage.json' });
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json<ErrorEnvelope>()).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
+  });
+});
+
+describe('route schemas', () => {
+  it('all compile (they compile on first use, so a broken one would otherwise show only when its route is hit)', () => {
+    expect(() => app.compileSchemas()).not.toThrow();
+  });
 });
 
 describe('security headers and CORS', () => {

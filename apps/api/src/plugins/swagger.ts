@@ -1,6 +1,5 @@
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';
 
 /**
@@ -31,7 +30,57 @@ export default fp(
   { name: 'swagger' },
 );
 
-/** The interactive page at /docs and the document at /docs/json. */
+// Set by the outer reply itself (or meaningless once the inner response is buffered).
+const NOT_FORWARDED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
+
+/** The error behind an answer of the docs server (Fastify's default error body), for the app's error handler. */
+function docsError(statusCode: number, body: string): Error {
+  let parsed: { code?: unknown; message?: unknown } = {};
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    // Not Fastify's JSON error: the status alone says enough.
+  }
+  const message = typeof parsed.message === 'string' ? parsed.message : `the docs page answered ${statusCode}`;
+  return Object.assign(new Error(message), { statusCode, code: parsed.code });
+}
+
+/** A server of its own for Swagger UI, serving the document the API generated from its routes. */
+async function createDocsServer(document: StaticDocumentSpec['document']): Promise<FastifyInstance> {
+  const { default: swaggerUi } = await import('@fastify/swagger-ui');
+  const server = Fastify({ logger: false });
+  await server.register(swagger, { mode: 'static', specification: { document } });
+  await server.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await server.ready();
+  return server;
+}
+
+/**
+ * The interactive page at /docs, the document at /docs/json (and /docs/yaml). Swagger UI and its
+ * static-file server are loaded on the first request under /docs rather than at startup, where they
+ * cost ≈ 10 % of the time to ready for a page that few instances ever serve: the routes here forward to
+ * a Swagger UI server built then, fed with the document this app generates.
+ */
 export async function docsUi(fastify: FastifyInstance): Promise<void> {
-  await fastify.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  let docsServer: Promise<FastifyInstance> | undefined;
+  const forward: RouteHandlerMethod = async (request, reply) => {
+    // The types list OpenAPI 2 and 3.0 documents only; static mode serves whatever it is given, 3.1 included.
+    docsServer ??= createDocsServer(fastify.swagger() as StaticDocumentSpec['document']).catch((error: unknown) => {
+      docsServer = undefined;
+      throw error;
+    });
+    // Always a GET: for a HEAD, Fastify drops the body itself and keeps the GET's Content-Length.
+    const response = await (await docsServer).inject({ method: 'GET', url: request.url, headers: request.headers });
+    if (response.statusCode === 404) return reply.callNotFound();
+    // Refusals (e.g. a static path outside Swagger UI's folder) leave as the error envelope, like any other.
+    if (response.statusCode >= 400) throw docsError(response.statusCode, response.body);
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined && !NOT_FORWARDED.has(name)) reply.header(name, value);
+    }
+    reply.code(response.statusCode);
+    // An empty Buffer would be sent as application/octet-stream (redirects, 304s).
+    return response.rawPayload.length === 0 ? reply.send() : reply.send(response.rawPayload);
+  };
+  fastify.get('/docs', { schema: { hide: true } }, forward);
+  fastify.get('/docs/*', { schema: { hide: true } }, forward);
 }
