@@ -55,6 +55,9 @@ export function printTables(results: Record<string, unknown>): void {
       'delivered/s': r.deliveredPerSecond,
       'events/frame': r.eventsPerFrame,
       'server CPU %': r.serverCpuPercent,
+      'server µs/frame': r.serverCpuUsPerFrame,
+      'clients CPU %': r.clientCpuPercent,
+      'clients µs/frame': r.clientCpuUsPerFrame,
     })),
   );
 

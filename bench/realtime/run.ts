@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cleanupAll, cpuCount, pin, PRIORITY, profileInto, startRedis } from './harness/processes.js';
+import { cleanupAll, cpuCount, pin, PRIORITY, profileInto, raiseSessionPriority, startRedis } from './harness/processes.js';
 import { SERVER_LABELS, type ServerKind } from './harness/servers.js';
 import { ceiling } from './suites/ceiling.js';
 import { churn } from './suites/churn.js';
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   if (cpuCount() < 2) throw new Error('needs 2 cores: one for the server, one for the client fleet');
   const [serverCpus, clientCpus] = ['0', '1'];
   pin(process.pid, clientCpus, PRIORITY.coordinator);
+  log(raiseSessionPriority(PRIORITY.coordinator));
   if (!values['skip-build']) {
     log('building @livecart/realtime and its dependencies (turbo, cached when unchanged)…');
     execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@livecart/realtime', '--output-logs=errors-only'], {

@@ -1,7 +1,8 @@
 import * as hdr from 'hdr-histogram-js';
-import WebSocket from 'ws';
 import type { ClientTally, Command, ConnectCommand, WorkerMessage } from './fleet-protocol.js';
 import { isEventFrame, scanEvents } from './frame-scan.js';
+import { LatencyCounts } from './latency-counts.js';
+import { LeanWebSocket } from './lean-websocket.js';
 
 /**
  * One process of the client fleet: opens its share of the sockets, subscribes each to its topics, and
@@ -10,9 +11,9 @@ import { isEventFrame, scanEvents } from './frame-scan.js';
 
 const send = (message: WorkerMessage) => process.send?.(message);
 
-let sockets: WebSocket[] = [];
+let sockets: LeanWebSocket[] = [];
 let tallies: ClientTally[] = [];
-let latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+let latency = new LatencyCounts();
 let lastSeq: number[] = [];
 let events = 0;
 let frames = 0;
@@ -22,6 +23,8 @@ let trackSeqs = false;
 let measureLatency = true;
 let seqLastReceive = new Map<number, number>();
 const closes: Record<string, number> = {};
+/** Errors on subscribed sockets (protocol violations, resets), by message. */
+const errors: Record<string, number> = {};
 
 function onFrame(index: number, frame: Buffer): boolean {
   if (!isEventFrame(frame)) return false;
@@ -33,7 +36,7 @@ function onFrame(index: number, frame: Buffer): boolean {
     tally.sum += seq;
     if (seq <= lastSeq[index]!) tally.backwards++;
     else lastSeq[index] = seq;
-    if (!Number.isNaN(occurredAtMs)) latency.recordValue(Math.max(0, now - occurredAtMs));
+    if (!Number.isNaN(occurredAtMs)) latency.record(now - occurredAtMs);
     if (trackSeqs) seqLastReceive.set(seq, now);
   });
   frames++;
@@ -42,32 +45,34 @@ function onFrame(index: number, frame: Buffer): boolean {
   return true;
 }
 
-function open(command: ConnectCommand, index: number, topics: string[]): Promise<WebSocket> {
+function open(command: ConnectCommand, index: number, topics: string[]): Promise<LeanWebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(command.url, 'livecart.v1.json', {
-      localAddress: command.localAddresses[index % command.localAddresses.length],
-      perMessageDeflate: false,
-      skipUTF8Validation: true,
-    });
     let subscribed = false;
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', topics })));
-    ws.on('message', (data: Buffer) => {
-      if (onFrame(index, data) || subscribed) return;
-      const message = JSON.parse(data.toString()) as { type: string };
-      if (message.type === 'subscribed') {
-        subscribed = true;
-        resolve(ws);
-      } else if (message.type === 'error') {
-        reject(new Error(data.toString()));
-      }
-    });
-    ws.on('close', (code) => {
-      closes[code] = (closes[code] ?? 0) + 1;
-      if (!subscribed) reject(new Error(`closed ${code} before subscribed`));
-    });
-    ws.on('error', (error) => {
-      if (!subscribed) reject(error);
-    });
+    const ws: LeanWebSocket = new LeanWebSocket(
+      command.url,
+      { protocol: 'livecart.v1.json', localAddress: command.localAddresses[index % command.localAddresses.length] },
+      {
+        onOpen: () => ws.send(JSON.stringify({ type: 'subscribe', topics })),
+        onMessage: (data) => {
+          if (onFrame(index, data) || subscribed) return;
+          const message = JSON.parse(data.toString()) as { type: string };
+          if (message.type === 'subscribed') {
+            subscribed = true;
+            resolve(ws);
+          } else if (message.type === 'error') {
+            reject(new Error(data.toString()));
+          }
+        },
+        onClose: (code) => {
+          closes[code] = (closes[code] ?? 0) + 1;
+          if (!subscribed) reject(new Error(`closed ${code} before subscribed`));
+        },
+        onError: (error) => {
+          if (!subscribed) reject(error);
+          else errors[error.message] = (errors[error.message] ?? 0) + 1;
+        },
+      },
+    );
   });
 }
 
@@ -95,7 +100,7 @@ async function connect(command: ConnectCommand): Promise<void> {
 
 function reset(track: boolean, latencyToo: boolean): void {
   for (const tally of tallies) Object.assign(tally, { count: 0, sum: 0, backwards: 0 });
-  latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+  latency = new LatencyCounts();
   events = 0;
   frames = 0;
   firstReceiveMs = 0;
@@ -114,9 +119,10 @@ function report(perClient: boolean): void {
     backwards: tallies.reduce((sum, tally) => sum + tally.backwards, 0),
     firstReceiveMs,
     lastReceiveMs,
-    latency: hdr.encodeIntoCompressedBase64(latency),
+    latency: hdr.encodeIntoCompressedBase64(latency.toHistogram()),
     seqLastReceive: [...seqLastReceive],
     closes,
+    errors,
     ...(perClient ? { perClient: tallies } : {}),
   });
 }

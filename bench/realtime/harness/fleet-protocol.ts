@@ -37,6 +37,8 @@ export interface WorkerReport {
   /** Latest receive time per seq over this worker's clients (when tracking seqs). */
   seqLastReceive: [number, number][];
   closes: Record<string, number>;
+  /** Errors on subscribed sockets (a malformed frame, a reset), by message. */
+  errors: Record<string, number>;
   perClient?: ClientTally[];
 }
 

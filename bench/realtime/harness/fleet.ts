@@ -2,7 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
 import type { ClientTally, Command, WorkerMessage, WorkerReport } from './fleet-protocol.js';
-import { pin, PRIORITY, profileArgs, track, TSX_IMPORT } from './processes.js';
+import { buildHistogram } from './latency-counts.js';
+import { cpuSeconds, pin, PRIORITY, profileArgs, track, TSX_IMPORT } from './processes.js';
 
 const WORKER = fileURLToPath(new URL('./client-worker.ts', import.meta.url));
 /** The per-process descriptor limit is 20,000; stay well under it. */
@@ -17,6 +18,7 @@ export interface FleetReport {
   latency: hdr.Histogram;
   seqLastReceive: Map<number, number>;
   closes: Record<string, number>;
+  errors: Record<string, number>;
   perClient: ClientTally[];
 }
 
@@ -93,13 +95,15 @@ export class Fleet {
 
   async report(withClients = false): Promise<FleetReport> {
     const reports: WorkerReport[] = await Promise.all(this.workers.map((worker) => worker.request({ cmd: 'report', perClient: withClients }, 'report')));
-    const latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+    const latency = buildHistogram();
     const seqLastReceive = new Map<number, number>();
     const closes: Record<string, number> = {};
+    const errors: Record<string, number> = {};
     for (const report of reports) {
       latency.add(hdr.decodeFromCompressedBase64(report.latency));
       for (const [seq, at] of report.seqLastReceive) seqLastReceive.set(seq, Math.max(at, seqLastReceive.get(seq) ?? 0));
       for (const [code, n] of Object.entries(report.closes)) closes[code] = (closes[code] ?? 0) + n;
+      for (const [message, n] of Object.entries(report.errors)) errors[message] = (errors[message] ?? 0) + n;
     }
     // Reassemble per-client tallies in the original client order (client i went to worker i % count).
     const perClient: ClientTally[] = [];
@@ -117,8 +121,14 @@ export class Fleet {
       latency,
       seqLastReceive,
       closes,
+      errors,
       perClient,
     };
+  }
+
+  /** User + system CPU seconds the client processes have used so far. */
+  cpuSeconds(): number {
+    return this.workers.reduce((sum, worker) => sum + cpuSeconds(worker.child.pid!), 0);
   }
 
   async close(): Promise<void> {

@@ -24,6 +24,13 @@ export interface ChurnResult {
   deliveredPerSecond: number;
   eventsPerFrame: number;
   serverCpuPercent: number;
+  /** CPU time (user + system) per frame received: what each write costs the server, and each read the clients. */
+  serverCpuUsPerFrame: number;
+  clientCpuPercent: number;
+  clientCpuUsPerFrame: number;
+  /** Sockets the server closed, by close code, and client-side socket errors: none in a clean run. */
+  closes: Record<string, number>;
+  errors: Record<string, number>;
 }
 
 const PRODUCTS = 1_000;
@@ -61,6 +68,7 @@ export async function churn(ctx: SuiteContext): Promise<ChurnResult[]> {
     const perSlot = (rate * SLOT_MS) / 1000;
     const slots = (durationS * 1000) / SLOT_MS;
     const cpuBefore = cpuSeconds(server.pid);
+    const clientCpuBefore = fleet.cpuSeconds();
     const startedAt = Date.now();
     for (let slot = 0; slot < slots; slot++) {
       const wait = startedAt + slot * SLOT_MS - Date.now();
@@ -82,6 +90,7 @@ export async function churn(ctx: SuiteContext): Promise<ChurnResult[]> {
     const expectedDeliveries = expected.reduce((sum, e) => sum + e.count, 0);
     await waitForDelivery(() => fleet.report(), expectedDeliveries, 60_000);
     const cpu = cpuSeconds(server.pid) - cpuBefore;
+    const clientCpu = fleet.cpuSeconds() - clientCpuBefore;
     const report = await fleet.report(true);
     const lag = kind.startsWith('ours') ? await serverLagMs(server.httpUrl) : undefined;
 
@@ -114,9 +123,15 @@ export async function churn(ctx: SuiteContext): Promise<ChurnResult[]> {
       deliveredPerSecond: Math.round(report.events / elapsedS),
       eventsPerFrame: round(report.events / Math.max(1, report.frames), 2),
       serverCpuPercent: round((cpu / elapsedS) * 100),
+      serverCpuUsPerFrame: round((cpu * 1e6) / Math.max(1, report.frames), 2),
+      clientCpuPercent: round((clientCpu / elapsedS) * 100),
+      clientCpuUsPerFrame: round((clientCpu * 1e6) / Math.max(1, report.frames), 2),
+      closes: report.closes,
+      errors: report.errors,
     });
     const r = results.at(-1)!;
     ctx.log(`churn/${kind}: delivered ${r.delivered}/${r.expectedDeliveries}, lost ${r.lost}, dup ${r.duplicatedOrReordered}, p99 ${r.latencyMs.p99} ms`);
+    if (Object.keys(r.closes).length + Object.keys(r.errors).length > 0) ctx.log(`churn/${kind}: WARNING closes ${JSON.stringify(r.closes)}, errors ${JSON.stringify(r.errors)}`);
     await publisher.close();
     await fleet.close();
     await server.stop();
