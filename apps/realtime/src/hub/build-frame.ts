@@ -1,10 +1,10 @@
 import type { LiveEvent } from '../events/live-event.js';
-import { encodeBatch } from '../protocol/frames.js';
+import { encodeBatch, type OutgoingFrame } from '../protocol/frames.js';
 import type { Format } from '../protocol/format.js';
 
 /** One `event` frame for a single event, one `batch` frame for several, from each event's encoded bytes. */
-export function buildFrame(format: Format, events: readonly LiveEvent[]): Buffer {
-  if (events.length === 1) return events[0]!.encoded(format).frame;
+export function buildFrame(format: Format, events: readonly LiveEvent[]): OutgoingFrame {
+  if (events.length === 1) return events[0]!.encoded(format);
   return encodeBatch(
     format,
     events.map((event) => event.encoded(format).payload),
@@ -22,10 +22,10 @@ function sameEvents(a: readonly LiveEvent[], b: readonly LiveEvent[]): boolean {
  * subscribers queue the very same events, and they then share one batch frame instead of one each.
  */
 export class BatchFrameCache {
-  private readonly last = new Map<Format, { events: readonly LiveEvent[]; frame: Buffer }>();
+  private readonly last = new Map<Format, { events: readonly LiveEvent[]; frame: OutgoingFrame }>();
 
-  frame(format: Format, events: readonly LiveEvent[]): Buffer {
-    if (events.length === 1) return events[0]!.encoded(format).frame;
+  frame(format: Format, events: readonly LiveEvent[]): OutgoingFrame {
+    if (events.length === 1) return events[0]!.encoded(format);
     const previous = this.last.get(format);
     if (previous !== undefined && sameEvents(previous.events, events)) return previous.frame;
     const frame = buildFrame(format, events);

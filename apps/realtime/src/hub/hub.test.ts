@@ -87,27 +87,74 @@ describe('Hub', () => {
     expect(onFlushed.mock.calls[0]?.[0].map((e: { seq: number }) => e.seq)).toEqual([2, 3]);
   });
 
-  it('spaces the next flush by how long the last one took, within bounds, unless told not to', () => {
-    for (const [adaptive, took, expected] of [[true, 40, 40], [true, 900, 100], [false, 40, 0]] as const) {
-      const delays: number[] = [];
-      let scheduled: (() => void) | undefined;
-      const hub = new Hub({
-        sendBufferMaxBytes: 10_000,
-        slowConsumerPolicy: 'close',
-        adaptiveFlush: adaptive,
-        schedule: (flush, delayMs) => {
-          scheduled = flush;
-          delays.push(delayMs);
-        },
-      });
-      const connection = hub.add(new FakeTransport());
-      hub.subscribe(connection, ['catalog'], 0);
-      const now = vi.spyOn(performance, 'now').mockReturnValueOnce(1_000).mockReturnValueOnce(1_000 + took);
-      hub.publish(liveEvent(1));
-      scheduled?.();
+  it('writes waiting connections in the order they got their first event, a slice at a time', () => {
+    let scheduled: (() => void) | undefined;
+    const hub = new Hub({ sendBufferMaxBytes: 10_000, slowConsumerPolicy: 'close', schedule: (flush) => (scheduled = flush) });
+    const transports = Array.from({ length: 100 }, (_, i) => {
+      const transport = new FakeTransport();
+      hub.subscribe(hub.add(transport), [`product:${i}`], 0);
+      return transport;
+    });
+    // Touched from the last to the first; the first (last touched) gets a second event meanwhile.
+    for (let i = 99; i >= 0; i--) hub.publish(liveEvent(100 - i, [`product:${i}`]));
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 10));
+    try {
+      scheduled!();
+      const written = transports.filter((t) => t.frames.length > 0).length;
+      // A 5 ms slice reads the clock every 32 connections: this one stops after the first 32.
+      expect(written).toBe(32);
+      expect(transports.slice(68).every((t) => t.frames.length === 1)).toBe(true);
+      hub.publish(liveEvent(101, ['product:0']));
+      scheduled = undefined;
+      hub.flush();
+      expect(scheduled).toBeUndefined();
+      expect(transports.every((t) => t.frames.length === 1)).toBe(true);
+      expect(transports[0]!.seqs).toEqual([100, 101]);
+    } finally {
       now.mockRestore();
-      hub.publish(liveEvent(2));
-      expect(delays).toEqual([0, expected]);
+    }
+  });
+
+  it('with adaptive flushing off, writes every waiting connection in one flush', () => {
+    let scheduled: (() => void) | undefined;
+    const hub = new Hub({ sendBufferMaxBytes: 10_000, slowConsumerPolicy: 'close', adaptiveFlush: false, schedule: (flush) => (scheduled = flush) });
+    const transports = Array.from({ length: 100 }, () => {
+      const transport = new FakeTransport();
+      hub.subscribe(hub.add(transport), ['catalog'], 0);
+      return transport;
+    });
+    hub.publish(liveEvent(1));
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 1));
+    try {
+      scheduled!();
+    } finally {
+      now.mockRestore();
+    }
+    expect(transports.every((t) => t.seqs.length === 1)).toBe(true);
+  });
+
+  it('reports an event as flushed once every connection that queued it has been written', () => {
+    const onFlushed = vi.fn();
+    let scheduled: (() => void) | undefined;
+    const hub = new Hub({ sendBufferMaxBytes: 10_000, slowConsumerPolicy: 'close', onFlushed, schedule: (flush) => (scheduled = flush) });
+    for (let i = 0; i < 70; i++) hub.subscribe(hub.add(new FakeTransport()), [i < 40 ? 'catalog' : 'product:a'], 0);
+    hub.publish(liveEvent(1, ['catalog']));
+    hub.publish(liveEvent(2, ['product:a']));
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 10));
+    const reported = () => onFlushed.mock.calls.map(([events]) => events.map((e: { seq: number }) => e.seq));
+    try {
+      // Slices of 32 connections: event 1 is out everywhere after the second, event 2 after the third.
+      scheduled!();
+      expect(reported()).toEqual([]);
+      scheduled!();
+      expect(reported()).toEqual([[1]]);
+      scheduled!();
+      expect(reported()).toEqual([[1], [2]]);
+    } finally {
+      now.mockRestore();
     }
   });
 

@@ -4,7 +4,7 @@ import type { LiveEvent } from '../events/live-event.js';
 import { BatchFrameCache, buildFrame } from './build-frame.js';
 import { Connection } from './connection.js';
 import { TopicIndex } from './topic-index.js';
-import type { Transport } from './transport.js';
+import { sendFrame, type Transport } from './transport.js';
 
 export interface HubOptions {
   /**
@@ -13,28 +13,30 @@ export interface HubOptions {
    */
   sendBufferMaxBytes: number;
   slowConsumerPolicy: SlowConsumerPolicy;
-  /** Called after each flush with the events it sent for the first time. */
+  /** Called as events have been written to every connection that queued them. */
   onFlushed?: (events: readonly LiveEvent[], nowMs: number) => void;
   /** How often a lagging connection (policy `latest`) is checked for a drained socket. */
   lagCheckIntervalMs?: number;
   /**
-   * Under load, wait as long as the previous flush took before the next one (at most
-   * MAX_FLUSH_SPACING_MS), so ingest gets as much time as writing and each write carries more events;
-   * when idle, flushes still come once per event-loop turn.
+   * On (the default): connections are written in the order they got their first pending event, in
+   * slices of FLUSH_SLICE_MS with the event loop (Redis, clients) served in between, and the backlog is
+   * worked off without pause. Under load each connection waits longer for its turn and so gets more
+   * events per write: batching grows exactly as far as the CPU needs it to, and no further.
+   * Off: every pending connection is written in one go, once per event-loop turn.
    */
   adaptiveFlush?: boolean;
-  /** Runs `flush` after `delayMs` (0: next event-loop turn); tests replace it to flush by hand. */
-  schedule?: (flush: () => void, delayMs: number) => void;
+  /** Runs `flush` on a later event-loop turn; tests replace it to flush by hand. */
+  schedule?: (flush: () => void) => void;
 }
 
-/** Below this, a flush is cheap and the next one is not delayed. */
-const MIN_FLUSH_SPACING_MS = 1;
-const MAX_FLUSH_SPACING_MS = 100;
-
-function scheduleFlush(flush: () => void, delayMs: number): void {
-  if (delayMs < MIN_FLUSH_SPACING_MS) setImmediate(flush);
-  else setTimeout(flush, delayMs);
-}
+/**
+ * How long one flush may write before it yields to the event loop: new events keep being read from
+ * Redis and routed meanwhile (joining the queues of connections still waiting, so their next write
+ * carries them), and client messages are answered.
+ */
+const FLUSH_SLICE_MS = 5;
+/** Connections written between two reads of the clock. */
+const CLOCK_EVERY = 32;
 
 export interface HubStats {
   eventsIn: number;
@@ -50,9 +52,10 @@ export interface HubStats {
 }
 
 /**
- * Live fan-out. Each event is routed through the topic index to its subscribers' queues; once per
- * event-loop turn every touched connection gets what it queued as ONE frame (an `event`, or a `batch` of
- * several), built from bytes encoded once per event. Writes, not bytes, are what cost here.
+ * Live fan-out. Each event is routed through the topic index to its subscribers' queues; a connection
+ * with queued events waits in line (first touched, first written) and, at its turn, gets everything it
+ * queued as ONE frame (an `event`, or a `batch` of several), built from bytes encoded once per event.
+ * Writes, not bytes, are what cost here: a kernel write per socket dwarfs the rest.
  */
 export class Hub {
   /** The newest seq published; subscriptions made now get live events after it. */
@@ -68,20 +71,27 @@ export class Hub {
     laggingEntered: 0,
     coalesced: 0,
   };
+  /** Connections with events to write, in the order they got their first one; those before `dirtyHead` are done. */
   private dirty: Connection[] = [];
-  private tickEvents: LiveEvent[] = [];
+  private dirtyHead = 0;
+  /** Connections ever put in line, and ever taken out of it: an event is written everywhere once `taken` reaches its mark. */
+  private lined = 0;
+  private taken = 0;
+  /** Routed events not yet written to every connection that queued them, with the `lined` count each waits for. */
+  private unwritten: LiveEvent[] = [];
+  private unwrittenMarks: number[] = [];
   private scheduled = false;
   private readonly lagging = new Set<Connection>();
   private lagTimer: NodeJS.Timeout | undefined;
   private readonly cap: number;
-  private readonly schedule: (flush: () => void, delayMs: number) => void;
-  private readonly flushBound = () => this.flush();
-  /** How long the last flush took, in ms: the spacing before the next one under adaptive flushing. */
-  private lastFlushMs = 0;
+  private readonly schedule: (flush: () => void) => void;
+  private readonly sliceMs: number;
+  private readonly flushBound = () => this.flush(this.sliceMs);
 
   constructor(private readonly options: HubOptions) {
     this.cap = options.sendBufferMaxBytes;
-    this.schedule = options.schedule ?? scheduleFlush;
+    this.schedule = options.schedule ?? setImmediate;
+    this.sliceMs = options.adaptiveFlush === false ? Number.POSITIVE_INFINITY : FLUSH_SLICE_MS;
   }
 
   add(transport: Transport): Connection {
@@ -134,8 +144,8 @@ export class Hub {
       }
     }
     if (!routed) return;
-    this.tickEvents.push(event);
-    this.scheduleFlush();
+    this.unwritten.push(event);
+    this.unwrittenMarks.push(this.lined);
   }
 
   /** Holds live events for `connection` (a replay is being written) after sending what it already queued. */
@@ -149,21 +159,36 @@ export class Hub {
     if (connection.queue.length > 0 || connection.overflowed) this.markDirty(connection);
   }
 
-  /** Writes every queued event; run by the scheduler. */
-  flush(): void {
-    const started = performance.now();
+  /**
+   * Writes the waiting connections in line order, for about `budgetMs` (all of them by default); what
+   * is left gets another flush scheduled.
+   */
+  flush(budgetMs = Number.POSITIVE_INFINITY): void {
     this.scheduled = false;
-    const dirty = this.dirty;
-    this.dirty = [];
+    const deadline = performance.now() + budgetMs;
     const cache = new BatchFrameCache();
-    for (const connection of dirty) {
+    const dirty = this.dirty;
+    let head = this.dirtyHead;
+    while (head < dirty.length) {
+      const connection = dirty[head++]!;
       connection.dirty = false;
       if (!connection.closed && !connection.paused) this.flushConnection(connection, cache);
+      if (head % CLOCK_EVERY === 0 && performance.now() >= deadline) break;
     }
-    const events = this.tickEvents;
-    this.tickEvents = [];
-    if (events.length > 0) this.options.onFlushed?.(events, Date.now());
-    this.lastFlushMs = performance.now() - started;
+    this.taken += head - this.dirtyHead;
+    if (head === dirty.length) {
+      this.dirty = [];
+      this.dirtyHead = 0;
+    } else {
+      // Under sustained load the line never empties: drop its done part once it is the larger one.
+      if (head > 1024 && head * 2 > dirty.length) {
+        this.dirty = dirty.slice(head);
+        head = 0;
+      }
+      this.dirtyHead = head;
+      this.scheduleFlush();
+    }
+    this.reportWritten();
   }
 
   /** Stops the lagging-connection timer; the hub is unusable afterwards. */
@@ -197,14 +222,24 @@ export class Hub {
     if (connection.dirty) return;
     connection.dirty = true;
     this.dirty.push(connection);
+    this.lined++;
     this.scheduleFlush();
   }
 
   private scheduleFlush(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    const spacing = this.options.adaptiveFlush === false ? 0 : Math.min(this.lastFlushMs, MAX_FLUSH_SPACING_MS);
-    this.schedule(this.flushBound, spacing);
+    this.schedule(this.flushBound);
+  }
+
+  /** Hands `onFlushed` the events whose every queued copy has now been written (or dropped). */
+  private reportWritten(): void {
+    let done = 0;
+    while (done < this.unwritten.length && this.unwrittenMarks[done]! <= this.taken) done++;
+    if (done === 0) return;
+    const events = this.unwritten.splice(0, done);
+    this.unwrittenMarks.splice(0, done);
+    this.options.onFlushed?.(events, Date.now());
   }
 
   private flushConnection(connection: Connection, cache: BatchFrameCache): void {
@@ -217,7 +252,7 @@ export class Hub {
     const frame = cache.frame(transport.format, events);
     connection.queue = [];
     connection.queuedBytes = 0;
-    transport.send(frame);
+    sendFrame(transport, frame);
     this.stats.delivered += events.length;
     if (events.length === 1) this.stats.eventFrames++;
     else this.stats.batchFrames++;
@@ -254,7 +289,7 @@ export class Hub {
       const events = [...new Set(latest.values())].sort((a, b) => a.seq - b.seq);
       this.stats.coalesced += connection.latestOffered - events.length;
       if (events.length === 0) continue;
-      connection.transport.send(buildFrame(connection.transport.format, events));
+      sendFrame(connection.transport, buildFrame(connection.transport.format, events));
       this.stats.delivered += events.length;
       if (events.length === 1) this.stats.eventFrames++;
       else this.stats.batchFrames++;

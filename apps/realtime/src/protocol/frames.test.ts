@@ -23,9 +23,9 @@ describe('frames', () => {
     const events = [1, 2, 3].map((seq) => liveEvent(seq));
     const bodies = [1, 2, 3].map((seq) => JSON.parse(events[seq - 1]!.raw));
     expect(decode(events[0]!.encoded('msgpack').frame)).toEqual({ type: 'event', event: bodies[0] });
-    const batch = encodeBatch('msgpack', events.map((e) => e.encoded('msgpack').payload));
+    const batch = encodeBatch('msgpack', events.map((e) => e.encoded('msgpack').payload)).frame;
     expect(decode(batch)).toEqual({ type: 'batch', events: bodies });
-    expect(JSON.parse(encodeBatch('json', events.map((e) => e.encoded('json').payload)).toString())).toEqual({
+    expect(JSON.parse(encodeBatch('json', events.map((e) => e.encoded('json').payload)).frame.toString())).toEqual({
       type: 'batch',
       events: bodies,
     });
@@ -33,8 +33,30 @@ describe('frames', () => {
 
   it.each([15, 16, 65_536])('writes the MessagePack array header for %i events', (count) => {
     const payload = liveEvent(1).encoded('msgpack').payload;
-    const decoded = decode(encodeBatch('msgpack', Array.from({ length: count }, () => payload))) as { events: unknown[] };
+    const decoded = decode(encodeBatch('msgpack', Array.from({ length: count }, () => payload)).frame) as { events: unknown[] };
     expect(decoded.events).toHaveLength(count);
+  });
+
+  it.each([
+    ['json', 10, 2],
+    ['json', 1_000, 4],
+    ['json', 70_000, 10],
+    ['msgpack', 70_000, 10],
+  ] as const)('puts a final, unmasked WebSocket header before a %s batch of %i bytes of events (%i bytes)', (format, bytes, headerBytes) => {
+    const { frame, wire } = encodeBatch(format, [Buffer.alloc(bytes / 2, 0x31), Buffer.alloc(bytes / 2, 0x32)]);
+    expect(wire.subarray(headerBytes).equals(frame)).toBe(true);
+    expect(wire[0]).toBe(format === 'json' ? 0x81 : 0x82);
+    const length = headerBytes === 2 ? wire[1] : headerBytes === 4 ? wire.readUInt16BE(2) : Number(wire.readBigUInt64BE(2));
+    expect(wire[1]! & 0x80).toBe(0);
+    expect(length).toBe(frame.length);
+  });
+
+  it('frames a single event the same way, sharing bytes with the frame', () => {
+    const { frame, wire } = liveEvent(1).encoded('json');
+    expect(wire.subarray(wire.length - frame.length).equals(frame)).toBe(true);
+    expect(frame.buffer).toBe(wire.buffer);
+    expect([wire[0], wire[1]]).toEqual([0x81, 126]);
+    expect(wire.readUInt16BE(2)).toBe(frame.length);
   });
 
   it('encodes control messages per format', () => {

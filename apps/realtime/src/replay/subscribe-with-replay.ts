@@ -1,5 +1,6 @@
 import type { EventStream } from '../events/event-stream.js';
 import { buildFrame } from '../hub/build-frame.js';
+import { sendFrame } from '../hub/transport.js';
 import type { Connection } from '../hub/connection.js';
 import type { Hub } from '../hub/hub.js';
 import { replayEvents } from './replay-events.js';
@@ -66,7 +67,7 @@ export async function subscribeWithReplay(
       chunkSize: options.replayChunkSize,
       send: async (events) => {
         if (connection.closed) throw new NotWritableError('connection closed');
-        transport.send(buildFrame(transport.format, events));
+        sendFrame(transport, buildFrame(transport.format, events));
         await waitWritable({
           bufferedAmount: () => transport.bufferedAmount,
           closed: () => connection.closed,

@@ -1,8 +1,10 @@
+import type { Writable } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { Transport } from '../hub/transport.js';
 import { encodeMessage, type ControlMessage } from '../protocol/frames.js';
 import type { Format } from '../protocol/format.js';
 import type { Peer } from './heartbeat.js';
+import { rawStreamOf } from './raw-stream.js';
 
 const TEXT = { binary: false } as const;
 const BINARY = { binary: true } as const;
@@ -10,6 +12,8 @@ const BINARY = { binary: true } as const;
 /** A `ws` socket as the hub and the heartbeat see it. */
 export class WsTransport implements Transport, Peer {
   private readonly sendOptions: typeof TEXT | typeof BINARY;
+  /** Where pre-framed bytes can be written as they are; undefined when they must go through `ws`. */
+  private readonly raw: Writable | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -18,14 +22,17 @@ export class WsTransport implements Transport, Peer {
     private readonly kickGraceMs: number,
   ) {
     this.sendOptions = format === 'json' ? TEXT : BINARY;
+    this.raw = rawStreamOf(socket);
   }
 
   get bufferedAmount(): number {
     return this.socket.bufferedAmount;
   }
 
-  send(frame: Buffer): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame, this.sendOptions);
+  send(frame: Buffer, wire?: Buffer): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (wire !== undefined && this.raw !== undefined) this.raw.write(wire);
+    else this.socket.send(frame, this.sendOptions);
   }
 
   sendMessage(message: ControlMessage): void {
