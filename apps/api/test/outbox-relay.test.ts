@@ -173,6 +173,37 @@ describe('outbox relay', () => {
     await relay.stop();
   });
 
+  it('backs off while Redis refuses batches instead of re-reading the backlog on every commit', async () => {
+    const prefix = `${ctx.prefix}:backoff`;
+    // Nothing listens there: every publish fails at once, as while Redis is down.
+    const redis = new Redis(`redis://127.0.0.1:${await findFreePort()}`, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+    redis.on('error', () => {});
+    cleanups.push(() => redis.disconnect());
+    const relay = relayFor(redis, prefix, 'relay-backoff');
+    relay.start();
+    await waitFor(() => (relay.stats.leader ? true : undefined), 5_000, 'the relay to lead');
+
+    const product = await createProductVia(writer);
+    const started = Date.now();
+    for (let i = 0; i < 40; i++) {
+      await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: i } });
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const elapsedMs = Date.now() - started;
+    // One attempt per NOTIFY (and per 50 ms poll) would be 40 or more; backing off 50, 100, … 1000 ms is about 7.
+    expect(relay.stats.failures).toBeGreaterThan(0);
+    expect(relay.stats.failures).toBeLessThan(Math.ceil(elapsedMs / 1_000) + 8);
+    await relay.stop();
+
+    // The next relay, on a working Redis, takes the waiting events out.
+    const working = new Redis(ctx.redisUrl);
+    cleanups.push(() => working.quit());
+    const drainer = relayFor(working, prefix, 'relay-after-backoff');
+    drainer.start();
+    await drained();
+    await drainer.stop();
+  });
+
   it('hands over to another instance within 5 s when the relay holder dies, losing nothing', async () => {
     const prefix = `${ctx.prefix}:takeover`;
     const redis = new Redis(ctx.redisUrl);

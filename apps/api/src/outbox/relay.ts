@@ -39,6 +39,8 @@ interface OutboxRow {
 export const RELAY_LOCK_KEY = 4_242_017_001;
 const NOTIFY_CHANNEL = 'livecart_outbox';
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
+/** While Redis refuses batches, retries back off from pollMs up to this. */
+const MAX_RETRY_DELAY_MS = 1_000;
 
 // Seqs are handed out in id order among the rows visible now and committed before anything is
 // published, so a seq never changes once given and never goes backwards.
@@ -140,12 +142,16 @@ export class OutboxRelay {
     this.session = session;
     this.stats.leader = true;
     this.options.log.info('outbox relay: this instance is the relay');
-    session.on('notification', () => this.wake());
+    // While Redis is failing, a commit changes nothing for the relay: retrying on each NOTIFY would re-read
+    // the whole waiting backlog from Postgres once per write, for as long as the outage lasts.
+    session.on('notification', () => {
+      if (this.stats.failures === 0) this.wake();
+    });
     try {
       await session.query(`LISTEN ${NOTIFY_CHANNEL}`);
       while (!this.stopping && !this.sessionLost) {
         await this.cycle(session);
-        await this.sleep(this.options.pollMs);
+        await this.sleep(this.stats.failures === 0 ? this.options.pollMs : this.retryDelay());
       }
     } catch (error) {
       if (!this.sessionLost) this.options.log.error({ err: error }, 'outbox relay: session failed; relaying stopped');
@@ -210,6 +216,11 @@ export class OutboxRelay {
     const hours = this.options.retentionHours;
     await session.query('DELETE FROM outbox WHERE published_at < now() - make_interval(hours => $1)', [hours]);
     await session.query("DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'");
+  }
+
+  /** pollMs, doubling with each consecutive failure, up to MAX_RETRY_DELAY_MS. */
+  private retryDelay(): number {
+    return Math.min(this.options.pollMs * 2 ** Math.min(this.stats.failures - 1, 10), MAX_RETRY_DELAY_MS);
   }
 
   /** Waits `ms`, or less if woken; a wake that came while busy makes the next sleep return at once. */
