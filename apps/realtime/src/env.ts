@@ -30,7 +30,11 @@ export const realtimeEnv = {
   WS_HEARTBEAT_INTERVAL_MS: envInt({ min: 100, max: 3_600_000, default: 30_000 }),
   WS_HEARTBEAT_TIMEOUT_MS: envInt({ min: 100, max: 3_600_000, default: 10_000 }),
   WS_PERMESSAGE_DEFLATE: envBoolean(false),
-  /** Under load, space flushes by the last flush's duration so each socket write carries more events. */
+  /**
+   * Write connections in the order they got their first pending event, in short slices, holding each a
+   * little longer after its first event while writing takes most of the time (fewer, fuller writes);
+   * off: write everything pending once per event-loop turn.
+   */
   WS_ADAPTIVE_FLUSH: envBoolean(true),
   /** A resume further back than this many events gets `reset` instead of a replay. */
   WS_REPLAY_MAX_EVENTS: envInt({ min: 1, max: 10_000_000, default: 10_000 }),

@@ -87,74 +87,126 @@ describe('Hub', () => {
     expect(onFlushed.mock.calls[0]?.[0].map((e: { seq: number }) => e.seq)).toEqual([2, 3]);
   });
 
+  /** performance.now() under the test's control; each read advances it by `step` ms. */
+  function fakeClock(step: number) {
+    const clock = { now: 1_000, step };
+    const spy = vi.spyOn(performance, 'now').mockImplementation(() => (clock.now += clock.step));
+    return { clock, restore: () => spy.mockRestore() };
+  }
+
+  /** A hub whose scheduled flushes are recorded with their delay and run by hand. */
+  function manualHub(options: Partial<HubOptions> = {}) {
+    const scheduled: { flush: () => void; delayMs: number }[] = [];
+    const hub = new Hub({ sendBufferMaxBytes: 10_000, slowConsumerPolicy: 'close', schedule: (flush, delayMs) => scheduled.push({ flush, delayMs }), ...options });
+    const next = () => {
+      const entry = scheduled.shift();
+      expect(entry).toBeDefined();
+      entry!.flush();
+      return entry!.delayMs;
+    };
+    return { hub, scheduled, next };
+  }
+
   it('writes waiting connections in the order they got their first event, a slice at a time', () => {
-    let scheduled: (() => void) | undefined;
-    const hub = new Hub({ sendBufferMaxBytes: 10_000, slowConsumerPolicy: 'close', schedule: (flush) => (scheduled = flush) });
-    const transports = Array.from({ length: 100 }, (_, i) => {
-      const transport = new FakeTransport();
-      hub.subscribe(hub.add(transport), [`product:${i}`], 0);
-      return transport;
-    });
-    // Touched from the last to the first; the first (last touched) gets a second event meanwhile.
-    for (let i = 99; i >= 0; i--) hub.publish(liveEvent(100 - i, [`product:${i}`]));
-    let clock = 0;
-    const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 10));
+    const { clock, restore } = fakeClock(0);
     try {
-      scheduled!();
-      const written = transports.filter((t) => t.frames.length > 0).length;
-      // A 5 ms slice reads the clock every 32 connections: this one stops after the first 32.
-      expect(written).toBe(32);
+      const { hub, scheduled, next } = manualHub();
+      const transports = Array.from({ length: 100 }, (_, i) => {
+        const transport = new FakeTransport();
+        hub.subscribe(hub.add(transport), [`product:${i}`], 0);
+        return transport;
+      });
+      // Touched from the last to the first; the first (last touched) gets a second event meanwhile.
+      for (let i = 99; i >= 0; i--) hub.publish(liveEvent(100 - i, [`product:${i}`]));
+      clock.step = 10;
+      // A 5 ms slice reads the clock every 32 connections: this one stops after the first 32 in line.
+      expect(next()).toBe(0);
+      expect(transports.filter((t) => t.frames.length > 0)).toHaveLength(32);
       expect(transports.slice(68).every((t) => t.frames.length === 1)).toBe(true);
+      expect(scheduled).toHaveLength(1);
       hub.publish(liveEvent(101, ['product:0']));
-      scheduled = undefined;
       hub.flush();
-      expect(scheduled).toBeUndefined();
       expect(transports.every((t) => t.frames.length === 1)).toBe(true);
       expect(transports[0]!.seqs).toEqual([100, 101]);
     } finally {
-      now.mockRestore();
+      restore();
     }
   });
 
   it('with adaptive flushing off, writes every waiting connection in one flush', () => {
-    let scheduled: (() => void) | undefined;
-    const hub = new Hub({ sendBufferMaxBytes: 10_000, slowConsumerPolicy: 'close', adaptiveFlush: false, schedule: (flush) => (scheduled = flush) });
-    const transports = Array.from({ length: 100 }, () => {
-      const transport = new FakeTransport();
-      hub.subscribe(hub.add(transport), ['catalog'], 0);
-      return transport;
-    });
-    hub.publish(liveEvent(1));
-    let clock = 0;
-    const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 1));
+    const { restore } = fakeClock(10);
     try {
-      scheduled!();
+      const { hub, next } = manualHub({ adaptiveFlush: false });
+      const transports = Array.from({ length: 100 }, () => {
+        const transport = new FakeTransport();
+        hub.subscribe(hub.add(transport), ['catalog'], 0);
+        return transport;
+      });
+      hub.publish(liveEvent(1));
+      next();
+      expect(transports.every((t) => t.seqs.length === 1)).toBe(true);
     } finally {
-      now.mockRestore();
+      restore();
     }
-    expect(transports.every((t) => t.seqs.length === 1)).toBe(true);
+  });
+
+  it('holds connections longer while writing takes most of the time, and lets go once it does not', () => {
+    const { clock, restore } = fakeClock(0);
+    try {
+      const { hub, scheduled, next } = manualHub();
+      // Each write takes 1 ms, as a kernel write of a frame takes a few µs.
+      const transports = Array.from({ length: 64 }, () => {
+        const transport = new FakeTransport();
+        const send = transport.send.bind(transport);
+        transport.send = (frame: Buffer) => {
+          clock.now += 1;
+          send(frame);
+        };
+        hub.subscribe(hub.add(transport), ['catalog'], 0);
+        return transport;
+      });
+      // Saturated: events keep coming and every millisecond goes to writing them.
+      for (let seq = 1; hub.holdMs === 0; seq++) {
+        expect(seq, 'the hold never grew').toBeLessThan(100);
+        hub.publish(liveEvent(seq));
+        while (scheduled.length > 0) next();
+      }
+      expect(hub.holdMs).toBe(1);
+      // A connection touched now waits out the hold before it is written.
+      hub.publish(liveEvent(1_000));
+      expect(scheduled.map((s) => s.delayMs)).toEqual([1]);
+      const before = transports[0]!.frames.length;
+      clock.now += 0.5;
+      hub.flush(5, hub.holdMs);
+      expect(transports[0]!.frames.length).toBe(before);
+      // After a quiet second, writing took almost none of the window: the hold halves.
+      clock.now += 1_000;
+      next();
+      expect(transports[0]!.frames.length).toBe(before + 1);
+      expect(hub.holdMs).toBe(0.5);
+    } finally {
+      restore();
+    }
   });
 
   it('reports an event as flushed once every connection that queued it has been written', () => {
-    const onFlushed = vi.fn();
-    let scheduled: (() => void) | undefined;
-    const hub = new Hub({ sendBufferMaxBytes: 10_000, slowConsumerPolicy: 'close', onFlushed, schedule: (flush) => (scheduled = flush) });
-    for (let i = 0; i < 70; i++) hub.subscribe(hub.add(new FakeTransport()), [i < 40 ? 'catalog' : 'product:a'], 0);
-    hub.publish(liveEvent(1, ['catalog']));
-    hub.publish(liveEvent(2, ['product:a']));
-    let clock = 0;
-    const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 10));
-    const reported = () => onFlushed.mock.calls.map(([events]) => events.map((e: { seq: number }) => e.seq));
+    const { restore } = fakeClock(10);
     try {
+      const onFlushed = vi.fn();
+      const { hub, next } = manualHub({ onFlushed });
+      for (let i = 0; i < 70; i++) hub.subscribe(hub.add(new FakeTransport()), [i < 40 ? 'catalog' : 'product:a'], 0);
+      hub.publish(liveEvent(1, ['catalog']));
+      hub.publish(liveEvent(2, ['product:a']));
+      const reported = () => onFlushed.mock.calls.map(([events]) => events.map((e: { seq: number }) => e.seq));
       // Slices of 32 connections: event 1 is out everywhere after the second, event 2 after the third.
-      scheduled!();
+      next();
       expect(reported()).toEqual([]);
-      scheduled!();
+      next();
       expect(reported()).toEqual([[1]]);
-      scheduled!();
+      next();
       expect(reported()).toEqual([[1], [2]]);
     } finally {
-      now.mockRestore();
+      restore();
     }
   });
 

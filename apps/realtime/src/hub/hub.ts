@@ -19,14 +19,15 @@ export interface HubOptions {
   lagCheckIntervalMs?: number;
   /**
    * On (the default): connections are written in the order they got their first pending event, in
-   * slices of FLUSH_SLICE_MS with the event loop (Redis, clients) served in between, and the backlog is
-   * worked off without pause. Under load each connection waits longer for its turn and so gets more
-   * events per write: batching grows exactly as far as the CPU needs it to, and no further.
+   * slices of FLUSH_SLICE_MS with the event loop (Redis, clients) served in between; and when writing
+   * takes more than BUSY_HIGH of the time, each connection is held a little longer after its first
+   * event (see `holdMs`) so that its write carries more events, until writing is back under that share.
+   * Idle, nothing is held: an event goes out on the next event-loop turn.
    * Off: every pending connection is written in one go, once per event-loop turn.
    */
   adaptiveFlush?: boolean;
-  /** Runs `flush` on a later event-loop turn; tests replace it to flush by hand. */
-  schedule?: (flush: () => void) => void;
+  /** Runs `flush` after `delayMs` (0: on the next event-loop turn); tests replace it to flush by hand. */
+  schedule?: (flush: () => void, delayMs: number) => void;
 }
 
 /**
@@ -37,6 +38,22 @@ export interface HubOptions {
 const FLUSH_SLICE_MS = 5;
 /** Connections written between two reads of the clock. */
 const CLOCK_EVERY = 32;
+/**
+ * The share of time spent writing that the hold is tuned to stay between. Above the high mark the
+ * process has no room left for a burst, a GC or a neighbour's load, and a backlog (latency) builds up
+ * before batching catches up; below the low mark it can afford more, smaller writes.
+ */
+const BUSY_HIGH = 0.8;
+const BUSY_LOW = 0.6;
+/** How often the hold is re-tuned, from the share of this window spent writing. */
+const HOLD_WINDOW_MS = 200;
+/** Upper bound of the hold: past it, batching comes only from the backlog itself. */
+const MAX_HOLD_MS = 100;
+
+function scheduleFlush(flush: () => void, delayMs: number): void {
+  if (delayMs <= 0) setImmediate(flush);
+  else setTimeout(flush, delayMs);
+}
 
 export interface HubStats {
   eventsIn: number;
@@ -73,6 +90,8 @@ export class Hub {
   };
   /** Connections with events to write, in the order they got their first one; those before `dirtyHead` are done. */
   private dirty: Connection[] = [];
+  /** When each connection of `dirty` got in line (performance.now() ms). */
+  private dirtySince: number[] = [];
   private dirtyHead = 0;
   /** Connections ever put in line, and ever taken out of it: an event is written everywhere once `taken` reaches its mark. */
   private lined = 0;
@@ -84,14 +103,18 @@ export class Hub {
   private readonly lagging = new Set<Connection>();
   private lagTimer: NodeJS.Timeout | undefined;
   private readonly cap: number;
-  private readonly schedule: (flush: () => void) => void;
-  private readonly sliceMs: number;
-  private readonly flushBound = () => this.flush(this.sliceMs);
+  private readonly schedule: (flush: () => void, delayMs: number) => void;
+  private readonly adaptive: boolean;
+  private readonly flushBound = () => (this.adaptive ? this.flush(FLUSH_SLICE_MS, this.hold) : this.flush());
+  /** How long a connection waits after its first pending event before it may be written (adaptive only). */
+  private hold = 0;
+  private holdWindowStart = performance.now();
+  private busyInWindow = 0;
 
   constructor(private readonly options: HubOptions) {
     this.cap = options.sendBufferMaxBytes;
-    this.schedule = options.schedule ?? setImmediate;
-    this.sliceMs = options.adaptiveFlush === false ? Number.POSITIVE_INFINITY : FLUSH_SLICE_MS;
+    this.schedule = options.schedule ?? scheduleFlush;
+    this.adaptive = options.adaptiveFlush !== false;
   }
 
   add(transport: Transport): Connection {
@@ -160,16 +183,19 @@ export class Hub {
   }
 
   /**
-   * Writes the waiting connections in line order, for about `budgetMs` (all of them by default); what
-   * is left gets another flush scheduled.
+   * Writes the waiting connections in line order — those that have waited at least `holdMs` — for
+   * about `budgetMs` (by default all of them, at once); whatever is left gets another flush scheduled.
    */
-  flush(budgetMs = Number.POSITIVE_INFINITY): void {
+  flush(budgetMs = Number.POSITIVE_INFINITY, holdMs = 0): void {
     this.scheduled = false;
-    const deadline = performance.now() + budgetMs;
+    const started = performance.now();
+    const deadline = started + budgetMs;
+    const dueBy = started - holdMs;
     const cache = new BatchFrameCache();
     const dirty = this.dirty;
+    const since = this.dirtySince;
     let head = this.dirtyHead;
-    while (head < dirty.length) {
+    while (head < dirty.length && since[head]! <= dueBy) {
       const connection = dirty[head++]!;
       connection.dirty = false;
       if (!connection.closed && !connection.paused) this.flushConnection(connection, cache);
@@ -178,17 +204,26 @@ export class Hub {
     this.taken += head - this.dirtyHead;
     if (head === dirty.length) {
       this.dirty = [];
+      this.dirtySince = [];
       this.dirtyHead = 0;
     } else {
       // Under sustained load the line never empties: drop its done part once it is the larger one.
       if (head > 1024 && head * 2 > dirty.length) {
         this.dirty = dirty.slice(head);
+        this.dirtySince = since.slice(head);
         head = 0;
       }
       this.dirtyHead = head;
-      this.scheduleFlush();
     }
     this.reportWritten();
+    const ended = performance.now();
+    if (this.adaptive) this.tuneHold(ended - started, ended);
+    if (this.dirtyHead < this.dirty.length) this.scheduleFlush(ended);
+  }
+
+  /** The current hold, in ms (0 unless writing has been taking more than BUSY_HIGH of the time). */
+  get holdMs(): number {
+    return this.hold;
   }
 
   /** Stops the lagging-connection timer; the hub is unusable afterwards. */
@@ -221,15 +256,34 @@ export class Hub {
   private markDirty(connection: Connection): void {
     if (connection.dirty) return;
     connection.dirty = true;
+    const now = performance.now();
     this.dirty.push(connection);
+    this.dirtySince.push(now);
     this.lined++;
-    this.scheduleFlush();
+    this.scheduleFlush(now);
   }
 
-  private scheduleFlush(): void {
+  /** Schedules a flush for when the first connection in line is due. */
+  private scheduleFlush(now: number): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    this.schedule(this.flushBound);
+    const due = this.adaptive ? this.dirtySince[this.dirtyHead]! + this.hold - now : 0;
+    this.schedule(this.flushBound, Math.max(0, Math.ceil(due)));
+  }
+
+  /**
+   * Every HOLD_WINDOW_MS, grows the hold by half when writing took more than BUSY_HIGH of the window
+   * (fewer, fuller writes), halves it when under BUSY_LOW (lower latency).
+   */
+  private tuneHold(busyMs: number, now: number): void {
+    this.busyInWindow += busyMs;
+    const elapsed = now - this.holdWindowStart;
+    if (elapsed < HOLD_WINDOW_MS) return;
+    const busy = this.busyInWindow / elapsed;
+    if (busy > BUSY_HIGH) this.hold = Math.min(MAX_HOLD_MS, Math.max(1, this.hold * 1.5));
+    else if (busy < BUSY_LOW) this.hold = this.hold < 1 ? 0 : this.hold / 2;
+    this.holdWindowStart = now;
+    this.busyInWindow = 0;
   }
 
   /** Hands `onFlushed` the events whose every queued copy has now been written (or dropped). */

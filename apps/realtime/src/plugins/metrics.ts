@@ -61,6 +61,7 @@ export const metricsPlugin = fp<{ instanceId: string }>(
     gauge('realtime_topics', 'Distinct topics with at least one subscriber.', () => hub.index.topicCount);
     gauge('realtime_redis_subscribed', '1 while the event subscription is live.', () => (source.ready ? 1 : 0));
     gauge('realtime_last_seq', 'Newest event seq delivered to the hub.', () => sequencer.lastSeq);
+    gauge('realtime_flush_hold_seconds', 'How long a connection is held after its first pending event, so that its write carries more (0 unless writing is saturating the process).', () => hub.holdMs / 1000);
 
     mirrored(registry, 'realtime_pubsub_messages_total', 'Messages received from Redis pub/sub.', () => source.stats.received);
     mirrored(registry, 'realtime_events_invalid_total', 'Published messages dropped as not routable.', () => source.stats.invalid);
@@ -84,7 +85,7 @@ export const metricsPlugin = fp<{ instanceId: string }>(
 
     const lag = new Histogram({
       name: 'realtime_event_lag_seconds',
-      help: "From an event's occurredAt to the end of the flush that first wrote it.",
+      help: "From an event's occurredAt to the end of the flush that wrote it to the last connection it was queued for.",
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     });
