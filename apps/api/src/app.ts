@@ -30,6 +30,8 @@ declare module 'fastify' {
   }
 }
 
+const SCHEMA_WARM_UP_DELAY_MS = 1_000;
+
 export interface BuildAppOptions {
   env: ApiEnv;
   /** Defaults to the @livecart/config logger at env.LOG_LEVEL. */
@@ -64,9 +66,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     schemaController: { compilersFactory: compilers.factory },
   });
   app.decorate('compileSchemas', compilers.compileAll);
-  // Schemas compile on first use (see schema-compilers.ts); a listening server compiles the rest in the background.
+  // Schemas compile on first use (see schema-compilers.ts). A listening server compiles the rest in the
+  // background a moment later, so that its first requests (readiness probes) do not queue behind them.
   app.addHook('onListen', (done) => {
-    compilers.warmUp((error) => app.log.error({ err: error }, 'a route schema does not compile'));
+    const warmUp = () => compilers.warmUp((error) => app.log.error({ err: error }, 'a route schema does not compile'));
+    setTimeout(warmUp, SCHEMA_WARM_UP_DELAY_MS).unref();
     done();
   });
   // Bodies are JSON only; anything else is a 415, not a string that fails validation later.

@@ -1,4 +1,3 @@
-import { loadApiEnv } from './env.js';
-import { runServer } from './run-server.js';
+import { start } from './start.js';
 
-await runServer(loadApiEnv());
+await start();

@@ -31,7 +31,10 @@ export default fp<EventConsumerPluginOptions>(
       log: fastify.log.child({ component: 'event-consumer' }),
     });
     fastify.decorate('events', consumer);
-    await consumer.start(options.startupWaitMs);
+    // The first sync (a connection and two round trips to Redis) runs while the rest of the app registers;
+    // the app is ready once it is done (or has waited startupWaitMs), as before.
+    const synced = consumer.start(options.startupWaitMs);
+    fastify.addHook('onReady', async () => synced);
   },
   { name: 'event-consumer', dependencies: ['redis', 'cache'] },
 );
