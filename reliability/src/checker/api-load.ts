@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { isErrorEnvelope, isSuccess, send, type HttpAnswer, type HttpStatus } from './http.js';
+import type { ApiTarget, ProductSet } from './products.js';
+
+/**
+ * - `price`, `stock`: PATCH one product, without a precondition.
+ * - `if-match`: PATCH a price with If-Match on the version this writer last saw (412 when another won).
+ * - `order`: POST /v1/orders for 1-2 products, with an Idempotency-Key kept across retries.
+ * - `bulk`: POST /v1/products/bulk for 3-5 products.
+ * - `read`: GET one product.
+ */
+export type Operation = 'price' | 'stock' | 'if-match' | 'order' | 'bulk' | 'read';
+
+export const DEFAULT_MIX: Readonly<Record<Operation, number>> = { price: 30, stock: 15, 'if-match': 10, order: 25, bulk: 5, read: 15 };
+
+/** One HTTP request and its answer. */
+export interface Attempt {
+  op: Operation;
+  /** Epoch ms when it was sent. */
+  at: number;
+  ms: number;
+  status: HttpStatus;
+  /** For a numeric non-2xx status: the body is the API's error envelope. */
+  envelope: boolean;
+  /** The envelope's code, if any. */
+  code: string | undefined;
+}
+
+/** One write as the application sees it, across all its attempts. */
+export interface WriteOutcome {
+  op: Exclude<Operation, 'read'>;
+  /** Answered 2xx: the API promised it is committed. */
+  acked: boolean;
+  /** Answered 412: a concurrent write came first; correctly not applied. */
+  refused: boolean;
+  /** Retries ran out without a definite answer: it may or may not be committed. */
+  unknown: boolean;
+  /** [product number, version] the acknowledgement reported (PATCH, bulk). */
+  versions: [number, number][];
+  orderId: string | undefined;
+}
+
+export interface LoadOptions {
+  api: ApiTarget;
+  products: ProductSet;
+  /** Operations started per second, retries not included. */
+  ratePerSecond: number;
+  mix?: Readonly<Record<Operation, number>>;
+  /** Operations (with their retries) allowed at once; an operation due beyond that is skipped and counted. */
+  maxInFlight?: number;
+  /** Client-side patience per request: a request cut by it counts as a hang. */
+  requestTimeoutMs?: number;
+  /** How long a failed write keeps being retried after its first attempt. */
+  retryForMs?: number;
+}
+
+const TICK_MS = 10;
+
+function pick<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)]!;
+}
+
+function between(low: number, high: number): number {
+  return low + Math.floor(Math.random() * (high - low + 1));
+}
+
+function retriable(status: HttpStatus): boolean {
+  return typeof status !== 'number' || status >= 500;
+}
+
+/**
+ * A steady stream of storefront and admin traffic against the API: writes are retried while the API
+ * cannot answer them (orders with the same Idempotency-Key), and every attempt is recorded, so a test
+ * can check what was answered when, and how.
+ */
+export class ApiLoad {
+  readonly attempts: Attempt[] = [];
+  readonly writes: WriteOutcome[] = [];
+  /** Operations not started because maxInFlight were already running. */
+  skipped = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly knownVersions: number[];
+  private readonly operations: Operation[];
+  private timer: NodeJS.Timeout | undefined;
+  private started = 0;
+  private issued = 0;
+
+  constructor(private readonly options: LoadOptions) {
+    this.knownVersions = options.products.ids.map(() => 1);
+    const mix = options.mix ?? DEFAULT_MIX;
+    this.operations = (Object.keys(mix) as Operation[]).flatMap((op) => Array<Operation>(mix[op]).fill(op));
+  }
+
+  start(): void {
+    this.started = Date.now();
+    this.issued = 0;
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+  }
+
+  /** Stops starting operations and waits for those under way, retries included. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /** Attempts sent within [from, to] (epoch ms). */
+  attemptsBetween(from: number, to: number, ops?: readonly Operation[]): Attempt[] {
+    return this.attempts.filter((a) => a.at >= from && a.at <= to && (ops === undefined || ops.includes(a.op)));
+  }
+
+  private tick(): void {
+    const due = Math.floor(((Date.now() - this.started) * this.options.ratePerSecond) / 1000);
+    for (; this.issued < due; this.issued++) {
+      if (this.inFlight.size >= (this.options.maxInFlight ?? 256)) {
+        this.skipped++;
+        continue;
+      }
+      const running: Promise<void> = this.run(pick(this.operations)).finally(() => this.inFlight.delete(running));
+      this.inFlight.add(running);
+    }
+  }
+
+  private async run(op: Operation): Promise<void> {
+    const { products } = this.options;
+    if (op === 'read') {
+      await this.attempt(op, `/v1/products/${products.id(between(0, products.size - 1))}`, 'GET', undefined, {});
+      return;
+    }
+    const request = this.compose(op);
+    const outcome: WriteOutcome = { op, acked: false, refused: false, unknown: false, versions: [], orderId: undefined };
+    const firstAt = Date.now();
+    for (let retry = 0; ; retry++) {
+      const answer = await this.attempt(op, request.path, request.method, request.body, request.headers);
+      if (isSuccess(answer.status)) {
+        outcome.acked = true;
+        this.learn(outcome, answer.body);
+        break;
+      }
+      if (answer.status === 412) {
+        outcome.refused = true;
+        break;
+      }
+      if (!retriable(answer.status)) break;
+      if (Date.now() - firstAt > (this.options.retryForMs ?? 20_000)) {
+        outcome.unknown = true;
+        break;
+      }
+      await delay(Math.min(100 * 2 ** retry, 1_000));
+    }
+    this.writes.push(outcome);
+  }
+
+  private compose(op: Exclude<Operation, 'read'>): { path: string; method: string; body: unknown; headers: Record<string, string> } {
+    const { products, api } = this.options;
+    const headers: Record<string, string> = { authorization: `Bearer ${api.adminToken}` };
+    const some = (count: number) => {
+      const chosen = new Set<number>();
+      while (chosen.size < Math.min(count, products.size)) chosen.add(between(0, products.size - 1));
+      return [...chosen];
+    };
+    const one = between(0, products.size - 1);
+    switch (op) {
+      case 'price':
+        return { path: `/v1/products/${products.id(one)}`, method: 'PATCH', body: { priceMinor: between(100, 99_999) }, headers };
+      case 'stock':
+        return { path: `/v1/products/${products.id(one)}`, method: 'PATCH', body: { stock: between(500_000, 1_000_000) }, headers };
+      case 'if-match':
+        return {
+          path: `/v1/products/${products.id(one)}`,
+          method: 'PATCH',
+          body: { priceMinor: between(100, 99_999) },
+          headers: { ...headers, 'if-match': `"${this.knownVersions[one]}"` },
+        };
+      case 'order':
+        return {
+          path: '/v1/orders',
+          method: 'POST',
+          body: { items: some(between(1, 2)).map((n) => ({ productId: products.id(n), quantity: between(1, 3) })) },
+          headers: { 'idempotency-key': randomUUID() },
+        };
+      case 'bulk':
+        return {
+          path: '/v1/products/bulk',
+          method: 'POST',
+          body: {
+            items: some(between(3, 5)).map((n) =>
+              Math.random() < 0.5
+                ? { id: products.id(n), priceMinor: between(100, 99_999) }
+                : { id: products.id(n), priceMinor: between(100, 99_999), stock: between(500_000, 1_000_000) },
+            ),
+          },
+          headers,
+        };
+    }
+  }
+
+  /** Remembers what an acknowledgement says: product versions (for If-Match and the durability check), order ids. */
+  private learn(outcome: WriteOutcome, body: unknown): void {
+    const { products } = this.options;
+    const note = (item: { id?: unknown; version?: unknown }) => {
+      const product = typeof item.id === 'string' ? products.indexOf(item.id) : undefined;
+      if (product === undefined || typeof item.version !== 'number') return;
+      outcome.versions.push([product, item.version]);
+      this.knownVersions[product] = Math.max(this.knownVersions[product] ?? 1, item.version);
+    };
+    const payload = body as { id?: unknown; version?: unknown; items?: { id?: unknown; version?: unknown }[] } | undefined;
+    if (payload === undefined) return;
+    if (outcome.op === 'order') outcome.orderId = typeof payload.id === 'string' ? payload.id : undefined;
+    else if (outcome.op === 'bulk') for (const item of payload.items ?? []) note(item);
+    else note(payload);
+  }
+
+  private async attempt(op: Operation, path: string, method: string, body: unknown, headers: Record<string, string>): Promise<HttpAnswer> {
+    const at = Date.now();
+    const answer = await send(`${this.options.api.url}${path}`, { method, body, headers, timeoutMs: this.options.requestTimeoutMs ?? 10_000 });
+    const failed = typeof answer.status === 'number' && !isSuccess(answer.status);
+    const code = failed ? (answer.body as { code?: unknown } | undefined)?.code : undefined;
+    this.attempts.push({
+      op,
+      at,
+      ms: answer.ms,
+      status: answer.status,
+      envelope: failed && isErrorEnvelope(answer),
+      code: typeof code === 'string' ? code : undefined,
+    });
+    return answer;
+  }
+}

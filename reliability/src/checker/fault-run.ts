@@ -1,0 +1,209 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { ApiLoad, type Operation } from './api-load.js';
+import { ClientFleet, type FleetStats } from './client-fleet.js';
+import { createProducts, type ApiTarget, type ProductSet } from './products.js';
+import { Truth } from './truth.js';
+import { verifyDeliveries, verifyOutbox, type DeliveryReport, type OutboxReport } from './verify-deliveries.js';
+import { verifyAcknowledged, type AcknowledgedReport } from './verify-writes.js';
+
+/** What a run needs to know of the system under test. */
+export interface RunTarget extends ApiTarget {
+  wsUrl: string;
+  origin: string;
+  /** Postgres, directly: the truth the clients are checked against. */
+  databaseUrl: string;
+}
+
+export interface RunSize {
+  clients: number;
+  products: number;
+  productsPerClient: number;
+  catalogEvery: number;
+  /** Operations per second (writes and a few reads), retries not included. */
+  ratePerSecond: number;
+  mix?: Readonly<Record<Operation, number>>;
+  /** Load before the fault is injected. */
+  warmupMs: number;
+  /** Load after the fault is lifted, before writes stop. */
+  recoverMs: number;
+  /** How long, after writes stop and the outbox is drained, clients may take to show Postgres's state. */
+  settleTimeoutMs: number;
+}
+
+export const DEFAULT_RUN_SIZE: RunSize = {
+  clients: 500,
+  products: 100,
+  productsPerClient: 3,
+  catalogEvery: 25,
+  ratePerSecond: 100,
+  warmupMs: 2_000,
+  recoverMs: 2_000,
+  settleTimeoutMs: 30_000,
+};
+
+/** Handed to the fault: the run's moving parts, and the call that marks where recovery starts. */
+export interface FaultContext {
+  load: ApiLoad;
+  fleet: ClientFleet;
+  products: ProductSet;
+  /** Postgres, read directly. */
+  truth: Truth;
+  /** Call at the instant the fault is lifted (or, for a kill, right after it): convergence is timed from here. */
+  lifted(): void;
+  /** Notes for the report, e.g. how long a takeover took. */
+  note(text: string): void;
+}
+
+export interface FaultRunResult {
+  /** Epoch ms: the fault began (inject called) and was lifted (`lifted()`). */
+  faultStart: number;
+  faultEnd: number;
+  load: ApiLoad;
+  fleet: FleetStats;
+  deliveries: DeliveryReport;
+  outbox: OutboxReport;
+  /** From `lifted()` until every client showed at least what Postgres held at that instant. */
+  convergeMs: number | undefined;
+  /** From the end of writes (outbox drained) until every client showed Postgres's final state. */
+  settleMs: number | undefined;
+  acknowledged: AcknowledgedReport;
+  notes: string[];
+  /** Problems the clients themselves saw (server `error` messages, failed refetches). */
+  clientProblems: string[];
+}
+
+const POLL_MS = 50;
+
+/**
+ * One fault under load: products are created, clients subscribe, writes run; the fault is injected
+ * mid-run and lifted; writes stop, the outbox drains, and every client's log and view is checked
+ * against Postgres.
+ */
+export async function runFault(
+  target: RunTarget,
+  inject: (context: FaultContext) => Promise<void>,
+  size: RunSize = DEFAULT_RUN_SIZE,
+): Promise<FaultRunResult> {
+  const truth = new Truth(target.databaseUrl);
+  let fleet: ClientFleet | undefined;
+  let load: ApiLoad | undefined;
+  let stopWatching = false;
+  try {
+    const products = await createProducts(target, size.products);
+    fleet = await ClientFleet.start({
+      wsUrl: target.wsUrl,
+      origin: target.origin,
+      apiUrl: target.url,
+      products,
+      clients: size.clients,
+      productsPerClient: size.productsPerClient,
+      catalogEvery: size.catalogEvery,
+    });
+    load = new ApiLoad({ api: target, products, ratePerSecond: size.ratePerSecond, ...(size.mix === undefined ? {} : { mix: size.mix }) });
+    return await measure(inject, size, { truth, products, fleet, load, stopped: () => stopWatching });
+  } finally {
+    stopWatching = true;
+    await load?.stop();
+    fleet?.close();
+    await truth.close();
+  }
+}
+
+interface RunParts {
+  truth: Truth;
+  products: ProductSet;
+  fleet: ClientFleet;
+  load: ApiLoad;
+  /** True once the run is over: background waits give up. */
+  stopped: () => boolean;
+}
+
+async function measure(
+  inject: (context: FaultContext) => Promise<void>,
+  size: RunSize,
+  { truth, products, fleet, load, stopped }: RunParts,
+): Promise<FaultRunResult> {
+  const notes: string[] = [];
+  let liftedAt: number | undefined;
+  let convergence: Promise<number | undefined> = Promise.resolve(undefined);
+  let settled = false;
+
+  const watchConvergence = async (from: number): Promise<number | undefined> => {
+    try {
+      const reached = await truth.versions(products);
+      while (!stopped() && !settled) {
+        if (fleet.caughtUp(reached)) return Date.now() - from;
+        await delay(POLL_MS);
+      }
+      return fleet.caughtUp(reached) ? Date.now() - from : undefined;
+    } catch (error) {
+      notes.push(`convergence not measured: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+
+  load.start();
+  await delay(size.warmupMs);
+  const faultStart = Date.now();
+  await inject({
+    load,
+    fleet,
+    products,
+    truth,
+    lifted: () => {
+      if (liftedAt !== undefined) return;
+      liftedAt = Date.now();
+      convergence = watchConvergence(liftedAt);
+    },
+    note: (text) => notes.push(text),
+  });
+  if (liftedAt === undefined) throw new Error('the fault never called lifted()');
+  const faultEnd = liftedAt;
+  await delay(size.recoverMs);
+  await load.stop();
+
+  await waitFor(async () => (await truth.unpublished()) === 0, 'the outbox to drain', 30_000);
+  const final = await truth.products(products);
+  const settleStarted = Date.now();
+  const matched = await poll(() => fleet.matches(final), size.settleTimeoutMs);
+  const settleMs = matched ? Date.now() - settleStarted : undefined;
+  settled = true;
+  const convergeMs = await convergence;
+
+  const name = (product: number) => `product ${products.id(product)}`;
+  const deliveries = verifyDeliveries(fleet.clients, final, name);
+  const rows = await truth.outboxEvents(products);
+  const outbox = verifyOutbox(rows, final, name);
+  const orderIds = load.writes.flatMap((write) => (write.acked && write.orderId !== undefined ? [write.orderId] : []));
+  const acknowledged = verifyAcknowledged(load.writes, rows, await truth.existingOrders(orderIds));
+  return {
+    faultStart,
+    faultEnd,
+    load,
+    fleet: fleet.stats(),
+    deliveries,
+    outbox,
+    convergeMs,
+    settleMs,
+    acknowledged,
+    notes,
+    clientProblems: fleet.clients.flatMap((client) => client.problems).slice(0, 20),
+  };
+}
+
+async function poll(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await delay(POLL_MS);
+  }
+  return true;
+}
+
+async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await delay(100);
+  }
+}

@@ -1,0 +1,49 @@
+import type { Attempt } from './api-load.js';
+import type { FaultRunResult } from './fault-run.js';
+
+export interface ViolationOptions {
+  /**
+   * 502 from the balancer is expected when an api instance dies with requests in flight (the balancer
+   * cannot retry a write); it is still counted in the report.
+   */
+  allowBalancer502?: boolean;
+}
+
+function describe(attempt: Attempt): string {
+  return `${attempt.op} → ${String(attempt.status)}${attempt.code === undefined ? '' : ` ${attempt.code}`} after ${Math.round(attempt.ms)} ms`;
+}
+
+/**
+ * Every promise a run must keep whatever the fault, as readable violations (empty when all hold):
+ * no event lost, duplicated or reordered, every view equal to Postgres, every acknowledged write in
+ * Postgres, every request answered (no hang), no 500, every refusal in the error envelope, every
+ * write eventually settled, every client connected at the end.
+ */
+export function findViolations(result: FaultRunResult, options: ViolationOptions = {}): string[] {
+  const violations: string[] = [];
+  const { deliveries, outbox, acknowledged, fleet, load } = result;
+  const count = (what: string, n: number, examples: readonly string[] = []) => {
+    if (n > 0) violations.push(`${n} ${what}${examples.length > 0 ? `, e.g. ${examples.slice(0, 3).join('; ')}` : ''}`);
+  };
+  count('versions lost (neither delivered nor covered by a reset refetch)', deliveries.lost, deliveries.examples);
+  count('events delivered twice to a client', deliveries.duplicates, deliveries.examples);
+  count('events delivered out of order', deliveries.outOfOrder, deliveries.examples);
+  count('client views differ from Postgres after settling', deliveries.viewMismatches, deliveries.examples);
+  count('product versions without exactly one outbox event', outbox.mismatched, outbox.examples);
+  count('outbox events not published after the drain', outbox.unpublished);
+  count('acknowledged writes missing from Postgres', acknowledged.missing, acknowledged.examples);
+  if (result.convergeMs === undefined) violations.push('clients never caught up with what Postgres held when the fault was lifted');
+  if (fleet.connected < fleet.clients) violations.push(`${fleet.clients - fleet.connected} of ${fleet.clients} clients not connected at the end`);
+  count('problems seen by clients', result.clientProblems.length, result.clientProblems);
+
+  const hung = load.attempts.filter((a) => a.status === 'timeout' || a.status === 'network');
+  count('requests without an answer (client timeout or broken connection)', hung.length, hung.map(describe));
+  const balancer502 = (a: Attempt) => a.status === 502 && options.allowBalancer502 === true;
+  const serverErrors = load.attempts.filter((a) => typeof a.status === 'number' && a.status >= 500 && a.status !== 503 && !balancer502(a));
+  count('answers 5xx other than 503', serverErrors.length, serverErrors.map(describe));
+  const bare = load.attempts.filter((a) => typeof a.status === 'number' && a.status >= 400 && !a.envelope && !balancer502(a));
+  count('error answers without the error envelope', bare.length, bare.map(describe));
+  const unsettled = load.writes.filter((write) => write.unknown);
+  count('writes still failing when their retries ran out', unsettled.length);
+  return violations;
+}

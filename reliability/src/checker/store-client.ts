@@ -1,0 +1,222 @@
+import { SUBPROTOCOL_JSON } from '@livecart/schemas';
+import WebSocket, { type RawData } from 'ws';
+import { fetchSnapshot, type ProductSet, type ProductState, type Snapshot } from './products.js';
+
+/** Kinds of entries in a client's log. */
+export const LOG = { EVENT: 0, SNAPSHOT: 1, REFETCH: 2, RESET: 3 } as const;
+/** Numbers per log entry: kind, seq, product number (-1 for a reset), version (0 for a reset). */
+export const LOG_STRIDE = 4;
+
+export interface StoreClientOptions {
+  wsUrl: string;
+  origin: string;
+  /** The API, for snapshots and for refetching after a `reset`. */
+  apiUrl: string;
+  products: ProductSet;
+  /** Numbers (in `products`) of the products this client shows. */
+  tracked: readonly number[];
+  /** What it subscribes to: `product:<id>` of each tracked product, or `catalog`. */
+  topics: readonly string[];
+  /** Reconnect backoff as the storefront's: attempt n waits in [ceil/2, ceil], ceil = min(max, base·2ⁿ). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+interface WireEvent {
+  seq: number;
+  type: string;
+  data: { id: string; version: number; priceMinor?: number; stock?: number };
+}
+
+interface WireMessage {
+  type: string;
+  instanceId?: string;
+  seq?: number;
+  topics?: string[];
+  event?: WireEvent;
+  events?: WireEvent[];
+  code?: string;
+  message?: string;
+}
+
+/**
+ * A WebSocket subscriber that behaves like the storefront's live store: snapshot over HTTP first
+ * (X-Event-Seq), subscribe with `since`, apply each event only if its version is newer, reconnect
+ * with backoff and resume from the last seq, and on `reset` refetch the products concerned.
+ *
+ * Everything it receives is logged as it arrived, so the checker can find gaps, duplicates and
+ * reordering afterwards; the view is what a shopper would be looking at.
+ */
+export class StoreClient {
+  /** Flat entries of LOG_STRIDE numbers: see LOG. */
+  readonly log: number[] = [];
+  readonly view = new Map<number, ProductState>();
+  /** The instanceId of each `welcome`: one per connection. */
+  readonly instances: string[] = [];
+  /** Server `error` messages and protocol surprises; a correct run has none. */
+  readonly problems: string[] = [];
+  resets = 0;
+  private lastSeq = 0;
+  private socket: WebSocket | undefined;
+  private closed = false;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly refetchAbort = new AbortController();
+  private onSubscribed: (() => void) | undefined;
+  private readonly follows: ReadonlySet<number>;
+
+  constructor(private readonly options: StoreClientOptions) {
+    this.follows = new Set(options.tracked);
+  }
+
+  get instance(): string | undefined {
+    return this.instances.at(-1);
+  }
+
+  get connected(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** Takes the snapshot, then connects; resolves once the first subscription is confirmed. */
+  async start(snapshot: (id: string) => Promise<Snapshot>): Promise<void> {
+    const snapshots = await Promise.all(this.options.tracked.map((product) => snapshot(this.options.products.id(product))));
+    let since = Number.MAX_SAFE_INTEGER;
+    snapshots.forEach(({ state, seq }, i) => {
+      const product = this.options.tracked[i]!;
+      this.record(LOG.SNAPSHOT, seq, product, state.version);
+      this.offer(product, state);
+      // The oldest snapshot decides where to resume: nothing any of them lacks is skipped.
+      since = Math.min(since, seq);
+    });
+    this.lastSeq = since;
+    await new Promise<void>((resolve) => {
+      this.onSubscribed = resolve;
+      this.connect();
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.refetchAbort.abort();
+    this.socket?.terminate();
+  }
+
+  /** Versions seen as events, in arrival order, per product number (tests and diagnostics). */
+  eventVersions(product: number): number[] {
+    const versions: number[] = [];
+    for (let i = 0; i < this.log.length; i += LOG_STRIDE) {
+      if (this.log[i] === LOG.EVENT && this.log[i + 2] === product) versions.push(this.log[i + 3]!);
+    }
+    return versions;
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    const socket = new WebSocket(this.options.wsUrl, [SUBPROTOCOL_JSON], { origin: this.options.origin });
+    this.socket = socket;
+    socket.on('message', (data: RawData) => this.receive(data));
+    // A refused upgrade (e.g. an instance not ready yet) is just a failed attempt.
+    socket.on('unexpected-response', (request) => request.destroy());
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      if (this.socket !== socket || this.closed) return;
+      this.socket = undefined;
+      this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    const base = this.options.backoffBaseMs ?? 250;
+    const max = this.options.backoffMaxMs ?? 5_000;
+    const ceiling = Math.min(max, base * 2 ** Math.min(this.attempt, 20));
+    this.attempt++;
+    this.retryTimer = setTimeout(() => this.connect(), ceiling / 2 + (ceiling / 2) * Math.random());
+  }
+
+  private receive(data: RawData): void {
+    let message: WireMessage;
+    try {
+      message = JSON.parse(String(data)) as WireMessage;
+    } catch {
+      this.problems.push('a frame that is not JSON');
+      return;
+    }
+    switch (message.type) {
+      case 'welcome':
+        this.attempt = 0;
+        this.instances.push(message.instanceId ?? '?');
+        this.socket?.send(JSON.stringify({ type: 'subscribe', topics: this.options.topics, since: this.lastSeq }));
+        break;
+      case 'subscribed':
+        this.lastSeq = Math.max(this.lastSeq, message.seq ?? 0);
+        this.onSubscribed?.();
+        this.onSubscribed = undefined;
+        break;
+      case 'event':
+        if (message.event !== undefined) this.apply(message.event);
+        break;
+      case 'batch':
+        for (const event of message.events ?? []) this.apply(event);
+        break;
+      case 'reset':
+        this.reset(message.seq ?? 0, message.topics ?? []);
+        break;
+      case 'error':
+        this.problems.push(`server error ${message.code ?? '?'}: ${message.message ?? ''}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private apply(event: WireEvent): void {
+    this.lastSeq = Math.max(this.lastSeq, event.seq);
+    const product = this.options.products.indexOf(event.data.id);
+    if (product === undefined || !this.follows.has(product)) {
+      this.problems.push(`event ${event.seq} for a product this client does not follow: ${event.data.id}`);
+      return;
+    }
+    this.record(LOG.EVENT, event.seq, product, event.data.version);
+    if (event.type === 'product.deleted') return;
+    this.offer(product, { version: event.data.version, priceMinor: Number(event.data.priceMinor), stock: Number(event.data.stock) });
+  }
+
+  /** History does not reach back to our seq: carry on live from `seq` and refetch what the topics cover. */
+  private reset(seq: number, topics: readonly string[]): void {
+    this.resets++;
+    this.record(LOG.RESET, seq, -1, 0);
+    this.lastSeq = Math.max(this.lastSeq, seq);
+    const concerned = new Set<number>();
+    for (const topic of topics) {
+      if (topic.startsWith('product:')) {
+        const product = this.options.products.indexOf(topic.slice('product:'.length));
+        if (product !== undefined) concerned.add(product);
+      } else {
+        for (const product of this.options.tracked) concerned.add(product);
+      }
+    }
+    for (const product of concerned) void this.refetch(product);
+  }
+
+  private async refetch(product: number): Promise<void> {
+    try {
+      const { state, seq } = await fetchSnapshot(this.options.apiUrl, this.options.products.id(product), this.refetchAbort.signal);
+      if (this.closed) return;
+      this.record(LOG.REFETCH, seq, product, state.version);
+      this.offer(product, state);
+    } catch (error) {
+      if (!this.closed) this.problems.push(`refetch failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** Newer versions only, as the storefront's product table: a late or stale copy never rolls back. */
+  private offer(product: number, state: ProductState): void {
+    const held = this.view.get(product);
+    if (held === undefined || state.version > held.version) this.view.set(product, state);
+  }
+
+  private record(kind: number, seq: number, product: number, version: number): void {
+    this.log.push(kind, seq, product, version);
+  }
+}

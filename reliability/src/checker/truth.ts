@@ -1,0 +1,75 @@
+import pg from 'pg';
+import type { ProductSet, ProductState } from './products.js';
+
+export interface OutboxEvent {
+  product: number;
+  version: number;
+  /** Null until the relay has given the row its place in the event order. */
+  seq: number | null;
+  published: boolean;
+}
+
+/**
+ * Postgres, read directly (not through the apps or their proxies): what every client must end up
+ * showing, and what the writes actually left in the outbox.
+ */
+export class Truth {
+  private readonly pool: pg.Pool;
+
+  constructor(databaseUrl: string) {
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 5_000 });
+    // Idle connections die when a fault restarts the server; the next query opens a new one.
+    this.pool.on('error', () => {});
+  }
+
+  async products(set: ProductSet): Promise<Map<number, ProductState>> {
+    const { rows } = await this.pool.query<{ id: string; version: number; price_minor: string; stock: number }>(
+      'SELECT id, version, price_minor, stock FROM products WHERE id = ANY($1::uuid[])',
+      [set.ids],
+    );
+    const states = new Map<number, ProductState>();
+    for (const row of rows) {
+      const product = set.indexOf(row.id);
+      if (product !== undefined) states.set(product, { version: row.version, priceMinor: Number(row.price_minor), stock: row.stock });
+    }
+    if (states.size !== set.size) throw new Error(`${set.size - states.size} of the run's products are missing from Postgres`);
+    return states;
+  }
+
+  async versions(set: ProductSet): Promise<Map<number, number>> {
+    const states = await this.products(set);
+    return new Map([...states].map(([product, state]) => [product, state.version]));
+  }
+
+  /** Outbox rows not yet published, over the whole database. */
+  async unpublished(): Promise<number> {
+    const { rows } = await this.pool.query<{ count: number }>('SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL');
+    return rows[0]?.count ?? 0;
+  }
+
+  /** Every outbox row describing one of the run's products after its creation. */
+  async outboxEvents(set: ProductSet): Promise<OutboxEvent[]> {
+    const { rows } = await this.pool.query<{ id: string; version: number; seq: string | null; published: boolean }>(
+      `SELECT data->>'id' AS id, (data->>'version')::int AS version, seq, published_at IS NOT NULL AS published
+       FROM outbox WHERE type <> 'product.created' AND data->>'id' = ANY($1::text[]) ORDER BY id`,
+      [set.ids],
+    );
+    return rows.map((row) => ({
+      product: set.indexOf(row.id) ?? -1,
+      version: row.version,
+      seq: row.seq === null ? null : Number(row.seq),
+      published: row.published,
+    }));
+  }
+
+  /** Which of these order ids exist. */
+  async existingOrders(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM orders WHERE id = ANY($1::uuid[])', [ids]);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { WriteOutcome } from './api-load.js';
+import { verifyAcknowledged } from './verify-writes.js';
+
+const write = (overrides: Partial<WriteOutcome>): WriteOutcome => ({
+  op: 'price',
+  acked: true,
+  refused: false,
+  unknown: false,
+  versions: [],
+  orderId: undefined,
+  ...overrides,
+});
+
+describe('verifyAcknowledged', () => {
+  const outbox = [
+    { product: 0, version: 2 },
+    { product: 0, version: 3 },
+    { product: 1, version: 2 },
+  ];
+
+  it('accepts acknowledged versions that have their event and orders that exist', () => {
+    const writes = [write({ versions: [[0, 3]] }), write({ op: 'bulk', versions: [[0, 2], [1, 2]] }), write({ op: 'order', orderId: 'o-1' })];
+    expect(verifyAcknowledged(writes, outbox, new Set(['o-1']))).toEqual({ acked: 3, missing: 0, examples: [] });
+  });
+
+  it('counts an acknowledged version without an event and an acknowledged order that is gone', () => {
+    const writes = [write({ versions: [[1, 3]] }), write({ op: 'order', orderId: 'o-2' }), write({ acked: false, unknown: true, versions: [[1, 9]] })];
+    const report = verifyAcknowledged(writes, outbox, new Set());
+    expect(report.acked).toBe(2);
+    expect(report.missing).toBe(2);
+    expect(report.examples).toHaveLength(2);
+  });
+});

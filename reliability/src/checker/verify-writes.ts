@@ -1,0 +1,33 @@
+import type { WriteOutcome } from './api-load.js';
+
+export interface AcknowledgedReport {
+  acked: number;
+  /** Acknowledged writes whose change is not in Postgres (product version without its event, or no such order). Must be 0. */
+  missing: number;
+  examples: string[];
+}
+
+/**
+ * A 2xx is a promise that the write is committed: each product version an acknowledgement reported must
+ * have its outbox row, and each acknowledged order must exist.
+ */
+export function verifyAcknowledged(
+  writes: readonly WriteOutcome[],
+  outbox: readonly { product: number; version: number }[],
+  existingOrders: ReadonlySet<string>,
+): AcknowledgedReport {
+  const recorded = new Set(outbox.map((row) => `${row.product}:${row.version}`));
+  const report: AcknowledgedReport = { acked: 0, missing: 0, examples: [] };
+  for (const write of writes) {
+    if (!write.acked) continue;
+    report.acked++;
+    const absent = write.versions.filter(([product, version]) => !recorded.has(`${product}:${version}`));
+    const orderAbsent = write.orderId !== undefined && !existingOrders.has(write.orderId);
+    if (absent.length === 0 && !orderAbsent) continue;
+    report.missing++;
+    if (report.examples.length < 10) {
+      report.examples.push(orderAbsent ? `order ${write.orderId} was acknowledged but does not exist` : `${write.op} acknowledged versions ${JSON.stringify(absent)} that have no event`);
+    }
+  }
+  return report;
+}

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startInstance, type Instance } from '@livecart/infra/instance';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export type AppKind = 'api' | 'realtime';
+
+const APP_DIRS: Record<AppKind, string> = { api: join(repoRoot, 'apps/api'), realtime: join(repoRoot, 'apps/realtime') };
+const ENTRY = 'dist/server.js';
+
+/** What `pnpm build` must have produced for the stack to start, relative to the repository root. */
+const REQUIRED_BUILDS = ['apps/api/dist/server.js', 'apps/api/dist/db/migrate-cli.js', 'apps/realtime/dist/server.js'] as const;
+
+/** The required build outputs that are missing (empty when the stack can start). */
+export function missingBuilds(): string[] {
+  return REQUIRED_BUILDS.filter((path) => !existsSync(join(repoRoot, path)));
+}
+
+export function appDir(kind: AppKind): string {
+  return APP_DIRS[kind];
+}
+
+export interface AppSpec {
+  /** `api-1`, `realtime-2`, …: prefixes its output and names it in reports. */
+  name: string;
+  kind: AppKind;
+  host: string;
+  port: number;
+  env: Record<string, string>;
+}
+
+/**
+ * The production builds of the apps as separate processes, each on a fixed port so that a killed one
+ * can be started again where the balancer expects it.
+ */
+export class AppProcesses {
+  private readonly specs = new Map<string, AppSpec>();
+  private readonly running = new Map<string, Instance>();
+
+  constructor(private readonly onLine?: (line: string) => void) {}
+
+  names(kind?: AppKind): string[] {
+    return [...this.specs.values()].filter((spec) => kind === undefined || spec.kind === kind).map((spec) => spec.name);
+  }
+
+  url(name: string): string {
+    const spec = this.spec(name);
+    return `http://${spec.host}:${spec.port}`;
+  }
+
+  isRunning(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  pid(name: string): number | undefined {
+    return this.running.get(name)?.pid;
+  }
+
+  /** The last lines the process printed (kept by the instance), for failure messages. */
+  recentOutput(name: string): string[] {
+    return this.running.get(name)?.recentOutput() ?? [];
+  }
+
+  /** Starts `spec` and waits until its /ready answers 2xx. */
+  async start(spec: AppSpec): Promise<void> {
+    this.specs.set(spec.name, spec);
+    await this.launch(spec);
+  }
+
+  /** Starts a stopped or killed process again with the same port and environment. */
+  async restart(name: string): Promise<void> {
+    if (this.running.has(name)) throw new Error(`${name} is still running; stop it first`);
+    await this.launch(this.spec(name));
+  }
+
+  /** Sends `signal` (SIGKILL: no drain, no cleanup) and waits for the process to be gone. */
+  async stop(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string> {
+    const instance = this.running.get(name);
+    if (instance === undefined) throw new Error(`${name} is not running`);
+    this.running.delete(name);
+    return instance.stop(signal, 10_000);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((name) => this.stop(name)));
+  }
+
+  private spec(name: string): AppSpec {
+    const spec = this.specs.get(name);
+    if (spec === undefined) throw new Error(`no app named ${name}; known: ${[...this.specs.keys()].join(', ')}`);
+    return spec;
+  }
+
+  private async launch(spec: AppSpec): Promise<void> {
+    const url = `http://${spec.host}:${spec.port}`;
+    const instance = await startInstance({
+      name: spec.name,
+      command: process.execPath,
+      args: [ENTRY],
+      cwd: APP_DIRS[spec.kind],
+      // Only what the app is told here: nothing of the test runner's environment leaks into it.
+      env: { PATH: process.env.PATH ?? '', ...spec.env, HOST: spec.host, PORT: String(spec.port) },
+      readyUrl: `${url}/ready`,
+      readyTimeoutMs: 60_000,
+      ...(this.onLine === undefined ? {} : { onLine: this.onLine }),
+    });
+    this.running.set(spec.name, instance);
+    void instance.exited.then(() => {
+      if (this.running.get(spec.name) === instance) this.running.delete(spec.name);
+    });
+  }
+}

@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startBalancer, type Balancer } from '@livecart/infra/balancer';
+import { findFreePort } from '@livecart/local-services';
+import { TcpProxy } from '../proxy/tcp-proxy.js';
+import { AppProcesses, appDir } from './app-processes.js';
+import { PrivatePostgres } from './private-postgres.js';
+import { PrivateRedis } from './private-redis.js';
+import { API_SETTINGS, REALTIME_SETTINGS } from './stack-settings.js';
+
+const HOST = '127.0.0.1';
+const DATABASE = 'livecart';
+
+export interface StackOptions {
+  apiInstances?: number;
+  realtimeInstances?: number;
+  /** Added to (or replacing) API_SETTINGS / REALTIME_SETTINGS. */
+  apiEnv?: Record<string, string>;
+  realtimeEnv?: Record<string, string>;
+  /** The apps' LOG_LEVEL; default `warn`. */
+  logLevel?: string;
+  /** Every line the apps and servers print; default: kept only as each app's recent output. */
+  onLine?: (line: string) => void;
+}
+
+/** The network paths a fault can be injected into, each one a proxy of its own. */
+export interface StackLinks {
+  apiPostgres: TcpProxy;
+  apiRedis: TcpProxy;
+  realtimeRedis: TcpProxy;
+}
+
+export interface Stack {
+  /** The balancer: HTTP for the api pool, /ws for the realtime pool. */
+  url: string;
+  wsUrl: string;
+  /** The Origin realtime accepts and the api allows for CORS. */
+  origin: string;
+  adminToken: string;
+  redisPrefix: string;
+  /** Straight to the private Postgres, bypassing the proxies: what the checker reads the truth from. */
+  databaseUrl: string;
+  postgres: PrivatePostgres;
+  redis: PrivateRedis;
+  links: StackLinks;
+  apps: AppProcesses;
+  /** The environment each kind of app runs with, beyond connection settings. */
+  settings: { api: Record<string, string>; realtime: Record<string, string> };
+  /** The api instance that holds the outbox relay lock, as its /metrics says. */
+  relayLeader(): Promise<string | undefined>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole backend on private servers: Postgres and Redis of its own (temporary data directory, free
+ * ports), each reached by the apps through a TcpProxy (api→Postgres, api→Redis, realtime→Redis), then
+ * N api and N realtime production builds behind the local balancer. Nothing is shared with other test
+ * runs, so servers can be stopped and links broken freely.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dir = await mkdtemp(join(tmpdir(), 'livecart-stack-'));
+  // Postgres runs as its own OS user when the test runs as root: it must be able to enter this folder.
+  await chmod(dir, 0o755);
+  const log = options.onLine ?? (() => {});
+  const cleanups: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const cleanup = async () => {
+    for (const step of cleanups.splice(0).reverse()) await step().catch(() => {});
+  };
+
+  try {
+    const [postgres, redis] = await Promise.all([PrivatePostgres.start(dir, log), PrivateRedis.start(dir, log)]);
+    cleanups.push(() => postgres.stop(), () => redis.stop());
+    const databaseUrl = await postgres.createDatabase(DATABASE);
+    await promisify(execFile)(process.execPath, ['dist/db/migrate-cli.js'], {
+      cwd: appDir('api'),
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl },
+    });
+
+    const links: StackLinks = {
+      apiPostgres: await TcpProxy.start({ name: 'api→postgres', target: { host: HOST, port: postgres.port } }),
+      apiRedis: await TcpProxy.start({ name: 'api→redis', target: { host: HOST, port: redis.port } }),
+      realtimeRedis: await TcpProxy.start({ name: 'realtime→redis', target: { host: HOST, port: redis.port } }),
+    };
+    cleanups.push(...Object.values(links).map((link) => () => link.close()));
+
+    const apiPorts = await freePorts(options.apiInstances ?? 2);
+    const realtimePorts = await freePorts(options.realtimeInstances ?? 2);
+    const balancerPort = await findFreePort();
+    const origin = `http://${HOST}:${balancerPort}`;
+    const balancer: Balancer = await startBalancer({
+      host: HOST,
+      port: balancerPort,
+      pools: { api: targets(apiPorts), realtime: targets(realtimePorts), web: [] },
+    });
+    cleanups.push(() => balancer.close());
+
+    const adminToken = randomBytes(24).toString('hex');
+    const redisPrefix = 'faults';
+    const settings = {
+      api: { ...API_SETTINGS, ...options.apiEnv },
+      realtime: { ...REALTIME_SETTINGS, ...options.realtimeEnv },
+    };
+    const common = { NODE_ENV: 'production', LOG_LEVEL: options.logLevel ?? 'warn', REDIS_PREFIX: redisPrefix };
+    const apps = new AppProcesses(options.onLine);
+    cleanups.push(() => apps.stopAll());
+    await Promise.all([
+      ...apiPorts.map((port, i) =>
+        apps.start({
+          name: `api-${i + 1}`,
+          kind: 'api',
+          host: HOST,
+          port,
+          env: {
+            ...common,
+            ...settings.api,
+            DATABASE_URL: links.apiPostgres.rewrite(databaseUrl),
+            REDIS_URL: links.apiRedis.rewrite(redis.url),
+            ADMIN_TOKEN: adminToken,
+            CORS_ORIGINS: origin,
+            TRUST_PROXY: 'true',
+          },
+        }),
+      ),
+      ...realtimePorts.map((port, i) =>
+        apps.start({
+          name: `realtime-${i + 1}`,
+          kind: 'realtime',
+          host: HOST,
+          port,
+          env: {
+            ...common,
+            ...settings.realtime,
+            REDIS_URL: links.realtimeRedis.rewrite(redis.url),
+            INSTANCE_ID: `realtime-${i + 1}`,
+            ALLOWED_ORIGINS: origin,
+          },
+        }),
+      ),
+    ]);
+
+    return {
+      url: origin,
+      wsUrl: `ws://${HOST}:${balancerPort}/ws`,
+      origin,
+      adminToken,
+      redisPrefix,
+      databaseUrl,
+      postgres,
+      redis,
+      links,
+      apps,
+      settings,
+      relayLeader: () => relayLeader(apps),
+      stop: cleanup,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+async function freePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = await findFreePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  return ports;
+}
+
+function targets(ports: readonly number[]) {
+  return ports.map((port) => ({ host: HOST, port }));
+}
+
+/** Reads `outbox_relay_leader` from every running api instance; the first one reporting 1. */
+async function relayLeader(apps: AppProcesses): Promise<string | undefined> {
+  for (const name of apps.names('api')) {
+    if (!apps.isRunning(name)) continue;
+    const text = await fetch(`${apps.url(name)}/metrics`, { signal: AbortSignal.timeout(5_000) }).then(
+      (response) => response.text(),
+      () => '',
+    );
+    if (/^outbox_relay_leader 1$/m.test(text)) return name;
+  }
+  return undefined;
+}

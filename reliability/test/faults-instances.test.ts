@@ -1,0 +1,88 @@
+import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeRun, faultRow, recordFaultRows, renderFaultTable, type FaultRow } from '../src/checker/fault-report.js';
+import { runFault } from '../src/checker/fault-run.js';
+import { findViolations } from '../src/checker/run-violations.js';
+import type { StoreClient } from '../src/checker/store-client.js';
+import { missingBuilds } from '../src/stack/app-processes.js';
+import { startStack, type Stack } from '../src/stack/stack.js';
+import { until } from '../src/stack/until.js';
+
+/**
+ * App instances killed with SIGKILL under load (no drain, no goodbye): a realtime instance, whose
+ * clients must resume elsewhere with no gap, and the api instance holding the outbox relay lock,
+ * whose role another instance must take over within 5 s.
+ */
+
+const missing = missingBuilds();
+if (missing.length > 0) console.log(`[faults-instances] skipped: build the apps first (pnpm build); missing ${missing.join(', ')}`);
+
+const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
+/** The issue's promise for a relay holder that dies. */
+const RELAY_TAKEOVER_MS = 5_000;
+/** Load kept running after the kill, so the survivors carry on under it. */
+const AFTER_KILL_MS = 3_000;
+
+describe.skipIf(missing.length > 0)('faults: instances killed under load', () => {
+  let stack: Stack | undefined;
+  const rows: FaultRow[] = [];
+
+  beforeEach(async () => {
+    stack = await startStack();
+  });
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+  });
+  afterAll(async () => {
+    if (rows.length === 0) return;
+    const all = await recordFaultRows(resultsDir, rows);
+    console.log(`\nFaults under load (results/faults-latest.md):\n${renderFaultTable(all)}\n`);
+  });
+
+  it('realtime instance killed: its clients reconnect to the other one and resume with no gap', async () => {
+    let victims: StoreClient[] = [];
+    const result = await runFault(stack!, async (fault) => {
+      victims = fault.fleet.clients.filter((client) => client.instance === 'realtime-1');
+      await stack!.apps.stop('realtime-1', 'SIGKILL');
+      fault.lifted();
+      await until(() => victims.every((client) => client.connected), 'every client of realtime-1 to reconnect', 30_000);
+      fault.note(`${victims.length} clients moved from realtime-1 to realtime-2`);
+      await delay(AFTER_KILL_MS);
+    });
+    rows.push(faultRow('realtime-kill', 'Realtime instance SIGKILL', result));
+
+    expect(findViolations(result), describeRun(result)).toEqual([]);
+    expect(victims.length).toBeGreaterThan(100);
+    expect(new Set(victims.map((client) => client.instance))).toEqual(new Set(['realtime-2']));
+    // Resumed from the Redis Stream with `since`: nothing needed a reset to be recovered.
+    expect(result.fleet.clientsReset).toBe(0);
+    expect(result.deliveries.coveredByReset).toBe(0);
+  });
+
+  it('api instance holding the relay lock killed: another one takes over within 5 s, no event lost', async () => {
+    let takeoverMs = Number.POSITIVE_INFINITY;
+    const result = await runFault(
+      stack!,
+      async (fault) => {
+        let leader: string | undefined;
+        await until(async () => (leader = await stack!.relayLeader()) !== undefined, 'an api instance to report outbox_relay_leader 1', 10_000, 100);
+        if (leader === undefined) return;
+        const survivor = stack!.apps.names('api').find((name) => name !== leader)!;
+        await stack!.apps.stop(leader, 'SIGKILL');
+        const killedAt = Date.now();
+        fault.lifted();
+        await until(async () => (await stack!.relayLeader()) === survivor, `${survivor} to report outbox_relay_leader 1`, 30_000, 50);
+        takeoverMs = Date.now() - killedAt;
+        fault.note(`relay moved from ${leader} to ${survivor} in ${takeoverMs} ms`);
+        await delay(AFTER_KILL_MS);
+      },
+    );
+    rows.push(faultRow('relay-holder-kill', 'API relay-lock holder SIGKILL', result));
+
+    // Requests in flight on the killed instance get a 502 from the balancer; the writer retries them.
+    expect(findViolations(result, { allowBalancer502: true }), describeRun(result)).toEqual([]);
+    expect(takeoverMs, describeRun(result)).toBeLessThanOrEqual(RELAY_TAKEOVER_MS);
+  });
+});
