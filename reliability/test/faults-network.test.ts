@@ -11,9 +11,10 @@ import { missingBuilds } from '../src/stack/app-processes.js';
 import { startStack, type Stack } from '../src/stack/stack.js';
 
 /**
- * Network trouble between the api and what it depends on, injected by the TCP proxies of the stack: a
- * path that stalls (bytes stop flowing, nothing is closed) and one whose connections keep being reset.
- * Timeouts must fire, no request may hang, and everything must recover by itself.
+ * Network trouble between the services, injected by the TCP proxies of the stack: a path that stalls
+ * (bytes stop flowing, nothing is closed) and one whose connections keep being reset, between the api
+ * and Postgres, the api and Redis, and realtime and Redis. Timeouts must fire, no request may hang,
+ * and everything must recover by itself.
  */
 
 const missing = missingBuilds();
@@ -36,7 +37,7 @@ const POSTGRES_STALL_MS = 10_000;
 const RESETS = 4;
 const RESET_EVERY_MS = 750;
 
-describe.skipIf(missing.length > 0)('faults: network trouble between the api and its backing services', () => {
+describe.skipIf(missing.length > 0)('faults: network trouble between the services', () => {
   let stack: Stack | undefined;
   const rows: FaultRow[] = [];
 
@@ -101,6 +102,16 @@ describe.skipIf(missing.length > 0)('faults: network trouble between the api and
     const { during, late } = answersDuringFault(result, redisBound());
     expect(late, describeRun(result)).toEqual([]);
     expect(during.filter((attempt) => !isSuccess(attempt.status) && attempt.status !== 412), describeRun(result)).toEqual([]);
+  });
+
+  it('realtime ⇄ Redis connections reset repeatedly: each instance refills what it missed from the stream, no client needs a reset', async () => {
+    const result = await runFault(stack!, flap(() => stack!.links.realtimeRedis));
+    rows.push(faultRow('realtime-redis-reset', `realtime ⇄ Redis reset ${RESETS}× in ${((RESETS - 1) * RESET_EVERY_MS) / 1000} s`, result));
+
+    expect(findViolations(result), describeRun(result)).toEqual([]);
+    // The stream still holds every event the subscription missed: nothing should be covered by a refetch.
+    expect(result.fleet.clientsReset).toBe(0);
+    expect(result.fleet.reconnects).toBe(0);
   });
 
   it('api ⇄ Postgres stalled: queries time out into 503 envelopes, nothing hangs, writes succeed again after', async () => {

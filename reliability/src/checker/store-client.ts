@@ -1,11 +1,7 @@
 import { SUBPROTOCOL_JSON } from '@livecart/schemas';
 import WebSocket, { type RawData } from 'ws';
+import { DeliveryLedger } from './delivery-ledger.js';
 import { fetchSnapshot, type ProductSet, type ProductState, type Snapshot } from './products.js';
-
-/** Kinds of entries in a client's log. */
-export const LOG = { EVENT: 0, SNAPSHOT: 1, REFETCH: 2, RESET: 3 } as const;
-/** Numbers per log entry: kind, seq, product number (-1 for a reset), version (0 for a reset). */
-export const LOG_STRIDE = 4;
 
 export interface StoreClientOptions {
   wsUrl: string;
@@ -44,12 +40,11 @@ interface WireMessage {
  * (X-Event-Seq), subscribe with `since`, apply each event only if its version is newer, reconnect
  * with backoff and resume from the last seq, and on `reset` refetch the products concerned.
  *
- * Everything it receives is logged as it arrived, so the checker can find gaps, duplicates and
- * reordering afterwards; the view is what a shopper would be looking at.
+ * Everything it receives goes into its ledger as it arrives, so the checker can account for gaps,
+ * duplicates and reordering afterwards; the view is what a shopper would be looking at.
  */
 export class StoreClient {
-  /** Flat entries of LOG_STRIDE numbers: see LOG. */
-  readonly log: number[] = [];
+  readonly ledger: DeliveryLedger;
   readonly view = new Map<number, ProductState>();
   /** The instanceId of each `welcome`: one per connection. */
   readonly instances: string[] = [];
@@ -67,6 +62,7 @@ export class StoreClient {
 
   constructor(private readonly options: StoreClientOptions) {
     this.follows = new Set(options.tracked);
+    this.ledger = new DeliveryLedger((product) => `product ${options.products.id(product)}`);
   }
 
   get instance(): string | undefined {
@@ -83,7 +79,7 @@ export class StoreClient {
     let since = Number.MAX_SAFE_INTEGER;
     snapshots.forEach(({ state, seq }, i) => {
       const product = this.options.tracked[i]!;
-      this.record(LOG.SNAPSHOT, seq, product, state.version);
+      this.ledger.snapshot(product, state.version, seq);
       this.offer(product, state);
       // The oldest snapshot decides where to resume: nothing any of them lacks is skipped.
       since = Math.min(since, seq);
@@ -100,15 +96,6 @@ export class StoreClient {
     clearTimeout(this.retryTimer);
     this.refetchAbort.abort();
     this.socket?.terminate();
-  }
-
-  /** Versions seen as events, in arrival order, per product number (tests and diagnostics). */
-  eventVersions(product: number): number[] {
-    const versions: number[] = [];
-    for (let i = 0; i < this.log.length; i += LOG_STRIDE) {
-      if (this.log[i] === LOG.EVENT && this.log[i + 2] === product) versions.push(this.log[i + 3]!);
-    }
-    return versions;
   }
 
   private connect(): void {
@@ -177,7 +164,7 @@ export class StoreClient {
       this.problems.push(`event ${event.seq} for a product this client does not follow: ${event.data.id}`);
       return;
     }
-    this.record(LOG.EVENT, event.seq, product, event.data.version);
+    this.ledger.event(event.seq, product, event.data.version);
     if (event.type === 'product.deleted') return;
     this.offer(product, { version: event.data.version, priceMinor: Number(event.data.priceMinor), stock: Number(event.data.stock) });
   }
@@ -185,7 +172,7 @@ export class StoreClient {
   /** History does not reach back to our seq: carry on live from `seq` and refetch what the topics cover. */
   private reset(seq: number, topics: readonly string[]): void {
     this.resets++;
-    this.record(LOG.RESET, seq, -1, 0);
+    this.ledger.reset(seq);
     this.lastSeq = Math.max(this.lastSeq, seq);
     const concerned = new Set<number>();
     for (const topic of topics) {
@@ -201,9 +188,9 @@ export class StoreClient {
 
   private async refetch(product: number): Promise<void> {
     try {
-      const { state, seq } = await fetchSnapshot(this.options.apiUrl, this.options.products.id(product), this.refetchAbort.signal);
+      const { state } = await fetchSnapshot(this.options.apiUrl, this.options.products.id(product), this.refetchAbort.signal);
       if (this.closed) return;
-      this.record(LOG.REFETCH, seq, product, state.version);
+      this.ledger.refetch(product, state.version);
       this.offer(product, state);
     } catch (error) {
       if (!this.closed) this.problems.push(`refetch failed: ${(error as Error).message}`);
@@ -214,9 +201,5 @@ export class StoreClient {
   private offer(product: number, state: ProductState): void {
     const held = this.view.get(product);
     if (held === undefined || state.version > held.version) this.view.set(product, state);
-  }
-
-  private record(kind: number, seq: number, product: number, version: number): void {
-    this.log.push(kind, seq, product, version);
   }
 }

@@ -1,9 +1,9 @@
+import type { DeliveryLedger } from './delivery-ledger.js';
 import type { ProductState } from './products.js';
-import { LOG, LOG_STRIDE } from './store-client.js';
 
-/** What the checker needs of a client: its log (see LOG) and what it shows now. */
+/** What the checker needs of a client: its ledger and what it shows now. */
 export interface ClientRecord {
-  log: readonly number[];
+  ledger: DeliveryLedger;
   /** Product number → state shown; its keys are the products the client follows. */
   view: ReadonlyMap<number, ProductState>;
 }
@@ -18,9 +18,9 @@ export interface DeliveryReport {
   coveredByReset: number;
   /** Neither arrived nor covered by a reset's refetch. Must be 0. */
   lost: number;
-  /** Events whose seq the same client had already received. Must be 0. */
+  /** Events a client received again. Must be 0. */
   duplicates: number;
-  /** Events whose seq (or version of their product) is not above the previous one the client received. Must be 0. */
+  /** Events that went backwards in seq, or in version for their product. Must be 0. */
   outOfOrder: number;
   /** Products whose shown state differs from Postgres once everything has settled. Must be 0. */
   viewMismatches: number;
@@ -30,17 +30,9 @@ export interface DeliveryReport {
 
 const MAX_EXAMPLES = 10;
 
-interface ProductTrail {
-  snapshot: number;
-  /** Versions received as events, in arrival order. */
-  events: number[];
-  /** The newest version a refetch after a reset showed. */
-  refetched: number;
-}
-
 /**
- * Accounts for every version of every followed product on every client: received once, in order,
- * or covered by a refetch after a reset. `name` turns a product number into something readable.
+ * Adds up every client's ledger against Postgres's final state, and compares what each client shows
+ * with it: every version received once and in order, or covered by a refetch after a reset.
  */
 export function verifyDeliveries(
   clients: readonly ClientRecord[],
@@ -61,70 +53,21 @@ export function verifyDeliveries(
   const example = (text: string) => {
     if (report.examples.length < MAX_EXAMPLES) report.examples.push(text);
   };
-
   clients.forEach((client, c) => {
-    const trails = new Map<number, ProductTrail>();
-    const seen = new Set<number>();
-    let previousSeq = 0;
-    let resetSeen = false;
-    const { log } = client;
-    for (let i = 0; i < log.length; i += LOG_STRIDE) {
-      const kind = log[i]!;
-      const seq = log[i + 1]!;
-      const product = log[i + 2]!;
-      const version = log[i + 3]!;
-      if (kind === LOG.RESET) {
-        resetSeen = true;
-        continue;
-      }
-      let trail = trails.get(product);
-      if (trail === undefined) {
-        trail = { snapshot: 0, events: [], refetched: 0 };
-        trails.set(product, trail);
-      }
-      if (kind === LOG.SNAPSHOT) trail.snapshot = version;
-      else if (kind === LOG.REFETCH) {
-        if (resetSeen) trail.refetched = Math.max(trail.refetched, version);
-      } else {
-        if (seen.has(seq)) {
-          report.duplicates++;
-          example(`client ${c}: seq ${seq} (${name(product)} v${version}) received twice`);
-        } else if (seq <= previousSeq) {
-          report.outOfOrder++;
-          example(`client ${c}: seq ${seq} arrived after seq ${previousSeq}`);
-        } else {
-          const last = trail.events.at(-1);
-          if (last !== undefined && version <= last) {
-            report.outOfOrder++;
-            example(`client ${c}: ${name(product)} v${version} arrived after v${last}`);
-          }
-        }
-        seen.add(seq);
-        previousSeq = Math.max(previousSeq, seq);
-        trail.events.push(version);
-      }
-    }
-
+    const tally = client.ledger.tally(truth);
+    report.expected += tally.expected;
+    report.delivered += tally.delivered;
+    report.coveredByReset += tally.coveredByReset;
+    report.lost += tally.lost;
+    report.duplicates += tally.duplicates;
+    report.outOfOrder += tally.outOfOrder;
+    for (const text of tally.examples) example(`client ${c}: ${text}`);
     for (const [product, shown] of client.view) {
       const expected = truth.get(product);
-      if (expected === undefined) throw new Error(`no truth for ${name(product)}`);
-      const trail = trails.get(product) ?? { snapshot: 0, events: [], refetched: 0 };
-      const received = new Set(trail.events);
-      let lostHere = 0;
-      for (let version = trail.snapshot + 1; version <= expected.version; version++) {
-        report.expected++;
-        if (received.has(version)) report.delivered++;
-        else if (version <= trail.refetched) report.coveredByReset++;
-        else lostHere++;
-      }
-      if (lostHere > 0) {
-        report.lost += lostHere;
-        example(`client ${c}: ${lostHere} version(s) of ${name(product)} between v${trail.snapshot} and v${expected.version} never arrived`);
-      }
-      if (shown.version !== expected.version || shown.priceMinor !== expected.priceMinor || shown.stock !== expected.stock) {
-        report.viewMismatches++;
-        example(`client ${c}: shows ${name(product)} as ${JSON.stringify(shown)}, Postgres has ${JSON.stringify(expected)}`);
-      }
+      if (expected === undefined) throw new Error(`no final state for ${name(product)}`);
+      if (shown.version === expected.version && shown.priceMinor === expected.priceMinor && shown.stock === expected.stock) continue;
+      report.viewMismatches++;
+      example(`client ${c}: shows ${name(product)} as ${JSON.stringify(shown)}, Postgres has ${JSON.stringify(expected)}`);
     }
   });
   return report;

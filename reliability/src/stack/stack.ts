@@ -62,6 +62,21 @@ export interface Stack {
  * runs, so servers can be stopped and links broken freely.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStackOnce(options);
+    } catch (error) {
+      // Free ports are picked before the servers bind them; on a busy machine another process can take
+      // one in between. New ports are picked on the next attempt.
+      if (attempt >= PORT_ATTEMPTS || !PORT_TAKEN.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+const PORT_ATTEMPTS = 3;
+const PORT_TAKEN = /EADDRINUSE|already in use/;
+
+async function startStackOnce(options: StackOptions): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'livecart-stack-'));
   // Postgres runs as its own OS user when the test runs as root: it must be able to enter this folder.
   await chmod(dir, 0o755);
