@@ -67,7 +67,11 @@ async function main(): Promise<number> {
   }
 
   console.log(`[soak] starting private Postgres and Redis, 2 api and 2 realtime instances…`);
-  const stack: Stack = await startStack({ onLine: (line) => (/"level":(50|60)/.test(line) ? console.log(line) : undefined) });
+  const stack: Stack = await startStack({
+    // The fault runs shorten the heartbeat to find dead peers fast; a soak runs the production default.
+    realtimeEnv: { WS_HEARTBEAT_INTERVAL_MS: '30000', WS_HEARTBEAT_TIMEOUT_MS: '10000' },
+    onLine: (line) => (/"level":(50|60)/.test(line) ? console.log(line) : undefined),
+  });
   const stopOnSignal = () => {
     console.log('\n[soak] interrupted: stopping every process…');
     void stack.stop().finally(() => process.exit(130));
