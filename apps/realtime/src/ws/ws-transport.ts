@@ -26,7 +26,8 @@ export class WsTransport implements Transport, Peer {
   }
 
   get bufferedAmount(): number {
-    return this.socket.bufferedAmount;
+    // The same count `ws` gives (its sender holds nothing back without compression), read directly.
+    return this.raw !== undefined ? this.raw.writableLength : this.socket.bufferedAmount;
   }
 
   send(frame: Buffer, wire?: Buffer): void {
