@@ -14,6 +14,8 @@ export interface FleetOptions {
   catalogEvery: number;
   /** Clients starting at once (snapshots and handshakes); the rest wait their turn. */
   startConcurrency?: number;
+  /** All clients must be subscribed within this; default 60 s. */
+  startTimeoutMs?: number;
 }
 
 export interface FleetStats {
@@ -57,16 +59,31 @@ export class ClientFleet {
       );
     }
     const fleet = new ClientFleet(clients, products);
-    const snapshot = (id: string) => fetchSnapshot(options.apiUrl, id);
+    const timeoutMs = options.startTimeoutMs ?? 60_000;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const snapshot = (id: string) => fetchSnapshot(options.apiUrl, id, deadline);
     let next = 0;
+    let subscribed = 0;
     const worker = async () => {
-      while (next < clients.length) await clients[next++]!.start(snapshot);
+      while (next < clients.length) {
+        await clients[next++]!.start(snapshot);
+        subscribed++;
+      }
     };
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const { byInstance } = fleet.stats();
+        reject(new Error(`only ${subscribed} of ${clients.length} clients subscribed within ${timeoutMs} ms (connected per instance: ${JSON.stringify(byInstance)})`));
+      }, timeoutMs);
+    });
     try {
-      await Promise.all(Array.from({ length: options.startConcurrency ?? 50 }, worker));
+      await Promise.race([Promise.all(Array.from({ length: options.startConcurrency ?? 50 }, worker)), late]);
     } catch (error) {
       fleet.close();
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
     return fleet;
   }

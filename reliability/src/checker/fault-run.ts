@@ -12,6 +12,8 @@ export interface RunTarget extends ApiTarget {
   origin: string;
   /** Postgres, directly: the truth the clients are checked against. */
   databaseUrl: string;
+  /** Processes of the system that died on their own (see Stack.processProblems). */
+  processProblems?(): string[];
 }
 
 export interface RunSize {
@@ -70,6 +72,8 @@ export interface FaultRunResult {
   notes: string[];
   /** Problems the clients themselves saw (server `error` messages, failed refetches). */
   clientProblems: string[];
+  /** Apps that exited on their own during the run. */
+  processProblems: string[];
 }
 
 const POLL_MS = 50;
@@ -100,7 +104,13 @@ export async function runFault(
       catalogEvery: size.catalogEvery,
     });
     load = new ApiLoad({ api: target, products, ratePerSecond: size.ratePerSecond, ...(size.mix === undefined ? {} : { mix: size.mix }) });
-    return await measure(inject, size, { truth, products, fleet, load, stopped: () => stopWatching });
+    const result = await measure(inject, size, { truth, products, fleet, load, stopped: () => stopWatching });
+    return { ...result, processProblems: target.processProblems?.() ?? [] };
+  } catch (error) {
+    // A run that could not finish often has a crashed process behind it: say which.
+    const crashes = target.processProblems?.() ?? [];
+    if (crashes.length > 0 && error instanceof Error) error.message += `\n${crashes.join('\n')}`;
+    throw error;
   } finally {
     stopWatching = true;
     await load?.stop();
@@ -122,7 +132,7 @@ async function measure(
   inject: (context: FaultContext) => Promise<void>,
   size: RunSize,
   { truth, products, fleet, load, stopped }: RunParts,
-): Promise<FaultRunResult> {
+): Promise<Omit<FaultRunResult, 'processProblems'>> {
   const notes: string[] = [];
   let liftedAt: number | undefined;
   let convergence: Promise<number | undefined> = Promise.resolve(undefined);

@@ -35,6 +35,7 @@ export function findViolations(result: FaultRunResult, options: ViolationOptions
   if (result.convergeMs === undefined) violations.push('clients never caught up with what Postgres held when the fault was lifted');
   if (fleet.connected < fleet.clients) violations.push(`${fleet.clients - fleet.connected} of ${fleet.clients} clients not connected at the end`);
   count('problems seen by clients', result.clientProblems.length, result.clientProblems);
+  count('app processes that exited on their own', result.processProblems.length, result.processProblems);
 
   const hung = load.attempts.filter((a) => a.status === 'timeout' || a.status === 'network');
   count('requests without an answer (client timeout or broken connection)', hung.length, hung.map(describe));

@@ -57,7 +57,7 @@ export class StoreClient {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly refetchAbort = new AbortController();
-  private onSubscribed: (() => void) | undefined;
+  private pendingStart: { resolve: () => void; reject: (error: Error) => void } | undefined;
   private readonly follows: ReadonlySet<number>;
 
   constructor(private readonly options: StoreClientOptions) {
@@ -73,8 +73,9 @@ export class StoreClient {
     return this.socket?.readyState === WebSocket.OPEN;
   }
 
-  /** Takes the snapshot, then connects; resolves once the first subscription is confirmed. */
+  /** Takes the snapshot, then connects; resolves once the first subscription is confirmed, rejects if closed first. */
   async start(snapshot: (id: string) => Promise<Snapshot>): Promise<void> {
+    if (this.closed) throw new Error('client closed before it started');
     const snapshots = await Promise.all(this.options.tracked.map((product) => snapshot(this.options.products.id(product))));
     let since = Number.MAX_SAFE_INTEGER;
     snapshots.forEach(({ state, seq }, i) => {
@@ -85,14 +86,17 @@ export class StoreClient {
       since = Math.min(since, seq);
     });
     this.lastSeq = since;
-    await new Promise<void>((resolve) => {
-      this.onSubscribed = resolve;
-      this.connect();
+    await new Promise<void>((resolve, reject) => {
+      this.pendingStart = { resolve, reject };
+      if (this.closed) reject(new Error('client closed before it subscribed'));
+      else this.connect();
     });
   }
 
   close(): void {
     this.closed = true;
+    this.pendingStart?.reject(new Error('client closed before it subscribed'));
+    this.pendingStart = undefined;
     clearTimeout(this.retryTimer);
     this.refetchAbort.abort();
     this.socket?.terminate();
@@ -137,8 +141,8 @@ export class StoreClient {
         break;
       case 'subscribed':
         this.lastSeq = Math.max(this.lastSeq, message.seq ?? 0);
-        this.onSubscribed?.();
-        this.onSubscribed = undefined;
+        this.pendingStart?.resolve();
+        this.pendingStart = undefined;
         break;
       case 'event':
         if (message.event !== undefined) this.apply(message.event);

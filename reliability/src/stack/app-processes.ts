@@ -38,6 +38,7 @@ export interface AppSpec {
 export class AppProcesses {
   private readonly specs = new Map<string, AppSpec>();
   private readonly running = new Map<string, Instance>();
+  private readonly exits: string[] = [];
 
   constructor(private readonly onLine?: (line: string) => void) {}
 
@@ -61,6 +62,11 @@ export class AppProcesses {
   /** The last lines the process printed (kept by the instance), for failure messages. */
   recentOutput(name: string): string[] {
     return this.running.get(name)?.recentOutput() ?? [];
+  }
+
+  /** Processes that exited without being stopped (a crash), each with its last output lines. */
+  unexpectedExits(): string[] {
+    return [...this.exits];
   }
 
   /** Starts `spec` and waits until its /ready answers 2xx. */
@@ -107,8 +113,10 @@ export class AppProcesses {
       ...(this.onLine === undefined ? {} : { onLine: this.onLine }),
     });
     this.running.set(spec.name, instance);
-    void instance.exited.then(() => {
-      if (this.running.get(spec.name) === instance) this.running.delete(spec.name);
+    void instance.exited.then((code) => {
+      if (this.running.get(spec.name) !== instance) return;
+      this.running.delete(spec.name);
+      this.exits.push(`${spec.name} exited by itself (${code}):\n${instance.recentOutput().slice(-15).join('\n')}`);
     });
   }
 }

@@ -52,6 +52,8 @@ export interface Stack {
   settings: { api: Record<string, string>; realtime: Record<string, string> };
   /** The api instance that holds the outbox relay lock, as its /metrics says. */
   relayLeader(): Promise<string | undefined>;
+  /** Apps that exited without being told to (crashes), with their last output. */
+  processProblems(): string[];
   stop(): Promise<void>;
 }
 
@@ -122,7 +124,8 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
     const common = { NODE_ENV: 'production', LOG_LEVEL: options.logLevel ?? 'warn', REDIS_PREFIX: redisPrefix };
     const apps = new AppProcesses(options.onLine);
     cleanups.push(() => apps.stopAll());
-    await Promise.all([
+    // Settled, not Promise.all: on a failure the others must have finished starting to be stopped with it.
+    const started = await Promise.allSettled([
       ...apiPorts.map((port, i) =>
         apps.start({
           name: `api-${i + 1}`,
@@ -156,6 +159,8 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
         }),
       ),
     ]);
+    const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
 
     return {
       url: origin,
@@ -170,6 +175,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
       apps,
       settings,
       relayLeader: () => relayLeader(apps),
+      processProblems: () => apps.unexpectedExits(),
       stop: cleanup,
     };
   } catch (error) {
