@@ -25,7 +25,7 @@ export async function buildApp(options: RealtimeOptions): Promise<FastifyInstanc
     logController: new LogController({ disableRequestLogging: true }),
   });
 
-  await app.register(redisPlugin, { url: options.redisUrl, instanceId: options.instanceId });
+  await app.register(redisPlugin, { url: options.redisUrl, instanceId: options.instanceId, commandTimeoutMs: options.redisCommandTimeoutMs });
   await app.register(liveFeedPlugin, options);
   await app.register(metricsPlugin, { instanceId: options.instanceId });
 

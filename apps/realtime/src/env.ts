@@ -36,6 +36,11 @@ export const realtimeEnv = {
    * off: write everything pending once per event-loop turn.
    */
   WS_ADAPTIVE_FLUSH: envBoolean(true),
+  /**
+   * Stream reads (replay, gap filling) give up after this: a resume then gets `reset` (replay_failed)
+   * and a gap fill retries, instead of waiting for a Redis that does not answer.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: envInt({ min: 10, max: 60_000, default: 5_000 }),
   /** A resume further back than this many events gets `reset` instead of a replay. */
   WS_REPLAY_MAX_EVENTS: envInt({ min: 1, max: 10_000_000, default: 10_000 }),
   /** How long shutdown waits for clients to answer the 1001 close before cutting them off. */

@@ -6,6 +6,8 @@ export interface RealtimeOptions {
   instanceId: string;
   redisUrl: string;
   redisPrefix: string;
+  /** Commands of the stream-reading connection fail after this (the subscriber connection waits). */
+  redisCommandTimeoutMs: number;
   allowedOrigins: readonly string[];
   allowNoOrigin: boolean;
   maxConnections: number;
@@ -28,6 +30,7 @@ export function optionsFromEnv(env: RealtimeEnv, logger: Logger): RealtimeOption
     instanceId: env.INSTANCE_ID,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
+    redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     allowedOrigins: env.ALLOWED_ORIGINS,
     allowNoOrigin: env.WS_ALLOW_NO_ORIGIN,
     maxConnections: env.WS_MAX_CONNECTIONS,

@@ -1,4 +1,5 @@
 import { clearRedisPrefix, testRedisPrefix } from '@livecart/local-services/testing';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp } from './support/app.js';
 import { TestClient } from './support/client.js';
@@ -72,5 +73,30 @@ describe('event subscription recovery', () => {
 
     await client.waitForEvents(9, 10_000);
     expect(client.events.map((e) => e.seq)).toEqual(range(1, 9));
+  });
+
+  it('answers a resume with a reset instead of waiting while Redis does not answer its stream reads', async () => {
+    const redis = await PrivateRedis.start();
+    cleanups.push(() => redis.stop());
+    const prefix = 'livecart';
+    const server = await startApp({ redisUrl: redis.url, prefix, env: { REDIS_COMMAND_TIMEOUT_MS: '300' } });
+    cleanups.push(() => server.close());
+    const publisher = new TestPublisher(redis.url, prefix);
+    cleanups.push(() => publisher.close());
+    const live = await subscribedClient(server);
+    await publisher.publishMany(5);
+    await live.waitForEvents(5);
+
+    const pauser = new Redis(redis.url);
+    cleanups.push(async () => void pauser.disconnect());
+    // Redis holds every command for 3 s: a replay that waited for it would answer only then.
+    await pauser.client('PAUSE', 3_000, 'ALL');
+    const started = Date.now();
+    const resuming = await TestClient.connect(server.wsUrl);
+    cleanups.push(async () => resuming.ws.terminate());
+    const subscribed = await resuming.subscribe(['catalog'], 1);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(resuming.messages.find((message) => message.type === 'reset')).toMatchObject({ reason: 'replay_failed', seq: 5 });
+    expect(subscribed.seq).toBe(5);
   });
 });

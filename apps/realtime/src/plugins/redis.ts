@@ -11,13 +11,22 @@ declare module 'fastify' {
   }
 }
 
-function connect(url: string, name: string, logger: Logger, subscriber: boolean): { redis: Redis; quit(): Promise<void> } {
+function connect(
+  url: string,
+  name: string,
+  logger: Logger,
+  subscriber: boolean,
+  commandTimeoutMs?: number,
+): { redis: Redis; quit(): Promise<void> } {
   const redis = new Redis(url, {
     connectionName: name,
     lazyConnect: true,
     // Resubscribing is the event source's job: it must read the stream's tail right after.
     autoResubscribe: !subscriber,
     maxRetriesPerRequest: subscriber ? null : 3,
+    // A read that hangs (a Redis or a network path that stopped answering) would hold a client's resume
+    // forever; failing it turns into a `reset` for that client, or a retried gap fill.
+    ...(commandTimeoutMs === undefined ? {} : { commandTimeout: commandTimeoutMs }),
   });
   let up = false;
   let quitting = false;
@@ -38,10 +47,10 @@ function connect(url: string, name: string, logger: Logger, subscriber: boolean)
   return { redis, quit };
 }
 
-export const redisPlugin = fp<{ url: string; instanceId: string }>(
+export const redisPlugin = fp<{ url: string; instanceId: string; commandTimeoutMs: number }>(
   async (app, options) => {
     const name = `livecart-realtime:${options.instanceId}`;
-    const commands = connect(options.url, `${name}:cmd`, app.log as Logger, false);
+    const commands = connect(options.url, `${name}:cmd`, app.log as Logger, false, options.commandTimeoutMs);
     const subscriber = connect(options.url, `${name}:sub`, app.log as Logger, true);
     app.decorate('redis', commands.redis);
     app.decorate('redisSubscriber', subscriber.redis);
