@@ -30,6 +30,8 @@ export interface RunSize {
   recoverMs: number;
   /** How long, after writes stop and the outbox is drained, clients may take to show Postgres's state. */
   settleTimeoutMs: number;
+  /** How long every client may take to subscribe at the start; the fleet's default when absent. */
+  startTimeoutMs?: number;
 }
 
 export const DEFAULT_RUN_SIZE: RunSize = {
@@ -102,6 +104,7 @@ export async function runFault(
       clients: size.clients,
       productsPerClient: size.productsPerClient,
       catalogEvery: size.catalogEvery,
+      ...(size.startTimeoutMs === undefined ? {} : { startTimeoutMs: size.startTimeoutMs }),
     });
     load = new ApiLoad({ api: target, products, ratePerSecond: size.ratePerSecond, ...(size.mix === undefined ? {} : { mix: size.mix }) });
     const result = await measure(inject, size, { truth, products, fleet, load, stopped: () => stopWatching });

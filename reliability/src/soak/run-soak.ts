@@ -141,6 +141,8 @@ export async function runSoak(stack: Stack, settings: SoakSettings, command: str
       warmupMs: 0,
       recoverMs: 0,
       settleTimeoutMs: 120_000,
+      // Thousands of clients each fetch their snapshots before subscribing: give them minutes, not seconds.
+      startTimeoutMs: Math.max(60_000, settings.clients * 60),
     },
   );
   const samples = sampler.stop();
