@@ -9,7 +9,7 @@ import { sendFrame, type Transport } from './transport.js';
 export interface HubOptions {
   /**
    * A connection whose socket still holds more unsent bytes than this when new events are due has fallen
-   * behind; so its backlog stays under this plus one turn's worth of events.
+   * behind; so its backlog stays under this plus one write's worth of events.
    */
   sendBufferMaxBytes: number;
   slowConsumerPolicy: SlowConsumerPolicy;
@@ -247,7 +247,7 @@ export class Hub {
     }
     connection.queue.push(event);
     connection.queuedBytes += event.size;
-    // Unpaused, the queue empties every turn, whatever a burst holds; paused (a replay), it must not pile up.
+    // Unpaused, the queue empties at its turn in line, whatever a burst holds; paused (a replay), it must not pile up.
     if (connection.paused && connection.queuedBytes > this.cap) connection.overflowed = true;
     this.markDirty(connection);
     return true;
