@@ -8,7 +8,7 @@ export interface CachedProduct {
   product: Product;
   etag: string;
   /** The response body: made by the route's serializer on first send, then written as is on every hit. */
-  body?: Buffer;
+  body?: string;
 }
 
 export interface CacheStats {

@@ -61,6 +61,7 @@ export function createSchemaCompilers(serializerCompiler: SerializerCompiler): S
       if (compiled === undefined) {
         compiled = compileValidator(route);
         pending.delete(compile);
+        Object.defineProperty(validate, 'schemaEnv', { value: compiled.schemaEnv });
       }
       return compiled;
     };
@@ -71,8 +72,8 @@ export function createSchemaCompilers(serializerCompiler: SerializerCompiler): S
       return result;
     };
     // Fastify reads `schemaEnv` before each call to decide whether to pass the parent object (which
-    // lets Ajv coerce a root value): answer for the compiled function.
-    Object.defineProperty(validate, 'schemaEnv', { get: () => compile().schemaEnv });
+    // lets Ajv coerce a root value): answer for the compiled function (a plain value once compiled).
+    Object.defineProperty(validate, 'schemaEnv', { get: () => compile().schemaEnv, configurable: true });
     pending.add(compile);
     return validate;
   };
