@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureServices, findFreePort } from '@livecart/local-services';
@@ -132,6 +133,8 @@ if (!existsSync(`${API_DIR}/dist/server.js`)) {
   process.exit(2);
 }
 
+// The machine is shared: the load around the run says how far its absolute figures can be trusted.
+const loadAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
 const services = await ensureServices({ mode: 'test' });
 const nodeEnv = { ...process.env, NODE_ENV: 'production' };
 const runTool = (script: string, databaseUrl: string, extra: string[] = []) => {
@@ -226,7 +229,12 @@ try {
   const perRound = (name: string) => apiRuns.map((run, i) => Math.round((run.requestsPerSecond / (results.get(name)?.[i]?.requestsPerSecond ?? 1)) * 100) / 100);
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: (await import('node:os')).cpus().length, node: process.version, taskset: HAS_TASKSET },
+    machine: {
+      cpus: cpus().length,
+      node: process.version,
+      taskset: HAS_TASKSET,
+      loadAverage: { start: loadAtStart, end: loadavg().map((value) => Math.round(value * 100) / 100) },
+    },
     settings: { runs, durationSeconds: duration, connections },
     summary,
     ratios: {
@@ -255,6 +263,7 @@ try {
   console.log(`api p99              ${summary.api?.p99} ms  target ≤ 15 ms  ${mark((summary.api?.p99 ?? Infinity) <= 15)}`);
   console.log(`api RSS under load   ${report.api.maxRssMbUnderLoad} MB  target ≤ 150 MB  ${mark(report.api.maxRssMbUnderLoad <= 150)}`);
   console.log(`api cold start       ${report.api.coldStartMs} ms (${coldStarts.join(', ')})  target ≤ 400 ms  ${mark(report.api.coldStartMs <= 400)}`);
+  console.log(`load average (1/5/15 min) at start ${report.machine.loadAverage.start.join(' ')}, at end ${report.machine.loadAverage.end.join(' ')} (${report.machine.cpus} cores)`);
 
   const dir = args.quick ? `${RESULTS_DIR}/tmp` : RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
