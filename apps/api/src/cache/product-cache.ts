@@ -7,8 +7,14 @@ import { SingleFlight } from './single-flight.js';
 export interface CachedProduct {
   product: Product;
   etag: string;
-  /** The response body: made by the route's serializer on first send, then written as is on every hit. */
-  body?: string;
+  /** The 200 response: made by the route's serializer on first send, then written as is on every hit. */
+  response?: SerializedProduct;
+}
+
+export interface SerializedProduct {
+  body: string;
+  /** Its Content-Length header value (bytes, not characters). */
+  contentLength: string;
 }
 
 export interface CacheStats {
@@ -53,10 +59,22 @@ export class ProductCache {
 
   /** The warm path: synchronous, no allocation. */
   peek(id: string): CachedProduct | undefined {
-    const entry = this.l1Enabled ? this.l1.get(id) : undefined;
+    const entry = this.lookup(id);
     if (entry === undefined) this.stats.l1Misses++;
     else this.stats.l1Hits++;
     return entry;
+  }
+
+  /**
+   * `peek` without counting, for a caller that may still hand the request to `peek` (the fast lane):
+   * it counts what it serves itself with `countL1Hit`, so each request is counted once.
+   */
+  lookup(id: string): CachedProduct | undefined {
+    return this.l1Enabled ? this.l1.get(id) : undefined;
+  }
+
+  countL1Hit(): void {
+    this.stats.l1Hits++;
   }
 
   /** Reads through L2 and Postgres; null when the product does not exist. */

@@ -4,6 +4,7 @@ import type { ErrorEnvelope } from '@livecart/schemas';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerFactoryHandler } from 'fastify';
 import { BadRequestError, ExpectationFailedError } from '../domain/errors.js';
 import { toClientErrorEnvelope, toErrorEnvelope } from './error-envelope.js';
+import type { FastLane } from './fast-lane.js';
 import { staticHelmetHeaders } from './security-headers.js';
 
 /*
@@ -53,9 +54,9 @@ export interface ServerTimeouts {
  * Fastify's `serverFactory`: the HTTP server Fastify would create, with the same timeouts, except that an
  * HTTP/1.1 request without Host (RFC 9112 §3.2) and an `Expect` other than 100-continue are refused with
  * the envelope; Node would otherwise answer both itself with an empty body. One property test per
- * request, before Fastify's handler.
+ * request, before Fastify's handler. Then `lane` may answer the request itself (see fast-lane.ts).
  */
-export function createHttpServerFactory(timeouts: ServerTimeouts): (handler: FastifyServerFactoryHandler) => Server {
+export function createHttpServerFactory(timeouts: ServerTimeouts, lane?: FastLane): (handler: FastifyServerFactoryHandler) => Server {
   const missingHost = toErrorEnvelope(new BadRequestError('an HTTP/1.1 request must carry a Host header', [{ field: 'headers.host', message: 'is required' }]));
   const unmetExpectation = toErrorEnvelope(
     new ExpectationFailedError('the server meets no expectation but 100-continue', [{ field: 'headers.expect', message: 'is not supported' }]),
@@ -63,6 +64,7 @@ export function createHttpServerFactory(timeouts: ServerTimeouts): (handler: Fas
   return (handler) => {
     const server = createServer({ requireHostHeader: false }, (request, response) => {
       if (request.headers.host === undefined && request.httpVersionMajor === 1 && request.httpVersionMinor === 1) return writeEnvelope(response, missingHost);
+      if (lane?.serve(request, response) === true) return;
       handler(request, response);
     });
     server.on('checkExpectation', (_request, response: ServerResponse) => writeEnvelope(response, unmetExpectation));

@@ -7,6 +7,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Adds the per-IP limits to a route scope (no-op when rate limiting is off). */
     applyRateLimit(scope: FastifyInstance): void;
+    /**
+     * Counts a read for code that runs before Fastify's hooks (the fast lane) and says whether it is
+     * admitted. A refused read is not counted, so handing it on to the route's hook refuses it once.
+     */
+    admitRead(ip: string): boolean;
   }
 }
 
@@ -30,6 +35,7 @@ export default fp<RateLimitPluginOptions>(
   async (fastify, options) => {
     if (!options.enabled) {
       fastify.decorate('applyRateLimit', () => {});
+      fastify.decorate('admitRead', () => true);
       return;
     }
     const limiters = {
@@ -37,6 +43,8 @@ export default fp<RateLimitPluginOptions>(
       write: new WindowLimiter({ max: options.writeMax, windowMs: options.windowMs }),
     };
     const allowed = new Set(options.allowList);
+
+    const admitRead = (ip: string) => allowed.has(ip) || limiters.read.hit(ip) === 0;
 
     const hook: onRequestHookHandler = (request, reply, done) => {
       const ip = request.ip;
@@ -76,6 +84,7 @@ export default fp<RateLimitPluginOptions>(
     timer.unref();
     fastify.addHook('onClose', async () => clearInterval(timer));
 
+    fastify.decorate('admitRead', admitRead);
     fastify.decorate('applyRateLimit', (scope: FastifyInstance) => {
       scope.addHook('onRequest', hook);
     });

@@ -3,11 +3,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CachedProduct } from '../../../cache/product-cache.js';
 import { NotFoundError } from '../../../domain/errors.js';
 import { ifNoneMatchHits } from '../../../domain/etag.js';
+import { createClientIp } from '../../../http/client-ip.js';
 import { createSimpleCors, type CorsSettings } from '../../../http/cors-options.js';
+import type { FastLane } from '../../../http/fast-lane.js';
 import { staticHelmetHeaders } from '../../../http/security-headers.js';
 import { errorResponses, EVENT_SEQ_HEADER, inputSchema, outputSchema } from '../../schemas.js';
+import { createProductReadLane } from './get-fast-lane.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+export interface GetProductRouteOptions extends CorsSettings {
+  /** Where L1 hits are answered before Fastify (see get-fast-lane.ts); without it every read takes the route. */
+  lane?: FastLane;
+  /** As Fastify's `trustProxy`, for the lane's rate limit to key on the same address. */
+  trustProxy: boolean;
+}
 
 /**
  * The hot read, registered outside the scope of @fastify/helmet and @fastify/cors: it sends the same
@@ -21,7 +31,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * Each response header costs about as much as everything else Fastify does for a request (Node checks
  * every name and value it is given), so the route sets each exactly once, from values made ahead.
  */
-export async function getProductRoute(fastify: FastifyInstance, options: CorsSettings): Promise<void> {
+export async function getProductRoute(fastify: FastifyInstance, options: GetProductRouteOptions): Promise<void> {
   const { productCache, events } = fastify;
   const securityHeaders = Object.entries(staticHelmetHeaders());
   const cors = createSimpleCors(options);
@@ -34,6 +44,28 @@ export async function getProductRoute(fastify: FastifyInstance, options: CorsSet
     return seqText.text;
   };
 
+  const { lane } = options;
+  if (lane !== undefined) {
+    lane.install(
+      createProductReadLane({
+        prefix: `${fastify.prefix}/`,
+        route: `${fastify.prefix}/:id`,
+        cache: productCache,
+        appliedSeq: () => events.appliedSeq,
+        seqText: seqHeader,
+        securityHeaders,
+        cors: options,
+        clientIp: createClientIp(options.trustProxy),
+        admitRead: fastify.admitRead,
+        recordRequest: fastify.recordRequest,
+      }),
+    );
+    fastify.addHook('preClose', (done) => {
+      lane.clear();
+      done();
+    });
+  }
+
   let serialize: ((product: Product) => string) | undefined;
   const respond = (request: FastifyRequest, reply: FastifyReply, entry: CachedProduct, seq: number): string | undefined => {
     for (const [name, value] of securityHeaders) reply.header(name, value);
@@ -43,10 +75,13 @@ export async function getProductRoute(fastify: FastifyInstance, options: CorsSet
       reply.code(304).send();
       return undefined;
     }
-    serialize ??= reply.getSerializationFunction('200') as (product: Product) => string;
-    entry.body ??= serialize(entry.product);
+    if (entry.response === undefined) {
+      serialize ??= reply.getSerializationFunction('200') as (product: Product) => string;
+      const body = serialize(entry.product);
+      entry.response = { body, contentLength: String(Buffer.byteLength(body)) };
+    }
     reply.header('content-type', JSON_TYPE);
-    return entry.body;
+    return entry.response.body;
   };
 
   fastify.get<{ Params: ProductIdParams; Reply: Product | string }>(

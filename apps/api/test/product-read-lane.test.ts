@@ -1,0 +1,214 @@
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { ErrorEnvelope, Product } from '@livecart/schemas';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTH, createProductVia, createTestContext, waitFor, type TestContext } from './helpers.js';
+
+/*
+ * GET /v1/products/:id answered from L1 before Fastify (src/routes/v1/products/get-fast-lane.ts). It
+ * must be indistinguishable from the route but for the two connection headers it leaves off, so each
+ * test compares what the lane sends over a real socket (app.inject never reaches it) with what the
+ * route sends for the same request through inject.
+ */
+
+const ALLOWED_ORIGIN = 'http://shop.example';
+/** Headers that differ between any two responses, or that only a real socket carries. */
+const PER_RESPONSE = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+let ctx: TestContext;
+let app: FastifyInstance;
+let base: string;
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+beforeAll(async () => {
+  ctx = await createTestContext('read-lane');
+  app = await ctx.app({ CORS_ORIGINS: ALLOWED_ORIGIN });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  agent.destroy();
+  await ctx.close();
+});
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+function get(path: string, headers: Record<string, string> = {}, method = 'GET', onAgent: Agent = agent): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}${path}`, { method, headers, agent: onAgent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function comparable(headers: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !PER_RESPONSE.has(name)));
+}
+
+/** Waits until `on` has applied every event written so far: an event arriving later would empty L1. */
+async function eventsSettled(on: FastifyInstance): Promise<void> {
+  await waitFor(
+    async () => {
+      // The relay gives each row its seq when it publishes it: until then the row has none.
+      const { rows } = await on.db.query<{ pending: number; seq: string | null }>(
+        'SELECT count(*) FILTER (WHERE published_at IS NULL)::int AS pending, max(seq)::text AS seq FROM outbox',
+      );
+      const row = rows[0];
+      return row !== undefined && row.pending === 0 && on.events.appliedSeq >= Number(row.seq ?? 0) ? true : undefined;
+    },
+    5_000,
+    'every written event applied',
+  );
+}
+
+/** A product whose response L1 holds: the route has sent it once, after the events of its creation. */
+async function warmProduct(): Promise<Product> {
+  const product = await createProductVia(app);
+  await eventsSettled(app);
+  const first = await get(`/v1/products/${product.id}`);
+  expect(first.status).toBe(200);
+  expect(first.headers.connection).toBe('keep-alive');
+  return product;
+}
+
+async function metric(pattern: RegExp): Promise<number> {
+  const text = (await app.inject({ url: '/metrics' })).body;
+  return Number(pattern.exec(text)?.[1] ?? 0);
+}
+
+describe('the product read lane', () => {
+  it('answers a warm read with the route’s status, headers and bytes, minus the connection headers', async () => {
+    const product = await warmProduct();
+    const lane = await get(`/v1/products/${product.id}`);
+    const route = await app.inject({ url: `/v1/products/${product.id}` });
+    expect(lane.status).toBe(200);
+    // The lane's mark: HTTP/1.1 persistence is the default, so it does not say keep-alive.
+    expect(lane.headers.connection).toBeUndefined();
+    expect(lane.headers['keep-alive']).toBeUndefined();
+    expect(lane.body).toBe(route.body);
+    expect(JSON.parse(lane.body)).toEqual(product);
+    expect(comparable(lane.headers)).toEqual(comparable(route.headers));
+    expect(lane.headers['content-length']).toBe(String(Buffer.byteLength(route.body)));
+    expect(lane.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('keeps the connection open for the next request', async () => {
+    const product = await warmProduct();
+    const single = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const ports = new Set<number>();
+      single.on('free', (socket) => ports.add(socket.localPort ?? -1));
+      for (let i = 0; i < 3; i++) expect((await get(`/v1/products/${product.id}`, {}, 'GET', single)).status).toBe(200);
+      expect(ports.size).toBe(1);
+    } finally {
+      single.destroy();
+    }
+  });
+
+  it('answers CORS as the route does: the allowed origin echoed, a foreign one not', async () => {
+    const product = await warmProduct();
+    for (const origin of [ALLOWED_ORIGIN, 'http://evil.example']) {
+      const lane = await get(`/v1/products/${product.id}`, { origin });
+      const route = await app.inject({ url: `/v1/products/${product.id}`, headers: { origin } });
+      expect(lane.headers.connection).toBeUndefined();
+      expect(comparable(lane.headers)).toEqual(comparable(route.headers));
+    }
+    const allowed = await get(`/v1/products/${product.id}`, { origin: ALLOWED_ORIGIN });
+    expect(allowed.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
+    expect(allowed.headers['access-control-expose-headers']).toContain('x-event-seq');
+    expect((await get(`/v1/products/${product.id}`, { origin: 'http://evil.example' })).headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers If-None-Match with the route’s 304, and a stale tag with the 200', async () => {
+    const product = await warmProduct();
+    for (const tag of ['"1"', 'W/"0", W/"1"']) {
+      const lane = await get(`/v1/products/${product.id}`, { 'if-none-match': tag });
+      const route = await app.inject({ url: `/v1/products/${product.id}`, headers: { 'if-none-match': tag } });
+      expect(lane.status).toBe(304);
+      expect(lane.body).toBe('');
+      expect(lane.headers.connection).toBeUndefined();
+      expect(comparable(lane.headers)).toEqual(comparable(route.headers));
+    }
+    expect((await get(`/v1/products/${product.id}`, { 'if-none-match': '"0"' })).status).toBe(200);
+  });
+
+  it('serves the new version right after a write on this instance', async () => {
+    const product = await warmProduct();
+    const patched = await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...AUTH, 'if-match': '"1"' }, payload: { priceMinor: 4_321 } });
+    expect(patched.statusCode).toBe(200);
+    await eventsSettled(app);
+    const afterWrite = await get(`/v1/products/${product.id}`);
+    expect(afterWrite.headers.etag).toBe('"2"');
+    expect((JSON.parse(afterWrite.body) as Product).priceMinor).toBe(4_321);
+    const warmAgain = await get(`/v1/products/${product.id}`);
+    expect(warmAgain.headers.connection).toBeUndefined();
+    expect(warmAgain.body).toBe(afterWrite.body);
+  });
+
+  it('hands everything else to the route: HEAD, a query string, a trailing slash, a cold or unknown id', async () => {
+    const product = await warmProduct();
+    const head = await get(`/v1/products/${product.id}`, {}, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.headers.connection).toBe('keep-alive');
+    expect(head.body).toBe('');
+    for (const path of [`/v1/products/${product.id}?fields=all`, `/v1/products/${product.id}/`]) {
+      const answer = await get(path);
+      expect(answer.headers.connection).toBe('keep-alive');
+      expect(answer.status).toBe(200);
+    }
+    const unknown = await get('/v1/products/3f0c1b9e-1111-4abc-8def-0123456789ab');
+    expect(unknown.status).toBe(404);
+    expect((JSON.parse(unknown.body) as ErrorEnvelope).code).toBe('NOT_FOUND');
+    const malformed = await get(`/v1/products/${'z'.repeat(36)}`);
+    expect(malformed.status).toBe(400);
+  });
+
+  it('counts its answers in the latency histogram and the L1 hit counter, once each', async () => {
+    const product = await warmProduct();
+    const requests = /http_request_duration_seconds_count\{method="GET",route="\/v1\/products\/:id",status_code="200"\} (\d+)/;
+    const hits = /cache_requests_total\{level="l1",result="hit"\} (\d+)/;
+    const misses = /cache_requests_total\{level="l1",result="miss"\} (\d+)/;
+    const [requestsBefore, hitsBefore, missesBefore] = [await metric(requests), await metric(hits), await metric(misses)];
+    for (let i = 0; i < 5; i++) await get(`/v1/products/${product.id}`);
+    expect(await metric(requests)).toBe(requestsBefore + 5);
+    expect(await metric(hits)).toBe(hitsBefore + 5);
+    expect(await metric(misses)).toBe(missesBefore);
+  });
+});
+
+describe('the product read lane under a rate limit', () => {
+  let limited: FastifyInstance;
+  let limitedBase: string;
+
+  beforeAll(async () => {
+    limited = await ctx.app({ RATE_LIMIT_READ_MAX: '3' });
+    await limited.listen({ host: '127.0.0.1', port: 0 });
+    limitedBase = `http://127.0.0.1:${(limited.server.address() as { port: number }).port}`;
+  });
+
+  it('counts lane reads against the same limit and refuses with the route’s 429 envelope', async () => {
+    const product = await createProductVia(limited);
+    await eventsSettled(limited);
+    const statuses: number[] = [];
+    let refusal: Response | undefined;
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${limitedBase}/v1/products/${product.id}`);
+      statuses.push(response.status);
+      if (response.status === 429) refusal ??= response;
+      else await response.arrayBuffer();
+    }
+    // The first read took the route (L1 was cold), the next two the lane; then the limit holds.
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(Number(refusal?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refusal?.json()) as ErrorEnvelope).code).toBe('RATE_LIMITED');
+  });
+});
