@@ -44,7 +44,7 @@ export interface BuildAppOptions {
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { env } = options;
   const logger = options.logger ?? createLogger({ name: 'livecart-api', level: env.LOG_LEVEL, nodeEnv: env.NODE_ENV });
-  const compilers = createSchemaCompilers(await defaultSerializerCompiler());
+  const compilers = createSchemaCompilers(defaultSerializerCompiler());
   const lane = new FastLane();
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,

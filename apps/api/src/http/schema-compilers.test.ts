@@ -21,9 +21,28 @@ async function appWith(compilers: SchemaCompilers): Promise<FastifyInstance> {
   return app;
 }
 
+describe('defaultSerializerCompiler', () => {
+  it('serializes exactly as the compiler Fastify builds when given none', async () => {
+    const { ProductSchema } = await import('@livecart/schemas');
+    const { outputSchema } = await import('../routes/schemas.js');
+    const schema = outputSchema(ProductSchema);
+    const probe = Fastify();
+    probe.get('/', { schema: { response: { 200: schema } } }, async () => null);
+    await probe.ready();
+    const fastifys = (probe.serializerCompiler as unknown as (route: object) => (data: unknown) => string)({ schema, method: 'GET', url: '/', httpStatus: '200' });
+    await probe.close();
+    const ours = defaultSerializerCompiler()({ schema, method: 'GET', url: '/', httpStatus: '200' });
+    const samples = [
+      { id: '3f0c1b9e-1111-4abc-8def-0123456789ab', sku: 'A-1', name: 'Ünïcode "quoted" \\ name', description: '', category: 'audio', priceMinor: 1, currency: 'EUR', stock: 0, imageUrl: null, version: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' },
+      { id: '3f0c1b9e-1111-4abc-8def-0123456789ab', sku: 'A-2', name: 'n', description: 'd', category: 'c', priceMinor: 99_999, currency: 'USD', stock: 5, imageUrl: 'https://example.com/a.png', version: 7, createdAt: new Date(0), updatedAt: new Date(1), notInSchema: true },
+    ];
+    for (const sample of samples) expect(ours(sample)).toBe(fastifys(sample));
+  });
+});
+
 describe('schema compilers', () => {
   it('compile nothing at registration, and each distinct schema once, on first use', async () => {
-    const serializerCompiler = await defaultSerializerCompiler();
+    const serializerCompiler = defaultSerializerCompiler();
     const compile = vi.fn(serializerCompiler);
     const server = await appWith(createSchemaCompilers(compile));
     expect(compile).not.toHaveBeenCalled();
@@ -36,7 +55,7 @@ describe('schema compilers', () => {
   });
 
   it('coerce the query string but not the body, and report the failing field', async () => {
-    const server = await appWith(createSchemaCompilers(await defaultSerializerCompiler()));
+    const server = await appWith(createSchemaCompilers(defaultSerializerCompiler()));
     expect((await server.inject({ method: 'POST', url: '/a?limit=10', payload: { stock: 1 } })).statusCode).toBe(200);
     const textStock = await server.inject({ method: 'POST', url: '/a', payload: { stock: '10' } });
     expect(textStock.statusCode).toBe(400);
@@ -47,7 +66,7 @@ describe('schema compilers', () => {
   });
 
   it('compileAll compiles what is left and throws for a schema that cannot compile', async () => {
-    const compilers = createSchemaCompilers(await defaultSerializerCompiler());
+    const compilers = createSchemaCompilers(defaultSerializerCompiler());
     app = Fastify({ schemaController: { compilersFactory: compilers.factory } });
     app.get('/broken', { schema: { querystring: { type: 'object', properties: { n: { type: 'no-such-type' } } } } }, async () => 'ok');
     await app.ready();
@@ -55,7 +74,7 @@ describe('schema compilers', () => {
   });
 
   it('warmUp compiles every pending schema in the background and reports failures', async () => {
-    const serializerCompiler = await defaultSerializerCompiler();
+    const serializerCompiler = defaultSerializerCompiler();
     const compile = vi.fn(serializerCompiler);
     const compilers = createSchemaCompilers(compile);
     app = Fastify({ schemaController: { compilersFactory: compilers.factory } });
