@@ -24,17 +24,22 @@ export function corsPluginOptions(settings: CorsSettings) {
 
 /**
  * The headers @fastify/cors adds to a simple (non-preflight) request, for the hot read that runs
- * outside its hook: the origin is echoed only when allowed, and caches vary on it.
+ * outside its hook, as a flat [name, value, …] list: the origin is echoed only when allowed, and caches
+ * vary on it. The list for a request without an allowed origin is made once.
  */
-export function createSimpleCors(settings: CorsSettings): (request: FastifyRequest, reply: FastifyReply) => void {
+export function createSimpleCorsHeaders(settings: CorsSettings): (origin: string | undefined) => readonly string[] {
   const allowed = new Set(settings.origins);
   const exposed = CORS_EXPOSED_HEADERS.join(', ');
+  const varyOnly = ['vary', 'Origin'] as const;
+  return (origin) =>
+    origin !== undefined && allowed.has(origin) ? [...varyOnly, 'access-control-allow-origin', origin, 'access-control-expose-headers', exposed] : varyOnly;
+}
+
+/** `createSimpleCorsHeaders` set on a Fastify reply. */
+export function createSimpleCors(settings: CorsSettings): (request: FastifyRequest, reply: FastifyReply) => void {
+  const headersFor = createSimpleCorsHeaders(settings);
   return (request, reply) => {
-    reply.header('vary', 'Origin');
-    const origin = request.headers.origin;
-    if (origin !== undefined && allowed.has(origin)) {
-      reply.header('access-control-allow-origin', origin);
-      reply.header('access-control-expose-headers', exposed);
-    }
+    const headers = headersFor(request.headers.origin);
+    for (let i = 0; i < headers.length; i += 2) reply.header(headers[i] as string, headers[i + 1]);
   };
 }

@@ -1,11 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { ProductCache } from '../../../cache/product-cache.js';
 import { ifNoneMatchHits } from '../../../domain/etag.js';
-import { CORS_EXPOSED_HEADERS, type CorsSettings } from '../../../http/cors-options.js';
+import { createSimpleCorsHeaders, type CorsSettings } from '../../../http/cors-options.js';
 import type { FastLaneHandler } from '../../../http/fast-lane.js';
-import { EVENT_SEQ_HEADER } from '../../schemas.js';
+import { EVENT_SEQ_HEADER, JSON_CONTENT_TYPE } from '../../schemas.js';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 /** Product ids are UUIDs in their 36-character form; nothing else is ever cached. */
 const ID_LENGTH = 36;
 
@@ -41,9 +40,8 @@ export interface ProductReadLaneOptions {
 export function createProductReadLane(options: ProductReadLaneOptions): FastLaneHandler {
   const { prefix, route, cache, appliedSeq, seqText, cors, clientIp, admitRead, recordRequest } = options;
   const urlLength = prefix.length + ID_LENGTH;
-  const staticHeaders = ['vary', 'Origin', ...options.securityHeaders.flat()];
-  const allowedOrigins = new Set(cors.origins);
-  const exposed = CORS_EXPOSED_HEADERS.join(', ');
+  const securityHeaders = options.securityHeaders.flat();
+  const corsHeaders = createSimpleCorsHeaders(cors);
 
   return (request, response) => {
     const url = request.url;
@@ -58,9 +56,7 @@ export function createProductReadLane(options: ProductReadLaneOptions): FastLane
     if (ip === undefined || !admitRead(ip)) return false;
     cache.countL1Hit();
 
-    const headers = [...staticHeaders, 'etag', entry.etag, EVENT_SEQ_HEADER, seqText(seq)];
-    const origin = request.headers.origin;
-    if (origin !== undefined && allowedOrigins.has(origin)) headers.push('access-control-allow-origin', origin, 'access-control-expose-headers', exposed);
+    const headers = [...corsHeaders(request.headers.origin), ...securityHeaders, 'etag', entry.etag, EVENT_SEQ_HEADER, seqText(seq)];
     if (request.httpVersionMinor === 1 && request.httpVersionMajor === 1) response.removeHeader('connection');
     let statusCode = 200;
     if (ifNoneMatchHits(request.headers['if-none-match'], entry.etag)) {
@@ -68,7 +64,7 @@ export function createProductReadLane(options: ProductReadLaneOptions): FastLane
       response.writeHead(statusCode, headers);
       response.end();
     } else {
-      headers.push('content-type', JSON_TYPE, 'content-length', serialized.contentLength);
+      headers.push('content-type', JSON_CONTENT_TYPE, 'content-length', serialized.contentLength);
       response.writeHead(statusCode, headers);
       response.end(serialized.body);
     }

@@ -7,10 +7,8 @@ import { createClientIp } from '../../../http/client-ip.js';
 import { createSimpleCors, type CorsSettings } from '../../../http/cors-options.js';
 import type { FastLane } from '../../../http/fast-lane.js';
 import { staticHelmetHeaders } from '../../../http/security-headers.js';
-import { errorResponses, EVENT_SEQ_HEADER, inputSchema, outputSchema } from '../../schemas.js';
+import { errorResponses, EVENT_SEQ_HEADER, inputSchema, JSON_CONTENT_TYPE, outputSchema } from '../../schemas.js';
 import { createProductReadLane } from './get-fast-lane.js';
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 export interface GetProductRouteOptions extends CorsSettings {
   /** Where L1 hits are answered before Fastify (see get-fast-lane.ts); without it every read takes the route. */
@@ -80,7 +78,7 @@ export async function getProductRoute(fastify: FastifyInstance, options: GetProd
       const body = serialize(entry.product);
       entry.response = { body, contentLength: String(Buffer.byteLength(body)) };
     }
-    reply.header('content-type', JSON_TYPE);
+    reply.header('content-type', JSON_CONTENT_TYPE);
     return entry.response.body;
   };
 
