@@ -64,6 +64,19 @@ describe('refusals below the routes carry the error envelope', () => {
     expect((await exchange('GET /health HTTP/1.0\r\n\r\n')).status).toBe(200);
   });
 
+  it('a body refused before it arrived (over the limit, an unmet Expect) is answered, not reset, while the client still sends', async () => {
+    // Node closes after such an answer; closing over unread bytes would send a reset (EPIPE here) instead.
+    const body = 'x'.repeat(4 * 1024 * 1024);
+    const oversized = `POST /v1/products HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH.authorization}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const answer = await exchange(oversized);
+      expect(answer.status).toBe(413);
+      expect(ErrorEnvelopeSchema.parse(JSON.parse(answer.body)).code).toBe('PAYLOAD_TOO_LARGE');
+    }
+    const unmet = `POST /v1/orders HTTP/1.1\r\nHost: x\r\nExpect: the-impossible\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    expectEnvelope(await exchange(unmet), 417, 'headers.expect');
+  });
+
   it('a path that does not decode → 400, an overlong path parameter → 414', async () => {
     expectEnvelope(await exchange('GET /v1/products/%ff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), 400, 'url');
     expectEnvelope(await exchange(`GET /v1/products/${'a'.repeat(150)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`), 414, 'params');

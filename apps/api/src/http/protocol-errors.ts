@@ -1,10 +1,11 @@
-import { createServer, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ErrorEnvelope } from '@livecart/schemas';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerFactoryHandler } from 'fastify';
 import { BadRequestError, ExpectationFailedError } from '../domain/errors.js';
 import { toClientErrorEnvelope, toErrorEnvelope } from './error-envelope.js';
 import type { FastLane } from './fast-lane.js';
+import { lingerBeforeClose } from './lingering-close.js';
 import { staticHelmetHeaders } from './security-headers.js';
 
 /*
@@ -17,7 +18,8 @@ import { staticHelmetHeaders } from './security-headers.js';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const securityHeaders = staticHelmetHeaders();
 
-function writeEnvelope(response: ServerResponse, body: ErrorEnvelope): void {
+function writeEnvelope(request: IncomingMessage, response: ServerResponse, body: ErrorEnvelope): void {
+  lingerBeforeClose(request);
   const json = JSON.stringify(body);
   response.writeHead(body.statusCode, { ...securityHeaders, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(json), connection: 'close' });
   response.end(json);
@@ -63,11 +65,11 @@ export function createHttpServerFactory(timeouts: ServerTimeouts, lane?: FastLan
   );
   return (handler) => {
     const server = createServer({ requireHostHeader: false }, (request, response) => {
-      if (request.headers.host === undefined && request.httpVersionMajor === 1 && request.httpVersionMinor === 1) return writeEnvelope(response, missingHost);
+      if (request.headers.host === undefined && request.httpVersionMajor === 1 && request.httpVersionMinor === 1) return writeEnvelope(request, response, missingHost);
       if (lane?.serve(request, response) === true) return;
       handler(request, response);
     });
-    server.on('checkExpectation', (_request, response: ServerResponse) => writeEnvelope(response, unmetExpectation));
+    server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => writeEnvelope(request, response, unmetExpectation));
     server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
     server.requestTimeout = timeouts.requestTimeoutMs;
     server.setTimeout(timeouts.connectionTimeoutMs);

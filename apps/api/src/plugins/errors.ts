@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { DomainError } from '../domain/errors.js';
 import { toErrorEnvelope } from '../http/error-envelope.js';
+import { lingerBeforeClose } from '../http/lingering-close.js';
 import { staticHelmetHeaders } from '../http/security-headers.js';
 
 /** Every 4xx/5xx leaves as the ErrorEnvelope, including unknown routes; unexpected 5xx are logged. */
@@ -10,6 +11,8 @@ export default fp(
     const securityHeaders = staticHelmetHeaders();
     fastify.setErrorHandler((error, request, reply) => {
       const body = toErrorEnvelope(error);
+      // A body refused before it arrived (over the limit, wrong type) is answered with Connection: close.
+      if (reply.getHeader('connection') === 'close') lingerBeforeClose(request.raw);
       reply.headers(securityHeaders);
       if (body.statusCode === 503) reply.header('retry-after', '1');
       // Expected refusals (including a 503 from /ready) are answers, not incidents.
