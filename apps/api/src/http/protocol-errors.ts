@@ -6,6 +6,7 @@ import { BadRequestError, ExpectationFailedError } from '../domain/errors.js';
 import { toClientErrorEnvelope, toErrorEnvelope } from './error-envelope.js';
 import type { FastLane } from './fast-lane.js';
 import { lingerBeforeClose } from './lingering-close.js';
+import { closeStalledWrites } from './stalled-writes.js';
 import { staticHelmetHeaders } from './security-headers.js';
 
 /*
@@ -48,7 +49,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
 export interface ServerTimeouts {
   keepAliveTimeoutMs: number;
   requestTimeoutMs: number;
-  /** Idle socket timeout; 0 disables it. */
+  /** An answer whose bytes stop leaving for this long is closed (see stalled-writes.ts); 0 disables it. */
   connectionTimeoutMs: number;
 }
 
@@ -72,7 +73,7 @@ export function createHttpServerFactory(timeouts: ServerTimeouts, lane?: FastLan
     server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => writeEnvelope(request, response, unmetExpectation));
     server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
     server.requestTimeout = timeouts.requestTimeoutMs;
-    server.setTimeout(timeouts.connectionTimeoutMs);
+    closeStalledWrites(server, timeouts.connectionTimeoutMs);
     return server;
   };
 }
