@@ -74,11 +74,30 @@ describe.skipIf(skip)('security headers and CORS', () => {
         expect(csp.get('default-src'), name).toEqual(["'none'"]);
         expect(csp.get('frame-ancestors'), name).toEqual(["'none'"]);
         expect(headers.get('x-content-type-options'), name).toBe('nosniff');
-        expect(Number(/max-age=(\d+)/.exec(headers.get('strict-transport-security') ?? '')?.[1]), name).toBeGreaterThanOrEqual(HALF_A_YEAR_S);
-        expect(headers.get('referrer-policy'), name).toBe('no-referrer');
-        expect(headers.get('cross-origin-resource-policy'), name).toBe('same-origin');
+        // Plain HTTP, no trusted proxy: no HSTS (RFC 6797 §7.2); HTML-only headers are left off.
+        expect(headers.get('strict-transport-security'), name).toBeNull();
+        expect(headers.get('referrer-policy'), name).toBeNull();
+        expect(headers.get('cross-origin-resource-policy'), name).toBeNull();
         expect(headers.get('x-powered-by'), name).toBeNull();
         expect(headers.get('server'), name).toBeNull();
+      }
+    });
+
+    it('sends HSTS for requests a trusted proxy forwarded over HTTPS, on every kind of response', async () => {
+      const proxied = await startApi({ backends, adminToken, env: { TRUST_PROXY: 'true', RATE_LIMIT_ENABLED: 'false' } });
+      try {
+        for (const [name, call] of apiCalls()) {
+          const { path, ...rest } = call;
+          const secure = await http(`${proxied.url}${path}`, { ...rest, headers: { ...rest.headers, 'x-forwarded-proto': 'https' } });
+          expect(Number(/max-age=(\d+)/.exec(secure.headers.get('strict-transport-security') ?? '')?.[1]), name).toBeGreaterThanOrEqual(HALF_A_YEAR_S);
+          const plain = await http(`${proxied.url}${path}`, { ...rest, headers: { ...rest.headers, 'x-forwarded-proto': 'http' } });
+          expect(plain.headers.get('strict-transport-security'), name).toBeNull();
+        }
+        // The hot read, now answered from L1 before Fastify, agrees.
+        const again = await http(`${proxied.url}/v1/products/${product.id}`, { headers: { 'x-forwarded-proto': 'https' } });
+        expect(again.headers.get('strict-transport-security'), 'hot read from L1').toMatch(/max-age=/);
+      } finally {
+        await proxied.stop();
       }
     });
 

@@ -8,7 +8,7 @@ import { corsPluginOptions } from './http/cors-options.js';
 import { FastLane } from './http/fast-lane.js';
 import { lazyChildLoggerFactory } from './http/lazy-child-logger.js';
 import { answerClientError, createHttpServerFactory, replyToFrameworkError } from './http/protocol-errors.js';
-import { HELMET_OPTIONS } from './http/security-headers.js';
+import { HELMET_OPTIONS, HSTS_HEADER } from './http/security-headers.js';
 import { createSchemaCompilers, defaultSerializerCompiler } from './http/schema-compilers.js';
 import authPlugin from './plugins/auth.js';
 import cachePlugin from './plugins/cache.js';
@@ -77,6 +77,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   // Bodies are JSON only; anything else is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
+  // HSTS on every answer that went out over HTTPS (directly, or through a trusted TLS-terminating proxy),
+  // on no other (RFC 6797 §7.2). First of all hooks, so that early refusals (429, 401) carry it too.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.protocol === 'https') reply.header(HSTS_HEADER[0], HSTS_HEADER[1]);
+    done();
+  });
 
   await app.register(errorsPlugin);
   await app.register(swaggerPlugin);
@@ -123,8 +129,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // L1 hits are answered before Fastify, in the lane.
   await app.register(getProductRoute, { prefix: '/v1/products', ...corsSettings, lane, trustProxy: env.TRUST_PROXY });
   await app.register(async (docs) => {
-    // An HTML page with scripts and styles: helmet's defaults, not the API's lock-down policy.
-    await docs.register(helmet);
+    // An HTML page with scripts and styles: helmet's defaults, not the API's lock-down policy (HSTS
+    // comes from the hook above, over HTTPS only).
+    await docs.register(helmet, { strictTransportSecurity: false });
     await docs.register(docsUi);
   });
   await app.register(async (standard) => {

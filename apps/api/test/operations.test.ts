@@ -88,7 +88,7 @@ describe('security headers and CORS', () => {
     const health = await app.inject({ url: '/health' });
     const read = await app.inject({ url: `/v1/products/${product.id}` });
     const helmetNames = Object.keys(health.headers).filter((name) => /^(content-security-policy|cross-origin|origin-agent|referrer-policy|strict-transport|x-(?!event-seq))/.test(name));
-    expect(helmetNames).toHaveLength(5);
+    expect(helmetNames.sort()).toEqual(['content-security-policy', 'x-content-type-options']);
     for (const name of helmetNames) expect(read.headers[name], name).toBe(health.headers[name]);
     const notFound = await app.inject({ url: '/v1/products/3f0c1b9e-1111-4abc-8def-0123456789ab' });
     expect(notFound.headers['x-content-type-options']).toBe('nosniff');

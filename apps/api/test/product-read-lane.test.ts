@@ -212,3 +212,40 @@ describe('the product read lane under a rate limit', () => {
     expect(((await refusal?.json()) as ErrorEnvelope).code).toBe('RATE_LIMITED');
   });
 });
+
+describe('the product read lane behind a trusted TLS-terminating proxy', () => {
+  let proxied: FastifyInstance;
+  let proxiedBase: string;
+
+  beforeAll(async () => {
+    proxied = await ctx.app({ TRUST_PROXY: 'true' });
+    await proxied.listen({ host: '127.0.0.1', port: 0 });
+    proxiedBase = `http://127.0.0.1:${(proxied.server.address() as { port: number }).port}`;
+  });
+
+  it('sends HSTS exactly when the route does: for X-Forwarded-Proto https, never over plain HTTP', async () => {
+    const product = await createProductVia(proxied);
+    await eventsSettled(proxied);
+    const url = `${proxiedBase}/v1/products/${product.id}`;
+    expect((await fetch(url)).status).toBe(200);
+    const cases: [Record<string, string>, boolean][] = [
+      [{}, false],
+      [{ 'x-forwarded-proto': 'https' }, true],
+      [{ 'x-forwarded-proto': 'http' }, false],
+      // The last entry is the hop nearest this server, as in Fastify's request.protocol.
+      [{ 'x-forwarded-proto': 'http, https' }, true],
+      [{ 'x-forwarded-proto': 'https, http' }, false],
+    ];
+    for (const [headers, hsts] of cases) {
+      const lane = await fetch(url, { headers });
+      await lane.arrayBuffer();
+      const route = await proxied.inject({ url: `/v1/products/${product.id}`, headers });
+      const what = JSON.stringify(headers);
+      expect(lane.headers.get('connection'), `${what}: answered by the lane`).toBeNull();
+      expect(lane.headers.get('strict-transport-security') !== null, what).toBe(hsts);
+      expect(lane.headers.get('strict-transport-security') ?? undefined, what).toBe(route.headers['strict-transport-security']);
+      // A health check through the same proxy agrees.
+      expect((await proxied.inject({ url: '/health', headers })).headers['strict-transport-security'] !== undefined, what).toBe(hsts);
+    }
+  });
+});

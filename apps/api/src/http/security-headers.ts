@@ -1,23 +1,51 @@
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import helmetModule from 'helmet';
 
 /**
- * helmet for a JSON API (one options object for @fastify/helmet and for the static copy below): a
- * CSP under which nothing loads or frames, nosniff, HSTS, CORP and Referrer-Policy. The headers that
- * only mean something for HTML documents (COOP, Origin-Agent-Cluster, X-DNS-Prefetch-Control,
- * X-Download-Options, X-Permitted-Cross-Domain-Policies, X-XSS-Protection, and X-Frame-Options,
- * which frame-ancestors replaces) are left off: each costs header bytes on every response. The
- * HTML docs page keeps helmet's defaults (see app.ts).
+ * helmet for a JSON API (one options object for @fastify/helmet and for the static copy below): a CSP
+ * under which nothing loads or frames, and nosniff — the set the OWASP REST Security Cheat Sheet lists
+ * for API responses, with CSP frame-ancestors in place of X-Frame-Options. Left off, since each costs
+ * header bytes on every response and protects nothing here:
+ * - the headers that only mean something for HTML documents: COOP, Origin-Agent-Cluster,
+ *   X-DNS-Prefetch-Control, X-Download-Options, X-Permitted-Cross-Domain-Policies, X-XSS-Protection,
+ *   X-Frame-Options, and Referrer-Policy (a JSON response starts no navigation or subresource load);
+ * - Cross-Origin-Resource-Policy: it keeps other sites from pulling a response into their process
+ *   through a no-cors load, and these responses are public catalog data or answers to bearer-token
+ *   writes (no cookies, so a no-cors request carries no credentials); browsers' ORB blocks
+ *   cross-origin no-cors JSON under nosniff anyway.
+ * Strict-Transport-Security is sent by `hstsFor`, over HTTPS only (RFC 6797 §7.2). The HTML docs page
+ * keeps helmet's defaults but for HSTS (see app.ts).
  */
 export const HELMET_OPTIONS = {
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
   crossOriginOpenerPolicy: false,
+  crossOriginResourcePolicy: false,
   originAgentCluster: false,
+  referrerPolicy: false,
+  strictTransportSecurity: false,
   xDnsPrefetchControl: false,
   xDownloadOptions: false,
   xFrameOptions: false,
   xPermittedCrossDomainPolicies: false,
   xXssProtection: false,
 };
+
+/** helmet's own HSTS value: a year, subdomains included. */
+export const HSTS_HEADER = ['strict-transport-security', 'max-age=31536000; includeSubDomains'] as const;
+
+/**
+ * Whether a request came over HTTPS, as Fastify's `request.protocol` says it, for code that runs before
+ * Fastify: with `trustProxy`, the last X-Forwarded-Proto entry (a TLS-terminating ingress); else whether
+ * the socket itself is TLS. RFC 6797 §7.2: HSTS must not be sent over plain HTTP, where it means nothing.
+ */
+export function createIsHttps(trustProxy: boolean): (request: IncomingMessage) => boolean {
+  return (request) => {
+    const forwarded = trustProxy ? request.headers['x-forwarded-proto'] : undefined;
+    if (typeof forwarded === 'string' && forwarded !== '') return forwarded.slice(forwarded.lastIndexOf(',') + 1).trim() === 'https';
+    return (request.socket as Partial<TLSSocket>).encrypted === true;
+  };
+}
 
 interface HeaderSink {
   setHeader(name: string, value: string | number | readonly string[]): void;

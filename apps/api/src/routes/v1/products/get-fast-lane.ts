@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ProductCache } from '../../../cache/product-cache.js';
 import { ifNoneMatchHits } from '../../../domain/etag.js';
 import { createSimpleCorsHeaders, type CorsSettings } from '../../../http/cors-options.js';
+import { HSTS_HEADER } from '../../../http/security-headers.js';
 import type { FastLaneHandler } from '../../../http/fast-lane.js';
 import { EVENT_SEQ_HEADER, JSON_CONTENT_TYPE } from '../../schemas.js';
 
@@ -19,6 +20,8 @@ export interface ProductReadLaneOptions {
   securityHeaders: readonly (readonly [string, string])[];
   cors: CorsSettings;
   clientIp: (request: IncomingMessage) => string | undefined;
+  /** Whether the request came over HTTPS, as Fastify's `request.protocol` would say (HSTS is sent then). */
+  isHttps: (request: IncomingMessage) => boolean;
   admitRead: (ip: string) => boolean;
   recordRequest: (method: string, route: string, statusCode: number, seconds: number) => void;
 }
@@ -38,7 +41,7 @@ export interface ProductReadLaneOptions {
  * lines fewer for every client to parse on the hottest response. HTTP/1.0 clients get both, as before.
  */
 export function createProductReadLane(options: ProductReadLaneOptions): FastLaneHandler {
-  const { prefix, route, cache, appliedSeq, seqText, cors, clientIp, admitRead, recordRequest } = options;
+  const { prefix, route, cache, appliedSeq, seqText, cors, clientIp, isHttps, admitRead, recordRequest } = options;
   const urlLength = prefix.length + ID_LENGTH;
   const securityHeaders = options.securityHeaders.flat();
   const corsHeaders = createSimpleCorsHeaders(cors);
@@ -57,6 +60,7 @@ export function createProductReadLane(options: ProductReadLaneOptions): FastLane
     cache.countL1Hit();
 
     const headers = [...corsHeaders(request.headers.origin), ...securityHeaders, 'etag', entry.etag, EVENT_SEQ_HEADER, seqText(seq)];
+    if (isHttps(request)) headers.push(...HSTS_HEADER);
     if (request.httpVersionMinor === 1 && request.httpVersionMajor === 1) response.removeHeader('connection');
     let statusCode = 200;
     if (ifNoneMatchHits(request.headers['if-none-match'], entry.etag)) {

@@ -6,7 +6,7 @@ import { ifNoneMatchHits } from '../../../domain/etag.js';
 import { createClientIp } from '../../../http/client-ip.js';
 import { createSimpleCors, type CorsSettings } from '../../../http/cors-options.js';
 import type { FastLane } from '../../../http/fast-lane.js';
-import { staticHelmetHeaders } from '../../../http/security-headers.js';
+import { createIsHttps, staticHelmetHeaders } from '../../../http/security-headers.js';
 import { errorResponses, EVENT_SEQ_HEADER, inputSchema, JSON_CONTENT_TYPE, outputSchema } from '../../schemas.js';
 import { createProductReadLane } from './get-fast-lane.js';
 
@@ -54,6 +54,7 @@ export async function getProductRoute(fastify: FastifyInstance, options: GetProd
         securityHeaders,
         cors: options,
         clientIp: createClientIp(options.trustProxy),
+        isHttps: createIsHttps(options.trustProxy),
         admitRead: fastify.admitRead,
         recordRequest: fastify.recordRequest,
       }),
