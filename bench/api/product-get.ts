@@ -2,7 +2,8 @@
  * GET /v1/products/:id against same-run baselines. Usage (after `pnpm --filter @livecart/api build`):
  *   pnpm --filter @livecart/bench exec tsx api/product-get.ts [--quick] [--runs N] [--duration S] [--connections C]
  * Servers run pinned to core 0 and autocannon (its own process) to core 1 when taskset exists.
- * Targets are run interleaved, N rounds; medians are reported and written to bench/results/.
+ * Each of N rounds starts every target afresh, warms each, then measures them one after the other;
+ * medians over rounds are reported and written to bench/results/.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
 const runs = Number(args.runs ?? (args.quick ? 1 : 3));
 const duration = Number(args.duration ?? (args.quick ? 3 : 10));
 const connections = Number(args.connections);
+const warmUp = Math.min(5, duration);
 
 interface Target {
   name: string;
@@ -127,6 +129,25 @@ function load(url: string, seconds: number, pid?: number): Promise<RunResult> {
 }
 
 let shuttingDown = false;
+const targets: Target[] = [];
+
+/** Stops every running target and waits for each to exit. */
+async function stopTargets(): Promise<void> {
+  const running = targets.splice(0);
+  const wasShuttingDown = shuttingDown;
+  shuttingDown = true;
+  await Promise.all(
+    running.map(
+      (target) =>
+        new Promise((resolve) => {
+          if (target.process.exitCode !== null || target.process.signalCode !== null) return resolve(undefined);
+          target.process.once('exit', resolve);
+          target.process.kill('SIGTERM');
+        }),
+    ),
+  );
+  shuttingDown = wasShuttingDown;
+}
 
 if (!existsSync(`${API_DIR}/dist/server.js`)) {
   console.error('apps/api/dist is missing: run `pnpm --filter @livecart/api build` first.');
@@ -147,7 +168,6 @@ const database = await createTestDatabase({
   migrate: async (url) => runTool('migrate-cli.js', url),
 });
 const prefix = `bench:${process.pid}`;
-const targets: Target[] = [];
 try {
   runTool('seed-cli.js', database.url, ['--count', '5000']);
   const client = new pg.Client({ connectionString: database.url });
@@ -182,33 +202,44 @@ try {
     });
   }
 
-  const ports = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
-  const [helloPort, nodePort, naivePort, apiPort] = ports as [number, number, number, number];
-  const api = startServer(['dist/server.js'], API_DIR, { ...apiEnv, PORT: String(apiPort) });
-  targets.push({ name: 'api', url: `http://127.0.0.1:${apiPort}/v1/products/${productId}`, process: api });
-  targets.push({ name: 'hello-fastify', url: `http://127.0.0.1:${helloPort}/`, process: startServer(['--import', 'tsx', 'api/servers/hello-fastify.ts'], BENCH_DIR, { PORT: String(helloPort) }) });
-  targets.push({ name: 'bare-node', url: `http://127.0.0.1:${nodePort}/`, process: startServer(['--import', 'tsx', 'api/servers/bare-node.ts'], BENCH_DIR, { PORT: String(nodePort) }) });
   const naivePrefix = `${prefix}:naive`;
-  targets.push({
-    name: 'naive',
-    url: `http://127.0.0.1:${naivePort}/products/${productId}`,
-    process: startServer(['--import', 'tsx', 'api/servers/naive-product.ts'], BENCH_DIR, { PORT: String(naivePort), REDIS_URL: services.redisUrl, NAIVE_PREFIX: naivePrefix }),
-  });
-  await waitFor200(`http://127.0.0.1:${apiPort}/ready`);
-  const productJson = await (await fetch(targets[0]?.url as string)).text();
-  const redis = new Redis(services.redisUrl);
-  await redis.set(`${naivePrefix}:${productId}`, productJson);
-  await redis.quit();
-  for (const target of targets) await waitFor200(target.url);
+  // Every round starts its own processes: one process can run a few percent (for hello-world up to a
+  // third) faster or slower than the next for its whole life, so medians over rounds must sample that.
+  let naiveSeeded = false;
+  const startTargets = async (): Promise<void> => {
+    const ports = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
+    const [helloPort, nodePort, naivePort, apiPort] = ports as [number, number, number, number];
+    targets.push({ name: 'api', url: `http://127.0.0.1:${apiPort}/v1/products/${productId}`, process: startServer(['dist/server.js'], API_DIR, { ...apiEnv, PORT: String(apiPort) }) });
+    targets.push({ name: 'hello-fastify', url: `http://127.0.0.1:${helloPort}/`, process: startServer(['--import', 'tsx', 'api/servers/hello-fastify.ts'], BENCH_DIR, { PORT: String(helloPort) }) });
+    targets.push({ name: 'bare-node', url: `http://127.0.0.1:${nodePort}/`, process: startServer(['--import', 'tsx', 'api/servers/bare-node.ts'], BENCH_DIR, { PORT: String(nodePort) }) });
+    targets.push({
+      name: 'naive',
+      url: `http://127.0.0.1:${naivePort}/products/${productId}`,
+      process: startServer(['--import', 'tsx', 'api/servers/naive-product.ts'], BENCH_DIR, { PORT: String(naivePort), REDIS_URL: services.redisUrl, NAIVE_PREFIX: naivePrefix }),
+    });
+    await waitFor200(`http://127.0.0.1:${apiPort}/ready`);
+    if (!naiveSeeded) {
+      // The naive route serves the api's own bytes for the product from Redis.
+      const productJson = await (await fetch(targets[0]?.url as string)).text();
+      const redis = new Redis(services.redisUrl);
+      await redis.set(`${naivePrefix}:${productId}`, productJson);
+      await redis.quit();
+      naiveSeeded = true;
+    }
+    for (const target of targets) await waitFor200(target.url);
+    // JIT warm-up, one target at a time (they share core 0).
+    for (const target of targets) await load(target.url, warmUp);
+  };
 
-  for (const target of targets) await load(target.url, Math.min(2, duration));
-  const results = new Map<string, RunResult[]>(targets.map((target) => [target.name, []]));
+  const results = new Map<string, RunResult[]>(['api', 'hello-fastify', 'bare-node', 'naive'].map((name) => [name, []]));
   for (let round = 1; round <= runs; round++) {
+    await startTargets();
     for (const target of targets) {
       const result = await load(target.url, duration, target.name === 'api' ? target.process.pid : undefined);
       results.get(target.name)?.push(result);
       console.error(`round ${round}/${runs} ${target.name.padEnd(14)} ${Math.round(result.requestsPerSecond)} req/s p50 ${result.p50} ms p99 ${result.p99} ms${result.errors + result.non2xx > 0 ? ` (${result.errors} errors, ${result.non2xx} non-2xx)` : ''}`);
     }
+    await stopTargets();
   }
 
   const summary = Object.fromEntries(
@@ -273,16 +304,7 @@ try {
   console.log(`\nwritten to ${file}`);
 } finally {
   shuttingDown = true;
-  await Promise.all(
-    targets.map(
-      (target) =>
-        new Promise((resolve) => {
-          if (target.process.exitCode !== null) return resolve(undefined);
-          target.process.once('exit', resolve);
-          target.process.kill('SIGTERM');
-        }),
-    ),
-  );
+  await stopTargets();
   await clearRedisPrefix(services.redisUrl, prefix);
   await database.drop();
   await services.stop();

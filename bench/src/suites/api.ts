@@ -96,7 +96,7 @@ export const apiSuite: Suite = {
     const order = ['hello-fastify', 'bare-node', 'api', 'naive'];
     const sorted = [...rows].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     return {
-      method: `bench/api/product-get.ts: ${result.settings.runs} interleaved round(s) of ${result.settings.durationSeconds} s per target, autocannon -c${result.settings.connections} pinned to core 1, servers on core 0; medians over rounds.`,
+      method: `bench/api/product-get.ts: ${result.settings.runs} round(s), each starting every target afresh, of ${result.settings.durationSeconds} s per target, autocannon -c${result.settings.connections} pinned to core 1, servers on core 0; medians over rounds.`,
       rows: sorted,
       headlines,
       checks: [],
