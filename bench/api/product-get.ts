@@ -272,6 +272,9 @@ try {
       apiOverHello: median(perRound('hello-fastify')),
       apiOverHelloPerRound: perRound('hello-fastify'),
       apiOverHelloOfMedians: Math.round((rps('api') / rps('hello-fastify')) * 100) / 100,
+      // A hello-world process can run a third slower for its whole life: against the fastest round, a
+      // slow baseline cannot flatter the api.
+      apiOverHelloBest: Math.round((rps('api') / Math.max(...(results.get('hello-fastify') ?? []).map((run) => run.requestsPerSecond))) * 100) / 100,
       apiOverNaive: median(perRound('naive')),
       apiOverNaivePerRound: perRound('naive'),
       apiOverNaiveOfMedians: Math.round((rps('api') / rps('naive')) * 100) / 100,
@@ -290,6 +293,7 @@ try {
     console.log(`${name.padEnd(16)}${String(entry.requestsPerSecond).padStart(14)}${String(entry.p50).padStart(9)}${String(entry.p99).padStart(9)}`);
   }
   console.log(`\napi / hello-fastify  ${report.ratios.apiOverHello}  (median of per-round ${report.ratios.apiOverHelloPerRound.join(', ')}; of medians ${report.ratios.apiOverHelloOfMedians})  target ≥ 0.85  ${mark(report.ratios.apiOverHello >= 0.85)}`);
+  console.log(`  against the fastest hello-fastify round  ${report.ratios.apiOverHelloBest}  ${mark(report.ratios.apiOverHelloBest >= 0.85)}`);
   console.log(`api / naive          ${report.ratios.apiOverNaive}  (median of per-round ${report.ratios.apiOverNaivePerRound.join(', ')}; of medians ${report.ratios.apiOverNaiveOfMedians})  target ≥ 1.8   ${mark(report.ratios.apiOverNaive >= 1.8)}`);
   console.log(`api p99              ${summary.api?.p99} ms  target ≤ 15 ms  ${mark((summary.api?.p99 ?? Infinity) <= 15)}`);
   console.log(`api RSS under load   ${report.api.maxRssMbUnderLoad} MB  target ≤ 150 MB  ${mark(report.api.maxRssMbUnderLoad <= 150)}`);
