@@ -50,6 +50,13 @@ function get(path: string, headers: Record<string, string> = {}, method = 'GET',
   });
 }
 
+/** Another app on the same database and Redis prefix, listening on a port of its own. */
+async function listeningApp(env: Record<string, string>): Promise<{ app: FastifyInstance; base: string }> {
+  const other = await ctx.app(env);
+  await other.listen({ host: '127.0.0.1', port: 0 });
+  return { app: other, base: `http://127.0.0.1:${(other.server.address() as { port: number }).port}` };
+}
+
 function comparable(headers: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !PER_RESPONSE.has(name)));
 }
@@ -190,9 +197,7 @@ describe('the product read lane under a rate limit', () => {
   let limitedBase: string;
 
   beforeAll(async () => {
-    limited = await ctx.app({ RATE_LIMIT_READ_MAX: '3' });
-    await limited.listen({ host: '127.0.0.1', port: 0 });
-    limitedBase = `http://127.0.0.1:${(limited.server.address() as { port: number }).port}`;
+    ({ app: limited, base: limitedBase } = await listeningApp({ RATE_LIMIT_READ_MAX: '3' }));
   });
 
   it('counts lane reads against the same limit and refuses with the route’s 429 envelope', async () => {
@@ -218,9 +223,7 @@ describe('the product read lane behind a trusted TLS-terminating proxy', () => {
   let proxiedBase: string;
 
   beforeAll(async () => {
-    proxied = await ctx.app({ TRUST_PROXY: 'true' });
-    await proxied.listen({ host: '127.0.0.1', port: 0 });
-    proxiedBase = `http://127.0.0.1:${(proxied.server.address() as { port: number }).port}`;
+    ({ app: proxied, base: proxiedBase } = await listeningApp({ TRUST_PROXY: 'true' }));
   });
 
   it('sends HSTS exactly when the route does: for X-Forwarded-Proto https, never over plain HTTP', async () => {
