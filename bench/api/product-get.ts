@@ -69,7 +69,7 @@ function startServer(script: string[], cwd: string, env: NodeJS.ProcessEnv): Chi
   const child = spawn(command, commandArgs, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout?.resume();
   child.on('exit', (code, signal) => {
-    if (!shuttingDown && !child.killed) console.error(`server ${script.join(' ')} exited early (${code ?? signal})`);
+    if (!child.killed) console.error(`server ${script.join(' ')} exited early (${code ?? signal})`);
   });
   return child;
 }
@@ -128,25 +128,20 @@ function load(url: string, seconds: number, pid?: number): Promise<RunResult> {
   });
 }
 
-let shuttingDown = false;
 const targets: Target[] = [];
+
+/** Sends SIGTERM (`killed` then tells the exit listener this was no crash) and waits for the exit. */
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
 
 /** Stops every running target and waits for each to exit. */
 async function stopTargets(): Promise<void> {
-  const running = targets.splice(0);
-  const wasShuttingDown = shuttingDown;
-  shuttingDown = true;
-  await Promise.all(
-    running.map(
-      (target) =>
-        new Promise((resolve) => {
-          if (target.process.exitCode !== null || target.process.signalCode !== null) return resolve(undefined);
-          target.process.once('exit', resolve);
-          target.process.kill('SIGTERM');
-        }),
-    ),
-  );
-  shuttingDown = wasShuttingDown;
+  await Promise.all(targets.splice(0).map((target) => stopProcess(target.process)));
 }
 
 if (!existsSync(`${API_DIR}/dist/server.js`)) {
@@ -196,10 +191,7 @@ try {
     const child = startServer(['dist/server.js'], API_DIR, { ...apiEnv, PORT: String(port) });
     await waitFor200(`http://127.0.0.1:${port}/ready`);
     coldStarts.push(Math.round(performance.now() - started));
-    await new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    });
+    await stopProcess(child);
   }
 
   const naivePrefix = `${prefix}:naive`;
@@ -307,7 +299,6 @@ try {
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwritten to ${file}`);
 } finally {
-  shuttingDown = true;
   await stopTargets();
   await clearRedisPrefix(services.redisUrl, prefix);
   await database.drop();
