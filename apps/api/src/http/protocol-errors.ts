@@ -6,6 +6,7 @@ import { BadRequestError, ExpectationFailedError } from '../domain/errors.js';
 import { toClientErrorEnvelope, toErrorEnvelope } from './error-envelope.js';
 import type { FastLane } from './fast-lane.js';
 import { lingerBeforeClose } from './lingering-close.js';
+import { JSON_CONTENT_TYPE } from './media-types.js';
 import { closeStalledWrites } from './stalled-writes.js';
 import { staticHelmetHeaders } from './security-headers.js';
 
@@ -16,20 +17,19 @@ import { staticHelmetHeaders } from './security-headers.js';
  * none); these handlers give every one of them the error envelope and the security headers instead.
  */
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 const securityHeaders = staticHelmetHeaders();
 
 function writeEnvelope(request: IncomingMessage, response: ServerResponse, body: ErrorEnvelope): void {
   lingerBeforeClose(request);
   const json = JSON.stringify(body);
-  response.writeHead(body.statusCode, { ...securityHeaders, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(json), connection: 'close' });
+  response.writeHead(body.statusCode, { ...securityHeaders, 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json), connection: 'close' });
   response.end(json);
 }
 
 /** Fastify's `frameworkErrors`: FST_ERR_BAD_URL, FST_ERR_MAX_PARAM_LENGTH (which skip setErrorHandler). */
 export function replyToFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const body = toErrorEnvelope(error);
-  reply.headers(securityHeaders).code(body.statusCode).type(JSON_TYPE).send(body);
+  reply.headers(securityHeaders).code(body.statusCode).type(JSON_CONTENT_TYPE).send(body);
 }
 
 /** Fastify's `clientErrorHandler`: bytes Node's parser refused, headers too large, a request too slow to arrive. */
@@ -39,7 +39,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   if (socket.writable) {
     const body = toClientErrorEnvelope(error);
     const json = JSON.stringify(body);
-    const headers = { ...securityHeaders, 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(json)), connection: 'close' };
+    const headers = { ...securityHeaders, 'content-type': JSON_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(json)), connection: 'close' };
     const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
     socket.write(`HTTP/1.1 ${body.statusCode} ${STATUS_CODES[body.statusCode] ?? ''}\r\n${head}\r\n${json}`);
   }

@@ -21,21 +21,20 @@ function sentBytes(socket: Socket): number {
  * Node's own idle timeout (`server.setTimeout`) would bound this too, but it re-arms a timer on every
  * read and every write of every connection, about 2.5 % of the throughput of the hottest read. A sweep
  * every `timeoutMs / 4` looks only at sockets with unwritten bytes, so an answer is closed between
- * `timeoutMs` and `1.25 × timeoutMs` after it last moved. `timeoutMs` 0 disables the guard.
- * Returns a function that stops it.
+ * `timeoutMs` and `1.25 × timeoutMs` after it last moved. `timeoutMs` 0 disables the guard; it
+ * stops with the server.
  */
-export function closeStalledWrites(server: Server, timeoutMs: number, now: () => number = Date.now): () => void {
-  if (timeoutMs <= 0) return () => undefined;
+export function closeStalledWrites(server: Server, timeoutMs: number): void {
+  if (timeoutMs <= 0) return;
   const sockets = new Set<Socket>();
   const stalls = new WeakMap<Socket, Stall>();
-  const track = (socket: Socket) => {
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-  };
-  server.on('connection', track);
+  });
 
   const sweep = () => {
-    const at = now();
+    const at = Date.now();
     for (const socket of sockets) {
       if (socket.writableLength === 0) {
         stalls.delete(socket);
@@ -50,8 +49,4 @@ export function closeStalledWrites(server: Server, timeoutMs: number, now: () =>
   const timer = setInterval(sweep, Math.max(10, Math.floor(timeoutMs / 4)));
   timer.unref();
   server.once('close', () => clearInterval(timer));
-  return () => {
-    clearInterval(timer);
-    server.off('connection', track);
-  };
 }

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { DomainError } from '../domain/errors.js';
 import { toErrorEnvelope } from '../http/error-envelope.js';
 import { lingerBeforeClose } from '../http/lingering-close.js';
+import { JSON_CONTENT_TYPE } from '../http/media-types.js';
 import { staticHelmetHeaders } from '../http/security-headers.js';
 
 /** Every 4xx/5xx leaves as the ErrorEnvelope, including unknown routes; unexpected 5xx are logged. */
@@ -11,15 +12,16 @@ export default fp(
     const securityHeaders = staticHelmetHeaders();
     fastify.setErrorHandler((error, request, reply) => {
       const body = toErrorEnvelope(error);
-      // A body refused before it arrived (over the limit, wrong type) is answered with Connection: close.
-      if (reply.getHeader('connection') === 'close') lingerBeforeClose(request.raw);
+      // An error answered before the body arrived (over the limit, a failed parse) may close the
+      // connection: the rest of the body is then read and dropped first (a no-op for a request in whole).
+      lingerBeforeClose(request.raw);
       reply.headers(securityHeaders);
       if (body.statusCode === 503) reply.header('retry-after', '1');
       // Expected refusals (including a 503 from /ready) are answers, not incidents.
       if (body.statusCode >= 500 && !(error instanceof DomainError)) {
         request.log.error({ err: error, method: request.method, url: request.url, statusCode: body.statusCode }, 'request failed');
       }
-      reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
+      reply.code(body.statusCode).type(JSON_CONTENT_TYPE).send(body);
     });
     fastify.setNotFoundHandler((request, reply) => {
       reply.headers(securityHeaders);

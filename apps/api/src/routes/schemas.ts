@@ -17,5 +17,3 @@ export function errorResponses(): Record<string, JsonSchema> {
 }
 
 export const EVENT_SEQ_HEADER = 'x-event-seq';
-
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';

@@ -4,7 +4,8 @@ import { ifNoneMatchHits } from '../../../domain/etag.js';
 import { createSimpleCorsHeaders, type CorsSettings } from '../../../http/cors-options.js';
 import { HSTS_HEADER } from '../../../http/security-headers.js';
 import type { FastLaneHandler } from '../../../http/fast-lane.js';
-import { EVENT_SEQ_HEADER, JSON_CONTENT_TYPE } from '../../schemas.js';
+import { JSON_CONTENT_TYPE } from '../../../http/media-types.js';
+import { EVENT_SEQ_HEADER } from '../../schemas.js';
 
 /** Product ids are UUIDs in their 36-character form; nothing else is ever cached. */
 const ID_LENGTH = 36;

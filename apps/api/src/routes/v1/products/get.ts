@@ -7,7 +7,8 @@ import { createClientIp } from '../../../http/client-ip.js';
 import { createSimpleCors, type CorsSettings } from '../../../http/cors-options.js';
 import type { FastLane } from '../../../http/fast-lane.js';
 import { createIsHttps, staticHelmetHeaders } from '../../../http/security-headers.js';
-import { errorResponses, EVENT_SEQ_HEADER, inputSchema, JSON_CONTENT_TYPE, outputSchema } from '../../schemas.js';
+import { JSON_CONTENT_TYPE } from '../../../http/media-types.js';
+import { errorResponses, EVENT_SEQ_HEADER, inputSchema, outputSchema } from '../../schemas.js';
 import { createProductReadLane } from './get-fast-lane.js';
 
 export interface GetProductRouteOptions extends CorsSettings {
