@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import type { ErrorEnvelope, Product } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +57,53 @@ async function listeningApp(env: Record<string, string>): Promise<{ app: Fastify
   const other = await ctx.app(env);
   await other.listen({ host: '127.0.0.1', port: 0 });
   return { app: other, base: `http://127.0.0.1:${(other.server.address() as { port: number }).port}` };
+}
+
+interface RawAnswer {
+  status: number;
+  /** Lower-cased names, as Node's client gives them. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Writes `requests` in one go on a new connection and reads `count` answers (each framed by its
+ * Content-Length), then whether the server closed the connection within 200 ms.
+ */
+async function rawExchange(requests: string, count: number): Promise<{ answers: RawAnswer[]; closed: boolean }> {
+  const socket = connect(Number(new URL(base).port), '127.0.0.1');
+  await once(socket, 'connect');
+  let received = '';
+  let closed = false;
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  socket.on('close', () => (closed = true));
+  socket.write(requests);
+  const answers: RawAnswer[] = [];
+  try {
+    await waitFor(
+      () => {
+        answers.length = 0;
+        let rest = received;
+        while (answers.length < count) {
+          const end = rest.indexOf('\r\n\r\n');
+          if (end < 0) return undefined;
+          const [statusLine = '', ...lines] = rest.slice(0, end).split('\r\n');
+          const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+          const length = Number(headers['content-length'] ?? 0);
+          if (rest.length < end + 4 + length) return undefined;
+          answers.push({ status: Number(statusLine.split(' ')[1]), headers, body: rest.slice(end + 4, end + 4 + length) });
+          rest = rest.slice(end + 4 + length);
+        }
+        return true;
+      },
+      5_000,
+      `${count} answers`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return { answers, closed };
+  } finally {
+    socket.destroy();
+  }
 }
 
 function comparable(headers: Record<string, unknown>): Record<string, unknown> {
@@ -159,6 +208,41 @@ describe('the product read lane', () => {
     const warmAgain = await get(`/v1/products/${product.id}`);
     expect(warmAgain.headers.connection).toBeUndefined();
     expect(warmAgain.body).toBe(afterWrite.body);
+  });
+
+  it('keeps pipelined answers in request order: a cold read taken by the route, then a warm one by the lane', async () => {
+    const cold = await createProductVia(app);
+    const warm = await warmProduct();
+    await eventsSettled(app);
+    const read = (id: string) => `GET /v1/products/${id} HTTP/1.1\r\nHost: x\r\n\r\n`;
+    const { answers, closed } = await rawExchange(read(cold.id) + read(warm.id) + read(warm.id), 3);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(answers.map((answer) => (JSON.parse(answer.body) as Product).id)).toEqual([cold.id, warm.id, warm.id]);
+    // The first went through Fastify, which says keep-alive; the lane leaves the default unsaid.
+    expect(answers.map((answer) => answer.headers.connection)).toEqual(['keep-alive', undefined, undefined]);
+    expect(comparable(answers[1]?.headers ?? {})).toEqual(comparable(answers[2]?.headers ?? {}));
+    expect(closed).toBe(false);
+  });
+
+  it('says Connection: close and closes when asked to, or for HTTP/1.0, with the route’s other headers', async () => {
+    const product = await warmProduct();
+    const route = await app.inject({ url: `/v1/products/${product.id}` });
+    for (const request of [
+      `GET /v1/products/${product.id} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      `GET /v1/products/${product.id} HTTP/1.0\r\nHost: x\r\n\r\n`,
+    ]) {
+      const { answers, closed } = await rawExchange(request, 1);
+      const [answer] = answers;
+      expect(answer?.status, request).toBe(200);
+      expect(answer?.headers.connection, request).toBe('close');
+      expect(answer?.body, request).toBe(route.body);
+      expect(comparable(answer?.headers ?? {}), request).toEqual(comparable(route.headers));
+      expect(closed, request).toBe(true);
+    }
+    // HTTP/1.0 that asks to persist is told keep-alive, as Node tells it.
+    const { answers, closed } = await rawExchange(`GET /v1/products/${product.id} HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n`, 1);
+    expect(answers[0]?.headers.connection).toBe('keep-alive');
+    expect(closed).toBe(false);
   });
 
   it('hands everything else to the route: HEAD, a query string, a trailing slash, a cold or unknown id', async () => {

@@ -15,6 +15,8 @@ export interface SerializedProduct {
   body: string;
   /** Its Content-Length header value (bytes, not characters). */
   contentLength: string;
+  /** Its ETag, Content-Type and Content-Length as header lines, made by the read lane on its first hit. */
+  headerLines?: string;
 }
 
 export interface CacheStats {
