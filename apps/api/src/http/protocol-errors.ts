@@ -7,6 +7,7 @@ import { toClientErrorEnvelope, toErrorEnvelope } from './error-envelope.js';
 import type { FastLane } from './fast-lane.js';
 import { lingerBeforeClose } from './lingering-close.js';
 import { JSON_CONTENT_TYPE } from './media-types.js';
+import { headerLines } from './preset-head.js';
 import { closeStalledWrites } from './stalled-writes.js';
 import { staticHelmetHeaders } from './security-headers.js';
 
@@ -18,6 +19,7 @@ import { staticHelmetHeaders } from './security-headers.js';
  */
 
 const securityHeaders = staticHelmetHeaders();
+const securityPairs = Object.entries(securityHeaders).flat();
 
 function writeEnvelope(request: IncomingMessage, response: ServerResponse, body: ErrorEnvelope): void {
   lingerBeforeClose(request);
@@ -39,8 +41,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   if (socket.writable) {
     const body = toClientErrorEnvelope(error);
     const json = JSON.stringify(body);
-    const headers = { ...securityHeaders, 'content-type': JSON_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(json)), connection: 'close' };
-    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const head = headerLines([...securityPairs, 'content-type', JSON_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(json)), 'connection', 'close']);
     socket.write(`HTTP/1.1 ${body.statusCode} ${STATUS_CODES[body.statusCode] ?? ''}\r\n${head}\r\n${json}`);
   }
   socket.destroy(error);

@@ -14,8 +14,8 @@ import helmetModule from 'helmet';
  *   through a no-cors load, and these responses are public catalog data or answers to bearer-token
  *   writes (no cookies, so a no-cors request carries no credentials); browsers' ORB blocks
  *   cross-origin no-cors JSON under nosniff anyway.
- * Strict-Transport-Security is sent by `hstsFor`, over HTTPS only (RFC 6797 §7.2). The HTML docs page
- * keeps helmet's defaults but for HSTS (see app.ts).
+ * Strict-Transport-Security (`HSTS_HEADER`) is sent over HTTPS only (RFC 6797 §7.2), by a root hook in
+ * app.ts and by the read lane. The HTML docs page keeps helmet's defaults but for HSTS (see app.ts).
  */
 export const HELMET_OPTIONS = {
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },

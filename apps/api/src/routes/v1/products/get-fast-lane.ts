@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { ProductCache } from '../../../cache/product-cache.js';
 import { ifNoneMatchHits } from '../../../domain/etag.js';
 import { createSimpleCorsHeaders, type CorsSettings } from '../../../http/cors-options.js';
@@ -92,7 +92,7 @@ export function createProductReadLane(options: ProductReadLaneOptions): FastLane
   };
 }
 
-const STATUS_LINES = { 200: 'HTTP/1.1 200 OK\r\n', 304: 'HTTP/1.1 304 Not Modified\r\n' };
+const STATUS_LINES = { 200: `HTTP/1.1 200 ${STATUS_CODES[200]}\r\n`, 304: `HTTP/1.1 304 ${STATUS_CODES[304]}\r\n` };
 
 /**
  * The lane's response head from lines made once: CORS (one set per allowed origin, one for any other
