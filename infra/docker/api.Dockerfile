@@ -3,7 +3,7 @@
 #   docker build -f infra/docker/api.Dockerfile -t livecart-api .
 # The same image runs the migration job: `node dist/db/migrate-cli.js`.
 
-FROM node:22-bookworm-slim AS base
+FROM node:26.12.1-trixie-slim AS base
 # Versions pinned to the workspace's packageManager and turbo; infra/test/dockerfile-lint.test.ts checks they agree.
 ARG PNPM_VERSION=10.34.9
 ARG TURBO_VERSION=2.11.11
@@ -27,7 +27,7 @@ RUN pnpm exec turbo run build --filter=@livecart/api
 # packages, which pnpm 10's default deploy requires.
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm --filter=@livecart/api deploy --prod --legacy --store-dir=/pnpm/store pruned
 
-FROM node:22-bookworm-slim AS runtime
+FROM node:26.12.1-trixie-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 WORKDIR /app
 # Owned by root and read-only to the app: a compromised process cannot rewrite its own code.

@@ -2,7 +2,7 @@
 # livecart realtime (WebSocket) image. Build from the repository root (the context is the whole workspace):
 #   docker build -f infra/docker/realtime.Dockerfile -t livecart-realtime .
 
-FROM node:22-bookworm-slim AS base
+FROM node:26.12.1-trixie-slim AS base
 # Versions pinned to the workspace's packageManager and turbo; infra/test/dockerfile-lint.test.ts checks they agree.
 ARG PNPM_VERSION=10.34.9
 ARG TURBO_VERSION=2.11.11
@@ -26,7 +26,7 @@ RUN pnpm exec turbo run build --filter=@livecart/realtime
 # packages, which pnpm 10's default deploy requires.
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm --filter=@livecart/realtime deploy --prod --legacy --store-dir=/pnpm/store pruned
 
-FROM node:22-bookworm-slim AS runtime
+FROM node:26.12.1-trixie-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4001
 WORKDIR /app
 # Owned by root and read-only to the app: a compromised process cannot rewrite its own code.

@@ -3,7 +3,7 @@
 #   docker build -f infra/docker/web.Dockerfile -t livecart-web .
 # Every setting (API_URL, ADMIN_TOKEN, NEXT_PUBLIC_REALTIME_URL) is read at run time: one image, any environment.
 
-FROM node:22-bookworm-slim AS base
+FROM node:26.12.1-trixie-slim AS base
 # Versions pinned to the workspace's packageManager and turbo; infra/test/dockerfile-lint.test.ts checks they agree.
 ARG PNPM_VERSION=10.34.9
 ARG TURBO_VERSION=2.11.11
@@ -25,7 +25,7 @@ COPY --from=prune /repo/out/full/ ./
 # output: 'standalone' traces the server's files (workspace packages included) into .next/standalone.
 RUN pnpm exec turbo run build --filter=@livecart/web
 
-FROM node:22-bookworm-slim AS runtime
+FROM node:26.12.1-trixie-slim AS runtime
 # Next's standalone server binds to HOSTNAME:PORT (Docker sets HOSTNAME to the container id otherwise).
 ENV NODE_ENV=production HOST=0.0.0.0 HOSTNAME=0.0.0.0 PORT=3000
 WORKDIR /app

@@ -4,8 +4,10 @@ import { isIgnored, readIgnoreRules } from './support/build-context.js';
 import { execForm, parseAssignments, parseMount, readStages, type Stage, type Step } from './support/dockerfile.js';
 import { APPS, infraRoot, repoRoot, SECRET_NAME } from './support/repo.js';
 
-/** Node's even-numbered majors are its LTS lines; 22 is the oldest one still supported. */
-const SLIM_LTS_IMAGE = /^node:(\d+)(\.\d+){0,2}-bookworm-slim(@sha256:[0-9a-f]{64})?$/;
+/** The exact Node.js the repository pins (.nvmrc): the images run what the tests ran. */
+const pinnedNode = readFileSync(`${repoRoot}.nvmrc`, 'utf8').trim().replace(/^v/, '');
+/** An exact version tag (optionally with its digest) of the slim Debian trixie image. */
+const SLIM_NODE_IMAGE = /^node:(\d+\.\d+\.\d+)-trixie-slim(@sha256:[0-9a-f]{64})?$/;
 
 const workspaceVersions = {
   pnpm: (JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as { packageManager: string }).packageManager.replace(/^pnpm@/, ''),
@@ -21,13 +23,11 @@ describe.each(APPS)('infra/docker/%s.Dockerfile', (app) => {
   const all = stages.flatMap((stage) => stage.steps);
   const finalOf = (keyword: string) => final.steps.filter((step) => step.keyword === keyword);
 
-  it('starts every image stage from a pinned slim Node LTS base', () => {
+  it('starts every image stage from the slim image of the exact Node version in .nvmrc', () => {
     for (const stage of stages.filter((s) => !stageNames.has(s.from))) {
-      const match = SLIM_LTS_IMAGE.exec(stage.from);
+      const match = SLIM_NODE_IMAGE.exec(stage.from);
       expect(match, `${stage.name}: FROM ${stage.from}`).not.toBeNull();
-      const major = Number(match![1]);
-      expect(major % 2, `${stage.from} is not an LTS line`).toBe(0);
-      expect(major).toBeGreaterThanOrEqual(22);
+      expect(match![1], `${stage.name}: FROM ${stage.from}`).toBe(pinnedNode);
     }
   });
 
