@@ -10,14 +10,14 @@
  * Against a deployment: API_URL, REALTIME_URL and ADMIN_TOKEN in the environment; the suites that need
  * only those targets run, the ones that start their own servers and baselines are skipped.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cleanupAll as cleanupRealtimeHarness } from '../realtime/harness/processes.js';
 import { SUITE_NAMES, type Size, type SuiteResult } from './report/schema.js';
 import { renderStoredCharts, updateReadme, writeReport, writeSuite } from './report/write.js';
-import { BENCH, RESULTS, SCRATCH } from './runtime/paths.js';
+import { BENCH, REPO, RESULTS, SCRATCH } from './runtime/paths.js';
 import { cleanupAll } from './runtime/processes.js';
 import { Progress } from './runtime/progress.js';
 import { buildApps, Stack, type RemoteTargets } from './runtime/stack.js';
@@ -86,6 +86,12 @@ function estimates(suites: Suite[], size: Size): { name: string; estimateS: numb
   });
 }
 
+/** Results are comparable with the committed ones only on the pinned runtime (.nvmrc); say so when it is another. */
+function runtimeNote(): string {
+  const pinned = readFileSync(join(REPO, '.nvmrc'), 'utf8').trim();
+  return process.version === `v${pinned}` ? '' : ` (not the pinned v${pinned}: compare with care)`;
+}
+
 const machine = () => ({
   cpus: cpus().length,
   model: cpus()[0]?.model.trim() ?? 'unknown',
@@ -143,7 +149,7 @@ async function main(): Promise<number> {
       console.error(`building ${builds.join(', ')} (turbo; cached when unchanged)…`);
       await buildApps(builds, join(scratchDir, 'build.log'));
     }
-    console.error(`${options.suites.length} suite(s), ${options.size} size; results → ${outDir}; logs → ${scratchDir}`);
+    console.error(`${options.suites.length} suite(s), ${options.size} size, node ${process.version}${runtimeNote()}; results → ${outDir}; logs → ${scratchDir}`);
     progress.start();
     for (const [index, suite] of options.suites.entries()) {
       if (interrupted) break;
