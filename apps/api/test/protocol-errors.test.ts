@@ -52,8 +52,14 @@ describe('refusals below the routes carry the error envelope', () => {
     expect(smuggled.headers).toMatch(/x-content-type-options: nosniff/i);
   });
 
-  it('headers over the size limit → 431', async () => {
-    expectEnvelope(await exchange(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(80_000)}\r\n\r\n`), 431, 'headers');
+  it('headers over the size limit → 431, read whole by a client still sending them', async () => {
+    // Node's parser refuses past 16 KB with the rest unread; closing then resets the connection, and the
+    // client sees EPIPE or ECONNRESET (on Node 26 even when the answer arrived first) instead of the 431.
+    for (const size of [80_000, 4 * 1024 * 1024, 4 * 1024 * 1024]) {
+      expectEnvelope(await exchange(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(size)}\r\n\r\n`), 431, 'headers');
+    }
+    // The lingering sockets close once their clients have.
+    await expect.poll(() => new Promise<number>((resolve) => app.server.getConnections((_error, count) => resolve(count))), { timeout: 3_000 }).toBe(0);
   });
 
   it('an HTTP/1.1 request without Host → 400, an unmet Expect → 417', async () => {

@@ -5,7 +5,7 @@ import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerFactoryHa
 import { BadRequestError, ExpectationFailedError } from '../domain/errors.js';
 import { toClientErrorEnvelope, toErrorEnvelope } from './error-envelope.js';
 import type { FastLane } from './fast-lane.js';
-import { lingerBeforeClose } from './lingering-close.js';
+import { closeLingering, lingerBeforeClose } from './lingering-close.js';
 import { JSON_CONTENT_TYPE } from './media-types.js';
 import { headerLines } from './preset-head.js';
 import { closeStalledWrites } from './stalled-writes.js';
@@ -34,15 +34,24 @@ export function replyToFrameworkError(error: FastifyError, _request: FastifyRequ
   reply.headers(securityHeaders).code(body.statusCode).type(JSON_CONTENT_TYPE).send(body);
 }
 
-/** Fastify's `clientErrorHandler`: bytes Node's parser refused, headers too large, a request too slow to arrive. */
+/**
+ * Fastify's `clientErrorHandler`: bytes Node's parser refused, headers too large, a request too slow to arrive.
+ *
+ * A refused request has usually not been read whole (Node reads 64 KB at a time; the parser stops at
+ * `maxHeaderSize`), so the answer closes lingering (see lingering-close.ts). The parser stays refused,
+ * and what still arrives is dropped by it, each chunk raising the same error here again: a socket whose
+ * answer has gone out is left to its linger. A request that timed out is closed at once: its parser
+ * has refused nothing and would still serve bytes that complete it.
+ */
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   // A reset peer is gone: there is nobody to answer.
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'ECONNRESET' || socket.destroyed || socket.writableEnded) return;
   if (socket.writable) {
     const body = toClientErrorEnvelope(error);
     const json = JSON.stringify(body);
     const head = headerLines([...securityPairs, 'content-type', JSON_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(json)), 'connection', 'close']);
     socket.write(`HTTP/1.1 ${body.statusCode} ${STATUS_CODES[body.statusCode] ?? ''}\r\n${head}\r\n${json}`);
+    if (error.code?.startsWith('HPE_') === true) return closeLingering(socket);
   }
   socket.destroy(error);
 }
