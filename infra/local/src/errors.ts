@@ -30,3 +30,8 @@ export class MissingServicesError extends Error {
 export class ServiceUnreachableError extends Error {
   override readonly name = 'ServiceUnreachableError';
 }
+
+/** Postgres answers, but the development database is missing and could not be created there. */
+export class DevDatabaseError extends Error {
+  override readonly name = 'DevDatabaseError';
+}

@@ -2,4 +2,4 @@ export { ensureServices, type EnsureServicesOptions, type Services, type Service
 export { startLocalPostgres, type LocalServer, type LocalServerOptions } from './postgres.js';
 export { startLocalRedis } from './redis.js';
 export { findFreePort } from './ports.js';
-export { MissingServicesError, ServiceUnreachableError, type ServiceKey } from './errors.js';
+export { DevDatabaseError, MissingServicesError, ServiceUnreachableError, type ServiceKey } from './errors.js';

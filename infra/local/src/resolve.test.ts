@@ -60,7 +60,8 @@ describe('ensureServices resolution order', () => {
 
   it('uses 127.0.0.1:5432 and 127.0.0.1:6379 when nothing is configured and they answer', async ({ skip }) => {
     if (!localhostUp) return skip(NO_LOCALHOST);
-    const services = await ensureServices({ env: {}, log: quiet });
+    // Test mode: dev mode would create its database on this machine's server (dev-database.test.ts covers it).
+    const services = await ensureServices({ mode: 'test', env: {}, log: quiet });
     expect(services.databaseUrl).toMatch(/^postgres:\/\/(postgres|root)@127\.0\.0\.1:5432\/postgres$/);
     expect(services.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(services.sources).toEqual({ postgres: 'localhost', redis: 'localhost' });

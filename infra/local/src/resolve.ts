@@ -2,6 +2,7 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEV_DATABASE, describeDatabase, ensureDatabase } from './dev-database.js';
 import { MissingServicesError, ServiceUnreachableError } from './errors.js';
 import { logToStderr, type Log } from './log.js';
 import { describeError, maskUrl } from './mask-url.js';
@@ -15,7 +16,11 @@ import { acquireSharedServer } from './shared-server.js';
 export type ServiceSource = 'env' | 'localhost' | 'local-binary';
 
 export interface Services {
-  /** An admin-capable database to CREATE DATABASE from, e.g. postgres://postgres@127.0.0.1:5432/postgres. */
+  /**
+   * Dev mode: the database for development data, `livecart_dev` on the found or started server (created
+   * when missing), or DATABASE_URL as given. Test mode: an admin-capable database to CREATE DATABASE
+   * from, e.g. postgres://postgres@127.0.0.1:5432/postgres.
+   */
   databaseUrl: string;
   redisUrl: string;
   sources: { postgres: ServiceSource; redis: ServiceSource };
@@ -82,7 +87,7 @@ async function findRunning(kind: ServiceKind, env: NodeJS.ProcessEnv, log: Log):
 
   const onLocalhost = await kind.findOnLocalhost();
   if ('url' in onLocalhost) {
-    log(`${kind.label}: using ${onLocalhost.url}`);
+    log(`${kind.label}: found a server on 127.0.0.1:${kind.defaultPort}`);
     return { kind, source: 'localhost', url: onLocalhost.url };
   }
   return { kind, reason: `none on 127.0.0.1:${kind.defaultPort} (${onLocalhost.reason})` };
@@ -165,6 +170,17 @@ async function startForDev(needed: Needed[], env: NodeJS.ProcessEnv, log: Log): 
   return { urls, stop };
 }
 
+/** Dev data goes to a database of its own, never next to what the user keeps in `postgres`. */
+async function developmentDatabase(postgres: Found, log: Log): Promise<string> {
+  if (postgres.source === 'env') {
+    log(`Postgres: development data in ${describeDatabase(postgres.url)} (DATABASE_URL)`);
+    return postgres.url;
+  }
+  const { url, created } = await ensureDatabase({ serverUrl: postgres.url, name: DEV_DATABASE });
+  log(`Postgres: development data in ${describeDatabase(url)}${created ? ' (just created)' : ''}`);
+  return url;
+}
+
 export async function resolveServices(options: ResolveOptions): Promise<Services> {
   const env = options.env ?? process.env;
   const log = options.log ?? logToStderr;
@@ -190,9 +206,18 @@ export async function resolveServices(options: ResolveOptions): Promise<Services
   };
   const postgres = pick(POSTGRES);
   const redis = pick(REDIS);
+  let databaseUrl = postgres.url;
+  if (options.mode !== 'test') {
+    try {
+      databaseUrl = await developmentDatabase(postgres, log);
+    } catch (error) {
+      await started.stop();
+      throw error;
+    }
+  }
   let stopping: Promise<void> | undefined;
   return {
-    databaseUrl: postgres.url,
+    databaseUrl,
     redisUrl: redis.url,
     sources: { postgres: postgres.source, redis: redis.source },
     stop: () => (stopping ??= started.stop()),

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { MissingServicesError, ServiceUnreachableError } from './errors.js';
+import { DevDatabaseError, MissingServicesError, ServiceUnreachableError } from './errors.js';
 import type { Log } from './log.js';
 import { ensureServices, resolveServices, type Services } from './resolve.js';
 
@@ -87,7 +87,9 @@ async function up(io: CliIo): Promise<number> {
 
 function failureMessage(error: unknown): string {
   // Expected failures say what to do in their message; anything else keeps its stack for a bug report.
-  if (error instanceof MissingServicesError || error instanceof ServiceUnreachableError) return error.message;
+  if (error instanceof MissingServicesError || error instanceof ServiceUnreachableError || error instanceof DevDatabaseError) {
+    return error.message;
+  }
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
