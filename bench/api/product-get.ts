@@ -8,17 +8,21 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureServices, findFreePort } from '@livecart/local-services';
 import { clearRedisPrefix, createTestDatabase } from '@livecart/local-services/testing';
+import { LOAD_NODE } from '../src/runtime/paths.js';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const API_DIR = fileURLToPath(new URL('../../apps/api', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));
-const AUTOCANNON = `${BENCH_DIR}node_modules/.bin/autocannon`;
+// Its script run by LOAD_NODE (not the .bin shim, which takes whatever node is first on PATH).
+const AUTOCANNON = join(dirname(createRequire(import.meta.url).resolve('autocannon/package.json')), 'autocannon.js');
 const HAS_TASKSET = spawnSync('taskset', ['-V']).status === 0;
 // This process drains the servers' log pipes: it stays on the load generator's core.
 if (HAS_TASKSET) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
@@ -96,7 +100,7 @@ function rssMb(pid: number): number {
 }
 
 function load(url: string, seconds: number, pid?: number): Promise<RunResult> {
-  const { command, args: commandArgs } = pinned(1, AUTOCANNON, ['-c', String(connections), '-d', String(seconds), '-j', url]);
+  const { command, args: commandArgs } = pinned(1, LOAD_NODE, [AUTOCANNON, '-c', String(connections), '-d', String(seconds), '-j', url]);
   return new Promise((resolve, reject) => {
     let maxRss = 0;
     const sampler = pid === undefined ? undefined : setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid))), 250);

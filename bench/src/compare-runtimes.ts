@@ -2,8 +2,10 @@
  * `pnpm --filter @livecart/bench run compare-runtimes` — the same suites, the same code, under two Node.js
  * builds, interleaved (A B, B A, A B, …) so that a machine that gets busier or quieter over the run
  * weighs on both alike. Each run is a whole `pnpm bench --suite …` under that node (every process the
- * bench starts uses `process.execPath`); the api is rebuilt under that node first, so its start-up code
- * cache belongs to the runtime that reads it. Prints and writes a table of medians and their ratios.
+ * server the bench starts uses `process.execPath`), while the load generators and client fleets run on
+ * the node running this script (LIVECART_BENCH_LOAD_NODE), so only the servers change runtime. The api
+ * is rebuilt under that node first, so its start-up code cache belongs to the runtime that reads it.
+ * Prints and writes a table of medians and their ratios.
  *
  *   pnpm --filter @livecart/bench run compare-runtimes -- --node /usr/bin/node --rounds 3
  *
@@ -42,12 +44,18 @@ function parse() {
   return { other: values.node, rounds, suites: values.suite ?? DEFAULT_SUITES, quick: values.quick, out: values.out };
 }
 
-function run(command: string, args: string[], options: { cwd: string; node: string; logFile?: string }): Promise<void> {
+function run(command: string, args: string[], options: { cwd: string; node: string }): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
-      // The node under test first on PATH, so pnpm, tsx and turbo children run on it too.
-      env: { ...process.env, PATH: `${dirname(options.node)}:${process.env.PATH ?? ''}` },
+      env: {
+        ...process.env,
+        // The node under test first on PATH, so the api build (tsc, tsx) runs on it too.
+        PATH: `${dirname(options.node)}:${process.env.PATH ?? ''}`,
+        // Servers run on the bench's own node (process.execPath); load generators and client fleets stay
+        // on this one, so the load is the same whatever runtime serves it.
+        LIVECART_BENCH_LOAD_NODE: process.execPath,
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('error', reject);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
 import type { ClientTally, Command, WorkerMessage, WorkerReport } from './fleet-protocol.js';
 import { buildHistogram } from './latency-counts.js';
+import { LOAD_NODE } from '../../src/runtime/paths.js';
 import { cpuSeconds, pin, PRIORITY, profileArgs, track, TSX_IMPORT } from './processes.js';
 
 const WORKER = fileURLToPath(new URL('./client-worker.ts', import.meta.url));
@@ -62,7 +63,7 @@ export class Fleet {
     const count = Math.max(2, Math.ceil(options.clients.length / MAX_SOCKETS_PER_WORKER));
     const shares = Array.from({ length: count }, (_, w) => options.clients.filter((_, i) => i % count === w));
     const workers = shares.map((_, w) => {
-      const child = track(fork(WORKER, [], { execArgv: [...TSX_IMPORT, ...profileArgs(`client-worker-${w}-${Date.now()}`)], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), `client worker ${w}`);
+      const child = track(fork(WORKER, [], { execPath: LOAD_NODE, execArgv: [...TSX_IMPORT, ...profileArgs(`client-worker-${w}-${Date.now()}`)], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), `client worker ${w}`);
       pin(child.pid!, options.cpus, PRIORITY.clients);
       return new Worker(child);
     });

@@ -1,4 +1,4 @@
-import { CLIENT_CPUS, TSX_IMPORT } from '../runtime/paths.js';
+import { CLIENT_CPUS, LOAD_NODE, TSX_IMPORT } from '../runtime/paths.js';
 import { sampleUsage, startGroup, type UsageSample } from '../runtime/processes.js';
 
 export interface LoadSpec {
@@ -26,7 +26,7 @@ const WORKER = new URL('./autocannon-worker.ts', import.meta.url).pathname;
 export async function load(spec: LoadSpec, serverPid: number | null): Promise<LoadResult & { usage: UsageSample[] }> {
   let sampler: ReturnType<typeof sampleUsage> | undefined;
   let out = '';
-  const worker = startGroup('autocannon', process.execPath, [...TSX_IMPORT, WORKER, JSON.stringify(spec)], {
+  const worker = startGroup('autocannon', LOAD_NODE, [...TSX_IMPORT, WORKER, JSON.stringify(spec)], {
     cpus: CLIENT_CPUS,
     onLine: (line) => {
       if (line === 'started' && serverPid !== null) sampler = sampleUsage(() => [serverPid], 500);

@@ -12,3 +12,9 @@ export const CLIENT_CPUS = '1';
 
 /** `--import` argument that lets a child node process run TypeScript. */
 export const TSX_IMPORT = ['--import', import.meta.resolve('tsx')];
+
+/**
+ * The node that runs load generators and client fleets. By default the bench's own; compare-runtimes
+ * pins it to one build while the servers under test change runtime, so the load is the same for both.
+ */
+export const LOAD_NODE = process.env.LIVECART_BENCH_LOAD_NODE || process.execPath;
