@@ -15,6 +15,8 @@ export interface StartServersOptions {
   realtimeEnv?: Record<string, string>;
   /** Both servers' LOG_LEVEL; `warn` by default. */
   logLevel?: string;
+  /** Flags for the api's node, e.g. `INSPECT_ON_FREE_PORT` to read its memory after a full collection. */
+  apiNodeArgs?: readonly string[];
   /** Every output line of both servers, prefixed with `[api]` / `[realtime]`; dropped by default. */
   onLine?: (line: string) => void;
 }
@@ -96,6 +98,7 @@ export async function startServers(options: StartServersOptions): Promise<TestSe
         app: 'api',
         port: apiPort,
         env: { ...base, ...shared, DATABASE_URL: database.url, ADMIN_TOKEN: adminToken, CORS_ORIGINS: ORIGIN, ...options.apiEnv },
+        ...(options.apiNodeArgs === undefined ? {} : { nodeArgs: options.apiNodeArgs }),
         ...onLine,
       }),
       startServerProcess({
