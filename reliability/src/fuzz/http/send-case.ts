@@ -21,15 +21,6 @@ export function describeHttpCase(httpCase: HttpCase, where: string): string {
   return [`${where}: ${httpCase.operation}, hostile ${httpCase.kind}`, `${httpCase.method} ${httpCase.target} HTTP/1.1`, ...headers, ...body].join('\n');
 }
 
-/** Node's default `maxHeaderSize`: a request line plus headers beyond it is refused by the parser (431). */
-export const NODE_MAX_HEADER_BYTES = 16 * 1024;
-
-/** The size of the request line and headers as they go on the wire. */
-export function headBytes(httpCase: HttpCase): number {
-  const headers = Object.entries(httpCase.headers).reduce((sum, [name, value]) => sum + Buffer.byteLength(`${name}: ${value}\r\n`, 'latin1'), 0);
-  return Buffer.byteLength(`${httpCase.method} ${httpCase.target} HTTP/1.1\r\n`) + headers;
-}
-
 /** Sends one case with fetch (undici): percent-escapes travel as written, the body as given. */
 export async function sendHttpCase(baseUrl: string, httpCase: HttpCase, timeoutMs: number): Promise<HttpOutcome> {
   try {
