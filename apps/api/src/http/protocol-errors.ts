@@ -35,6 +35,16 @@ export function replyToFrameworkError(error: FastifyError, _request: FastifyRequ
 }
 
 /**
+ * Whether an answer to an earlier (pipelined) request has begun on this socket: bytes written now would
+ * land inside its body. Node's own refusal checks the same (lib/_http_server.js, socketOnError) through
+ * the socket's `_httpMessage`, the answer being written; no public API names it. If that field goes,
+ * its test (protocol-errors.test.ts, next to this file) fails.
+ */
+function answerUnderway(socket: Socket): boolean {
+  return (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage?.headersSent === true;
+}
+
+/**
  * Fastify's `clientErrorHandler`: bytes Node's parser refused, headers too large, a request too slow to arrive.
  *
  * A refused request has usually not been read whole (Node reads 64 KB at a time; the parser stops at
@@ -46,7 +56,7 @@ export function replyToFrameworkError(error: FastifyError, _request: FastifyRequ
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   // A reset peer is gone: there is nobody to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed || socket.writableEnded) return;
-  if (socket.writable) {
+  if (socket.writable && !answerUnderway(socket)) {
     const body = toClientErrorEnvelope(error);
     const json = JSON.stringify(body);
     const head = headerLines([...securityPairs, 'content-type', JSON_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(json)), 'connection', 'close']);
