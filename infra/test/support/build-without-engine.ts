@@ -155,8 +155,9 @@ async function copy(step: Step, state: StageState, context: StepContext, where: 
 async function run(step: Step, state: StageState, context: StepContext, where: string): Promise<void> {
   const values = { ...state.args, ...state.env };
   const path = `${context.toolPath}:${process.env.PATH ?? ''}`;
-  // Only what a fresh container has, plus the host's tools: nothing of the test runner's environment leaks in.
-  const env = { PATH: path, HOME: process.env.HOME ?? '/root', ...values };
+  // Only what a fresh container has, plus the host's tools and network: nothing else of the test runner's
+  // environment leaks in.
+  const env = { PATH: path, HOME: process.env.HOME ?? '/root', ...hostNetworkEnv(), ...values };
   if (/^npm install --global\b/.test(step.args)) return checkGlobalTools(expand(step.args, values), env, context, where);
 
   let command = step.args;
@@ -169,6 +170,18 @@ async function run(step: Step, state: StageState, context: StepContext, where: s
     command = command.replaceAll(mount.target, hostDir);
   }
   await runCommand('sh', ['-c', command], { cwd: join(state.root, state.workdir), env, logFile: context.logFile });
+}
+
+/**
+ * A build container reaches the registry through the host's network, proxy and trust store included.
+ * Node's official builds trust only their bundled CAs (Debian's node also reads the system's), so a
+ * registry behind a TLS-inspecting proxy is reached only with NODE_EXTRA_CA_CERTS; without it, pnpm's
+ * fetches fail and retry for minutes instead of answering.
+ */
+const NETWORK_VARIABLES = /^(NODE_EXTRA_CA_CERTS|NODE_USE_SYSTEM_CA|SSL_CERT_FILE|SSL_CERT_DIR|(HTTPS?|NO|ALL)_PROXY|npm_config_(registry|proxy|https_proxy|noproxy|cafile|strict_ssl))$/i;
+
+function hostNetworkEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => NETWORK_VARIABLES.test(entry[0]) && entry[1] !== undefined));
 }
 
 /** The base stage installs pnpm and turbo globally; here the host's copies stand in, so they must be the same versions. */
