@@ -8,7 +8,7 @@ import { fixedRawCases, sampleRawCases, type RawCase } from './raw-cases.js';
 import { describeRawCase, rawCaseProblems, rawOutcome } from './raw-checks.js';
 import { rawExchange } from './raw-exchange.js';
 import { sampleHttpCases, type HttpCase } from './request-cases.js';
-import { responseProblems } from './response-checks.js';
+import { isBusyReadiness, responseProblems } from './response-checks.js';
 import type { KnownValues } from './schema-values.js';
 import { describeHttpCase, sendHttpCase } from './send-case.js';
 
@@ -85,6 +85,7 @@ export async function sendHttpRound(servers: TestServers, cases: readonly HttpCa
       report.fail(describeHttpCase(httpCase, where), [`no response: ${outcome.error}`]);
       return;
     }
+    if (isBusyReadiness(httpCase.operation, outcome.status, outcome.body)) return report.count('503 (/ready: a backing service slow)');
     report.count(outcome.status);
     const problems = responseProblems(httpCase.method, outcome.status, outcome.body);
     if (problems.length > 0) report.fail(describeHttpCase(httpCase, where), problems);

@@ -35,3 +35,16 @@ export function responseProblems(method: string, status: number, body: string): 
   if (PASSWD.test(body)) problems.push('the body holds /etc/passwd: a path traversal got through');
   return problems;
 }
+
+/**
+ * `/ready` answering that Postgres or Redis did not reply within its 1 s probe: a statement about the
+ * machine's load (other runs can saturate the shared VM), not about the request, which `/ready` ignores.
+ * Only that envelope qualifies; any other 503 from it still fails.
+ */
+export function isBusyReadiness(operation: string, status: number, body: string): boolean {
+  if (operation !== 'GET /ready' || status !== 503 || envelopeProblems(status, body).length > 0) return false;
+  const result = ErrorEnvelopeSchema.safeParse(JSON.parse(body));
+  if (!result.success || result.data.code !== 'SERVICE_UNAVAILABLE') return false;
+  const fields = result.data.details?.map((detail) => detail.field) ?? [];
+  return fields.length > 0 && fields.every((field) => field === 'postgres' || field === 'redis');
+}
