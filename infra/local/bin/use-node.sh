@@ -46,6 +46,9 @@ livecart_use_node() {
     rm -rf "$tmp"
   fi
   export PATH="$dir/bin:$PATH"
+  # Official builds trust only the CAs bundled with them; the distribution's node (the one replaced here)
+  # reads the system's store, where a registry proxy's CA is installed. Keep trusting what it trusted.
+  export NODE_USE_SYSTEM_CA="${NODE_USE_SYSTEM_CA:-1}"
   hash -r
   echo "[node] using $(node --version) from $dir"
 }
