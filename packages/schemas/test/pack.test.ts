@@ -186,6 +186,16 @@ describe('the packed tarball, used from outside the workspace', () => {
     expect(peerDependencies).toHaveProperty('zod');
   });
 
+  it('publishes the exports map less the workspace-only source condition', () => {
+    // Dev servers in the workspace resolve `@livecart/source` to src/*.ts, which the tarball does not hold.
+    const dropSource = (key: string, value: unknown) => (key === '@livecart/source' ? undefined : value);
+    const local = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { exports: unknown };
+    const published = JSON.parse(readFileSync(join(appDir, 'node_modules', '@livecart', 'schemas', 'package.json'), 'utf8')) as {
+      exports: unknown;
+    };
+    expect(published.exports).toEqual(JSON.parse(JSON.stringify(local.exports, dropSource)));
+  });
+
   it('type-checks a TypeScript consumer against the published .d.ts', () => {
     writeFileSync(join(appDir, 'consumer.ts'), consumerTs);
     writeFileSync(join(appDir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
