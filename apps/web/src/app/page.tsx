@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { connection } from 'next/server';
 import { Suspense } from 'react';
 import { CatalogFilters } from '@/components/catalog/catalog-filters';
 import filterStyles from '@/components/catalog/catalog-filters.module.css';
@@ -34,8 +33,5 @@ async function Filters({ searchParams }: Props) {
 }
 
 async function Results({ searchParams }: Props) {
-  // The listing is always rendered per request (fresh stock, fresh X-Event-Seq): say so before any I/O,
-  // so the prerender check never treats the fetch's timeout clock as part of the static shell.
-  await connection();
   return <ProductGrid query={parseCatalogQuery(await searchParams)} />;
 }

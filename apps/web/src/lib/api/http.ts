@@ -1,5 +1,6 @@
 import 'server-only';
 import { type ErrorCode, ErrorEnvelopeSchema, type ErrorDetail } from '@livecart/schemas/errors';
+import { io } from 'next/cache';
 import type { z } from 'zod';
 import { env } from '@/env';
 
@@ -38,6 +39,11 @@ export interface ApiRequest<S extends z.ZodType> {
 
 /** One call to apps/api: JSON in, schema-checked JSON out, every failure an ApiError. */
 export async function apiRequest<S extends z.ZodType>(path: string, request: ApiRequest<S>): Promise<ApiResponse<z.output<S>>> {
+  // A call to the API is request-time I/O. Said before the fetch, because Node's fetch reads the wall
+  // clock when a response body ends, and a render that has not said so yet (partial prefetching
+  // prerenders what follows `await searchParams`) reports that as `Date.now()` while prerendering.
+  // Inside 'use cache', server actions and route handlers this resolves at once.
+  await io();
   const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
   if (request.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
