@@ -1,7 +1,6 @@
 'use client';
 
 import { useEffect } from 'react';
-import styles from './state.module.css';
 
 /** Shown when a server render fails (usually: the API is down or timed out). */
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
@@ -9,11 +8,11 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
     console.error(error);
   }, [error]);
   return (
-    <section className={styles.state} role="alert">
+    <section className="state-panel" role="alert">
       <h1>Something went wrong</h1>
       <p>We could not load this page. The shop may be busy or briefly unavailable.</p>
-      {error.digest ? <p className={styles.digest}>Reference: {error.digest}</p> : null}
-      <button type="button" onClick={reset} className={styles.button}>
+      {error.digest ? <p className="state-digest">Reference: {error.digest}</p> : null}
+      <button type="button" onClick={reset} className="state-button">
         Try again
       </button>
     </section>

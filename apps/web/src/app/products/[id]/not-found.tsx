@@ -1,9 +1,8 @@
 import Link from 'next/link';
-import styles from '../../state.module.css';
 
 export default function ProductNotFound() {
   return (
-    <section className={styles.state}>
+    <section className="state-panel">
       <h1>Product not found</h1>
       <p>This product does not exist or has been removed from the shop.</p>
       <Link href="/">Browse the catalog</Link>
