@@ -16,7 +16,7 @@ export default defineConfig({
         test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node' },
       },
       {
-        // Real Chromium against the real stack (Postgres, Redis, API, realtime, `next start`).
+        // Real Chromium against the real stack (Postgres, Redis, API, realtime, and the web's standalone server or `next dev`).
         resolve: { alias },
         test: {
           name: 'e2e',

@@ -15,11 +15,15 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** `production`: the standalone server `pnpm start` runs (as the image does); `development`: `next dev`. */
+export type WebMode = 'production' | 'development';
+
 /**
  * The real stack on free ports: a fresh database (migrated and seeded by the API's own commands), a
- * Redis key prefix of its own, the built API, the built realtime server and `next start`.
+ * Redis key prefix of its own, the built API, the built realtime server and the web server.
  */
-export async function startStack(options: { adminDatabaseUrl: string; redisUrl: string; seedCount?: number }): Promise<Stack> {
+export async function startStack(options: { adminDatabaseUrl: string; redisUrl: string; seedCount?: number; web?: WebMode }): Promise<Stack> {
+  const webMode = options.web ?? 'production';
   const adminToken = randomBytes(24).toString('hex');
   const redisPrefix = testRedisPrefix('web-e2e');
   const toolEnv = (url: string) => ({ DATABASE_URL: url, NODE_ENV: 'production' });
@@ -65,14 +69,17 @@ export async function startStack(options: { adminDatabaseUrl: string; redisUrl: 
     });
     running.set('api', api);
     await startRealtime();
+    const { command, args, env: listen } = webCommand(webMode, webPort!);
     const web = await startService({
-      name: 'web',
-      command: 'node',
-      args: [path.join(WEB_DIR, 'node_modules/next/dist/bin/next'), 'start', '--port', String(webPort), '--hostname', '127.0.0.1'],
+      name: `web-${webMode}`,
+      command,
+      args,
       cwd: WEB_DIR,
       env: {
-        NODE_ENV: 'production',
+        ...listen,
+        NODE_ENV: webMode,
         NEXT_TELEMETRY_DISABLED: '1',
+        // `next dev` keeps its output in <distDir>/dev, apart from the build the production server runs.
         NEXT_DIST_DIR: E2E_DIST_DIR,
         API_URL: apiUrl,
         ADMIN_TOKEN: adminToken,
@@ -81,6 +88,8 @@ export async function startStack(options: { adminDatabaseUrl: string; redisUrl: 
         REALTIME_SERVER_ORIGIN: webUrl,
       },
       readyUrl: `${webUrl}/`,
+      // `next dev` compiles the page on this first request.
+      timeoutMs: webMode === 'development' ? 180_000 : 60_000,
     });
     running.set('web', web);
   } catch (error) {
@@ -100,6 +109,15 @@ export async function startStack(options: { adminDatabaseUrl: string; redisUrl: 
     startRealtime,
     stop: teardown,
   };
+}
+
+function webCommand(mode: WebMode, port: number): { command: string; args: string[]; env: Record<string, string> } {
+  if (mode === 'development') {
+    const next = path.join(WEB_DIR, 'node_modules/next/dist/bin/next');
+    return { command: 'node', args: [next, 'dev', '--port', String(port), '--hostname', '127.0.0.1'], env: {} };
+  }
+  // What `pnpm start` runs, configured the way it is in production: by PORT and HOST.
+  return { command: 'node', args: [path.join(WEB_DIR, 'scripts/start.mjs')], env: { PORT: String(port), HOST: '127.0.0.1' } };
 }
 
 /** Asked one after another and checked for repeats: a port just released can be handed out again. */
