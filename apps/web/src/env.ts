@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 /**
  * The only place this app reads `process.env`. next.config.ts imports it, so a bad value fails
- * `next build` and `next start` at once, naming every problem.
+ * `next build` and `next dev` at once, naming every problem; the standalone server (production, `pnpm
+ * start`) checks it in src/instrumentation.ts and exits.
  *
  * All values are read on the server at run time (never inlined into a bundle), so one build runs
  * against any API / realtime address.
