@@ -43,8 +43,7 @@ export class FakeSocket implements SocketLike {
   }
 
   serverCloses(code: number): void {
-    // Node 20 has no CloseEvent; the store reads only `code`.
-    this.onclose?.call(this as unknown as WebSocket, { code } as CloseEvent);
+    this.onclose?.call(this as unknown as WebSocket, new CloseEvent('close', { code }));
   }
 }
 

@@ -46,7 +46,8 @@ function toOrderState(error: unknown): OrderState {
       return { status: 'invalid', message: 'This product is no longer available.' };
     case 'UNAUTHORIZED':
     case 'FORBIDDEN':
-      // The web server's API credential is missing or wrong: an operator problem, not the shopper's.
+      // The API asks no credential for orders (only product writes need the admin token), so a refusal
+      // means something between here and the API is misconfigured: an operator problem, not the shopper's.
       return { status: 'retryable', message: 'The shop cannot take orders right now. Please try again later.' };
     case 'VALIDATION_FAILED':
       return { status: 'invalid', message: error.details[0]?.message ?? error.message };
