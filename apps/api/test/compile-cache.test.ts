@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@livecart/local-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, createTestContext, waitFor, type TestContext } from './helpers.js';
+import { createTestContext, waitFor, type TestContext } from './helpers.js';
 
 const API_DIR = fileURLToPath(new URL('..', import.meta.url));
 let ctx: TestContext;
@@ -34,18 +34,8 @@ describe('production entry (dist/server.js)', () => {
     const port = await findFreePort();
     const server = spawn(process.execPath, ['dist/server.js'], {
       cwd: moved,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        PORT: String(port),
-        DATABASE_URL: ctx.databaseUrl,
-        REDIS_URL: ctx.redisUrl,
-        REDIS_PREFIX: ctx.prefix,
-        ADMIN_TOKEN,
-        // Node's own account of each module it compiles with the cache on, on stderr.
-        NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
-      },
+      // Node's own account of each module it compiles with the cache on, on stderr.
+      env: ctx.processEnv(port, { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -16,6 +16,8 @@ export interface TestContext {
   redisUrl: string;
   prefix: string;
   env(overrides?: Record<string, string>): ApiEnv;
+  /** The environment of an api started as its own process (production mode) on `port`, on this context's data. */
+  processEnv(port: number, overrides?: Record<string, string>): NodeJS.ProcessEnv;
   app(overrides?: Record<string, string>, options?: Omit<BuildAppOptions, 'env'>): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
@@ -49,6 +51,17 @@ export async function createTestContext(label: string): Promise<TestContext> {
     redisUrl,
     prefix,
     env,
+    processEnv: (port, overrides = {}) => ({
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      ADMIN_TOKEN,
+      ...overrides,
+    }),
     async app(overrides, options = {}) {
       const app = await buildApp({ ...options, env: env(overrides) });
       apps.push(app);

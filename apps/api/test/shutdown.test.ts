@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@livecart/local-services';
 import type { Product } from '@livecart/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, AUTH, createTestContext, productInput, testPool, waitFor, type TestContext } from './helpers.js';
+import { AUTH, createTestContext, productInput, testPool, waitFor, type TestContext } from './helpers.js';
 
 const API_DIR = fileURLToPath(new URL('..', import.meta.url));
 let ctx: TestContext;
@@ -18,16 +18,7 @@ describe('graceful shutdown', () => {
     const port = await findFreePort();
     const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: API_DIR,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        PORT: String(port),
-        DATABASE_URL: ctx.databaseUrl,
-        REDIS_URL: ctx.redisUrl,
-        REDIS_PREFIX: `${ctx.prefix}:child`,
-        ADMIN_TOKEN,
-      },
+      env: ctx.processEnv(port, { REDIS_PREFIX: `${ctx.prefix}:child` }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
