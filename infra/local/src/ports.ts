@@ -1,17 +1,53 @@
+import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 
-/** A port the OS considers free right now on 127.0.0.1. */
-export function findFreePort(): Promise<number> {
+/** Where findFreePort looks first: registered-port space no browser or common server uses by default. */
+const LOWEST_PORT = 20_000;
+
+/**
+ * The first port the kernel hands out as the local end of outgoing connections (Linux's
+ * ip_local_port_range; elsewhere 32768, below the BSDs' and macOS's 49152).
+ */
+function ephemeralFloor(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/** Binds `port` (0: any) on 127.0.0.1 for a moment; the port it got, or undefined when taken. */
+function tryPort(port: number): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' && port !== 0 ? resolve(undefined) : reject(error)));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : undefined;
-      server.close(() => (port === undefined ? reject(new Error('the OS returned no port')) : resolve(port)));
+      const bound = typeof address === 'object' && address !== null ? address.port : undefined;
+      server.close(() => (bound === undefined ? reject(new Error('the OS returned no port')) : resolve(bound)));
     });
   });
+}
+
+/**
+ * A port free right now on 127.0.0.1, chosen below the kernel's ephemeral range when there is room.
+ * A port from that range (what listening on 0 returns) can be taken in the meantime as the local end
+ * of any process's outgoing connection: a server restarted on its old port, or started a moment after
+ * the port was chosen, then fails with EADDRINUSE, which thousands of load-test sockets made likely.
+ */
+export async function findFreePort(): Promise<number> {
+  const ceiling = ephemeralFloor();
+  if (ceiling - LOWEST_PORT >= 1_000) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = await tryPort(LOWEST_PORT + Math.floor(Math.random() * (ceiling - LOWEST_PORT)));
+      if (port !== undefined) return port;
+    }
+  }
+  const port = await tryPort(0);
+  if (port === undefined) throw new Error('the OS returned no port');
+  return port;
 }
 
 export function isPortOpen(port: number, timeoutMs = 1000): Promise<boolean> {
