@@ -46,6 +46,16 @@ function expand(text: string, values: Record<string, string>): string {
 }
 
 /**
+ * The host's node stands in for the base image's: a build proven here with another Node version than the
+ * image's would prove nothing about the image (its compile cache, for one, is keyed by that version).
+ */
+function checkHostNode(from: string, dockerfile: string): void {
+  const tag = /^node:(\d+\.\d+\.\d+)-/.exec(from)?.[1];
+  if (tag === undefined) throw new Error(`${dockerfile}: FROM ${from} names no exact Node.js version to build with`);
+  if (`v${tag}` !== process.version) throw new Error(`${dockerfile}: the image runs Node.js ${tag}, but this build would run on ${process.version}`);
+}
+
+/**
  * Executes a Dockerfile's COPY/RUN/ENV/WORKDIR steps on the host, one directory per stage, so the recipe
  * the images use is the recipe this proves, with no container engine.
  */
@@ -58,6 +68,7 @@ export async function buildWithoutEngine(options: BuildOptions): Promise<BuiltIm
 
   for (const stage of readStages(options.dockerfile)) {
     const parent = built.get(stage.from);
+    if (parent === undefined) checkHostNode(stage.from, options.dockerfile);
     const state: StageState = {
       root: join(options.workDir, 'stages', stage.name),
       args: {},
