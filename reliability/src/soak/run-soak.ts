@@ -188,6 +188,8 @@ export async function runSoak(stack: Stack, settings: SoakSettings, command: str
       'reads/s': settings.readsPerSecond,
       'api instances': stack.apps.names('api').length,
       'realtime instances': stack.apps.names('realtime').length,
+      // Every process the soak starts runs on this node (process.execPath).
+      'Node.js': process.version,
     },
     bucketMs: settings.bucketMs,
     reads: readBuckets,
