@@ -12,7 +12,7 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
       <h1>Something went wrong</h1>
       <p>We could not load this page. The shop may be busy or briefly unavailable.</p>
       {error.digest ? <p className="state-digest">Reference: {error.digest}</p> : null}
-      <button type="button" onClick={reset} className="state-button">
+      <button type="button" onClick={reset} className="primary-button">
         Try again
       </button>
     </section>

@@ -67,7 +67,7 @@ export async function CatalogFilters({ query }: { query: CatalogQuery }) {
         <input type="checkbox" name="inStock" value="1" defaultChecked={query.inStock} /> In stock only
       </label>
       <div className={styles.actions}>
-        <button type="submit" className={styles.apply}>
+        <button type="submit" className="primary-button">
           Apply
         </button>
         {hasFilters(query) ? (
