@@ -88,9 +88,10 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
   return instance;
 }
 
-async function answers(url: string): Promise<boolean> {
+/** True when `url` answers 2xx within `timeoutMs`. */
+export async function answers(url: string, timeoutMs = 2_000): Promise<boolean> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
     return response.ok;
   } catch {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import { answers } from '../../cluster/instance.js';
 import { runCommand } from './run-command.js';
 
 /** One `dev` task of turbo's graph: the package, its folder in the repo and the builds it waits for. */
@@ -73,16 +74,6 @@ export function startDev(name: string, cwd: string, env: NodeJS.ProcessEnv, logF
   };
 }
 
-/** True when `url` answers 2xx within a second. */
-export async function answers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-    await response.body?.cancel();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
 
 /** Asks `url` every `everyMs` and remembers when it last answered 2xx, to find the longest silence. */
 export class HealthWatch {
@@ -97,7 +88,7 @@ export class HealthWatch {
     this.loop = (async () => {
       while (this.running) {
         const started = Date.now();
-        if (await answers(url)) this.answered.push(Date.now());
+        if (await answers(url, 1_000)) this.answered.push(Date.now());
         await delay(Math.max(0, everyMs - (Date.now() - started)));
       }
     })();
