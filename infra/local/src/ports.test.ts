@@ -19,4 +19,9 @@ describe('findFreePort', () => {
       });
     }
   });
+
+  it('never hands out the same port twice in a row of requests made before anything listens', async () => {
+    const ports = await Promise.all(Array.from({ length: 200 }, () => findFreePort()));
+    expect(new Set(ports).size).toBe(ports.length);
+  });
 });

@@ -41,12 +41,29 @@ export async function findFreePort(): Promise<number> {
   const ceiling = ephemeralFloor();
   if (ceiling - LOWEST_PORT >= 1_000) {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const port = await tryPort(LOWEST_PORT + Math.floor(Math.random() * (ceiling - LOWEST_PORT)));
-      if (port !== undefined) return port;
+      const candidate = LOWEST_PORT + Math.floor(Math.random() * (ceiling - LOWEST_PORT));
+      if (handedOut.has(candidate)) continue;
+      // Taken before the check, so that concurrent callers cannot both get it.
+      remember(candidate);
+      if ((await tryPort(candidate)) !== undefined) return candidate;
+      handedOut.delete(candidate);
     }
   }
   const port = await tryPort(0);
   if (port === undefined) throw new Error('the OS returned no port');
+  return remember(port);
+}
+
+/**
+ * Ports this process handed out lately. Callers often ask for several before starting anything on
+ * them (a cluster's five servers): each must differ from the others, though all are free when asked.
+ */
+const handedOut = new Set<number>();
+const HANDED_OUT_KEPT = 1_000;
+
+function remember(port: number): number {
+  handedOut.add(port);
+  if (handedOut.size > HANDED_OUT_KEPT) handedOut.delete(handedOut.values().next().value!);
   return port;
 }
 
