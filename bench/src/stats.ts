@@ -7,10 +7,6 @@ export function median(values: readonly number[]): number {
 
 export const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
-/** `value` rounded, or null when it is not a finite number (so JSON stays honest about missing figures). */
-export const orNull = (value: number | undefined | null, digits = 1): number | null =>
-  value === undefined || value === null || !Number.isFinite(value) ? null : round(value, digits);
-
 /** a / b rounded to 2 digits, null when either is missing or b is 0. */
 export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
   if (a === null || a === undefined || b === null || b === undefined || b === 0) return null;
