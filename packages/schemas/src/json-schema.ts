@@ -5,6 +5,8 @@ import { OrderCreateHeadersSchema, OrderCreateSchema, OrderIdParamsSchema, Order
 import {
   BulkProductUpdateResultSchema,
   BulkProductUpdateSchema,
+  CategoryRepriceResultSchema,
+  CategoryRepriceSchema,
   ProductCreateSchema,
   ProductIdParamsSchema,
   ProductListQuerySchema,
@@ -29,6 +31,8 @@ export const namedSchemas = {
   ProductPage: ProductPageSchema,
   BulkProductUpdate: BulkProductUpdateSchema,
   BulkProductUpdateResult: BulkProductUpdateResultSchema,
+  CategoryReprice: CategoryRepriceSchema,
+  CategoryRepriceResult: CategoryRepriceResultSchema,
   OrderCreate: OrderCreateSchema,
   OrderCreateHeaders: OrderCreateHeadersSchema,
   OrderIdParams: OrderIdParamsSchema,

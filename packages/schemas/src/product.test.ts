@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BULK_MAX_ITEMS,
   BulkProductUpdateSchema,
+  CategoryRepriceSchema,
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
   ProductCreateSchema,
@@ -10,6 +11,7 @@ import {
   ProductUpdateSchema,
   SkuSchema,
 } from './product.js';
+import { toJsonSchema } from './json-schema.js';
 
 const product = {
   id: '0b6f2a1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
@@ -183,5 +185,31 @@ describe('ProductListQuerySchema', () => {
     expect(ProductListQuerySchema.safeParse({ q: 'mug' }).success).toBe(true);
     expect(ProductListQuerySchema.safeParse({ q: '   ' }).success).toBe(false);
     expect(ProductListQuerySchema.safeParse({ q: 'q'.repeat(101) }).success).toBe(false);
+  });
+});
+
+describe('CategoryRepriceSchema', () => {
+  it('accepts each of its documented examples, and fills in the rounding', () => {
+    const examples = (toJsonSchema(CategoryRepriceSchema, 'input').examples ?? []) as unknown[];
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) expect(CategoryRepriceSchema.safeParse(example).success).toBe(true);
+    expect(CategoryRepriceSchema.parse({ category: 'kitchen', change: { kind: 'percent', percent: '-10' } }).rounding).toBe('half_up');
+  });
+
+  it.each([
+    ['a float percent', { kind: 'percent', percent: 2.5 }, 'change.percent'],
+    ['three decimals', { kind: 'percent', percent: '2.125' }, 'change.percent'],
+    ['a comma', { kind: 'percent', percent: '2,5' }, 'change.percent'],
+    ['a fractional amount', { kind: 'amount', amountMinor: 1.5, currency: 'EUR' }, 'change.amountMinor'],
+    ['an amount without currency', { kind: 'amount', amountMinor: 100 }, 'change.currency'],
+    ['an unknown kind', { kind: 'set', priceMinor: 100 }, 'change.kind'],
+  ])('refuses %s, naming the field', (_label, change, path) => {
+    expect(issuePaths(CategoryRepriceSchema.safeParse({ category: 'kitchen', change }))).toContain(path);
+  });
+
+  it('refuses unknown keys and an unknown rounding mode', () => {
+    const change = { kind: 'percent', percent: '5' };
+    expect(issuePaths(CategoryRepriceSchema.safeParse({ category: 'kitchen', change, rounding: 'nearest' }))).toEqual(['rounding']);
+    expect(CategoryRepriceSchema.safeParse({ category: 'kitchen', change, force: true }).success).toBe(false);
   });
 });

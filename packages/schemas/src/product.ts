@@ -3,6 +3,7 @@ import {
   CategorySlugSchema,
   CurrencySchema,
   IdSchema,
+  MAX_MINOR_AMOUNT,
   MinorAmountSchema,
   StockSchema,
   TimestampSchema,
@@ -91,6 +92,73 @@ export const BulkProductUpdateResultSchema = z.object({
   items: z.array(ProductSchema),
 });
 export type BulkProductUpdateResult = z.infer<typeof BulkProductUpdateResultSchema>;
+
+/**
+ * Most products one category reprice may change. The operation locks and rewrites the whole category in
+ * one transaction, so a bigger one would hold its locks (and block every write to those products) longer.
+ */
+export const REPRICE_MAX_PRODUCTS = 10_000;
+
+/**
+ * A percentage with at most two decimals, as a string so that no float ever touches a price: "-10", "2.5",
+ * "+7.25". Prices are multiplied by (100 + percent) / 100 in exact integer arithmetic.
+ */
+export const RepricePercentSchema = z
+  .string()
+  .regex(/^[+-]?\d{1,4}(?:\.\d{1,2})?$/, { error: 'must be a percentage with at most two decimals, such as -10 or 2.5' });
+
+export const PriceChangeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('percent'), percent: RepricePercentSchema }),
+  /** A fixed amount in the currency's minor units, added to (or, when negative, taken from) every price. */
+  z.strictObject({
+    kind: z.literal('amount'),
+    amountMinor: z
+      .int({ error: 'must be an integer amount in minor units' })
+      .min(-MAX_MINOR_AMOUNT, { error: `must be at least -${MAX_MINOR_AMOUNT}` })
+      .max(MAX_MINOR_AMOUNT, { error: `must be at most ${MAX_MINOR_AMOUNT}` }),
+    /** Every product of the category must be priced in this currency, or nothing changes. */
+    currency: CurrencySchema,
+  }),
+]);
+export type PriceChange = z.infer<typeof PriceChangeSchema>;
+
+export const ROUNDING_MODES = ['half_up', 'half_even', 'down', 'up'] as const;
+/**
+ * How a percentage's result becomes a whole minor unit: `half_up` (halves away from zero, the default),
+ * `half_even` (halves to the even neighbour), `down` (towards zero), `up` (away from zero).
+ */
+export const RoundingModeSchema = z.enum(ROUNDING_MODES, { error: `must be one of ${ROUNDING_MODES.join(', ')}` });
+export type RoundingMode = z.infer<typeof RoundingModeSchema>;
+
+/** One price change for every product of a category, applied in one transaction: all or nothing. */
+export const CategoryRepriceSchema = z
+  .strictObject({
+    category: CategorySlugSchema,
+    change: PriceChangeSchema,
+    rounding: RoundingModeSchema.default('half_up'),
+    /** The number of products the caller expects the category to hold; any other count refuses the change. */
+    expectedCount: z.int({ error: 'must be an integer' }).min(1).max(REPRICE_MAX_PRODUCTS).optional(),
+  })
+  .meta({
+    examples: [
+      { category: 'kitchen', change: { kind: 'percent', percent: '-10' } },
+      { category: 'garden', change: { kind: 'percent', percent: '2.5' }, rounding: 'half_even', expectedCount: 412 },
+      { category: 'toys', change: { kind: 'amount', amountMinor: -100, currency: 'EUR' } },
+    ],
+  });
+export type CategoryReprice = z.infer<typeof CategoryRepriceSchema>;
+export type CategoryRepriceInput = z.input<typeof CategoryRepriceSchema>;
+
+export const CategoryRepriceResultSchema = z.object({
+  category: CategorySlugSchema,
+  /** Products in the category when the change was applied. */
+  matched: z.int().min(0).max(REPRICE_MAX_PRODUCTS),
+  /** Products whose price moved (a change that rounds to the same price leaves a product, and its version, alone). */
+  changed: z.int().min(0).max(REPRICE_MAX_PRODUCTS),
+  /** The changed products as they are now, new version included, in id order. */
+  items: z.array(ProductSchema),
+});
+export type CategoryRepriceResult = z.infer<typeof CategoryRepriceResultSchema>;
 
 export const PRODUCT_SORTS = ['newest', 'price_asc', 'price_desc', 'name_asc', 'name_desc'] as const;
 export const ProductSortSchema = z.enum(PRODUCT_SORTS, { error: `must be one of ${PRODUCT_SORTS.join(', ')}` });
