@@ -3,6 +3,7 @@ import { bulkUpdateProductsRoute } from './bulk.js';
 import { createProductRoute } from './create.js';
 import { deleteProductRoute } from './delete.js';
 import { listProductsRoute } from './list.js';
+import { repriceCategoryRoute } from './reprice.js';
 import { updateProductRoute } from './update.js';
 
 /** Every product route but the hot read (see get.ts), inside the helmet and CORS scope. */
@@ -12,4 +13,5 @@ export async function productRoutes(fastify: FastifyInstance): Promise<void> {
   await fastify.register(updateProductRoute);
   await fastify.register(deleteProductRoute);
   await fastify.register(bulkUpdateProductsRoute);
+  await fastify.register(repriceCategoryRoute);
 }
