@@ -45,8 +45,6 @@ const config: NextConfig = {
   serverExternalPackages: ['ws'],
   // `next dev` opened as http://127.0.0.1:3000 (not localhost) still gets hot reload.
   allowedDevOrigins: ['127.0.0.1'],
-  // The event-driven cache expiry calls /api/revalidate for every event: keep `next dev` output readable.
-  logging: { incomingRequests: { ignore: [/\/api\/revalidate/] } },
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {

@@ -69,8 +69,6 @@ function visitsByRoute(product: Product): Record<string, Visit[]> {
     '/admin': [{ path: '/admin', live: true }],
     '/api/products': [{ path: `/api/products?ids=${product.id}`, fetched: true }],
     '/icon.svg': [{ path: '/icon.svg', fetched: true }],
-    // POST only, from this process's own cache invalidator with its secret: a browser never opens it.
-    '/api/revalidate': [],
   };
 }
 

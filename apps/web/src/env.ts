@@ -40,8 +40,6 @@ const loaded = loadEnv({
   REALTIME_SERVER_URL: envUrl(['ws:', 'wss:']).optional(),
   /** The Origin that subscriber presents: must be in the realtime server's ALLOWED_ORIGINS. */
   REALTIME_SERVER_ORIGIN: envUrl(['http:', 'https:']).default('http://localhost:3000'),
-  /** How the subscriber reaches this server's /api/revalidate; default http://127.0.0.1:<listening port>. */
-  WEB_INTERNAL_URL: envUrl(['http:', 'https:']).optional(),
 });
 
 /** In development the API and the storefront share a default admin token, so `pnpm dev` edits work at once. */
@@ -50,8 +48,7 @@ export const env = {
   ADMIN_TOKEN: loaded.ADMIN_TOKEN ?? (loaded.NODE_ENV === 'development' ? DEV_ADMIN_TOKEN : undefined),
 };
 
-/** What Next.js itself sets on the process. Read lazily: PORT is set only once the server listens. */
+/** What Next.js itself sets on the process, read when asked. */
 export const nextProcess = {
   isBuilding: () => process.env.NEXT_PHASE === 'phase-production-build',
-  internalUrl: () => env.WEB_INTERNAL_URL ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`,
 };

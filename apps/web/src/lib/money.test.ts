@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPercent, formatMoney, minorToDecimal, parseMoney } from './money';
+import { formatMoney, minorToDecimal, parseMoney } from './money';
 
 describe('minorToDecimal', () => {
   it('places the point by the currency exponent', () => {
@@ -33,22 +33,5 @@ describe('parseMoney', () => {
     expect(parseMoney('abc', 'EUR')).toBeNull();
     expect(parseMoney('', 'EUR')).toBeNull();
     expect(parseMoney('99999999999999', 'EUR')).toBeNull();
-  });
-});
-
-describe('applyPercent', () => {
-  it('rounds half away from zero to whole minor units', () => {
-    expect(applyPercent(1000, '10')).toBe(1100);
-    expect(applyPercent(1000, '-10')).toBe(900);
-    expect(applyPercent(999, '2.5')).toBe(1024); // 1023.975
-    expect(applyPercent(1, '50')).toBe(2); // 1.5
-  });
-
-  it('stays exact for the largest amounts and never goes negative or past the maximum', () => {
-    expect(applyPercent(999_999_999_999, '-0.01')).toBe(999_899_999_999); // …999.0001
-    expect(applyPercent(1_000_000_000_000, '50')).toBe(1_000_000_000_000);
-    expect(applyPercent(500, '-100')).toBe(0);
-    expect(applyPercent(500, '-101')).toBeNull();
-    expect(applyPercent(500, 'ten')).toBeNull();
   });
 });

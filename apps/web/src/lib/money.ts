@@ -52,18 +52,3 @@ export function parseMoney(input: string, currency: Currency): number | null {
   const minor = Number(whole + fraction.padEnd(exponent, '0'));
   return Number.isSafeInteger(minor) && minor <= MAX_MINOR_AMOUNT ? minor : null;
 }
-
-/**
- * `minor` changed by `percent` (e.g. "-10" or "2.5"), rounded half away from zero to a whole minor unit.
- * BigInt keeps the product exact for amounts up to MAX_MINOR_AMOUNT. Returns null for a malformed percent.
- */
-export function applyPercent(minor: number, percent: string): number | null {
-  const match = /^([+-]?)(\d{1,4})(?:[.,](\d{1,2}))?$/.exec(percent.trim());
-  if (!match) return null;
-  const basisPoints = BigInt(`${match[2]}${(match[3] ?? '').padEnd(2, '0')}`) * (match[1] === '-' ? -1n : 1n);
-  const factor = 10_000n + basisPoints;
-  if (factor < 0n) return null;
-  const scaled = BigInt(minor) * factor;
-  const result = Number((scaled + 5_000n) / 10_000n);
-  return Math.min(result, MAX_MINOR_AMOUNT);
-}

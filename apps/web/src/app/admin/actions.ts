@@ -1,15 +1,12 @@
 'use server';
 
 import { CategorySlugSchema, CurrencySchema, StockSchema } from '@livecart/schemas/common';
-import type { Product } from '@livecart/schemas/product';
-import { updateTag } from 'next/cache';
+import { type Product, RepricePercentSchema } from '@livecart/schemas/product';
 import { z } from 'zod';
-import { updateProduct } from '@/lib/api/admin';
+import { repriceCategory, updateProduct } from '@/lib/api/admin';
 import { ApiError } from '@/lib/api/http';
 import { getProduct } from '@/lib/api/products';
-import { productTag } from '@/lib/cache-tags';
 import { parseMoney } from '@/lib/money';
-import { repriceCategory } from '@/lib/reprice-category';
 
 export type SaveState =
   | { status: 'idle' }
@@ -25,7 +22,11 @@ const SaveFormSchema = z.object({
   stock: z.string().regex(/^\s*\d+\s*$/, { error: 'Stock must be a whole number.' }).transform(Number).pipe(StockSchema),
 });
 
-/** Saves one product's price and stock, refused if someone changed it since the editor loaded it. */
+/**
+ * Saves one product's price and stock, refused if someone changed it since the editor loaded it. The
+ * cached product page is expired by the event this write emits (lib/cache-invalidation), as for every
+ * other writer, not here.
+ */
 export async function saveProduct(_previous: SaveState, formData: FormData): Promise<SaveState> {
   const input = SaveFormSchema.safeParse(Object.fromEntries(formData));
   if (!input.success) return { status: 'error', message: input.error.issues[0]?.message ?? 'Invalid input.' };
@@ -34,7 +35,6 @@ export async function saveProduct(_previous: SaveState, formData: FormData): Pro
   if (priceMinor === null) return { status: 'error', message: `Price must be an amount like 12.50 in ${currency}.` };
   try {
     const product = await updateProduct(id, version, { priceMinor, stock });
-    updateTag(productTag(id));
     return { status: 'saved', product };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
@@ -50,21 +50,29 @@ export type RepriceState = { status: 'idle' } | { status: 'done'; count: number;
 
 const RepriceFormSchema = z.object({
   category: CategorySlugSchema,
-  percent: z.string().regex(/^[+-]?\d{1,3}([.,]\d{1,2})?$/, { error: 'Percent must be a number like -10 or 2.5.' }),
+  // People type a decimal comma too; the API takes a point.
+  percent: z
+    .string()
+    .trim()
+    .transform((value) => value.replace(',', '.'))
+    .pipe(RepricePercentSchema),
 });
 
-/** Changes every price in a category by a percentage, through the API's all-or-nothing bulk update. */
+/** Changes every price in a category by a percentage: one request, applied by the API all or nothing. */
 export async function repriceCategoryAction(_previous: RepriceState, formData: FormData): Promise<RepriceState> {
   const input = RepriceFormSchema.safeParse(Object.fromEntries(formData));
-  if (!input.success) return { status: 'error', message: input.error.issues[0]?.message ?? 'Invalid input.' };
+  if (!input.success) {
+    const issue = input.error.issues[0];
+    return { status: 'error', message: issue ? `${String(issue.path[0] ?? 'Input')}: ${issue.message}.` : 'Invalid input.' };
+  }
   const { category, percent } = input.data;
-  if (Number(percent.replace(',', '.')) <= -100) return { status: 'error', message: 'A price cut must be less than 100 %.' };
   try {
-    const count = await repriceCategory(category, percent);
+    const { changed, matched } = await repriceCategory({ category, change: { kind: 'percent', percent } });
     const signed = percent.startsWith('-') || percent.startsWith('+') ? percent : `+${percent}`;
-    return { status: 'done', count, message: `Repriced ${count} product${count === 1 ? '' : 's'} in ${category} by ${signed} %.` };
+    return { status: 'done', count: changed, message: `Repriced ${changed} of ${matched} product${matched === 1 ? '' : 's'} in ${category} by ${signed} %.` };
   } catch (error) {
-    if (error instanceof ApiError) return { status: 'error', message: error.message };
-    throw error;
+    if (!(error instanceof ApiError)) throw error;
+    const first = error.details[0];
+    return { status: 'error', message: first ? `${error.message}: ${first.message}.` : error.message };
   }
 }

@@ -1,10 +1,5 @@
 import 'server-only';
-import {
-  type BulkProductUpdateItem,
-  BulkProductUpdateResultSchema,
-  ProductSchema,
-  type ProductUpdate,
-} from '@livecart/schemas/product';
+import { type CategoryRepriceInput, CategoryRepriceResultSchema, ProductSchema, type ProductUpdate } from '@livecart/schemas/product';
 import { adminAuthorization } from './credentials';
 import { ApiError, apiRequest } from './http';
 
@@ -29,13 +24,13 @@ export async function updateProduct(id: string, version: number, changes: Omit<P
   return data;
 }
 
-/** All-or-nothing price/stock change of many products. */
-export async function bulkUpdateProducts(items: BulkProductUpdateItem[]) {
-  const { data } = await apiRequest('/v1/products/bulk', {
+/** Every price in a category changed by the API in one transaction: all products or none. */
+export async function repriceCategory(request: CategoryRepriceInput) {
+  const { data } = await apiRequest('/v1/products/reprice', {
     method: 'POST',
-    body: { items },
+    body: request,
     headers: authorization(),
-    schema: BulkProductUpdateResultSchema,
+    schema: CategoryRepriceResultSchema,
   });
-  return data.items;
+  return data;
 }

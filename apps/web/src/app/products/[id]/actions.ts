@@ -2,11 +2,9 @@
 
 import type { Currency } from '@livecart/schemas/common';
 import { IdempotencyKeySchema, ORDER_MAX_QUANTITY } from '@livecart/schemas/order';
-import { updateTag } from 'next/cache';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/http';
 import { createOrder } from '@/lib/api/orders';
-import { productTag } from '@/lib/cache-tags';
 
 export type OrderState =
   | { status: 'idle' }
@@ -26,8 +24,6 @@ export async function placeOrder(_previous: OrderState, formData: FormData): Pro
   const { productId, quantity, idempotencyKey } = input.data;
   try {
     const order = await createOrder({ items: [{ productId, quantity }] }, idempotencyKey);
-    // The buyer sees the new stock in this response, before the event has made its way round.
-    updateTag(productTag(productId));
     return { status: 'ok', orderId: order.id, quantity, totalMinor: order.totalMinor, currency: order.currency };
   } catch (error) {
     return toOrderState(error);
