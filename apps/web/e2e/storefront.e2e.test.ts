@@ -197,3 +197,30 @@ describe('security headers', () => {
     await page.close();
   });
 });
+
+describe('admin category reprice', () => {
+  it('changes every price of a category through one API operation and says how many', async () => {
+    const used = new Set(products.slice(0, 5).map((p) => p.category));
+    const category = (await api.list('limit=100')).map((p) => p.category).find((c) => !used.has(c));
+    expect(category).toBeDefined();
+    const before = await api.list(`limit=100&category=${category}`);
+    const page = await admin.context.newPage();
+    await page.goto(`${stack.webUrl}/admin`);
+    await waitUntilLive(page);
+    const form = page.locator('form[aria-labelledby="bulk-title"]');
+    await form.getByLabel('Category').selectOption(category!);
+    await form.getByLabel('Change (%)').fill('10');
+    await form.getByRole('button', { name: 'Apply' }).click();
+    const done = new RegExp(`^Repriced \\d+ of \\d+ products in ${category} by \\+10 %\\.$`);
+    await eventually(async () => done.test((await page.getByTestId('bulk-result').textContent()) ?? ''), true);
+    const after = new Map((await api.list(`limit=100&category=${category}`)).map((p) => [p.id, p.priceMinor]));
+    for (const product of before) expect(after.get(product.id)).toBe(Math.round((product.priceMinor * 11) / 10));
+
+    await form.getByLabel('Category').selectOption(category!);
+    await form.getByLabel('Change (%)').fill('-100');
+    await form.getByRole('button', { name: 'Apply' }).click();
+    await eventually(async () => (await page.getByTestId('bulk-result').textContent())?.includes('nothing was changed'), true);
+    expect(new Map((await api.list(`limit=100&category=${category}`)).map((p) => [p.id, p.priceMinor]))).toEqual(after);
+    await page.close();
+  });
+});
