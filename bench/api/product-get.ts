@@ -54,6 +54,8 @@ interface RunResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Server CPU (user + system, all threads) over the measured window, per request answered. */
+  cpuUsPerRequest: number;
   maxRssMb?: number;
 }
 
@@ -101,26 +103,41 @@ function mainThreadCpuMs(pid: number): number {
   return Math.round(Number(fields[0]) / 1e6);
 }
 
+// /proc/<pid>/stat counts CPU time in clock ticks (USER_HZ).
+const CLOCK_TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU time the whole process has used so far, in microseconds: utime + stime of /proc/<pid>/stat. */
+function processCpuUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields from after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
 }
 
-function load(url: string, seconds: number, pid?: number): Promise<RunResult> {
+/** Loads `url` for `seconds`; `pid` is the server's, whose CPU is measured (and its RSS sampled with `sampleRss`). */
+function load(url: string, seconds: number, pid: number, sampleRss = false): Promise<RunResult> {
   const { command, args: commandArgs } = pinned(1, LOAD_NODE, [AUTOCANNON, '-c', String(connections), '-d', String(seconds), '-j', url]);
   return new Promise((resolve, reject) => {
     let maxRss = 0;
-    const sampler = pid === undefined ? undefined : setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid))), 250);
+    const sampler = sampleRss ? setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid))), 250) : undefined;
+    const cpuBefore = processCpuUs(pid);
     const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
     child.on('exit', () => {
       clearInterval(sampler);
+      const cpuUs = processCpuUs(pid) - cpuBefore;
       try {
         const json = JSON.parse(out) as {
-          requests: { average: number };
+          requests: { average: number; total: number };
           latency: { p50: number; p99: number };
           errors: number;
           non2xx: number;
@@ -131,7 +148,8 @@ function load(url: string, seconds: number, pid?: number): Promise<RunResult> {
           p99: json.latency.p99,
           errors: json.errors,
           non2xx: json.non2xx,
-          ...(pid === undefined ? {} : { maxRssMb: Math.round(maxRss * 10) / 10 }),
+          cpuUsPerRequest: Math.round((cpuUs / Math.max(1, json.requests.total)) * 100) / 100,
+          ...(sampleRss ? { maxRssMb: Math.round(maxRss * 10) / 10 } : {}),
         });
       } catch (error) {
         reject(new Error(`autocannon output unreadable: ${String(error)}`));
@@ -141,6 +159,8 @@ function load(url: string, seconds: number, pid?: number): Promise<RunResult> {
 }
 
 const targets: Target[] = [];
+
+const TARGET_NAMES = ['api', 'api-route', 'hello-fastify', 'bare-node', 'naive'];
 
 /** Sends SIGTERM (`killed` then tells the exit listener this was no crash) and waits for the exit. */
 function stopProcess(child: ChildProcess): Promise<void> {
@@ -225,7 +245,11 @@ try {
   const startTargets = async (): Promise<void> => {
     const ports = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
     const [helloPort, nodePort, naivePort, apiPort] = ports as [number, number, number, number];
-    targets.push({ name: 'api', url: `http://127.0.0.1:${apiPort}/v1/products/${productId}`, process: startServer(['dist/server.js'], API_DIR, { ...apiEnv, PORT: String(apiPort) }) });
+    const api = startServer(['dist/server.js'], API_DIR, { ...apiEnv, PORT: String(apiPort) });
+    targets.push({ name: 'api', url: `http://127.0.0.1:${apiPort}/v1/products/${productId}`, process: api });
+    // The same read through the Fastify route: the product-read lane takes only the bare path, so an
+    // empty query string passes it by (the route ignores it).
+    targets.push({ name: 'api-route', url: `http://127.0.0.1:${apiPort}/v1/products/${productId}?`, process: api });
     targets.push({ name: 'hello-fastify', url: `http://127.0.0.1:${helloPort}/`, process: startServer(['--import', 'tsx', 'api/servers/hello-fastify.ts'], BENCH_DIR, { PORT: String(helloPort) }) });
     targets.push({ name: 'bare-node', url: `http://127.0.0.1:${nodePort}/`, process: startServer(['--import', 'tsx', 'api/servers/bare-node.ts'], BENCH_DIR, { PORT: String(nodePort) }) });
     targets.push({
@@ -244,16 +268,16 @@ try {
     }
     for (const target of targets) await waitFor200(target.url);
     // JIT warm-up, one target at a time (they share core 0).
-    for (const target of targets) await load(target.url, warmUp);
+    for (const target of targets) await load(target.url, warmUp, target.process.pid as number);
   };
 
-  const results = new Map<string, RunResult[]>(['api', 'hello-fastify', 'bare-node', 'naive'].map((name) => [name, []]));
+  const results = new Map<string, RunResult[]>(TARGET_NAMES.map((name) => [name, []]));
   for (let round = 1; round <= runs; round++) {
     await startTargets();
     for (const target of targets) {
-      const result = await load(target.url, duration, target.name === 'api' ? target.process.pid : undefined);
+      const result = await load(target.url, duration, target.process.pid as number, target.name === 'api');
       results.get(target.name)?.push(result);
-      console.error(`round ${round}/${runs} ${target.name.padEnd(14)} ${Math.round(result.requestsPerSecond)} req/s p50 ${result.p50} ms p99 ${result.p99} ms${result.errors + result.non2xx > 0 ? ` (${result.errors} errors, ${result.non2xx} non-2xx)` : ''}`);
+      console.error(`round ${round}/${runs} ${target.name.padEnd(14)} ${Math.round(result.requestsPerSecond)} req/s p50 ${result.p50} ms p99 ${result.p99} ms ${result.cpuUsPerRequest} µs CPU/req${result.errors + result.non2xx > 0 ? ` (${result.errors} errors, ${result.non2xx} non-2xx)` : ''}`);
     }
     await stopTargets();
   }
@@ -265,6 +289,7 @@ try {
         requestsPerSecond: Math.round(median(list.map((r) => r.requestsPerSecond))),
         p50: median(list.map((r) => r.p50)),
         p99: median(list.map((r) => r.p99)),
+        cpuUsPerRequest: median(list.map((r) => r.cpuUsPerRequest)),
         runs: list,
       },
     ]),
@@ -274,6 +299,10 @@ try {
   // Rounds are interleaved, so each round's ratio compares neighbours in time: on a noisy machine the
   // median of these paired ratios is steadier than the ratio of the medians.
   const perRound = (name: string) => apiRuns.map((run, i) => Math.round((run.requestsPerSecond / (results.get(name)?.[i]?.requestsPerSecond ?? 1)) * 100) / 100);
+  // Server CPU per request over hello-world's in the same round (lower is better): a target for `api`,
+  // shown for the route too.
+  const cpuPerRound = (name: string) =>
+    (results.get(name) ?? []).map((run, i) => Math.round((run.cpuUsPerRequest / (results.get('hello-fastify')?.[i]?.cpuUsPerRequest ?? 1)) * 100) / 100);
   const report = {
     date: new Date().toISOString(),
     machine: {
@@ -294,6 +323,10 @@ try {
       apiOverNaive: median(perRound('naive')),
       apiOverNaivePerRound: perRound('naive'),
       apiOverNaiveOfMedians: Math.round((rps('api') / rps('naive')) * 100) / 100,
+      apiCpuOverHello: median(cpuPerRound('api')),
+      apiCpuOverHelloPerRound: cpuPerRound('api'),
+      routeCpuOverHello: median(cpuPerRound('api-route')),
+      routeCpuOverHelloPerRound: cpuPerRound('api-route'),
     },
     api: {
       maxRssMbUnderLoad: Math.max(...apiRuns.map((run) => run.maxRssMb ?? 0)),
@@ -303,17 +336,19 @@ try {
       coldStartNoCacheMs: median(coldStartsNoCache),
       coldStartNoCacheRunsMs: coldStartsNoCache,
     },
-    targets: { apiOverHello: 0.85, apiOverNaive: 1.8, apiP99Ms: 15, rssMb: 150, coldStartMs: 400 },
+    targets: { apiOverHello: 0.85, apiOverNaive: 1.8, apiCpuOverHello: 1.2, apiP99Ms: 15, rssMb: 150, coldStartMs: 400 },
   };
 
   const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
-  console.log('\ntarget          req/s (median)   p50 ms   p99 ms');
+  console.log('\ntarget          req/s (median)   p50 ms   p99 ms   CPU µs/req');
   for (const [name, entry] of Object.entries(summary)) {
-    console.log(`${name.padEnd(16)}${String(entry.requestsPerSecond).padStart(14)}${String(entry.p50).padStart(9)}${String(entry.p99).padStart(9)}`);
+    console.log(`${name.padEnd(16)}${String(entry.requestsPerSecond).padStart(14)}${String(entry.p50).padStart(9)}${String(entry.p99).padStart(9)}${String(entry.cpuUsPerRequest).padStart(13)}`);
   }
   console.log(`\napi / hello-fastify  ${report.ratios.apiOverHello}  (median of per-round ${report.ratios.apiOverHelloPerRound.join(', ')}; of medians ${report.ratios.apiOverHelloOfMedians})  target ≥ 0.85  ${mark(report.ratios.apiOverHello >= 0.85)}`);
   console.log(`  against the fastest hello-fastify round  ${report.ratios.apiOverHelloBest}  ${mark(report.ratios.apiOverHelloBest >= 0.85)}`);
   console.log(`api / naive          ${report.ratios.apiOverNaive}  (median of per-round ${report.ratios.apiOverNaivePerRound.join(', ')}; of medians ${report.ratios.apiOverNaiveOfMedians})  target ≥ 1.8   ${mark(report.ratios.apiOverNaive >= 1.8)}`);
+  console.log(`api CPU/req / hello  ${report.ratios.apiCpuOverHello}  (median of per-round ${report.ratios.apiCpuOverHelloPerRound.join(', ')})  target ≤ 1.2   ${mark(report.ratios.apiCpuOverHello <= 1.2)}`);
+  console.log(`  the route (lane passed by)  ${report.ratios.routeCpuOverHello}  (per round ${report.ratios.routeCpuOverHelloPerRound.join(', ')})`);
   console.log(`api p99              ${summary.api?.p99} ms  target ≤ 15 ms  ${mark((summary.api?.p99 ?? Infinity) <= 15)}`);
   console.log(`api RSS under load   ${report.api.maxRssMbUnderLoad} MB  target ≤ 150 MB  ${mark(report.api.maxRssMbUnderLoad <= 150)}`);
   console.log(`api cold start       ${report.api.coldStartMs} ms (${coldStarts.join(', ')})  target ≤ 400 ms  ${mark(report.api.coldStartMs <= 400)}`);
