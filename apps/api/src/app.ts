@@ -1,15 +1,15 @@
 import compress from '@fastify/compress';
-import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import { createLogger, type Logger } from '@livecart/config/logger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ApiEnv } from './env.js';
-import { corsPluginOptions } from './http/cors-options.js';
-import { FastLane } from './http/fast-lane.js';
+import { createClientErrorAnswer, createFrameworkErrorReply } from './http/client-errors.js';
+import { setHeaderList } from './http/header-list.js';
 import { lazyChildLoggerFactory } from './http/lazy-child-logger.js';
-import { answerClientError, createHttpServerFactory, replyToFrameworkError } from './http/protocol-errors.js';
-import { HELMET_OPTIONS, HSTS_HEADER } from './http/security-headers.js';
+import { createResponseHeaders } from './http/response-headers.js';
 import { createSchemaCompilers, defaultSerializerCompiler } from './http/schema-compilers.js';
+import { createSecurityHeaders, DOCS_HELMET_OPTIONS } from './http/security-headers.js';
+import { createHttpServerFactory } from './http/server-factory.js';
+import { ServerLane } from './http/server-lane.js';
 import authPlugin from './plugins/auth.js';
 import cachePlugin from './plugins/cache.js';
 import dbPlugin from './plugins/db.js';
@@ -19,10 +19,12 @@ import metricsPlugin from './plugins/metrics.js';
 import outboxRelayPlugin from './plugins/outbox-relay.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import redisPlugin from './plugins/redis.js';
+import responseHeadersPlugin from './plugins/response-headers.js';
 import swaggerPlugin, { docsUi } from './plugins/swagger.js';
 import { healthRoutes } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
 import { getProductRoute } from './routes/v1/products/get.js';
+import { productReadLane } from './routes/v1/products/get-read-lane.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,28 +41,36 @@ export interface BuildAppOptions {
   logger?: Logger;
   /** How long startup waits for the event stream before serving with L1 off (default 2 s). */
   eventStartupWaitMs?: number;
+  /** Whether warm product reads are answered before Fastify (get-read-lane.ts); default true. */
+  readLane?: boolean;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { env } = options;
   const logger = options.logger ?? createLogger({ name: 'livecart-api', level: env.LOG_LEVEL, nodeEnv: env.NODE_ENV });
   const compilers = createSchemaCompilers(defaultSerializerCompiler());
-  const lane = new FastLane();
+  const headers = createResponseHeaders({ corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY });
+  const lane = new ServerLane();
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    // No line per request: logging costs ≈40 % of throughput here. Errors and slow requests are logged.
+    // No line per request: on the hot read, a log line costs more than the rest of the request
+    // (bench/README.md). Errors and slow requests are logged.
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyChildLoggerFactory,
     requestIdHeader: 'x-request-id',
     bodyLimit: env.BODY_LIMIT_BYTES,
     // The timeouts are applied by the server factory, which Fastify then leaves alone.
     serverFactory: createHttpServerFactory({
-      requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
-      keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
-      connectionTimeoutMs: env.CONNECTION_TIMEOUT_MS,
-    }, lane),
-    frameworkErrors: replyToFrameworkError,
-    clientErrorHandler: answerClientError,
+      timeouts: {
+        requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+        keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+        connectionTimeoutMs: env.CONNECTION_TIMEOUT_MS,
+      },
+      headers,
+      lane,
+    }),
+    frameworkErrors: createFrameworkErrorReply(headers),
+    clientErrorHandler: createClientErrorAnswer(headers),
     trustProxy: env.TRUST_PROXY,
     return503OnClosing: true,
     // Collections are registered without a trailing slash (that is what OpenAPI shows); both spellings work.
@@ -77,13 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   // Bodies are JSON only; anything else is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
-  // HSTS on every answer that went out over HTTPS (directly, or through a trusted TLS-terminating proxy),
-  // on no other (RFC 6797 §7.2). First of all hooks, so that early refusals (429, 401) carry it too.
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.protocol === 'https') reply.header(HSTS_HEADER[0], HSTS_HEADER[1]);
-    done();
-  });
-
+  await app.register(responseHeadersPlugin, { headers });
   await app.register(errorsPlugin);
   await app.register(swaggerPlugin);
   // Adds its hooks per route (bodies over 1 KB only), so routes that opt out pay nothing.
@@ -121,24 +125,23 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     writeMax: env.RATE_LIMIT_WRITE_MAX,
     syncMs: env.RATE_LIMIT_SYNC_MS,
     allowList: env.RATE_LIMIT_ALLOW_LIST,
+    trustProxy: env.TRUST_PROXY,
   });
   await app.register(metricsPlugin, { slowRequestMs: env.SLOW_REQUEST_MS });
 
-  const corsSettings = { origins: env.CORS_ORIGINS };
-  // The hot read lives outside the helmet/CORS scope below and applies both itself (see its file); its
-  // L1 hits are answered before Fastify, in the lane.
-  await app.register(getProductRoute, { prefix: '/v1/products', ...corsSettings, lane, trustProxy: env.TRUST_PROXY });
+  // Registered apart from the other /v1/products routes, so that the product-read lane can name its prefix.
+  await app.register(getProductRoute, { prefix: '/v1/products' });
+  if (options.readLane !== false) await app.register(productReadLane, { lane, prefix: '/v1/products', headers, trustProxy: env.TRUST_PROXY });
   await app.register(async (docs) => {
-    // An HTML page with scripts and styles: helmet's defaults, not the API's lock-down policy (HSTS
-    // comes from the hook above, over HTTPS only).
-    await docs.register(helmet, { strictTransportSecurity: false });
+    // An HTML page with scripts and styles: helmet's defaults over the API's lock-down policy.
+    const docsSecurity = createSecurityHeaders(DOCS_HELMET_OPTIONS);
+    docs.addHook('onRequest', (request, reply, done) => {
+      setHeaderList(reply, docsSecurity(headers.isHttps(request.raw)));
+      done();
+    });
     await docs.register(docsUi);
   });
-  await app.register(async (standard) => {
-    await standard.register(helmet, HELMET_OPTIONS);
-    await standard.register(cors, corsPluginOptions(corsSettings));
-    await standard.register(healthRoutes);
-    await standard.register(v1Routes, { prefix: '/v1' });
-  });
+  await app.register(healthRoutes);
+  await app.register(v1Routes, { prefix: '/v1' });
   return app;
 }

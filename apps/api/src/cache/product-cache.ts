@@ -7,16 +7,14 @@ import { SingleFlight } from './single-flight.js';
 export interface CachedProduct {
   product: Product;
   etag: string;
-  /** The 200 response: made by the route's serializer on first send, then written as is on every hit. */
-  response?: SerializedProduct;
+  /** The product as JSON: made by the read route's serializer on first send, then reused on every hit. */
+  serialized?: SerializedProduct;
 }
 
 export interface SerializedProduct {
-  body: string;
-  /** Its Content-Length header value (bytes, not characters). */
-  contentLength: string;
-  /** Its ETag, Content-Type and Content-Length as header lines, made by the read lane on its first hit. */
-  headerLines?: string;
+  json: string;
+  /** Its length in UTF-8 bytes (not characters). */
+  byteLength: number;
 }
 
 export interface CacheStats {

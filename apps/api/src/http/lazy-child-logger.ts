@@ -2,13 +2,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions } from 'pino';
 
 type Method = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-type AnyLog = (...args: unknown[]) => void;
 
 /**
- * Fastify makes a pino child logger for every request; with request logging off, almost none is ever
- * written to. This stands in for it and makes the real child on first use.
+ * Fastify makes a child logger for every request, through `childLoggerFactory`; with request logging off,
+ * almost none is ever written to. This is a `FastifyBaseLogger` (the interface that option returns) that
+ * makes the real pino child, with the same bindings and options, on first use.
  */
-class LazyChildLogger {
+class LazyChildLogger implements FastifyBaseLogger {
   private made: FastifyBaseLogger | undefined;
 
   constructor(
@@ -31,7 +31,7 @@ class LazyChildLogger {
   }
 
   private call(method: Method, args: unknown[]): void {
-    (this.real[method] as AnyLog)(...args);
+    (this.real[method] as (...args: unknown[]) => void)(...args);
   }
 
   fatal(...args: unknown[]): void {
@@ -56,11 +56,11 @@ class LazyChildLogger {
     this.call('silent', args);
   }
 
-  child(...args: Parameters<FastifyBaseLogger['child']>): FastifyBaseLogger {
-    return this.real.child(...args);
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.real.child(bindings, options);
   }
 }
 
 export function lazyChildLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
-  return new LazyChildLogger(logger, bindings, options) as unknown as FastifyBaseLogger;
+  return new LazyChildLogger(logger, bindings, options);
 }

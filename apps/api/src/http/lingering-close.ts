@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { replaceFinalClose } from './node-internals.js';
 
 /** How long a closing connection keeps reading (and dropping) a body that is still arriving. */
 export const LINGER_MS = 5_000;
@@ -25,13 +26,12 @@ export function closeLingering(socket: Socket, lingerMs: number = LINGER_MS): vo
 /**
  * An answer with `Connection: close` sent before the request body has arrived (a 413 for a declared
  * length over the limit, a 415, a body that failed to parse) makes Node close the socket as soon as the
- * answer is flushed. For that one socket, Node's final `destroySoon()` closes lingering instead, while
- * Node's parser reads and drops the rest of the unread request. Requests that arrived whole are untouched.
+ * answer is flushed. For that one socket, Node's final close closes lingering instead (see
+ * node-internals.ts), while Node's parser reads and drops the rest of the unread request. Requests that
+ * arrived whole are untouched.
  */
 export function lingerBeforeClose(request: IncomingMessage, lingerMs: number = LINGER_MS): void {
   if (request.complete) return;
   const socket = request.socket;
-  socket.destroySoon = function halfCloseThenLinger() {
-    closeLingering(socket, lingerMs);
-  };
+  replaceFinalClose(socket, () => closeLingering(socket, lingerMs));
 }

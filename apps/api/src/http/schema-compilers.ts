@@ -5,7 +5,7 @@ import type { FastifyServerOptions } from 'fastify';
 
 type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 type RouteSchema = { schema: unknown; method: string; url: string; httpPart?: string; httpStatus?: string };
-type Validator = ((data: unknown, context?: unknown) => unknown) & { errors?: unknown; schemaEnv?: unknown };
+type Validator = ((data: unknown) => unknown) & { errors?: unknown };
 type Serializer = (data: unknown) => string;
 type SerializerCompiler = (route: RouteSchema) => Serializer;
 type CompilerPool = (externalSchemas: unknown, options: { customOptions: Record<string, unknown> }) => (route: RouteSchema) => Validator;
@@ -29,7 +29,7 @@ export interface SchemaCompilers {
 
 /**
  * Validators and serializers compiled on first use instead of at route registration (where Fastify
- * compiles ≈45 of them, most for routes a fresh instance will not see for a while), and shared by
+ * would compile every one, most for routes a fresh instance will not see for a while), and shared by
  * content: a schema that several routes use (the params of /v1/products/:id, the error envelope that
  * every route answers with, each GET's HEAD twin) is compiled once. `warmUp` compiles the rest once the
  * server listens.
@@ -62,19 +62,18 @@ export function createSchemaCompilers(serializerCompiler: SerializerCompiler): S
       if (compiled === undefined) {
         compiled = compileValidator(route);
         pending.delete(compile);
-        Object.defineProperty(validate, 'schemaEnv', { value: compiled.schemaEnv });
       }
       return compiled;
     };
-    const validate: Validator = (data, context) => {
+    // Fastify's validator contract: called with the data, true when valid, else false with `errors` set.
+    // (An Ajv function called without its parent object cannot replace a coerced root value; every root
+    // here is an object — params, query and headers by Fastify's parsing, bodies uncoerced.)
+    const validate: Validator = (data) => {
       const real = compile();
-      const result = real(data, context);
+      const result = real(data);
       validate.errors = real.errors;
       return result;
     };
-    // Fastify reads `schemaEnv` before each call to decide whether to pass the parent object (which
-    // lets Ajv coerce a root value): answer for the compiled function (a plain value once compiled).
-    Object.defineProperty(validate, 'schemaEnv', { get: () => compile().schemaEnv, configurable: true });
     pending.add(compile);
     return validate;
   };

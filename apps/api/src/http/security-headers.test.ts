@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
-import { createIsHttps, staticHelmetHeaders } from './security-headers.js';
+import { createIsHttps, createSecurityHeaders, DOCS_HELMET_OPTIONS, HSTS_HEADER } from './security-headers.js';
 
-describe('staticHelmetHeaders', () => {
-  it('computes helmet\'s headers once, lowercased', () => {
-    const headers = staticHelmetHeaders();
-    expect(headers['x-content-type-options']).toBe('nosniff');
-    expect(headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
-    // HSTS is sent per request, over HTTPS only (see createIsHttps).
-    expect(Object.keys(headers).sort()).toEqual(['content-security-policy', 'x-content-type-options']);
-    expect(headers['x-powered-by']).toBeUndefined();
+describe('createSecurityHeaders', () => {
+  it('gives helmet\'s headers for the API policy, lower-cased, and HSTS after them over HTTPS only', () => {
+    const security = createSecurityHeaders();
+    expect(security(false)).toEqual(['content-security-policy', "default-src 'none';frame-ancestors 'none'", 'x-content-type-options', 'nosniff']);
+    expect(security(true)).toEqual([...security(false), ...HSTS_HEADER]);
+    // Made once: a request only picks a list.
+    expect(security(true)).toBe(security(true));
+  });
+
+  it('gives helmet\'s defaults for the docs page, HSTS still per request', () => {
+    const docs = createSecurityHeaders(DOCS_HELMET_OPTIONS)(false);
+    const names = docs.filter((_, i) => i % 2 === 0);
+    expect(names).toEqual(expect.arrayContaining(['content-security-policy', 'x-frame-options', 'referrer-policy', 'x-content-type-options']));
+    expect(names).not.toContain('strict-transport-security');
+    expect(docs[names.indexOf('content-security-policy') * 2 + 1]).toMatch(/frame-ancestors 'self'/);
   });
 });
 

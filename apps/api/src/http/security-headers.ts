@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import helmetModule from 'helmet';
+import type { HeaderList } from './header-list.js';
 
 /**
- * helmet for a JSON API (one options object for @fastify/helmet and for the static copy below): a CSP
- * under which nothing loads or frames, and nosniff — the set the OWASP REST Security Cheat Sheet lists
- * for API responses, with CSP frame-ancestors in place of X-Frame-Options. Left off, since each costs
- * header bytes on every response and protects nothing here:
+ * helmet for a JSON API: a CSP under which nothing loads or frames, and nosniff — the set the OWASP REST
+ * Security Cheat Sheet lists for API responses, with CSP frame-ancestors in place of X-Frame-Options.
+ * Left off, since each costs header bytes on every response and protects nothing here:
  * - the headers that only mean something for HTML documents: COOP, Origin-Agent-Cluster,
  *   X-DNS-Prefetch-Control, X-Download-Options, X-Permitted-Cross-Domain-Policies, X-XSS-Protection,
  *   X-Frame-Options, and Referrer-Policy (a JSON response starts no navigation or subresource load);
@@ -14,8 +14,7 @@ import helmetModule from 'helmet';
  *   through a no-cors load, and these responses are public catalog data or answers to bearer-token
  *   writes (no cookies, so a no-cors request carries no credentials); browsers' ORB blocks
  *   cross-origin no-cors JSON under nosniff anyway.
- * Strict-Transport-Security (`HSTS_HEADER`) is sent over HTTPS only (RFC 6797 §7.2), by a root hook in
- * app.ts and by the read lane. The HTML docs page keeps helmet's defaults but for HSTS (see app.ts).
+ * Strict-Transport-Security is added per request, over HTTPS only (RFC 6797 §7.2): see `createSecurityHeaders`.
  */
 export const HELMET_OPTIONS = {
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
@@ -31,13 +30,15 @@ export const HELMET_OPTIONS = {
   xXssProtection: false,
 };
 
+/** The HTML docs page (scripts, styles, images): helmet's defaults; HSTS as for every answer. */
+export const DOCS_HELMET_OPTIONS = { strictTransportSecurity: false };
+
 /** helmet's own HSTS value: a year, subdomains included. */
 export const HSTS_HEADER = ['strict-transport-security', 'max-age=31536000; includeSubDomains'] as const;
 
 /**
- * Whether a request came over HTTPS, as Fastify's `request.protocol` says it, for code that runs before
- * Fastify: with `trustProxy`, the last X-Forwarded-Proto entry (a TLS-terminating ingress); else whether
- * the socket itself is TLS. RFC 6797 §7.2: HSTS must not be sent over plain HTTP, where it means nothing.
+ * Whether a request came over HTTPS, as Fastify's `request.protocol` says it: with `trustProxy`, the
+ * last X-Forwarded-Proto entry (a TLS-terminating ingress); else whether the socket itself is TLS.
  */
 export function createIsHttps(trustProxy: boolean): (request: IncomingMessage) => boolean {
   return (request) => {
@@ -53,26 +54,34 @@ interface HeaderSink {
 }
 type HelmetMiddleware = (request: unknown, response: HeaderSink, next: (error?: unknown) => void) => void;
 
-// The same helmet major that @fastify/helmet wraps (pinned once in the workspace catalog).
+// The helmet middleware, run once per options object below: its result never varies for these options
+// (no nonces, no per-request directives), so no request runs it.
 const helmet = helmetModule as unknown as (options: object) => HelmetMiddleware;
 
-/**
- * The headers helmet sets for `options`, computed once. @fastify/helmet rebuilds helmet's middleware on
- * every request (two hooks, one of them async); on the hottest read that was the largest single cost,
- * while for these options the headers never vary (no nonces, no per-request directives).
- */
-export function staticHelmetHeaders(options: object = HELMET_OPTIONS): Record<string, string> {
-  const headers: Record<string, string> = {};
+/** The headers helmet sets for `options`, lower-cased, in helmet's order. */
+export function staticHelmetHeaders(options: object = HELMET_OPTIONS): HeaderList {
+  const headers = new Map<string, string>();
   const sink: HeaderSink = {
     setHeader: (name, value) => {
-      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+      headers.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : String(value));
     },
     removeHeader: (name) => {
-      delete headers[name.toLowerCase()];
+      headers.delete(name.toLowerCase());
     },
   };
   helmet(options)({}, sink, (error) => {
     if (error !== undefined) throw error;
   });
-  return headers;
+  return [...headers].flat();
+}
+
+/**
+ * The security headers of every answer: helmet's for `options`, and HSTS after them when the request came
+ * over HTTPS (directly, or through a trusted TLS-terminating proxy), never over plain HTTP, where it
+ * means nothing (RFC 6797 §7.2). Both lists are made once.
+ */
+export function createSecurityHeaders(options: object = HELMET_OPTIONS): (https: boolean) => HeaderList {
+  const plain = staticHelmetHeaders(options);
+  const overHttps = [...plain, ...HSTS_HEADER];
+  return (https) => (https ? overHttps : plain);
 }

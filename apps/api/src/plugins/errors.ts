@@ -3,19 +3,18 @@ import { DomainError } from '../domain/errors.js';
 import { toErrorEnvelope } from '../http/error-envelope.js';
 import { lingerBeforeClose } from '../http/lingering-close.js';
 import { JSON_CONTENT_TYPE } from '../http/media-types.js';
-import { staticHelmetHeaders } from '../http/security-headers.js';
 
-/** Every 4xx/5xx leaves as the ErrorEnvelope, including unknown routes; unexpected 5xx are logged. */
+/**
+ * Every 4xx/5xx leaves as the ErrorEnvelope, including unknown routes; unexpected 5xx are logged. The
+ * security and CORS headers set before the error (plugins/response-headers.ts) stay on the answer.
+ */
 export default fp(
   async (fastify) => {
-    // Errors of the hot read (outside helmet's scope) and of unknown routes get helmet's headers too.
-    const securityHeaders = staticHelmetHeaders();
     fastify.setErrorHandler((error, request, reply) => {
       const body = toErrorEnvelope(error);
       // An error answered before the body arrived (over the limit, a failed parse) may close the
       // connection: the rest of the body is then read and dropped first (a no-op for a request in whole).
       lingerBeforeClose(request.raw);
-      reply.headers(securityHeaders);
       if (body.statusCode === 503) reply.header('retry-after', '1');
       // Expected refusals (including a 503 from /ready) are answers, not incidents.
       if (body.statusCode >= 500 && !(error instanceof DomainError)) {
@@ -24,7 +23,6 @@ export default fp(
       reply.code(body.statusCode).type(JSON_CONTENT_TYPE).send(body);
     });
     fastify.setNotFoundHandler((request, reply) => {
-      reply.headers(securityHeaders);
       reply.code(404).send({
         statusCode: 404,
         error: 'Not Found',

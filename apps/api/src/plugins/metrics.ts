@@ -1,14 +1,26 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 import { LatencyHistogram } from '../http/latency-histogram.js';
-import { staticHelmetHeaders } from '../http/security-headers.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Observes a request answered before Fastify's hooks (the fast lane), as the onResponse hook does for the rest. */
-    recordRequest(method: string, route: string, statusCode: number, seconds: number): void;
+    /**
+     * Observes an answered request in the latency histogram and logs it if slow: the onResponse hook's
+     * work, for the read lane too, which answers before Fastify's hooks.
+     */
+    recordRequest(request: RecordedRequest): void;
   }
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  /** The route as registered (`/v1/products/:id`), `unmatched` for none. */
+  route: string;
+  statusCode: number;
+  ms: number;
+  log: FastifyBaseLogger;
 }
 
 export interface MetricsPluginOptions {
@@ -122,20 +134,17 @@ export default fp<MetricsPluginOptions>(
       },
     });
 
-    fastify.decorate('recordRequest', (method: string, route: string, statusCode: number, seconds: number) => duration.observe(method, route, statusCode, seconds));
+    const recordRequest = ({ method, url, route, statusCode, ms, log }: RecordedRequest): void => {
+      duration.observe(method, route, statusCode, ms / 1000);
+      if (ms > options.slowRequestMs) log.warn({ method, url, statusCode, ms: Math.round(ms) }, 'slow request');
+    };
+    fastify.decorate('recordRequest', recordRequest);
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
-      const ms = reply.elapsedTime;
-      duration.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, ms / 1000);
-      if (ms > options.slowRequestMs) {
-        request.log.warn({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(ms) }, 'slow request');
-      }
+      recordRequest({ method: request.method, url: request.url, route: request.routeOptions.url ?? 'unmatched', statusCode: reply.statusCode, ms: reply.elapsedTime, log: request.log });
       done();
     });
 
-    // Registered outside helmet's scope (see app.ts), so it sends the same static headers itself.
-    const securityHeaders = staticHelmetHeaders();
     fastify.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-      reply.headers(securityHeaders);
       reply.type(registry.contentType);
       return registry.metrics();
     });

@@ -1,17 +1,16 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { RateLimitedError } from '../domain/errors.js';
+import { createClientIp } from '../http/client-ip.js';
+import { createAdmission, type Admission } from '../http/rate-limit-admission.js';
 import { WindowLimiter, type PendingCount } from '../http/window-limiter.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Adds the per-IP limits to a route scope (no-op when rate limiting is off). */
     applyRateLimit(scope: FastifyInstance): void;
-    /**
-     * Counts a read for code that runs before Fastify's hooks (the fast lane) and says whether it is
-     * admitted. A refused read is not counted, so handing it on to the route's hook refuses it once.
-     */
-    admitRead(ip: string): boolean;
+    /** The admission the hook applies, for code that answers before Fastify's hooks (the read lane). */
+    admitRequest: Admission;
   }
 }
 
@@ -23,6 +22,8 @@ export interface RateLimitPluginOptions {
   writeMax: number;
   syncMs: number;
   allowList: readonly string[];
+  /** As Fastify's `trustProxy`: whether the client's address comes from X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 /*
@@ -35,22 +36,18 @@ export default fp<RateLimitPluginOptions>(
   async (fastify, options) => {
     if (!options.enabled) {
       fastify.decorate('applyRateLimit', () => {});
-      fastify.decorate('admitRead', () => true);
+      fastify.decorate('admitRequest', () => 0);
       return;
     }
     const limiters = {
       read: new WindowLimiter({ max: options.readMax, windowMs: options.windowMs }),
       write: new WindowLimiter({ max: options.writeMax, windowMs: options.windowMs }),
     };
-    const allowed = new Set(options.allowList);
-
-    const admitRead = (ip: string) => allowed.has(ip) || limiters.read.hit(ip) === 0;
+    const admit = createAdmission({ ...limiters, allowList: options.allowList });
+    const clientIp = createClientIp(options.trustProxy);
 
     const hook: onRequestHookHandler = (request, reply, done) => {
-      const ip = request.ip;
-      if (allowed.has(ip)) return done();
-      const limiter = request.method === 'GET' || request.method === 'HEAD' ? limiters.read : limiters.write;
-      const retryAfter = limiter.hit(ip);
+      const retryAfter = admit(clientIp(request.raw) ?? '', request.method);
       if (retryAfter === 0) return done();
       reply.header('retry-after', String(retryAfter));
       done(new RateLimitedError(retryAfter));
@@ -84,7 +81,7 @@ export default fp<RateLimitPluginOptions>(
     timer.unref();
     fastify.addHook('onClose', async () => clearInterval(timer));
 
-    fastify.decorate('admitRead', admitRead);
+    fastify.decorate('admitRequest', admit);
     fastify.decorate('applyRateLimit', (scope: FastifyInstance) => {
       scope.addHook('onRequest', hook);
     });

@@ -3,7 +3,10 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { answerClientError } from './protocol-errors.js';
+import { createClientErrorAnswer } from './client-errors.js';
+import { createResponseHeaders } from './response-headers.js';
+
+const answerClientError = createClientErrorAnswer(createResponseHeaders({ corsOrigins: [], trustProxy: false }));
 
 /** A server answering each request with `answer`, refusing bad bytes with answerClientError. */
 async function startServer(answer: (response: ServerResponse) => void): Promise<{ server: Server; port: number }> {
