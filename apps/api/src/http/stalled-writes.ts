@@ -19,7 +19,7 @@ function sentBytes(socket: Socket): number {
  * headers timeouts, a handler by the database statement timeout.
  *
  * Node's own idle timeout (`server.setTimeout`) would bound this too, but it re-arms a timer on every
- * read and every write of every connection, about 2.5 % of the throughput of the hottest read. A sweep
+ * read and every write of every connection, a cost the hottest read measurably pays (bench/README.md). A sweep
  * every `timeoutMs / 4` looks only at sockets with unwritten bytes, so an answer is closed between
  * `timeoutMs` and `1.25 × timeoutMs` after it last moved. `timeoutMs` 0 disables the guard; it
  * stops with the server.

@@ -58,7 +58,7 @@ async function createDocsServer(document: StaticDocumentSpec['document']): Promi
 /**
  * The interactive page at /docs, the document at /docs/json (and /docs/yaml). Swagger UI and its
  * static-file server are loaded on the first request under /docs rather than at startup, where they
- * cost ≈ 10 % of the time to ready for a page that few instances ever serve: the routes here forward to
+ * lengthen every start (bench/README.md) for a page that few instances ever serve: the routes here forward to
  * a Swagger UI server built then, fed with the document this app generates.
  */
 export async function docsUi(fastify: FastifyInstance): Promise<void> {
