@@ -3,8 +3,6 @@ import { SUBPROTOCOL_JSON, SUBPROTOCOL_MSGPACK } from '@livecart/schemas';
 /** How a connection's frames are encoded: JSON text frames, or MessagePack binary frames (opt-in). */
 export type Format = 'json' | 'msgpack';
 
-export const FORMATS: readonly Format[] = ['json', 'msgpack'];
-
 /**
  * Picks the subprotocol among those the client offered, in the client's order of preference.
  * `false` when it offered only ones we do not speak: the handshake then carries none and the client fails it.
