@@ -11,6 +11,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { wsRoutes } from './routes/ws.js';
 import { closeGoingAway, refuseUpgrades } from './ws/going-away.js';
 import { UpgradeGate } from './ws/upgrade-gate.js';
+import { preFramedWritesSupported } from './ws/ws-internals.js';
 
 export type { RealtimeOptions } from './options.js';
 
@@ -24,6 +25,9 @@ export async function buildApp(options: RealtimeOptions): Promise<FastifyInstanc
     // A line per request would mostly be probes and scrapes; refused upgrades are logged at debug.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  if (!preFramedWritesSupported) {
+    app.log.warn('the installed ws no longer writes pre-built frames as ws-internals.ts expects; every frame goes through ws.send');
+  }
 
   await app.register(redisPlugin, { url: options.redisUrl, instanceId: options.instanceId, commandTimeoutMs: options.redisCommandTimeoutMs });
   await app.register(liveFeedPlugin, options);

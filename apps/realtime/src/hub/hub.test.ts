@@ -1,6 +1,7 @@
 import { CLOSE_CODES } from '@livecart/schemas';
 import { describe, expect, it, vi } from 'vitest';
 import { FakeTransport, liveEvent } from '../../test/support/fakes.js';
+import type { OutgoingFrame } from '../protocol/frames.js';
 import { Hub, type HubOptions } from './hub.js';
 
 function setup(options: Partial<HubOptions> = {}) {
@@ -158,9 +159,9 @@ describe('Hub', () => {
       const transports = Array.from({ length: 64 }, () => {
         const transport = new FakeTransport();
         const send = transport.send.bind(transport);
-        transport.send = (frame: Buffer) => {
+        transport.send = (outgoing: OutgoingFrame) => {
           clock.now += 1;
-          send(frame);
+          send(outgoing);
         };
         hub.subscribe(hub.add(transport), ['catalog'], 0);
         return transport;

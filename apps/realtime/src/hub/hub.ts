@@ -4,7 +4,7 @@ import type { LiveEvent } from '../events/live-event.js';
 import { BatchFrameCache, buildFrame } from './build-frame.js';
 import { Connection } from './connection.js';
 import { TopicIndex } from './topic-index.js';
-import { sendFrame, type Transport } from './transport.js';
+import type { Transport } from './transport.js';
 
 export interface HubOptions {
   /**
@@ -306,7 +306,7 @@ export class Hub {
     const frame = cache.frame(transport.format, events);
     connection.queue = [];
     connection.queuedBytes = 0;
-    sendFrame(transport, frame);
+    transport.send(frame);
     this.stats.delivered += events.length;
     if (events.length === 1) this.stats.eventFrames++;
     else this.stats.batchFrames++;
@@ -343,7 +343,7 @@ export class Hub {
       const events = [...new Set(latest.values())].sort((a, b) => a.seq - b.seq);
       this.stats.coalesced += connection.latestOffered - events.length;
       if (events.length === 0) continue;
-      sendFrame(connection.transport, buildFrame(connection.transport.format, events));
+      connection.transport.send(buildFrame(connection.transport.format, events));
       this.stats.delivered += events.length;
       if (events.length === 1) this.stats.eventFrames++;
       else this.stats.batchFrames++;

@@ -43,7 +43,7 @@ describe('frames', () => {
     ['json', 70_000, 10],
     ['msgpack', 70_000, 10],
   ] as const)('puts a final, unmasked WebSocket header before a %s batch of %i bytes of events (%i bytes)', (format, bytes, headerBytes) => {
-    const { frame, wire } = encodeBatch(format, [Buffer.alloc(bytes / 2, 0x31), Buffer.alloc(bytes / 2, 0x32)]);
+    const { frame, wire: [wire] } = encodeBatch(format, [Buffer.alloc(bytes / 2, 0x31), Buffer.alloc(bytes / 2, 0x32)]);
     expect(wire.subarray(headerBytes).equals(frame)).toBe(true);
     expect(wire[0]).toBe(format === 'json' ? 0x81 : 0x82);
     const length = headerBytes === 2 ? wire[1] : headerBytes === 4 ? wire.readUInt16BE(2) : Number(wire.readBigUInt64BE(2));
@@ -52,7 +52,7 @@ describe('frames', () => {
   });
 
   it('frames a single event the same way, sharing bytes with the frame', () => {
-    const { frame, wire } = liveEvent(1).encoded('json');
+    const { frame, wire: [wire] } = liveEvent(1).encoded('json');
     expect(wire.subarray(wire.length - frame.length).equals(frame)).toBe(true);
     expect(frame.buffer).toBe(wire.buffer);
     expect([wire[0], wire[1]]).toEqual([0x81, 126]);

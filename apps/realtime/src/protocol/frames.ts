@@ -1,5 +1,6 @@
 import { encode } from '@msgpack/msgpack';
 import type { BatchMessage, EventMessage, ServerMessage } from '@livecart/schemas';
+import type { PreFramed } from '../ws/ws-internals.js';
 import type { Format } from './format.js';
 
 /*
@@ -64,7 +65,7 @@ function allocWsFrame(format: Format, length: number): { wire: Buffer; at: numbe
 /** One server message: `frame` is the message; `wire`, the same bytes behind their WebSocket frame header. */
 export interface OutgoingFrame {
   frame: Buffer;
-  wire: Buffer;
+  wire: PreFramed;
 }
 
 /** An `event` frame and, inside it, the bytes of the event alone (a view, for batches). */
@@ -79,7 +80,7 @@ export function encodeJsonEvent(raw: string): EncodedEvent {
   wire.write(raw, at + JSON_EVENT_HEAD_BYTES, 'utf8');
   wire[wire.length - 1] = 0x7d; // }
   const frame = wire.subarray(at);
-  return { frame, wire, payload: frame.subarray(JSON_EVENT_HEAD_BYTES, frame.length - 1) };
+  return { frame, wire: [wire], payload: frame.subarray(JSON_EVENT_HEAD_BYTES, frame.length - 1) };
 }
 
 export function encodeMsgpackEvent(event: unknown): EncodedEvent {
@@ -88,7 +89,7 @@ export function encodeMsgpackEvent(event: unknown): EncodedEvent {
   wire.set(MSGPACK_EVENT_HEAD, at);
   wire.set(body, at + MSGPACK_EVENT_HEAD.length);
   const frame = wire.subarray(at);
-  return { frame, wire, payload: frame.subarray(MSGPACK_EVENT_HEAD.length) };
+  return { frame, wire: [wire], payload: frame.subarray(MSGPACK_EVENT_HEAD.length) };
 }
 
 /** A `batch` frame holding already-encoded event payloads, in the order given. */
@@ -105,7 +106,7 @@ export function encodeBatch(format: Format, payloads: readonly Buffer[]): Outgoi
       offset += payloads[i]!.length;
     }
     wire.set(JSON_BATCH_TAIL, offset);
-    return { frame: wire.subarray(at), wire };
+    return { frame: wire.subarray(at), wire: [wire] };
   }
   const arrayHeader = msgpackArrayHeaderLength(payloads.length);
   const { wire, at } = allocWsFrame(format, MSGPACK_BATCH_HEAD.length + arrayHeader + bytes);
@@ -116,7 +117,7 @@ export function encodeBatch(format: Format, payloads: readonly Buffer[]): Outgoi
     wire.set(payload, offset);
     offset += payload.length;
   }
-  return { frame: wire.subarray(at), wire };
+  return { frame: wire.subarray(at), wire: [wire] };
 }
 
 /** Every server message but the event-carrying ones. */

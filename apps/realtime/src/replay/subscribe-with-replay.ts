@@ -1,6 +1,5 @@
 import type { EventStream } from '../events/event-stream.js';
 import { buildFrame } from '../hub/build-frame.js';
-import { sendFrame } from '../hub/transport.js';
 import type { Connection } from '../hub/connection.js';
 import type { Hub } from '../hub/hub.js';
 import { replayEvents } from './replay-events.js';
@@ -67,7 +66,7 @@ export async function subscribeWithReplay(
       chunkSize: options.replayChunkSize,
       send: async (events) => {
         if (connection.closed) throw new NotWritableError('connection closed');
-        sendFrame(transport, buildFrame(transport.format, events));
+        transport.send(buildFrame(transport.format, events));
         await waitWritable({
           bufferedAmount: () => transport.bufferedAmount,
           closed: () => connection.closed,

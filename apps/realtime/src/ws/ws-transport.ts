@@ -1,10 +1,9 @@
-import type { Writable } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { Transport } from '../hub/transport.js';
-import { encodeMessage, type ControlMessage } from '../protocol/frames.js';
+import { encodeMessage, type ControlMessage, type OutgoingFrame } from '../protocol/frames.js';
 import type { Format } from '../protocol/format.js';
 import type { Peer } from './heartbeat.js';
-import { rawStreamOf } from './raw-stream.js';
+import { preFramedWriterOf, type PreFramedWriter } from './ws-internals.js';
 
 const TEXT = { binary: false } as const;
 const BINARY = { binary: true } as const;
@@ -12,8 +11,8 @@ const BINARY = { binary: true } as const;
 /** A `ws` socket as the hub and the heartbeat see it. */
 export class WsTransport implements Transport, Peer {
   private readonly sendOptions: typeof TEXT | typeof BINARY;
-  /** Where pre-framed bytes can be written as they are; undefined when they must go through `ws`. */
-  private readonly raw: Writable | undefined;
+  /** Writes frames as they were built, header included; undefined when they must go through `ws.send`. */
+  private readonly writePreFramed: PreFramedWriter | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -22,22 +21,21 @@ export class WsTransport implements Transport, Peer {
     private readonly kickGraceMs: number,
   ) {
     this.sendOptions = format === 'json' ? TEXT : BINARY;
-    this.raw = rawStreamOf(socket);
+    this.writePreFramed = preFramedWriterOf(socket);
   }
 
   get bufferedAmount(): number {
-    // The same count `ws` gives (its sender holds nothing back without compression), read directly.
-    return this.raw !== undefined ? this.raw.writableLength : this.socket.bufferedAmount;
+    return this.socket.bufferedAmount;
   }
 
-  send(frame: Buffer, wire?: Buffer): void {
+  send(outgoing: OutgoingFrame): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    if (wire !== undefined && this.raw !== undefined) this.raw.write(wire);
-    else this.socket.send(frame, this.sendOptions);
+    if (this.writePreFramed !== undefined) this.writePreFramed(outgoing.wire);
+    else this.socket.send(outgoing.frame, this.sendOptions);
   }
 
   sendMessage(message: ControlMessage): void {
-    this.send(encodeMessage(this.format, message));
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(encodeMessage(this.format, message), this.sendOptions);
   }
 
   ping(): void {

@@ -3,7 +3,7 @@ import type { EventStream, StreamPage } from '../../src/events/event-stream.js';
 import type { LiveEvent } from '../../src/events/live-event.js';
 import { parseEvent } from '../../src/events/parse-event.js';
 import type { Transport } from '../../src/hub/transport.js';
-import type { ControlMessage } from '../../src/protocol/frames.js';
+import type { ControlMessage, OutgoingFrame } from '../../src/protocol/frames.js';
 import type { Format } from '../../src/protocol/format.js';
 import { productUpdated } from './events.js';
 
@@ -58,8 +58,8 @@ export class FakeTransport implements Transport {
 
   constructor(readonly format: Format = 'json') {}
 
-  send(frame: Buffer): void {
-    this.frames.push(frame);
+  send(outgoing: OutgoingFrame): void {
+    this.frames.push(outgoing.frame);
   }
 
   sendMessage(message: ControlMessage): void {
