@@ -1,27 +1,24 @@
 import { PROTOCOL_VERSION, type Limits } from '@livecart/schemas';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { RawData } from 'ws';
+import { WebSocketServer, type RawData } from 'ws';
 import type { RealtimeOptions } from '../options.js';
-import { formatOf } from '../protocol/format.js';
+import { chooseSubprotocol, formatOf } from '../protocol/format.js';
 import { Session, type SessionContext } from '../protocol/session.js';
-import type { UpgradeGate } from '../ws/upgrade-gate.js';
+import { closeGoingAway } from '../ws/going-away.js';
+import { UpgradeGate } from '../ws/upgrade-gate.js';
+import { UpgradeHandler } from '../ws/upgrade-handler.js';
 import { WsTransport } from '../ws/ws-transport.js';
 
 /** Stream reads per replay chunk; each chunk's matches go out as one batch frame. */
 const REPLAY_CHUNK_SIZE = 500;
 
-const REFUSALS = {
-  origin: { statusCode: 403, error: 'Forbidden', message: 'this Origin may not open a socket here' },
-  capacity: { statusCode: 503, error: 'Service Unavailable', message: 'this instance is full; try another' },
-  not_ready: { statusCode: 503, error: 'Service Unavailable', message: 'this instance has not joined the event feed yet' },
-} as const;
+/** Socket errors `ws` and the OS give for a peer that broke the protocol or vanished: routine, not failures. */
+const ROUTINE_SOCKET_ERROR = /^(WS_ERR_|ECONNRESET$|EPIPE$|ETIMEDOUT$)/;
 
-/** GET /ws: admission before the handshake completes, then one Session per socket. */
-export async function wsRoutes(app: FastifyInstance, options: RealtimeOptions & { gate: UpgradeGate }): Promise<void> {
-  const { hub, stream, heartbeat, clientStats } = app.liveFeed;
-  const { gate } = options;
+/** GET /ws: admission before the handshake completes, then one Session per socket; going away on close. */
+export async function wsRoutes(app: FastifyInstance, options: RealtimeOptions): Promise<void> {
+  const { hub, stream, heartbeat, clientStats, sequencer } = app.liveFeed;
   const limits: Limits = {
     maxTopicsPerConnection: options.maxTopics,
     maxMessagesPerSecond: options.maxMessagesPerSecond,
@@ -41,40 +38,36 @@ export async function wsRoutes(app: FastifyInstance, options: RealtimeOptions & 
     stats: clientStats,
     logger,
   };
-  /** The HTTP response object of each admitted upgrade, until its socket becomes a WebSocket. */
-  const upgradeResponses = new WeakMap<IncomingMessage, ServerResponse>();
   const onSocketError = (error: Error & { code?: string }) => {
     // `ws` closes the connection itself on protocol errors (1002, 1007, 1009…) and on resets.
-    logger.debug({ err: error, code: error.code }, 'websocket error');
+    if (ROUTINE_SOCKET_ERROR.test(error.code ?? '')) logger.debug({ err: error, code: error.code }, 'websocket closed on a protocol or network error');
+    else logger.error({ err: error }, 'websocket failed');
   };
 
-  app.get(
-    '/ws',
-    {
-      websocket: true,
-      onRequest: async (request, reply) => {
-        if (!request.ws) return;
-        const verdict = gate.admit(request.raw);
-        if (verdict === 'ok') {
-          upgradeResponses.set(request.raw, reply.raw);
-          return;
-        }
-        clientStats.count(clientStats.refusedUpgrades, verdict);
-        request.log.debug({ origin: request.headers.origin, verdict }, 'websocket upgrade refused');
-        const refusal = REFUSALS[verdict];
-        return reply.code(refusal.statusCode).header('connection', 'close').send(refusal);
-      },
+  const server = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayloadBytes,
+    perMessageDeflate: options.perMessageDeflate,
+    handleProtocols: (offered) => chooseSubprotocol(offered),
+  });
+  const upgrades = new UpgradeHandler(app.server, {
+    path: '/ws',
+    server,
+    gate: new UpgradeGate({
+      allowedOrigins: options.allowedOrigins,
+      allowNoOrigin: options.allowNoOrigin,
+      maxConnections: options.maxConnections,
+      openConnections: () => hub.connections.size,
+      feedStarted: () => sequencer.isStarted,
+    }),
+    onRefused: (reason, request) => {
+      clientStats.count(clientStats.refusedUpgrades, reason);
+      logger.debug({ origin: request.headers.origin, url: request.url, reason }, 'websocket upgrade refused');
     },
-    (socket, request) => {
-      gate.settle(request.raw);
-      // The socket still points at the hijacked HTTP response, and through it at the request, reply and
-      // their logger: kilobytes per connection for nothing once it speaks WebSocket.
-      upgradeResponses.get(request.raw)?.detachSocket(request.raw.socket);
+    onConnection: (socket) => {
       const transport = new WsTransport(socket, formatOf(socket.protocol), options.heartbeatTimeoutMs);
       const connection = hub.add(transport);
       const session = new Session(sessionContext, connection);
-      // Likewise @fastify/websocket's own error listener, which holds the request and reply.
-      socket.removeAllListeners('error');
       socket.on('error', onSocketError);
       heartbeat.add(transport);
       socket.on('message', (data: RawData, isBinary: boolean) => {
@@ -94,5 +87,10 @@ export async function wsRoutes(app: FastifyInstance, options: RealtimeOptions & 
         limits,
       });
     },
-  );
+  });
+
+  app.addHook('preClose', async () => {
+    upgrades.refuseAll();
+    await closeGoingAway(server, options.shutdownGraceMs);
+  });
 }
