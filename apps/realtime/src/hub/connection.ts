@@ -1,40 +1,61 @@
 import type { LiveEvent } from '../events/live-event.js';
+import { ClientWriter, type WriterRules } from './client-writer.js';
 import type { Transport } from './transport.js';
 
-/** One client's subscriptions and outgoing queue, as the hub sees it. */
+/** One client as the hub sees it: what it follows, from which seq, and its writer queue. */
 export class Connection {
   /** topic → the seq after which this connection gets that topic's events. */
-  readonly topics = new Map<string, number>();
-  /** An upper bound of the values in `topics`: events above it skip the per-topic check. */
-  maxFrom = 0;
-  /** The newest seq queued here; every seq is queued at most once, and in order. */
-  lastSeq = 0;
-  queue: LiveEvent[] = [];
-  queuedBytes = 0;
-  /** True while a replay is being written: live events wait in `queue` behind it. */
-  paused = false;
-  /** Set when the queue passed the cap; handled at the next flush. */
-  overflowed = false;
-  /** Under the `latest` slow-consumer policy: the newest event per topic while the socket drains. */
-  latest: Map<string, LiveEvent> | null = null;
-  /** Events routed here since `latest` was set, to count how many it made the client skip. */
-  latestOffered = 0;
-  /** Already in the hub's list of connections to flush this tick. */
-  dirty = false;
-  closed = false;
+  private readonly following = new Map<string, number>();
+  /** An upper bound of the values in `following`: events above it skip the per-topic check. */
+  private maxFrom = 0;
+  /** The newest seq accepted here; every seq is accepted at most once, and in order. */
+  private lastSeq: number;
+  readonly writer: ClientWriter;
 
-  constructor(readonly transport: Transport) {}
+  constructor(
+    readonly transport: Transport,
+    rules: WriterRules,
+    /** Events up to this seq were published before the connection existed. */
+    seq: number,
+  ) {
+    this.lastSeq = seq;
+    this.writer = new ClientWriter(this, rules);
+  }
+
+  /** The topics followed, each with the seq after which its events are delivered here. */
+  get topics(): ReadonlyMap<string, number> {
+    return this.following;
+  }
+
+  get closed(): boolean {
+    return this.writer.closed;
+  }
 
   /** Sets the seq after which `topic` is delivered here. */
   follow(topic: string, from: number): void {
-    this.topics.set(topic, from);
+    this.following.set(topic, from);
     if (from > this.maxFrom) this.maxFrom = from;
   }
 
-  /** Remembers `event` as the newest of each of its topics this connection follows. */
-  keepLatest(latest: Map<string, LiveEvent>, event: LiveEvent): void {
-    for (const topic of event.topics) {
-      if (this.topics.has(topic)) latest.set(topic, event);
-    }
+  /** Stops following `topic`; false if it was not followed. */
+  unfollow(topic: string): boolean {
+    return this.following.delete(topic);
+  }
+
+  /**
+   * Whether `event`, routed here through `topic`, is one to deliver, and if so takes it as the newest:
+   * not when already taken through another of its topics or older than one taken, nor when it is at or
+   * before the seq `topic` was subscribed from (the client has it).
+   */
+  accept(event: LiveEvent, topic: string): boolean {
+    const seq = event.seq;
+    if (seq <= this.lastSeq) return false;
+    if (seq <= this.maxFrom && seq <= (this.following.get(topic) ?? 0)) return false;
+    this.lastSeq = seq;
+    return true;
+  }
+
+  unfollowAll(): void {
+    this.following.clear();
   }
 }
