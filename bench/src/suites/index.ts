@@ -1,10 +1,10 @@
+import { realtimeSuites } from '../../realtime/suites/cli-suites.js';
 import type { SuiteName } from '../report/schema.js';
 import { apiSuite } from './api.js';
 import { artilleryReadSuite, artilleryWriteSuite, artilleryWsSuite } from './artillery.js';
 import type { Suite } from './context.js';
 import { e2eSuite } from './e2e.js';
 import { nextBaselineSuite } from './next-baseline.js';
-import { realtimeSuites } from './realtime.js';
 
 /** Every suite, in the order a full run takes them. */
 export const SUITES: Suite[] = [apiSuite, nextBaselineSuite, ...realtimeSuites, artilleryReadSuite, artilleryWriteSuite, artilleryWsSuite, e2eSuite];

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { row, type Chart, type Headline, type Row, type SuiteName, type SuiteOutput } from '../report/schema.js';
-import { ratio } from '../stats.js';
-import type { Suite, SuiteContext } from './context.js';
-import { runHarness } from './harness-output.js';
+import { row, type Chart, type Headline, type Row, type SuiteName, type SuiteOutput } from '../../src/report/schema.js';
+import { ratio } from '../../src/stats.js';
+import type { Suite, SuiteContext } from '../../src/suites/context.js';
+import { runHarness } from '../../src/suites/harness-output.js';
 
 /**
- * The four broadcaster suites of bench/realtime/run.ts, one invocation each, read back from the JSON it
- * writes. Only the fields used here are required: the harness may add servers and figures.
+ * The four broadcaster suites as `pnpm bench` runs and reports them: one invocation of
+ * bench/realtime/run.ts serves them all, and each reads its part back from the JSON it writes. Only the
+ * fields used here are required: the harness may add servers and figures.
  */
 const RunSchema = z.object({ date: z.string(), mode: z.string(), servers: z.record(z.string(), z.string()), results: z.record(z.string(), z.unknown()) });
 
