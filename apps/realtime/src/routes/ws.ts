@@ -87,6 +87,7 @@ export async function wsRoutes(app: FastifyInstance, options: RealtimeOptions): 
         limits,
       });
     },
+    onConnectionError: (error) => logger.error({ err: error }, 'setting up a websocket connection failed'),
   });
 
   app.addHook('preClose', async () => {

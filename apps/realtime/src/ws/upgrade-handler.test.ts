@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { RefusedUpgradeReason } from '../protocol/client-stats.js';
@@ -9,7 +10,10 @@ import { UpgradeHandler } from './upgrade-handler.js';
 
 let httpServer: Server | undefined;
 let wsServer: WebSocketServer | undefined;
+/** Client ends of completed handshakes, left open so that only the server side can close them. */
+const upgraded: Duplex[] = [];
 afterEach(async () => {
+  for (const socket of upgraded.splice(0)) socket.destroy();
   for (const client of wsServer?.clients ?? []) client.terminate();
   wsServer?.close();
   httpServer?.closeAllConnections();
@@ -17,9 +21,10 @@ afterEach(async () => {
   httpServer = wsServer = undefined;
 });
 
-async function serve(gate: { maxConnections?: number; allowedOrigins?: string[] } = {}) {
+async function serve(gate: { maxConnections?: number; allowedOrigins?: string[] } = {}, onConnection?: (socket: WebSocket) => void) {
   const refused: RefusedUpgradeReason[] = [];
   const accepted: WebSocket[] = [];
+  const failures: unknown[] = [];
   httpServer = createServer();
   wsServer = new WebSocketServer({ noServer: true });
   const handler = new UpgradeHandler(httpServer, {
@@ -33,12 +38,13 @@ async function serve(gate: { maxConnections?: number; allowedOrigins?: string[] 
       feedStarted: () => true,
     }),
     onRefused: (reason) => refused.push(reason),
-    onConnection: (socket) => accepted.push(socket),
+    onConnection: onConnection ?? ((socket) => accepted.push(socket)),
+    onConnectionError: (error) => failures.push(error),
   });
   httpServer.listen(0, '127.0.0.1');
   await once(httpServer, 'listening');
   const { port } = httpServer.address() as AddressInfo;
-  return { handler, refused, accepted, port };
+  return { handler, refused, accepted, failures, port };
 }
 
 /** An upgrade request as a client library sends it: the status it got, and the body of a refusal. */
@@ -51,8 +57,8 @@ async function upgrade(port: number, path: string, headers: Record<string, strin
   });
   request.end();
   return new Promise((resolve, reject) => {
-    request.on('upgrade', (response: IncomingMessage, socket) => {
-      socket.destroy();
+    request.on('upgrade', (response: IncomingMessage, socket: Duplex) => {
+      upgraded.push(socket);
       resolve({ status: response.statusCode ?? 0 });
     });
     request.on('response', async (response: IncomingMessage) => {
@@ -71,6 +77,17 @@ describe('UpgradeHandler', () => {
     expect(await upgrade(port, '/ws?client=1')).toEqual({ status: 101 });
     await expect.poll(() => accepted.length).toBe(1);
     expect(refused).toEqual([]);
+  });
+
+  it('cuts the socket off and reports it when setting up the connection throws', async () => {
+    let server: WebSocket | undefined;
+    const { port, failures } = await serve({}, (socket) => {
+      server = socket;
+      throw new Error('setup failed');
+    });
+    expect(await upgrade(port, '/ws')).toEqual({ status: 101 });
+    await expect.poll(() => failures).toEqual([new Error('setup failed')]);
+    await expect.poll(() => server?.readyState).toBe(server?.CLOSED);
   });
 
   it('answers an upgrade elsewhere 404 with the error envelope', async () => {

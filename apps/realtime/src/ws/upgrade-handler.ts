@@ -31,6 +31,8 @@ export interface UpgradeHandlerOptions {
   gate: UpgradeGate;
   onRefused: (refusal: RefusedUpgradeReason, request: IncomingMessage) => void;
   onConnection: (socket: WebSocket, request: IncomingMessage) => void;
+  /** `onConnection` threw: the socket has been cut off. */
+  onConnectionError: (error: unknown) => void;
 }
 
 function destroyOnError(this: Duplex): void {
@@ -62,7 +64,13 @@ export class UpgradeHandler {
     if (refusal === undefined) {
       this.options.server.handleUpgrade(request, socket, head, (webSocket) => {
         this.options.gate.settle(request);
-        this.options.onConnection(webSocket, request);
+        try {
+          this.options.onConnection(webSocket, request);
+        } catch (error) {
+          // Thrown from inside the HTTP server's upgrade event, it would take the process down.
+          webSocket.terminate();
+          this.options.onConnectionError(error);
+        }
       });
       return;
     }
