@@ -1,6 +1,5 @@
 import { encode } from '@msgpack/msgpack';
 import type { BatchMessage, EventMessage, ServerMessage } from '@livecart/schemas';
-import type { PreFramed } from '../ws/ws-internals.js';
 import type { Format } from './format.js';
 
 /*
@@ -61,6 +60,9 @@ function allocWsFrame(format: Format, length: number): { wire: Buffer; at: numbe
   }
   return { wire, at };
 }
+
+/** A message already behind its WebSocket frame header, as the list of buffers a `ws` sender writes (here: one). */
+export type PreFramed = readonly [Buffer];
 
 /** One server message: `frame` is the message; `wire`, the same bytes behind their WebSocket frame header. */
 export interface OutgoingFrame {

@@ -1,5 +1,6 @@
 import * as ws from 'ws';
 import type { WebSocket } from 'ws';
+import type { PreFramed } from '../protocol/frames.js';
 
 /*
  * Every use of a `ws` internal in this app lives here, each behind a check made before it is relied on.
@@ -11,9 +12,6 @@ import type { WebSocket } from 'ws';
  * public `socket.send(frame)` would frame the same bytes again for every receiver — a header allocated
  * per send, then a cork, two writes and a writev of two buffers where one write of one buffer does.
  */
-
-/** A frame already behind its WebSocket header, as the list of buffers a sender writes (here: one). */
-export type PreFramed = readonly [Buffer];
 
 interface FrameSender {
   sendFrame(list: PreFramed): void;
