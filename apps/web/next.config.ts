@@ -39,6 +39,11 @@ const config: NextConfig = {
   turbopack: { root: path.resolve(import.meta.dirname, '../..') },
   // `use cache` + cacheTag: product pages are cached and expired by events; listings render fresh (see README).
   cacheComponents: true,
+  // Both caches a product page lives in are the project's own, so the cache invalidator can expire a tag
+  // in them from outside any request, and before the first one (src/cache-handlers/tag-manifest.ts).
+  // Node loads these files itself (type stripping), not the bundler.
+  cacheHandlers: { default: path.resolve(import.meta.dirname, 'src/cache-handlers/use-cache-handler.ts') },
+  cacheHandler: path.resolve(import.meta.dirname, 'src/cache-handlers/page-cache-handler.ts'),
   // Links prefetch one shared static shell per route, not each product's data (24 cards would mean 24 API reads).
   partialPrefetching: true,
   // Loaded by Node at run time (the cache invalidator's WebSocket client), not bundled.

@@ -1,10 +1,10 @@
 import 'server-only';
 import { CATALOG_TOPIC } from '@livecart/schemas/topics';
 import WebSocket from 'ws';
+import { expireCachedTags } from '@/cache-handlers/tag-manifest';
 import { env } from '@/env';
 import { ALL_PRODUCTS_TAG, productTag } from '../cache-tags';
 import { LiveStore, type SocketLike } from '../live/live-store';
-import { expireTags } from './expire-tags';
 import { type ExpirePayload, TagBatcher } from './tag-batcher';
 
 const log = (message: string, detail?: unknown) => console.warn(`[cache-invalidator] ${message}`, detail ?? '');
@@ -40,11 +40,15 @@ export function createCacheInvalidator(options: CacheInvalidatorOptions): LiveSt
   return store;
 }
 
-/** Started once per server process (instrumentation-node.ts); expires in-process, with no request to itself. */
+/**
+ * Started once per server process (instrumentation-node.ts). Expires in-process through the tag manifest
+ * the project's cache handlers judge their entries by: no request to itself, and it works before Next
+ * has served a request.
+ */
 export function startCacheInvalidator(): void {
   createCacheInvalidator({
     url: env.REALTIME_SERVER_URL ?? env.NEXT_PUBLIC_REALTIME_URL,
     connect: (url, protocol) => new WebSocket(url, protocol, { origin: env.REALTIME_SERVER_ORIGIN }) as unknown as SocketLike,
-    expire: expireTags,
+    expire: async (tags) => expireCachedTags(tags),
   });
 }
