@@ -7,3 +7,4 @@ export * from './order.js';
 export * from './product.js';
 export * from './realtime.js';
 export * from './topics.js';
+export * from './transport.js';

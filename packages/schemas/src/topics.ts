@@ -4,11 +4,12 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const SLUG = '[a-z0-9]+(?:-[a-z0-9]+)*';
 
 export const TOPIC_PATTERN = new RegExp(`^(?:catalog|product:${UUID}|category:${SLUG})$`);
+export const MAX_TOPIC_LENGTH = 80;
 
 /** What a client subscribes to: `catalog` (everything), `product:<id>` or `category:<slug>`. */
 export const TopicSchema = z
   .string()
-  .max(80)
+  .max(MAX_TOPIC_LENGTH)
   .regex(TOPIC_PATTERN, { error: 'must be catalog, product:<lowercase uuid> or category:<slug>' });
 export type Topic = z.infer<typeof TopicSchema>;
 

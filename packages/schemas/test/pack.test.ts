@@ -42,6 +42,7 @@ import { ProductSchema, type LivecartEvent, type Product } from '@livecart/schem
 import { ProductCreateSchema, type ProductCreateInput } from '@livecart/schemas/product';
 import { ClientMessageSchema, type ClientMessage, type ServerMessage } from '@livecart/schemas/realtime';
 import { AJV_OPTIONS, jsonSchemaOf, type JsonSchema, type SchemaName } from '@livecart/schemas/json-schema';
+import { parseEventHead, streamPositionOf, type EventHead, type StreamPosition } from '@livecart/schemas/transport';
 
 export const product: Product = ProductSchema.parse(${JSON.stringify(product)});
 export const price: number = product.priceMinor;
@@ -83,6 +84,11 @@ export function stockOf(event: LivecartEvent): number | null {
   return event.data.stock;
 }
 
+export const position: StreamPosition = streamPositionOf('41-0');
+export const head: EventHead = parseEventHead('{}');
+// @ts-expect-error a head's topics are read-only
+head.topics.push('catalog');
+
 export const name: SchemaName = 'ProductCreate';
 // @ts-expect-error not a named schema
 export const unknownName: SchemaName = 'ProductDraft';
@@ -96,6 +102,7 @@ import { ProductSchema } from '@livecart/schemas/product';
 import { ServerMessageSchema } from '@livecart/schemas/realtime';
 import { jsonSchemaOf } from '@livecart/schemas/json-schema';
 import { TopicSchema } from '@livecart/schemas/topics';
+import { eventKeys, parseEventHead, streamEntryId } from '@livecart/schemas/transport';
 
 const product = ProductSchema.parse(${JSON.stringify(product)});
 const message = ServerMessageSchema.parse({ type: 'pong', ts: 1 });
@@ -109,6 +116,9 @@ console.log(JSON.stringify({
   sku: product.sku,
   message: message.type,
   topicOk: TopicSchema.safeParse('category:kitchen').success,
+  stream: eventKeys({ prefix: 'shop' }).stream,
+  entryId: streamEntryId({ seq: 5 }),
+  headSeq: parseEventHead(JSON.stringify({ seq: 5, type: 'product.deleted', topics: ['catalog'], occurredAt: '2026-01-01T00:00:00Z', data: { id: 'x' } })).seq,
   required: jsonSchemaOf('ProductCreate').required,
   sameSchema: root.ProductSchema === ProductSchema,
   deepImport,
@@ -169,7 +179,7 @@ describe('the packed tarball, used from outside the workspace', () => {
   it('holds the compiled code, its types and the docs, and nothing else', () => {
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md']));
     const modules = ['index', 'common', 'currencies', 'errors', 'events', 'json-schema', 'order', 'product'];
-    for (const module of [...modules, 'realtime', 'topics']) {
+    for (const module of [...modules, 'realtime', 'topics', 'transport']) {
       expect(files).toContain(`dist/${module}.js`);
       expect(files).toContain(`dist/${module}.d.ts`);
     }
@@ -220,6 +230,9 @@ describe('the packed tarball, used from outside the workspace', () => {
       sku: 'MUG-001',
       message: 'pong',
       topicOk: true,
+      stream: 'shop:events',
+      entryId: '5-0',
+      headSeq: 5,
       required: ['sku', 'name', 'category', 'priceMinor'],
       sameSchema: true,
       deepImport: 'ERR_PACKAGE_PATH_NOT_EXPORTED',

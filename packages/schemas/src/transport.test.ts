@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { sampleProduct } from '../test/fixtures.js';
+import { MAX_SEQ } from './common.js';
+import { EVENT_TYPES, EventSchema, type LivecartEvent } from './events.js';
+import {
+  EVENT_FIELD,
+  EVENT_TYPE_PATTERN,
+  EventTransportError,
+  eventJsonOfEntry,
+  eventKeys,
+  parseEventHead,
+  serializeEvent,
+  streamEntryId,
+  streamPositionOf,
+} from './transport.js';
+
+const event: LivecartEvent = {
+  seq: 42,
+  type: 'product.updated',
+  topics: ['catalog', `product:${sampleProduct.id}`, 'category:kitchen'],
+  occurredAt: '2026-01-02T03:04:05.678Z',
+  data: sampleProduct,
+};
+
+describe('eventKeys', () => {
+  it('names the stream and the channel <prefix>:events', () => {
+    expect(eventKeys({ prefix: 'livecart' })).toEqual({ stream: 'livecart:events', channel: 'livecart:events' });
+  });
+});
+
+describe('stream entry ids', () => {
+  it('are <seq>-0 and read back to the same position', () => {
+    expect(streamEntryId({ seq: 7 })).toBe('7-0');
+    expect(streamPositionOf('7-0')).toEqual({ seq: 7 });
+    expect(streamPositionOf(streamEntryId({ seq: MAX_SEQ }))).toEqual({ seq: MAX_SEQ });
+  });
+
+  it.each(['', '7', '7-1', '0-0', '07-0', '-0', 'x-0', '1700000000000-0 ', '9007199254740992-0', '12345678901234567-0'])(
+    'rejects %j',
+    (id) => {
+      expect(() => streamPositionOf(id)).toThrow(EventTransportError);
+    },
+  );
+});
+
+describe('eventJsonOfEntry', () => {
+  it('finds the event field among the entry fields', () => {
+    expect(EVENT_FIELD).toBe('e');
+    expect(eventJsonOfEntry(['e', '{}'])).toBe('{}');
+    expect(eventJsonOfEntry(['x', 'e', 'e', '{"seq":1}'])).toBe('{"seq":1}');
+    expect(eventJsonOfEntry(['x', '{}'])).toBeUndefined();
+    expect(eventJsonOfEntry(['e'])).toBeUndefined();
+  });
+});
+
+describe('serializeEvent', () => {
+  it('writes the head first and data last, and round-trips through EventSchema', () => {
+    const json = serializeEvent(event);
+    expect(Object.keys(JSON.parse(json) as object)).toEqual(['seq', 'type', 'topics', 'occurredAt', 'data']);
+    expect(EventSchema.parse(JSON.parse(json))).toEqual(event);
+  });
+});
+
+describe('parseEventHead', () => {
+  it('reads seq, type, topics, occurredAt and data.id, keeping the whole body', () => {
+    const head = parseEventHead(serializeEvent(event));
+    expect(head).toMatchObject({ seq: 42, type: 'product.updated', topics: event.topics, subjectId: sampleProduct.id });
+    expect(head.occurredAtMs).toBe(Date.parse(event.occurredAt));
+    expect(head.body).toEqual(event);
+  });
+
+  it('accepts every known event type and a type it does not know yet', () => {
+    for (const type of [...EVENT_TYPES, 'order.paid']) {
+      expect(EVENT_TYPE_PATTERN.test(type)).toBe(true);
+      expect(parseEventHead(JSON.stringify({ ...event, type })).type).toBe(type);
+    }
+  });
+
+  const variant = (patch: Record<string, unknown>) => JSON.stringify({ ...event, ...patch });
+  it.each([
+    ['not JSON', '{"seq":', /not JSON/],
+    ['an array', '[1]', /not a JSON object/],
+    ['null', 'null', /not a JSON object/],
+    ['a missing seq', variant({ seq: undefined }), /seq/],
+    ['seq 0', variant({ seq: 0 }), /seq/],
+    ['a fractional seq', variant({ seq: 1.5 }), /seq/],
+    ['a seq past MAX_SEQ', variant({ seq: MAX_SEQ + 2 }), /seq/],
+    ['a string seq', variant({ seq: '42' }), /seq/],
+    ['a missing type', variant({ type: undefined }), /type/],
+    ['an undotted type', variant({ type: 'updated' }), /type/],
+    ['an uppercase type', variant({ type: 'Product.Updated' }), /type/],
+    ['no topics', variant({ topics: [] }), /topics/],
+    ['topics not an array', variant({ topics: 'catalog' }), /topics/],
+    ['a non-string topic', variant({ topics: [7] }), /topics/],
+    ['an unknown topic kind', variant({ topics: ['catalog', 'order:1'] }), /topics/],
+    ['a topic past the length limit', variant({ topics: [`category:${'a'.repeat(80)}`] }), /topics/],
+    ['a bad timestamp', variant({ occurredAt: 'yesterday' }), /occurredAt/],
+    ['a numeric timestamp', variant({ occurredAt: 1 }), /occurredAt/],
+    ['no data', variant({ data: undefined }), /data\.id/],
+    ['data without an id', variant({ data: { sku: 'MUG-001' } }), /data\.id/],
+    ['an empty data.id', variant({ data: { id: '' } }), /data\.id/],
+  ])('rejects %s, naming the reason', (_label, json, reason) => {
+    expect(() => parseEventHead(json)).toThrow(EventTransportError);
+    expect(() => parseEventHead(json)).toThrow(reason);
+  });
+});

@@ -1,0 +1,133 @@
+import { MAX_SEQ } from './common.js';
+import type { LivecartEvent } from './events.js';
+import { MAX_TOPIC_LENGTH, TOPIC_PATTERN, type Topic } from './topics.js';
+
+/*
+ * How events travel from the API's outbox relay through Redis to every consumer (the realtime servers,
+ * the API instances' cache coherence): key names, stream entry ids, the entry's field and the event head.
+ * Producer and consumers deploy separately, so each rule here is a wire contract (see the README).
+ *
+ * Every function takes or returns a structured value (a history, a position) rather than a bare prefix or
+ * number, so that an epoch can later join them here without changing how callers are shaped.
+ */
+
+/** Which event history: today the Redis namespace it lives in (REDIS_PREFIX). */
+export interface EventHistory {
+  readonly prefix: string;
+}
+
+/** Where one history's events are kept and announced. */
+export interface EventKeys {
+  /** The capped Redis Stream every event is XADDed to: replay and gap filling read it. */
+  readonly stream: string;
+  /** The pub/sub channel every event is PUBLISHed on, with the same bytes as its stream entry. */
+  readonly channel: string;
+}
+
+export function eventKeys(history: EventHistory): EventKeys {
+  // One name, two Redis namespaces (keys and channels never collide).
+  const name = `${history.prefix}:events`;
+  return { stream: name, channel: name };
+}
+
+/** The field of a stream entry that holds the event JSON; an entry has no other field. */
+export const EVENT_FIELD = 'e';
+
+/** A place in one history's stream. Offsets are only comparable within one stream. */
+export interface StreamPosition {
+  readonly seq: number;
+}
+
+/** Why a stream entry id or an event head does not follow this contract; the message names the reason. */
+export class EventTransportError extends Error {
+  override readonly name = 'EventTransportError';
+}
+
+/** The stream entry id of the event at `position`: `<seq>-0`, so entries are ordered by seq. */
+export function streamEntryId(position: StreamPosition): string {
+  return `${position.seq}-0`;
+}
+
+const ENTRY_ID = /^([1-9][0-9]{0,15})-0$/;
+
+/** The position an entry id stands for; throws EventTransportError for an id no producer writes. */
+export function streamPositionOf(entryId: string): StreamPosition {
+  const match = ENTRY_ID.exec(entryId);
+  const seq = match === null ? Number.NaN : Number(match[1]);
+  if (!(seq <= MAX_SEQ)) throw new EventTransportError(`stream entry id ${JSON.stringify(entryId.slice(0, 40))} is not <seq>-0`);
+  return { seq };
+}
+
+/** The event JSON of a stream entry's field list (as XRANGE returns it), or undefined when it has none. */
+export function eventJsonOfEntry(fields: readonly string[]): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === EVENT_FIELD) return fields[i + 1];
+  }
+  return undefined;
+}
+
+/**
+ * The bytes published for an event, on the stream and on the channel alike: its JSON with the head
+ * (`seq`, `type`, `topics`, `occurredAt`) first and `data` last, so a human reading XRANGE sees the head.
+ */
+export function serializeEvent(event: LivecartEvent): string {
+  return JSON.stringify({ seq: event.seq, type: event.type, topics: event.topics, occurredAt: event.occurredAt, data: event.data });
+}
+
+/**
+ * What a consumer needs to order, route and apply an event without walking the whole schema. `type` is
+ * any dotted lowercase name, not only the types this version knows: a consumer older than the producer
+ * still orders and forwards an event of a newer type (its receivers skip what they do not know).
+ */
+export interface EventHead {
+  readonly seq: number;
+  readonly type: string;
+  /** Non-empty; each one a valid topic. */
+  readonly topics: readonly Topic[];
+  /** `occurredAt` as epoch milliseconds. */
+  readonly occurredAtMs: number;
+  /** `data.id`: what changed (the product, for every event type so far). */
+  readonly subjectId: string;
+  /** The whole event as parsed; only the head above has been checked. */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+export const EVENT_TYPE_PATTERN = /^[a-z]+(?:\.[a-z]+)+$/;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isTopic(value: unknown): value is Topic {
+  return typeof value === 'string' && value.length <= MAX_TOPIC_LENGTH && TOPIC_PATTERN.test(value);
+}
+
+function fail(reason: string): never {
+  throw new EventTransportError(`malformed event head: ${reason}`);
+}
+
+/**
+ * Parses an event as published (one JSON.parse) and checks its head strictly; throws EventTransportError
+ * naming the first field that is wrong. This runs for every event a consumer receives, so it checks only
+ * the head: the relay validated the whole event against EventSchema before publishing it.
+ */
+export function parseEventHead(json: string): EventHead {
+  let body: unknown;
+  try {
+    body = JSON.parse(json);
+  } catch {
+    fail('not JSON');
+  }
+  if (!isObject(body)) fail('not a JSON object');
+  const { seq, type, topics, occurredAt, data } = body;
+  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1 || seq > MAX_SEQ) {
+    fail(`seq must be an integer from 1 to ${MAX_SEQ}`);
+  }
+  if (typeof type !== 'string' || !EVENT_TYPE_PATTERN.test(type)) fail('type must be a dotted lowercase name');
+  if (!Array.isArray(topics) || topics.length === 0) fail('topics must be a non-empty array');
+  for (const topic of topics) if (!isTopic(topic)) fail('topics must each be catalog, product:<uuid> or category:<slug>');
+  const occurredAtMs = typeof occurredAt === 'string' ? Date.parse(occurredAt) : Number.NaN;
+  if (Number.isNaN(occurredAtMs)) fail('occurredAt must be an ISO 8601 timestamp');
+  if (!isObject(data) || typeof data.id !== 'string' || data.id.length === 0) fail('data.id must be a non-empty string');
+  return { seq, type, topics: topics as Topic[], occurredAtMs, subjectId: data.id, body };
+}
