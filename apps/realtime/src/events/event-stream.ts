@@ -1,5 +1,5 @@
+import { eventJsonOfEntry, streamEntryId, streamPositionOf } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
-import { EVENT_FIELD, seqOfStreamId, streamId } from './event-keys.js';
 import type { LiveEvent } from './live-event.js';
 import { parseEvent } from './parse-event.js';
 
@@ -22,13 +22,6 @@ export interface EventStream {
 
 type StreamEntry = [id: string, fields: string[]];
 
-function eventJsonOf(fields: readonly string[]): string | undefined {
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] === EVENT_FIELD) return fields[i + 1];
-  }
-  return undefined;
-}
-
 /** The capped Redis Stream the outbox relay XADDs to, read with XRANGE / XREVRANGE. */
 export class RedisEventStream implements EventStream {
   constructor(
@@ -39,27 +32,27 @@ export class RedisEventStream implements EventStream {
   ) {}
 
   async range(from: number, to: number, count: number): Promise<StreamPage> {
-    const entries = (await this.redis.xrange(this.key, streamId(from), streamId(to), 'COUNT', count)) as StreamEntry[];
+    const entries = (await this.redis.xrange(this.key, streamEntryId({ seq: from }), streamEntryId({ seq: to }), 'COUNT', count)) as StreamEntry[];
     const events: LiveEvent[] = [];
     for (const [id, fields] of entries) {
       try {
-        events.push(parseEvent(eventJsonOf(fields) ?? ''));
+        events.push(parseEvent(eventJsonOfEntry(fields) ?? ''));
       } catch (error) {
         this.onBadEntry(id, error);
       }
     }
     const last = entries.at(-1);
-    const next = entries.length === count && last !== undefined ? seqOfStreamId(last[0]) + 1 : null;
+    const next = entries.length === count && last !== undefined ? streamPositionOf(last[0]).seq + 1 : null;
     return { events, next: next !== null && next <= to ? next : null };
   }
 
   async firstSeq(): Promise<number | null> {
     const [entry] = (await this.redis.xrange(this.key, '-', '+', 'COUNT', 1)) as StreamEntry[];
-    return entry === undefined ? null : seqOfStreamId(entry[0]);
+    return entry === undefined ? null : streamPositionOf(entry[0]).seq;
   }
 
   async lastSeq(): Promise<number | null> {
     const [entry] = (await this.redis.xrevrange(this.key, '+', '-', 'COUNT', 1)) as StreamEntry[];
-    return entry === undefined ? null : seqOfStreamId(entry[0]);
+    return entry === undefined ? null : streamPositionOf(entry[0]).seq;
   }
 }

@@ -1,6 +1,6 @@
+import { eventKeys } from '@livecart/schemas/transport';
 import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
-import { eventKeys } from '../events/event-keys.js';
 import { RedisEventSource } from '../events/event-source.js';
 import { RedisEventStream, type EventStream } from '../events/event-stream.js';
 import type { LiveEvent } from '../events/live-event.js';
@@ -31,7 +31,7 @@ declare module 'fastify' {
 export const liveFeedPlugin = fp<RealtimeOptions>(
   async (app, options) => {
     const logger = app.log as Logger;
-    const keys = eventKeys(options.redisPrefix);
+    const keys = eventKeys({ prefix: options.redisPrefix });
     const stream = new RedisEventStream(app.redis, keys.stream, (id, error) =>
       logger.warn({ err: error, id }, 'skipped a stream entry that is not a routable event'),
     );

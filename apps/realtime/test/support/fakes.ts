@@ -1,15 +1,19 @@
 import { decode } from '@msgpack/msgpack';
 import type { EventStream, StreamPage } from '../../src/events/event-stream.js';
-import type { LiveEvent } from '../../src/events/live-event.js';
-import { parseEvent } from '../../src/events/parse-event.js';
+import { LiveEvent } from '../../src/events/live-event.js';
 import type { Transport } from '../../src/hub/transport.js';
 import type { ControlMessage, OutgoingFrame } from '../../src/protocol/frames.js';
 import type { Format } from '../../src/protocol/format.js';
 import { productUpdated } from './events.js';
 
-/** A parsed event of `seq` carrying `topics`, as the sequencer hands it to the hub. */
+/**
+ * An event of `seq` carrying `topics`, as the sequencer hands it to the hub. Built directly, not parsed,
+ * so hub and replay tests may use short made-up topics that the transport's head parser would refuse.
+ */
 export function liveEvent(seq: number, topics: string[] = ['catalog']): LiveEvent {
-  return parseEvent(JSON.stringify(productUpdated(seq, { topics })));
+  const event = productUpdated(seq, { topics });
+  const raw = JSON.stringify(event);
+  return new LiveEvent(seq, topics, Date.parse(event.occurredAt), raw, JSON.parse(raw));
 }
 
 /** The retained history in memory; `beforeRead` runs before each range read (to publish "during" it). */

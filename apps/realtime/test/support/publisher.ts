@@ -1,4 +1,5 @@
 import type { LivecartEvent } from '@livecart/schemas';
+import { EVENT_FIELD, eventKeys, serializeEvent, streamEntryId } from '@livecart/schemas/transport';
 import { Redis } from 'ioredis';
 import { productUpdated } from './events.js';
 
@@ -8,19 +9,22 @@ export interface PublishOptions {
 }
 
 /**
- * Stands in for the API's outbox relay, doing exactly what it does per event:
- * `XADD <prefix>:events MAXLEN ~ <maxLen> <seq>-0 e <json>` then `PUBLISH <prefix>:events <json>`.
+ * Stands in for the API's outbox relay, doing what it does per event with the transport contract of
+ * @livecart/schemas: XADD to the capped stream, then PUBLISH the same bytes on the channel.
  */
 export class TestPublisher {
   readonly redis: Redis;
   private seq = 0;
   readonly key: string;
+  private readonly channel: string;
 
   private readonly maxLen: number;
 
   constructor(redisUrl: string, prefix: string, options: { maxLen?: number; lastSeq?: number } = {}) {
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-    this.key = `${prefix}:events`;
+    const keys = eventKeys({ prefix });
+    this.key = keys.stream;
+    this.channel = keys.channel;
     this.maxLen = options.maxLen ?? 10_000;
     this.seq = options.lastSeq ?? 0;
   }
@@ -50,8 +54,8 @@ export class TestPublisher {
     const events = Array.from({ length: count }, () => make(++this.seq));
     const pipeline = this.redis.pipeline();
     for (const event of events) {
-      const json = JSON.stringify(event);
-      pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, `${event.seq}-0`, 'e', json).publish(this.key, json);
+      const json = serializeEvent(event);
+      pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, streamEntryId(event), EVENT_FIELD, json).publish(this.channel, json);
     }
     await pipeline.exec();
     return events;
@@ -59,22 +63,22 @@ export class TestPublisher {
 
   /** Writes an event as given (a retry re-publishing an old seq, say). */
   async write(event: LivecartEvent, options: PublishOptions = {}): Promise<void> {
-    const json = JSON.stringify(event);
+    const json = serializeEvent(event);
     // XADD rejects an id not above the stream's last one: a retry of a stored seq only re-publishes.
-    await this.redis.xadd(this.key, 'MAXLEN', '~', this.maxLen, `${event.seq}-0`, 'e', json).catch((error: Error) => {
+    await this.redis.xadd(this.key, 'MAXLEN', '~', this.maxLen, streamEntryId(event), EVENT_FIELD, json).catch((error: Error) => {
       if (!/equal or smaller/.test(error.message)) throw error;
     });
-    if (!options.skipPublish) await this.redis.publish(this.key, json);
+    if (!options.skipPublish) await this.redis.publish(this.channel, json);
   }
 
   /** Re-PUBLISHes an event without touching the stream (at-least-once delivery). */
   async republish(event: LivecartEvent): Promise<void> {
-    await this.redis.publish(this.key, JSON.stringify(event));
+    await this.redis.publish(this.channel, serializeEvent(event));
   }
 
   /** Drops every stream entry up to and including `seq`, as MAXLEN trimming would. */
   async trimThrough(seq: number): Promise<void> {
-    await this.redis.xtrim(this.key, 'MINID', `${seq + 1}-0`);
+    await this.redis.xtrim(this.key, 'MINID', streamEntryId({ seq: seq + 1 }));
   }
 
   async close(): Promise<void> {
