@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '@livecart/local-services';
+import { eventJsonOfEntry, eventKeys, streamPositionOf } from '@livecart/schemas/transport';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionConfig } from '../src/db/pool.js';
-import { eventsKey, seqOfEntryId } from '../src/events/stream-names.js';
 import { OutboxRelay } from '../src/outbox/relay.js';
 import { AUTH, createProductVia, createTestContext, testPool, waitFor, type TestContext } from './helpers.js';
 
@@ -36,10 +36,10 @@ interface StreamEvent {
 async function readStream(redisUrl: string, prefix: string): Promise<StreamEvent[]> {
   const redis = new Redis(redisUrl);
   try {
-    const entries = await redis.xrange(eventsKey(prefix), '-', '+');
+    const entries = await redis.xrange(eventKeys({ prefix }).stream, '-', '+');
     return entries.map(([id, fields]) => {
-      const event = JSON.parse(fields[1] as string) as StreamEvent;
-      expect(event.seq).toBe(seqOfEntryId(id));
+      const event = JSON.parse(eventJsonOfEntry(fields) ?? '') as StreamEvent;
+      expect(event.seq).toBe(streamPositionOf(id).seq);
       return event;
     });
   } finally {
@@ -66,7 +66,8 @@ function relayFor(redis: Redis, prefix: string, applicationName: string): Outbox
 async function unpublishedCount(): Promise<number> {
   const pool = testPool(ctx.databaseUrl);
   try {
-    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+    // Rejected rows are set aside for good: they do not wait.
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND rejected_at IS NULL');
     return rows[0]?.n ?? 0;
   } finally {
     await pool.end();
@@ -202,6 +203,38 @@ describe('outbox relay', () => {
     drainer.start();
     await drained();
     await drainer.stop();
+  });
+
+  it('sets a row that is not a valid event aside, with the reason, and publishes the rows after it', async () => {
+    const prefix = `${ctx.prefix}:rejects`;
+    const redis = new Redis(ctx.redisUrl);
+    cleanups.push(() => redis.quit());
+    const before = await outboxCount();
+    const product = await createProductVia(writer);
+    const pool = testPool(ctx.databaseUrl);
+    cleanups.push(() => pool.end());
+    // What a buggy write could leave: a product event whose data is not a product.
+    await pool.query(`INSERT INTO outbox (type, topics, data) VALUES ('product.updated', '["catalog"]', '{"id":"not-a-uuid"}')`);
+    const patch = await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: 3 } });
+    expect(patch.statusCode).toBe(200);
+
+    const relay = relayFor(redis, prefix, 'relay-rejects');
+    relay.start();
+    const events = await waitFor(async () => {
+      const stream = await readStream(ctx.redisUrl, prefix);
+      return stream.length >= 2 ? stream : undefined;
+    }, 10_000, 'the valid events');
+    expect(events.map((e) => e.seq)).toEqual([before + 1, before + 3]);
+    expect(relay.stats.rejected).toBe(1);
+    const { rows } = await pool.query<{ seq: number; published: boolean; rejection: string | null }>(
+      'SELECT seq, published_at IS NOT NULL AS published, rejection FROM outbox WHERE rejected_at IS NOT NULL',
+    );
+    expect(rows).toEqual([{ seq: before + 2, published: false, rejection: expect.stringMatching(/data\.id/) as unknown }]);
+    await drained();
+    const metrics = await writer.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/^outbox_rejected_events 1$/m);
+    expect(metrics.body).toMatch(/^outbox_unpublished_events 0$/m);
+    await relay.stop();
   });
 
   it('hands over to another instance within 5 s when the relay holder dies, losing nothing', async () => {

@@ -1,10 +1,14 @@
 import { EventEmitter } from 'node:events';
+import { EVENT_FIELD, eventKeys, streamEntryId, streamPositionOf } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { EventConsumer } from './event-consumer.js';
 
-const KEY = 'p:events';
-const event = (seq: number, id = `id-${seq}`) => JSON.stringify({ seq, type: 'product.updated', data: { id } });
+const { channel: CHANNEL } = eventKeys({ prefix: 'p' });
+// Only the head matters to the consumer; the rest of a product is left out.
+const event = (seq: number, id = `id-${seq}`) =>
+  JSON.stringify({ seq, type: 'product.updated', topics: ['catalog'], occurredAt: '2026-01-01T00:00:00.000Z', data: { id } });
+const entry = (seq: number, id?: string): [string, string[]] => [streamEntryId({ seq }), [EVENT_FIELD, event(seq, id)]];
 
 function setup(stream: [string, string[]][] = []) {
   const subscriber = Object.assign(new EventEmitter(), {
@@ -14,9 +18,8 @@ function setup(stream: [string, string[]][] = []) {
   });
   const reader = {
     xrange: async (_key: string, from: string, to: string) => {
-      const lo = Number(from.split('-')[0]);
-      const hi = Number(to.split('-')[0]);
-      return stream.filter(([id]) => Number(id.split('-')[0]) >= lo && Number(id.split('-')[0]) <= hi);
+      const [lo, hi] = [streamPositionOf(from).seq, streamPositionOf(to).seq];
+      return stream.filter(([id]) => streamPositionOf(id).seq >= lo && streamPositionOf(id).seq <= hi);
     },
   };
   const calls: string[] = [];
@@ -25,7 +28,8 @@ function setup(stream: [string, string[]][] = []) {
     clear: () => calls.push('clear'),
     setL1Enabled: (on: boolean) => calls.push(`l1 ${on ? 'on' : 'off'}`),
   };
-  const log = { info: () => {}, warn: () => {}, error: () => {} };
+  const errors: string[] = [];
+  const log = { info: () => {}, warn: () => {}, error: (_fields: unknown, message: string) => errors.push(message) };
   const consumer = new EventConsumer({ subscriber: subscriber as unknown as Redis, reader: reader as unknown as Redis, prefix: 'p', cache, log: log as never });
   const connect = async () => {
     subscriber.status = 'ready';
@@ -33,15 +37,15 @@ function setup(stream: [string, string[]][] = []) {
     await consumer.settled();
   };
   const publish = async (message: string) => {
-    subscriber.emit('message', KEY, message);
+    subscriber.emit('message', CHANNEL, message);
     await consumer.settled();
   };
-  return { consumer, subscriber, calls, connect, publish, stream };
+  return { consumer, subscriber, calls, errors, connect, publish, stream };
 }
 
 describe('EventConsumer', () => {
   it('starts at the stream head with L1 on, applies events in order and drops duplicates', async () => {
-    const { consumer, calls, connect, publish } = setup([['5-0', ['e', event(5)]]]);
+    const { consumer, calls, connect, publish } = setup([entry(5)]);
     await consumer.start(50);
     await connect();
     expect(consumer.appliedSeq).toBe(5);
@@ -54,23 +58,43 @@ describe('EventConsumer', () => {
   });
 
   it('fills a gap from the stream before applying the next event', async () => {
-    const setupResult = setup([['1-0', ['e', event(1)]]]);
-    const { consumer, calls, connect, publish, stream } = setupResult;
+    const { consumer, calls, connect, publish, stream } = setup([entry(1)]);
     await consumer.start(50);
     await connect();
-    stream.push(['2-0', ['e', event(2, 'b')]], ['3-0', ['e', event(3, 'c')]]);
+    stream.push(entry(2, 'b'), entry(3, 'c'));
     await publish(event(4, 'd'));
     expect(calls.filter((c) => c.startsWith('invalidate'))).toEqual(['invalidate b', 'invalidate c', 'invalidate d']);
     expect(consumer.appliedSeq).toBe(4);
   });
 
   it('empties L1 when the stream no longer holds the gap', async () => {
-    const { consumer, calls, connect, publish } = setup([['1-0', ['e', event(1)]]]);
+    const { consumer, calls, connect, publish } = setup([entry(1)]);
     await consumer.start(50);
     await connect();
     await publish(event(9, 'z'));
     expect(calls).toContain('clear');
     expect(consumer.appliedSeq).toBe(9);
+  });
+
+  it('ignores a live message with a malformed head, reporting it, and applies what follows', async () => {
+    const { consumer, calls, errors, connect, publish } = setup([entry(1)]);
+    await consumer.start(50);
+    await connect();
+    await publish(JSON.stringify({ seq: 2, type: 'product.updated', data: { id: 'x' } }));
+    expect(errors).toEqual(['malformed event ignored']);
+    expect(consumer.appliedSeq).toBe(1);
+    await publish(event(2, 'y'));
+    expect(calls.filter((c) => c.startsWith('invalidate'))).toEqual(['invalidate y']);
+  });
+
+  it('empties L1 when an entry that fills a gap has a malformed head', async () => {
+    const { consumer, calls, connect, publish, stream } = setup([entry(1)]);
+    await consumer.start(50);
+    await connect();
+    stream.push([streamEntryId({ seq: 2 }), [EVENT_FIELD, '{"seq":2}']]);
+    await publish(event(3, 'c'));
+    expect(calls.slice(-2)).toEqual(['clear', 'invalidate c']);
+    expect(consumer.appliedSeq).toBe(3);
   });
 
   it('switches L1 off as soon as the subscription drops', async () => {

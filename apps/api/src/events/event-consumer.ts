@@ -1,6 +1,6 @@
+import { eventJsonOfEntry, eventKeys, parseEventHead, streamEntryId, streamPositionOf, type EventHead } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
 import type { Log } from '../log.js';
-import { eventsKey, seqOfEntryId } from './stream-names.js';
 
 export interface InvalidationTarget {
   invalidate(id: string): void;
@@ -18,21 +18,6 @@ export interface EventConsumerOptions {
   log: Log;
 }
 
-interface EventHead {
-  seq: number;
-  id: string;
-}
-
-function parseHead(message: string): EventHead | undefined {
-  try {
-    const event = JSON.parse(message) as { seq?: unknown; data?: { id?: unknown } };
-    if (Number.isSafeInteger(event.seq) && typeof event.data?.id === 'string') return { seq: event.seq as number, id: event.data.id };
-  } catch {
-    // Reported below like any other malformed event.
-  }
-  return undefined;
-}
-
 /**
  * Keeps this instance's L1 coherent with every other instance: each event drops the L1 entry of its
  * product, then advances `appliedSeq`. Reads put `appliedSeq` in X-Event-Seq, read before their data,
@@ -45,13 +30,16 @@ function parseHead(message: string): EventHead | undefined {
 export class EventConsumer {
   appliedSeq = 0;
   private chain: Promise<void> = Promise.resolve();
-  private readonly key: string;
+  private readonly stream: string;
+  private readonly channel: string;
   private connected = false;
   private firstSync: Promise<void>;
   private resolveFirstSync!: () => void;
 
   constructor(private readonly options: EventConsumerOptions) {
-    this.key = eventsKey(options.prefix);
+    const keys = eventKeys({ prefix: options.prefix });
+    this.stream = keys.stream;
+    this.channel = keys.channel;
     this.firstSync = new Promise((resolve) => (this.resolveFirstSync = resolve));
   }
 
@@ -64,7 +52,7 @@ export class EventConsumer {
     const { subscriber, cache } = this.options;
     cache.setL1Enabled(false);
     subscriber.on('message', (channel: string, message: string) => {
-      if (channel === this.key) this.enqueue(() => this.onMessage(message));
+      if (channel === this.channel) this.enqueue(() => this.onMessage(message));
     });
     subscriber.on('ready', () => this.enqueue(() => this.onConnect()));
     subscriber.on('close', () => this.onDisconnect());
@@ -94,11 +82,11 @@ export class EventConsumer {
   private async onConnect(): Promise<void> {
     try {
       const { subscriber } = this.options;
-      const head = await subscriber.xrevrange(this.key, '+', '-', 'COUNT', 1);
-      await subscriber.subscribe(this.key);
+      const head = await subscriber.xrevrange(this.stream, '+', '-', 'COUNT', 1);
+      await subscriber.subscribe(this.channel);
       // The connection may have dropped again while we waited; the next 'ready' starts over.
       if (subscriber.status !== 'ready') return;
-      const top = head[0] === undefined ? 0 : seqOfEntryId(head[0][0]);
+      const top = head[0] === undefined ? 0 : streamPositionOf(head[0][0]).seq;
       this.appliedSeq = Math.max(this.appliedSeq, top);
       this.connected = true;
       this.options.cache.setL1Enabled(true);
@@ -115,15 +103,21 @@ export class EventConsumer {
   }
 
   private async onMessage(message: string): Promise<void> {
-    const head = parseHead(message);
-    if (head === undefined) {
-      this.options.log.error({ message: message.slice(0, 200) }, 'malformed event ignored');
-      return;
-    }
+    const head = this.parse(message);
+    if (head === undefined) return;
     if (head.seq <= this.appliedSeq) return;
     if (head.seq > this.appliedSeq + 1) await this.fillGap(head.seq);
-    this.options.cache.invalidate(head.id);
+    this.options.cache.invalidate(head.subjectId);
     this.appliedSeq = head.seq;
+  }
+
+  private parse(message: string): EventHead | undefined {
+    try {
+      return parseEventHead(message);
+    } catch (error) {
+      this.options.log.error({ err: error, message: message.slice(0, 200) }, 'malformed event ignored');
+      return undefined;
+    }
   }
 
   /** Applies the events between appliedSeq and `nextSeq` (exclusive) from the stream, or empties L1. */
@@ -131,18 +125,20 @@ export class EventConsumer {
     const from = this.appliedSeq + 1;
     let entries: [string, string[]][] = [];
     try {
-      entries = await this.options.reader.xrange(this.key, `${from}-0`, `${nextSeq - 1}-0`);
+      entries = await this.options.reader.xrange(this.stream, streamEntryId({ seq: from }), streamEntryId({ seq: nextSeq - 1 }));
     } catch (error) {
       this.options.log.warn({ err: error }, 'could not read missed events; emptying L1');
     }
-    const complete = entries.length === nextSeq - from && entries[0] !== undefined && seqOfEntryId(entries[0][0]) === from;
+    const complete = entries.length === nextSeq - from && entries[0] !== undefined && streamPositionOf(entries[0][0]).seq === from;
     if (!complete) {
       this.options.cache.clear();
       return;
     }
     for (const [, fields] of entries) {
-      const head = parseHead(fields[1] ?? '');
-      if (head !== undefined) this.options.cache.invalidate(head.id);
+      const head = this.parse(eventJsonOfEntry(fields) ?? '');
+      // Which product a malformed entry changed is unknown: only an empty L1 is sure to be coherent.
+      if (head === undefined) this.options.cache.clear();
+      else this.options.cache.invalidate(head.subjectId);
     }
   }
 }

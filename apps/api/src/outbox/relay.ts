@@ -1,8 +1,9 @@
-import type { LivecartEvent, Product } from '@livecart/schemas';
+import { EventSchema, type LivecartEvent } from '@livecart/schemas/events';
+import { EVENT_FIELD, eventKeys, serializeEvent, streamEntryId, type EventKeys } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
+import { z } from 'zod';
 import type { L2Store } from '../cache/l2-store.js';
-import { eventsKey } from '../events/stream-names.js';
 import type { Log } from '../log.js';
 
 export interface OutboxRelayOptions {
@@ -25,13 +26,16 @@ export interface RelayStats {
   published: number;
   lastPublishedSeq: number;
   failures: number;
+  /** Rows set aside by this instance because they were not valid events. */
+  rejected: number;
 }
 
+/** A row as stored: whatever the writer put there, until EventSchema says it is an event. */
 interface OutboxRow {
   seq: number;
-  type: LivecartEvent['type'];
-  topics: string[];
-  data: { id: string; version: number };
+  type: unknown;
+  topics: unknown;
+  data: unknown;
   occurredAt: string;
 }
 
@@ -57,10 +61,17 @@ const ASSIGN_SEQS = `
 
 const NEXT_UNPUBLISHED = `
   SELECT seq, type, topics, data, occurred_at AS "occurredAt"
-  FROM outbox WHERE published_at IS NULL AND seq IS NOT NULL
+  FROM outbox WHERE published_at IS NULL AND rejected_at IS NULL AND seq IS NOT NULL
   ORDER BY seq LIMIT $1`;
 
-const MARK_PUBLISHED = 'UPDATE outbox SET published_at = now() WHERE seq BETWEEN $1 AND $2 AND published_at IS NULL';
+const MARK_PUBLISHED = `
+  UPDATE outbox SET published_at = now()
+  WHERE seq BETWEEN $1 AND $2 AND published_at IS NULL AND rejected_at IS NULL`;
+
+const MARK_REJECTED = 'UPDATE outbox SET rejected_at = now(), rejection = $2 WHERE seq = $1 AND published_at IS NULL';
+
+/** How much of a rejection's explanation is kept on the row and in the log. */
+const MAX_REJECTION_LENGTH = 2_000;
 
 /** Redis's answer to an XADD whose id is already in the stream: a re-publish after a crash, not a failure. */
 const ALREADY_IN_STREAM = /equal or smaller than the target stream top item/;
@@ -72,8 +83,8 @@ const ALREADY_IN_STREAM = /equal or smaller than the target stream top item/;
  * go out in seq order when it is back. At-least-once: consumers de-duplicate by seq.
  */
 export class OutboxRelay {
-  readonly stats: RelayStats = { leader: false, published: 0, lastPublishedSeq: 0, failures: 0 };
-  private readonly key: string;
+  readonly stats: RelayStats = { leader: false, published: 0, lastPublishedSeq: 0, failures: 0, rejected: 0 };
+  private readonly keys: EventKeys;
   private stopping = false;
   private running: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -83,7 +94,7 @@ export class OutboxRelay {
   private lastHousekeeping = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.key = eventsKey(options.prefix);
+    this.keys = eventKeys({ prefix: options.prefix });
   }
 
   start(): void {
@@ -173,14 +184,15 @@ export class OutboxRelay {
     if (Date.now() - this.lastHousekeeping > HOUSEKEEPING_EVERY_MS) await this.housekeeping(session);
   }
 
-  /** Publishes the next rows in seq order; the number published, 0 when Redis refused them. */
+  /** Publishes the next rows in seq order; the number of rows done with, 0 when Redis refused them. */
   private async publishBatch(session: pg.Client): Promise<number> {
     const { rows } = await session.query<OutboxRow>(NEXT_UNPUBLISHED, [this.options.batchSize]);
     const first = rows[0];
     const last = rows.at(-1);
     if (first === undefined || last === undefined) return 0;
+    const events = await this.validate(session, rows);
     try {
-      await this.publish(rows);
+      await this.publish(events);
     } catch (error) {
       this.stats.failures++;
       if (this.stats.failures % 20 === 1) this.options.log.warn({ err: error }, 'outbox relay: Redis unavailable; events wait in the outbox');
@@ -188,21 +200,45 @@ export class OutboxRelay {
     }
     if (this.sessionLost) return 0;
     await session.query(MARK_PUBLISHED, [first.seq, last.seq]);
-    this.stats.published += rows.length;
+    this.stats.published += events.length;
     this.stats.lastPublishedSeq = last.seq;
     this.stats.failures = 0;
     return rows.length;
   }
 
-  private async publish(rows: readonly OutboxRow[]): Promise<void> {
-    const pipeline = this.options.redis.pipeline();
+  /**
+   * The rows that are valid events, as EventSchema parses them; the others are set aside first. A row that
+   * fails was written wrong and will fail every time, so retrying it would stall every event behind it,
+   * and publishing it would hand consumers what they cannot read. It is marked rejected (with the reason,
+   * logged as an error, counted in /metrics as outbox_rejected_events) and its seq stays a hole in the
+   * stream, which consumers already step over. A fixed row is not re-published under its old seq
+   * (consumers have moved past it): the write it stood for is redone as a new event.
+   */
+  private async validate(session: pg.Client, rows: readonly OutboxRow[]): Promise<LivecartEvent[]> {
+    const events: LivecartEvent[] = [];
     for (const row of rows) {
+      const parsed = EventSchema.safeParse({ seq: row.seq, type: row.type, topics: row.topics, occurredAt: row.occurredAt, data: row.data });
+      if (parsed.success) {
+        events.push(parsed.data);
+        continue;
+      }
+      const rejection = z.prettifyError(parsed.error).slice(0, MAX_REJECTION_LENGTH);
+      await session.query(MARK_REJECTED, [row.seq, rejection]);
+      this.stats.rejected++;
+      this.options.log.error({ seq: row.seq, type: row.type, rejection }, 'outbox relay: row is not a valid event; set aside, not published');
+    }
+    return events;
+  }
+
+  private async publish(events: readonly LivecartEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const pipeline = this.options.redis.pipeline();
+    for (const event of events) {
       // The same bytes go to the stream and the channel.
-      const json = JSON.stringify({ seq: row.seq, type: row.type, topics: row.topics, occurredAt: row.occurredAt, data: row.data });
-      const product = row.type === 'product.deleted' ? null : (row.data as Product);
-      this.options.l2?.queueSetIfNewer(pipeline, row.data.id, row.data.version, product);
-      pipeline.xadd(this.key, 'MAXLEN', '~', this.options.streamMaxLen, `${row.seq}-0`, 'e', json);
-      pipeline.publish(this.key, json);
+      const json = serializeEvent(event);
+      this.options.l2?.queueSetIfNewer(pipeline, event.data.id, event.data.version, event.type === 'product.deleted' ? null : event.data);
+      pipeline.xadd(this.keys.stream, 'MAXLEN', '~', this.options.streamMaxLen, streamEntryId(event), EVENT_FIELD, json);
+      pipeline.publish(this.keys.channel, json);
     }
     const results = (await pipeline.exec()) ?? [];
     for (const [error] of results) {

@@ -1,3 +1,4 @@
+import { eventKeys } from '@livecart/schemas/transport';
 import fp from 'fastify-plugin';
 import { EventConsumer } from '../events/event-consumer.js';
 
@@ -21,7 +22,7 @@ export default fp<EventConsumerPluginOptions>(
       autoResubscribe: false,
       commandTimeout: undefined,
       maxRetriesPerRequest: null,
-      connectionName: `${options.prefix}:events`,
+      connectionName: eventKeys({ prefix: options.prefix }).channel,
     });
     const consumer = new EventConsumer({
       subscriber,

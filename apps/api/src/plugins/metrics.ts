@@ -30,6 +30,7 @@ export interface MetricsPluginOptions {
 interface OutboxLag {
   unpublished: number;
   oldestAgeSeconds: number;
+  rejected: number;
 }
 
 /**
@@ -93,10 +94,11 @@ export default fp<MetricsPluginOptions>(
 
     const readLag = async (): Promise<OutboxLag> => {
       const { rows } = await fastify.db.query<OutboxLag>(`
-        SELECT count(*)::int AS unpublished,
-               coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::float8 AS "oldestAgeSeconds"
+        SELECT count(*) FILTER (WHERE rejected_at IS NULL)::int AS unpublished,
+               coalesce(extract(epoch FROM now() - min(occurred_at) FILTER (WHERE rejected_at IS NULL)), 0)::float8 AS "oldestAgeSeconds",
+               count(*) FILTER (WHERE rejected_at IS NOT NULL)::int AS rejected
         FROM outbox WHERE published_at IS NULL`);
-      return rows[0] ?? { unpublished: 0, oldestAgeSeconds: 0 };
+      return rows[0] ?? { unpublished: 0, oldestAgeSeconds: 0, rejected: 0 };
     };
     new Gauge({
       name: 'outbox_unpublished_events',
@@ -114,6 +116,15 @@ export default fp<MetricsPluginOptions>(
       async collect() {
         const lag = await readLag().catch(() => undefined);
         if (lag !== undefined) this.set(lag.oldestAgeSeconds);
+      },
+    });
+    new Gauge({
+      name: 'outbox_rejected_events',
+      help: 'Outbox rows the relay set aside, unpublished, because they were not valid events (see their rejection column).',
+      registers: [registry],
+      async collect() {
+        const lag = await readLag().catch(() => undefined);
+        if (lag !== undefined) this.set(lag.rejected);
       },
     });
     new Gauge({
