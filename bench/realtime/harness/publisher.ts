@@ -1,14 +1,15 @@
+import { EVENT_FIELD, eventKeys, streamEntryId, type EventKeys } from '@livecart/schemas/transport';
 import { Redis } from 'ioredis';
 
 /** Writes events as the API's outbox relay does: XADD to the capped stream, then PUBLISH. */
 export class BenchPublisher {
   private readonly redis: Redis;
-  private readonly key: string;
+  private readonly keys: EventKeys;
   seq = 0;
 
   constructor(redisUrl: string, prefix: string) {
     this.redis = new Redis(redisUrl);
-    this.key = `${prefix}:events`;
+    this.keys = eventKeys({ prefix });
   }
 
   /** Pipelines one XADD + PUBLISH per event JSON (built by `make` for each new seq). */
@@ -18,7 +19,7 @@ export class BenchPublisher {
     for (let i = 0; i < count; i++) {
       const seq = ++this.seq;
       const json = make(seq);
-      pipeline.xadd(this.key, 'MAXLEN', '~', 100_000, `${seq}-0`, 'e', json).publish(this.key, json);
+      pipeline.xadd(this.keys.stream, 'MAXLEN', '~', 100_000, streamEntryId({ seq }), EVENT_FIELD, json).publish(this.keys.channel, json);
       seqs.push(seq);
     }
     await pipeline.exec();

@@ -1,3 +1,5 @@
+import { serializeEvent } from '@livecart/schemas/transport';
+
 /** Deterministic workload pieces shared by the coordinator and the client workers. */
 
 /** mulberry32: small, fast, seedable; the same seed gives the same topics in every process. */
@@ -27,13 +29,13 @@ export function pick(next: () => number, count: number, range: number): number[]
   return [...chosen];
 }
 
-/** A `product.updated` event as the outbox relay publishes it (keys in schema order), with occurredAt = now. */
+/** A `product.updated` event in the bytes the outbox relay publishes, with occurredAt = now. */
 export function productEventJson(seq: number, product: number, category: number, topics: readonly string[]): string {
   const now = new Date().toISOString();
-  return JSON.stringify({
+  return serializeEvent({
     seq,
     type: 'product.updated',
-    topics,
+    topics: [...topics],
     occurredAt: now,
     data: {
       id: productId(product),

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { eventKeys } from '@livecart/schemas/transport';
 import { Redis } from 'ioredis';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -11,7 +12,7 @@ export async function startBaseline(options: {
   onSubscribe: (socket: WebSocket, topics: string[]) => void;
 }): Promise<void> {
   const port = Number(process.env.PORT);
-  const channel = `${process.env.REDIS_PREFIX ?? 'livecart'}:events`;
+  const { channel } = eventKeys({ prefix: process.env.REDIS_PREFIX ?? 'livecart' });
   let ready = false;
   const http = createServer((request, response) => {
     response.writeHead(request.url === '/ready' && ready ? 200 : 503).end();
