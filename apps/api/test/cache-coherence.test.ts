@@ -1,5 +1,6 @@
 import { findFreePort } from '@livecart/local-services';
 import type { ErrorEnvelope, Product } from '@livecart/schemas';
+import { eventKeys } from '@livecart/schemas/transport';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,7 +69,7 @@ describe('cross-instance L1 coherence', () => {
     await get(b, created.id);
     const admin = new Redis(ctx.redisUrl);
     const clients = (await admin.client('LIST')) as string;
-    const line = clients.split('\n').find((entry) => entry.includes(`name=${ctx.prefix}:events`) && entry.includes('sub=1'));
+    const line = clients.split('\n').find((entry) => entry.includes(`name=${eventKeys({ prefix: ctx.prefix }).channel} `) && entry.includes('sub=1'));
     const id = /id=(\d+)/.exec(line ?? '')?.[1];
     expect(id).toBeDefined();
     await admin.client('KILL', 'ID', id as string);

@@ -100,33 +100,26 @@ export default fp<MetricsPluginOptions>(
         FROM outbox WHERE published_at IS NULL`);
       return rows[0] ?? { unpublished: 0, oldestAgeSeconds: 0, rejected: 0 };
     };
-    new Gauge({
-      name: 'outbox_unpublished_events',
-      help: 'Outbox rows not yet published to Redis (relay lag).',
-      registers: [registry],
-      async collect() {
-        const lag = await readLag().catch(() => undefined);
-        if (lag !== undefined) this.set(lag.unpublished);
-      },
-    });
-    new Gauge({
-      name: 'outbox_oldest_unpublished_age_seconds',
-      help: 'Age of the oldest unpublished outbox row; 0 when none waits.',
-      registers: [registry],
-      async collect() {
-        const lag = await readLag().catch(() => undefined);
-        if (lag !== undefined) this.set(lag.oldestAgeSeconds);
-      },
-    });
-    new Gauge({
-      name: 'outbox_rejected_events',
-      help: 'Outbox rows the relay set aside, unpublished, because they were not valid events (see their rejection column).',
-      registers: [registry],
-      async collect() {
-        const lag = await readLag().catch(() => undefined);
-        if (lag !== undefined) this.set(lag.rejected);
-      },
-    });
+    const outboxGauges: [name: string, help: string, field: keyof OutboxLag][] = [
+      ['outbox_unpublished_events', 'Outbox rows not yet published to Redis (relay lag).', 'unpublished'],
+      ['outbox_oldest_unpublished_age_seconds', 'Age of the oldest unpublished outbox row; 0 when none waits.', 'oldestAgeSeconds'],
+      [
+        'outbox_rejected_events',
+        'Outbox rows the relay set aside, unpublished, because they were not valid events (see their rejection column).',
+        'rejected',
+      ],
+    ];
+    for (const [name, help, field] of outboxGauges) {
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        async collect() {
+          const lag = await readLag().catch(() => undefined);
+          if (lag !== undefined) this.set(lag[field]);
+        },
+      });
+    }
     new Gauge({
       name: 'outbox_relay_leader',
       help: '1 on the instance currently holding the relay lock.',
