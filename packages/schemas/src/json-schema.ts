@@ -15,6 +15,18 @@ import {
   ProductUpdateSchema,
 } from './product.js';
 import { ClientMessageSchema, ServerMessageSchema } from './realtime.js';
+import {
+  ApiKeyCreatedSchema,
+  ApiKeyCreateSchema,
+  ApiKeyListSchema,
+  ApiKeySchema,
+  LoginSchema,
+  StaffSessionSchema,
+  StaffUserCreateSchema,
+  StaffUserListSchema,
+  StaffUserSchema,
+  StaffUserUpdateSchema,
+} from './staff.js';
 
 /** `input`: what a request may carry (defaults optional). `output`: what a response holds (defaults filled). */
 export type SchemaIo = 'input' | 'output';
@@ -37,6 +49,16 @@ export const namedSchemas = {
   OrderCreateHeaders: OrderCreateHeadersSchema,
   OrderIdParams: OrderIdParamsSchema,
   Order: OrderSchema,
+  Login: LoginSchema,
+  StaffSession: StaffSessionSchema,
+  StaffUser: StaffUserSchema,
+  StaffUserList: StaffUserListSchema,
+  StaffUserCreate: StaffUserCreateSchema,
+  StaffUserUpdate: StaffUserUpdateSchema,
+  ApiKey: ApiKeySchema,
+  ApiKeyList: ApiKeyListSchema,
+  ApiKeyCreate: ApiKeyCreateSchema,
+  ApiKeyCreated: ApiKeyCreatedSchema,
   ErrorEnvelope: ErrorEnvelopeSchema,
   Event: EventSchema,
   ClientMessage: ClientMessageSchema,
