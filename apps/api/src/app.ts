@@ -43,6 +43,8 @@ export interface BuildAppOptions {
   eventStartupWaitMs?: number;
   /** Whether warm product reads are answered before Fastify (get-read-lane.ts); default true. */
   readLane?: boolean;
+  /** The clock of sessions and credential caches (tests move it); default Date.now. */
+  now?: () => number;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -116,7 +118,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     batchSize: env.OUTBOX_BATCH_SIZE,
     retentionHours: env.OUTBOX_RETENTION_HOURS,
   });
-  await app.register(authPlugin, { adminToken: env.ADMIN_TOKEN });
+  await app.register(authPlugin, {
+    prefix: env.REDIS_PREFIX,
+    sessionSecret: env.SESSION_SECRET,
+    idleTimeoutS: env.SESSION_IDLE_TIMEOUT_S,
+    absoluteTimeoutS: env.SESSION_ABSOLUTE_TIMEOUT_S,
+    cacheTtlMs: env.AUTH_CACHE_TTL_MS,
+    login: { maxPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT, maxPerIp: env.LOGIN_MAX_FAILURES_PER_IP, cooldownMs: env.LOGIN_COOLDOWN_MS },
+    adminToken: env.ADMIN_TOKEN,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   await app.register(rateLimitPlugin, {
     enabled: env.RATE_LIMIT_ENABLED,
     prefix: env.REDIS_PREFIX,

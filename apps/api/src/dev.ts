@@ -8,6 +8,8 @@ import { startDemoTraffic } from './demo/run-demo-traffic.js';
 import { runServer } from './run-server.js';
 
 /** Development entry: brings the schema up to date, seeds an empty catalog, then serves. */
+// This is the development entry: it says so, so that development defaults (session secret) may apply.
+process.env.NODE_ENV ??= 'development';
 const env = loadApiEnv();
 if (env.NODE_ENV !== 'development') {
   process.stderr.write(`dev.ts is the development entry; NODE_ENV is ${env.NODE_ENV}. Use dist/server.js.\n`);

@@ -1,39 +1,54 @@
 import { EnvError } from '@livecart/config/env';
 import { describe, expect, it } from 'vitest';
-import { DEV_ADMIN_TOKEN, loadApiEnv } from './env.js';
+import { DEV_ADMIN_TOKEN, DEV_SESSION_SECRET, loadApiEnv } from './env.js';
 
 const base = { DATABASE_URL: 'postgres://localhost/db', REDIS_URL: 'redis://localhost:6379' };
+const SECRET = 'a-session-secret-of-32-characters-or-more';
+
+function messageOf(load: () => unknown): string {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof EnvError) return error.message;
+    throw error;
+  }
+  return '';
+}
 
 describe('loadApiEnv', () => {
-  it('fails fast without ADMIN_TOKEN in production', () => {
-    expect(() => loadApiEnv({ ...base, NODE_ENV: 'production' })).toThrow(EnvError);
-    expect(() => loadApiEnv({ ...base, NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN/);
+  it('fails fast without SESSION_SECRET unless NODE_ENV=development is explicit', () => {
+    for (const NODE_ENV of ['production', 'test', undefined]) {
+      expect(messageOf(() => loadApiEnv({ ...base, NODE_ENV }))).toMatch(/SESSION_SECRET: is required/);
+    }
+    expect(loadApiEnv({ ...base, NODE_ENV: 'development' }).SESSION_SECRET).toBe(DEV_SESSION_SECRET);
   });
 
-  it('uses the development default only in development, and says so', () => {
+  it('needs no ADMIN_TOKEN any more, and uses the development default only in development, saying so', () => {
+    const production = loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET });
+    expect(production).toMatchObject({ ADMIN_TOKEN: undefined, ADMIN_TOKEN_IS_DEFAULT: false });
     const env = loadApiEnv({ ...base, NODE_ENV: 'development' });
     expect(env.ADMIN_TOKEN).toBe(DEV_ADMIN_TOKEN);
     expect(env.ADMIN_TOKEN_IS_DEFAULT).toBe(true);
-    expect(() => loadApiEnv({ ...base, NODE_ENV: 'test' })).toThrow(EnvError);
   });
 
-  it('refuses the public development token outside development, without echoing it', () => {
+  it('refuses the public development credentials outside development, without echoing them', () => {
     for (const NODE_ENV of ['production', 'test']) {
-      let message = '';
-      try {
-        loadApiEnv({ ...base, NODE_ENV, ADMIN_TOKEN: DEV_ADMIN_TOKEN });
-      } catch (error) {
-        message = (error as EnvError).message;
-      }
+      const message = messageOf(() => loadApiEnv({ ...base, NODE_ENV, ADMIN_TOKEN: DEV_ADMIN_TOKEN, SESSION_SECRET: DEV_SESSION_SECRET }));
       expect(message).toMatch(/ADMIN_TOKEN: must not be the public development token/);
+      expect(message).toMatch(/SESSION_SECRET: must not be the public development secret/);
       expect(message).not.toContain(DEV_ADMIN_TOKEN);
+      expect(message).not.toContain(DEV_SESSION_SECRET);
     }
     expect(loadApiEnv({ ...base, NODE_ENV: 'development', ADMIN_TOKEN: DEV_ADMIN_TOKEN }).ADMIN_TOKEN_IS_DEFAULT).toBe(false);
   });
 
-  it('refuses a short token and applies defaults', () => {
-    expect(() => loadApiEnv({ ...base, NODE_ENV: 'production', ADMIN_TOKEN: 'short' })).toThrow(/at least 16/);
-    const env = loadApiEnv({ ...base, NODE_ENV: 'production', ADMIN_TOKEN: 'a-long-enough-token' });
-    expect(env).toMatchObject({ ADMIN_TOKEN_IS_DEFAULT: false, PORT: 4000, RATE_LIMIT_ENABLED: true, OUTBOX_STREAM_MAXLEN: 100_000 });
+  it('refuses a short token or secret, an idle timeout past the absolute one, and applies defaults', () => {
+    expect(() => loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, ADMIN_TOKEN: 'short' })).toThrow(/at least 16/);
+    expect(() => loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: 'short' })).toThrow(/at least 32/);
+    expect(messageOf(() => loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT_S: '100', SESSION_ABSOLUTE_TIMEOUT_S: '50' }))).toMatch(
+      /SESSION_IDLE_TIMEOUT_S: must not exceed SESSION_ABSOLUTE_TIMEOUT_S/,
+    );
+    const env = loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, ADMIN_TOKEN: 'a-long-enough-token' });
+    expect(env).toMatchObject({ ADMIN_TOKEN_IS_DEFAULT: false, PORT: 4000, RATE_LIMIT_ENABLED: true, SESSION_IDLE_TIMEOUT_S: 28_800, AUTH_CACHE_TTL_MS: 30_000 });
   });
 });

@@ -4,12 +4,31 @@ import { z } from 'zod';
 /** Used only when NODE_ENV=development and ADMIN_TOKEN is unset; printed at startup. */
 export { DEV_ADMIN_TOKEN };
 
+/** Signs session cookies when NODE_ENV=development and SESSION_SECRET is unset; refused everywhere else. */
+export const DEV_SESSION_SECRET = 'dev-session-secret-not-for-production-0123456789';
+
 const apiEnv = {
   ...baseEnv,
   ...httpEnv(4000),
   ...databaseEnv,
   ...redisEnv,
+  /** Deprecated: accepted as an API key with every scope until the web, bench and deploys use real keys. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** A session unused this long ends (seconds). */
+  SESSION_IDLE_TIMEOUT_S: envInt({ min: 5, max: 30 * 86_400, default: 8 * 3_600 }),
+  /** A session ends this long after login, however much it is used (seconds). */
+  SESSION_ABSOLUTE_TIMEOUT_S: envInt({ min: 5, max: 365 * 86_400, default: 7 * 86_400 }),
+  /**
+   * How long this instance trusts a session or key it has checked without asking Postgres again. Revocations
+   * reach every instance at once through Redis; this only bounds the damage of a lost revocation message.
+   */
+  AUTH_CACHE_TTL_MS: envInt({ min: 0, max: 600_000, default: 30_000 }),
+  /** Wrong passwords for one email before its logins are refused until the cool-down has passed. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: envInt({ min: 1, max: 10_000, default: 5 }),
+  /** Failed logins from one client address (any email) before its logins are refused. */
+  LOGIN_MAX_FAILURES_PER_IP: envInt({ min: 1, max: 100_000, default: 50 }),
+  LOGIN_COOLDOWN_MS: envInt({ min: 100, max: 86_400_000, default: 15 * 60_000 }),
   CORS_ORIGINS: envList(['http://localhost:3000', 'http://127.0.0.1:3000']),
   TRUST_PROXY: envBoolean(false),
   BODY_LIMIT_BYTES: envInt({ min: 1024, max: 10 * 1024 * 1024, default: 1024 * 1024 }),
@@ -40,29 +59,43 @@ const apiEnv = {
   OUTBOX_RETENTION_HOURS: envInt({ min: 1, max: 24 * 365, default: 72 }),
 };
 
-export type ApiEnv = Omit<z.output<z.ZodObject<typeof apiEnv>>, 'ADMIN_TOKEN'> & {
-  ADMIN_TOKEN: string;
+export type ApiEnv = Omit<z.output<z.ZodObject<typeof apiEnv>>, 'SESSION_SECRET'> & {
+  SESSION_SECRET: string;
   /** True when the development default stands in for a missing ADMIN_TOKEN. */
   ADMIN_TOKEN_IS_DEFAULT: boolean;
 };
 
 /**
- * The one place that reads the process environment. Outside development a missing ADMIN_TOKEN is an
- * error, and so is the development default set explicitly (it is published in the source and printed
- * at startup), so a production deployment can never start with a guessable credential.
+ * The one place that reads the process environment. Development defaults (the admin token, the session
+ * secret) apply only when NODE_ENV=development is said explicitly, and are refused anywhere else, since
+ * they are published in the source: a deployment never starts with a guessable credential.
  */
 export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   const env = loadEnv(apiEnv, source);
-  if (env.ADMIN_TOKEN === DEV_ADMIN_TOKEN && env.NODE_ENV !== 'development') {
-    throw new EnvError([
-      { variable: 'ADMIN_TOKEN', message: `must not be the public development token when NODE_ENV=${env.NODE_ENV}`, received: '<redacted>' },
-    ]);
+  const development = env.NODE_ENV === 'development';
+  // NODE_ENV still defaults to development in @livecart/config; a session secret default needs it said.
+  const saidDevelopment = source.NODE_ENV === 'development';
+  const problems: { variable: string; message: string; received: string | undefined }[] = [];
+  if (env.ADMIN_TOKEN === DEV_ADMIN_TOKEN && !development) {
+    problems.push({ variable: 'ADMIN_TOKEN', message: `must not be the public development token when NODE_ENV=${env.NODE_ENV}`, received: '<redacted>' });
   }
-  if (env.ADMIN_TOKEN !== undefined) return { ...env, ADMIN_TOKEN: env.ADMIN_TOKEN, ADMIN_TOKEN_IS_DEFAULT: false };
-  if (env.NODE_ENV === 'development') return { ...env, ADMIN_TOKEN: DEV_ADMIN_TOKEN, ADMIN_TOKEN_IS_DEFAULT: true };
-  throw new EnvError([
-    { variable: 'ADMIN_TOKEN', message: `is required when NODE_ENV=${env.NODE_ENV}`, received: undefined },
-  ]);
+  if (env.SESSION_SECRET === DEV_SESSION_SECRET && !development) {
+    problems.push({ variable: 'SESSION_SECRET', message: `must not be the public development secret when NODE_ENV=${env.NODE_ENV}`, received: '<redacted>' });
+  }
+  if (env.SESSION_SECRET === undefined && !saidDevelopment) {
+    problems.push({ variable: 'SESSION_SECRET', message: `is required unless NODE_ENV=development is set (signs staff session cookies; 32+ random characters)`, received: undefined });
+  }
+  if (env.SESSION_IDLE_TIMEOUT_S > env.SESSION_ABSOLUTE_TIMEOUT_S) {
+    problems.push({ variable: 'SESSION_IDLE_TIMEOUT_S', message: 'must not exceed SESSION_ABSOLUTE_TIMEOUT_S', received: String(env.SESSION_IDLE_TIMEOUT_S) });
+  }
+  if (problems.length > 0) throw new EnvError(problems);
+  const adminTokenIsDefault = env.ADMIN_TOKEN === undefined && development;
+  return {
+    ...env,
+    ADMIN_TOKEN: adminTokenIsDefault ? DEV_ADMIN_TOKEN : env.ADMIN_TOKEN,
+    ADMIN_TOKEN_IS_DEFAULT: adminTokenIsDefault,
+    SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
+  };
 }
 
 const toolEnv = { ...baseEnv, DATABASE_URL: databaseEnv.DATABASE_URL };

@@ -9,6 +9,7 @@ import { loadApiEnv, type ApiEnv } from '../src/env.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
+export const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghij';
 
 /** A database and a Redis prefix of this test file's own, and apps built on them; `close()` removes all. */
 export interface TestContext {
@@ -40,6 +41,7 @@ export async function createTestContext(label: string): Promise<TestContext> {
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       ADMIN_TOKEN,
+      SESSION_SECRET,
       OUTBOX_POLL_MS: '50',
       OUTBOX_LOCK_RETRY_MS: '200',
       RATE_LIMIT_READ_MAX: '100000',
@@ -60,6 +62,7 @@ export async function createTestContext(label: string): Promise<TestContext> {
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       ADMIN_TOKEN,
+      SESSION_SECRET,
       ...overrides,
     }),
     async app(overrides, options = {}) {

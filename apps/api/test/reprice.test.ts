@@ -188,7 +188,7 @@ describe('POST /v1/products/reprice', () => {
   it('is documented in the OpenAPI document, with request examples, the admin credential and the error envelope', async () => {
     const document = (await app.inject({ url: '/docs/json' })).json<{ paths: Record<string, Record<string, OpenApiOperation>> }>();
     const operation = document.paths['/v1/products/reprice']?.post as OpenApiOperation;
-    expect(operation).toMatchObject({ operationId: 'repriceCategory', security: [{ adminToken: [] }] });
+    expect(operation).toMatchObject({ operationId: 'repriceCategory', security: [{ staffSession: ['editor'] }, { apiKey: ['catalog:write'] }] });
     const examples = Object.values(operation.requestBody.content['application/json']?.examples ?? {});
     expect(examples.length).toBeGreaterThan(0);
     for (const { value } of examples) expect(CategoryRepriceSchema.safeParse(value).success).toBe(true);

@@ -32,4 +32,11 @@ describe('logger', () => {
     logger.info({ req: { headers: { authorization: 'Bearer s3cret' } }, token: 's3cret' }, 'req');
     expect(lines.join('')).not.toContain('s3cret');
   });
+
+  it('redacts passwords and password hashes', () => {
+    const { logger, lines } = capture({ name: 'api', nodeEnv: 'production' });
+    logger.info({ password: 'pw-one', user: { passwordHash: '$argon2id$two', password_hash: '$argon2id$three' } }, 'user');
+    const out = lines.join('');
+    for (const secret of ['pw-one', '$argon2id$two', '$argon2id$three']) expect(out).not.toContain(secret);
+  });
 });

@@ -20,7 +20,12 @@ export const REDACT_PATHS = [
   'adminToken',
   '*.token',
   '*.adminToken',
+  'password',
   '*.password',
+  'passwordHash',
+  '*.passwordHash',
+  '*.password_hash',
+  'res.headers["set-cookie"]',
 ];
 
 export function loggerOptions(options: CreateLoggerOptions): LoggerOptions {

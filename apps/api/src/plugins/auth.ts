@@ -1,32 +1,142 @@
 import type { onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { allows, securityOf, type Access, type Principal } from '../auth/access.js';
+import { CredentialResolver } from '../auth/credential-resolver.js';
+import { LoginThrottle } from '../auth/login-throttle.js';
+import { listenForRevocations } from '../auth/revocation-listener.js';
+import { revocationsChannel, type Revocation } from '../auth/revocations.js';
+import { createSessionCookie, type SessionCookie } from '../auth/session-cookie.js';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.js';
 import { createTokenCheck } from '../http/bearer-token.js';
+import { API_KEY_SCOPES } from '@livecart/schemas';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The role or scope this route needs; absent on public routes. */
+    access?: Access;
+  }
+  interface FastifyRequest {
+    /** Who made the request, on routes that declare `config.access`. */
+    principal: Principal | null;
+  }
   interface FastifyInstance {
-    /** onRequest hook for writes: runs before the body is even parsed, so strangers learn nothing about it. */
-    requireAdmin: onRequestHookHandler;
+    identity: Identity;
+    /** Every route registered, with the access it declared (tests enumerate it). */
+    routeAccess: RouteAccess[];
   }
 }
 
-export interface AuthPluginOptions {
-  adminToken: string;
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access | undefined;
 }
 
+export interface Identity {
+  resolver: CredentialResolver;
+  throttle: LoginThrottle;
+  cookie: SessionCookie;
+  now: () => number;
+  idleTimeoutS: number;
+  absoluteTimeoutS: number;
+  /** Applies a revocation here at once and tells every other instance. */
+  revoke(revocation: Revocation): Promise<void>;
+}
+
+export interface AuthPluginOptions {
+  prefix: string;
+  sessionSecret: string;
+  idleTimeoutS: number;
+  absoluteTimeoutS: number;
+  cacheTtlMs: number;
+  login: { maxPerAccount: number; maxPerIp: number; cooldownMs: number };
+  /** Deprecated static token, accepted as an API key with every scope while it is set. */
+  adminToken: string | undefined;
+  now?: () => number;
+}
+
+const BEARER = /^Bearer[ \t]+(\S+)\s*$/i;
+const ADMIN_TOKEN_PRINCIPAL: Principal = { type: 'api_key', id: 'admin-token', name: 'ADMIN_TOKEN (deprecated)', scopes: API_KEY_SCOPES };
+
+/**
+ * Who may call what. A route declares `config.access` once; this plugin turns that into the check
+ * (before the body is parsed, so strangers learn nothing about it) and into the operation's OpenAPI
+ * `security`. A caller is a staff session (cookie) or an API key (`Authorization: Bearer`).
+ */
 export default fp<AuthPluginOptions>(
   async (fastify, options) => {
-    const check = createTokenCheck(options.adminToken);
-    const requireAdmin: onRequestHookHandler = (request, reply, done) => {
-      const result = check(request.headers.authorization);
-      if (result === 'ok') return done();
-      if (result === 'missing') {
-        reply.header('www-authenticate', 'Bearer realm="livecart"');
-        return done(new UnauthorizedError('this request needs Authorization: Bearer <admin token>'));
-      }
-      return done(new ForbiddenError('the bearer token is not valid'));
+    const now = options.now ?? Date.now;
+    const resolver = new CredentialResolver({
+      pool: fastify.db,
+      log: fastify.log.child({ component: 'credentials' }),
+      cacheTtlMs: options.cacheTtlMs,
+      idleTimeoutMs: options.idleTimeoutS * 1_000,
+      now,
+    });
+    listenForRevocations({
+      subscriber: fastify.createRedis({ enableOfflineQueue: true, autoResubscribe: false, commandTimeout: undefined, maxRetriesPerRequest: null, connectionName: `${options.prefix}:auth` }),
+      prefix: options.prefix,
+      resolver,
+      log: fastify.log.child({ component: 'revocations' }),
+    });
+    const channel = revocationsChannel(options.prefix);
+    const identity: Identity = {
+      resolver,
+      throttle: new LoginThrottle({ redis: fastify.redis, prefix: options.prefix, ...options.login }),
+      cookie: createSessionCookie(options.sessionSecret),
+      now,
+      idleTimeoutS: options.idleTimeoutS,
+      absoluteTimeoutS: options.absoluteTimeoutS,
+      async revoke(revocation) {
+        resolver.apply(revocation);
+        try {
+          await fastify.redis.publish(channel, JSON.stringify(revocation));
+        } catch (error) {
+          // The other instances drop the credential when their cache entry ends (AUTH_CACHE_TTL_MS).
+          fastify.log.error({ err: error, revocation: revocation.kind }, 'revocation not published');
+        }
+      },
     };
-    fastify.decorate('requireAdmin', requireAdmin);
+    fastify.decorate('identity', identity);
+    fastify.decorateRequest('principal', null);
+
+    const adminTokenCheck = options.adminToken === undefined ? undefined : createTokenCheck(options.adminToken);
+    const authenticate = async (authorization: string | undefined, cookieHeader: string | undefined): Promise<Principal | undefined> => {
+      if (authorization !== undefined) {
+        const token = BEARER.exec(authorization)?.[1];
+        if (token === undefined) return undefined;
+        if (adminTokenCheck?.(authorization) === 'ok') return ADMIN_TOKEN_PRINCIPAL;
+        return resolver.resolveApiKey(token);
+      }
+      const sessionId = identity.cookie.read(cookieHeader);
+      return sessionId === undefined ? undefined : (await resolver.resolveSession(sessionId))?.principal;
+    };
+
+    const routeAccess: RouteAccess[] = [];
+    fastify.decorate('routeAccess', routeAccess);
+    fastify.addHook('onRoute', (route) => {
+      const access = route.config?.access;
+      for (const method of [route.method].flat()) routeAccess.push({ method, url: route.url, access });
+      if (access === undefined) return;
+      const check: onRequestHookHandler = async (request, reply) => {
+        const principal = await authenticate(request.headers.authorization, request.headers.cookie);
+        if (principal === undefined && BEARER.test(request.headers.authorization ?? '')) {
+          // A key was given but is unknown or revoked: refused like a wrong key always was.
+          throw new ForbiddenError('the API key is not valid or has been revoked');
+        }
+        if (principal === undefined) {
+          reply.header('www-authenticate', 'Bearer realm="livecart"');
+          throw new UnauthorizedError('this request needs a staff session or an API key (Authorization: Bearer <key>); the one given is missing, expired or revoked');
+        }
+        if (!allows(principal, access)) {
+          const needs = access.scope === undefined ? `a staff user with role ${access.role} or higher` : `role ${access.role} or higher, or an API key with scope ${access.scope}`;
+          throw new ForbiddenError(`this request needs ${needs}`);
+        }
+        request.principal = principal;
+      };
+      route.onRequest = [check, ...[route.onRequest ?? []].flat()];
+      route.schema = { ...route.schema, security: securityOf(access) };
+    });
   },
-  { name: 'auth' },
+  { name: 'auth', dependencies: ['db', 'redis'] },
 );

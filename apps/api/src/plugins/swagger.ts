@@ -1,6 +1,7 @@
 import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';
+import { SESSION_COOKIE } from '../auth/session-cookie.js';
 
 /**
  * OpenAPI 3.1 built by @fastify/swagger from the route schemas (the same ones Ajv and the serializers
@@ -14,15 +15,26 @@ export default fp(
         info: {
           title: 'livecart API',
           version: '1',
-          description: 'Catalog, stock and orders. Reads are public; writes need `Authorization: Bearer <admin token>`.',
+          description:
+            'Catalog, stock and orders. Reads are public; every write needs a staff session (cookie, from POST /v1/auth/login) with a high enough role, or an API key (`Authorization: Bearer <key>`) with the scope the operation names.',
         },
         tags: [
           { name: 'products', description: 'The catalog' },
           { name: 'orders', description: 'Orders decrement stock atomically' },
+          { name: 'auth', description: 'Staff sign-in and sessions' },
+          { name: 'staff', description: 'Staff users and API keys (admins)' },
           { name: 'operations', description: 'Probes' },
         ],
         components: {
-          securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },
+          securitySchemes: {
+            staffSession: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: SESSION_COOKIE,
+              description: 'A staff session from POST /v1/auth/login; the listed value is the least role the operation needs.',
+            },
+            apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created by an admin; the listed value is the scope the operation needs.' },
+          },
         },
       },
     });

@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { apiKeyRoutes } from './api-keys/index.js';
+import { authRoutes } from './auth/index.js';
 import { orderRoutes } from './orders/index.js';
 import { productRoutes } from './products/index.js';
+import { staffUserRoutes } from './staff-users/index.js';
 
 export async function v1Routes(fastify: FastifyInstance): Promise<void> {
   fastify.applyRateLimit(fastify);
   await fastify.register(productRoutes, { prefix: '/products' });
   await fastify.register(orderRoutes, { prefix: '/orders' });
+  await fastify.register(authRoutes, { prefix: '/auth' });
+  await fastify.register(staffUserRoutes, { prefix: '/staff-users' });
+  await fastify.register(apiKeyRoutes, { prefix: '/api-keys' });
 }

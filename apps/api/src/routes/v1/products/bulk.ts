@@ -2,16 +2,16 @@ import { BulkProductUpdateResultSchema, BulkProductUpdateSchema, type BulkProduc
 import type { FastifyInstance } from 'fastify';
 import { bulkUpdateProducts } from '../../../services/products/bulk-update-products.js';
 import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
+import { CATALOG_WRITE } from './access.js';
 
 export async function bulkUpdateProductsRoute(fastify: FastifyInstance): Promise<void> {
   fastify.post<{ Body: BulkProductUpdate }>(
     '/bulk',
     {
-      onRequest: fastify.requireAdmin,
+      config: { access: CATALOG_WRITE },
       schema: {
         tags: ['products'],
         summary: 'Update price and stock of many products in one transaction (all or nothing)',
-        security: [{ adminToken: [] }],
         body: inputSchema(BulkProductUpdateSchema),
         response: { 200: outputSchema(BulkProductUpdateResultSchema), ...errorResponses() },
       },

@@ -3,16 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import { etagOf } from '../../../domain/etag.js';
 import { createProduct } from '../../../services/products/create-product.js';
 import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
+import { CATALOG_WRITE } from './access.js';
 
 export async function createProductRoute(fastify: FastifyInstance): Promise<void> {
   fastify.post<{ Body: ProductCreate }>(
     '',
     {
-      onRequest: fastify.requireAdmin,
+      config: { access: CATALOG_WRITE },
       schema: {
         tags: ['products'],
         summary: 'Create a product',
-        security: [{ adminToken: [] }],
         body: inputSchema(ProductCreateSchema),
         response: { 201: outputSchema(ProductSchema), ...errorResponses() },
       },

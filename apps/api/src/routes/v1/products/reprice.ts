@@ -6,6 +6,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { repriceCategory } from '../../../services/products/reprice-category.js';
 import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
+import { CATALOG_WRITE } from './access.js';
 
 const DESCRIPTION = `Changes the price of every product in \`category\` by a percentage (\`change.percent\`, a decimal string with at most two decimals, rounded to a whole minor unit by \`rounding\`) or by a signed amount in minor units of \`change.currency\`, in one transaction: every product changes or none does.
 
@@ -18,13 +19,12 @@ export async function repriceCategoryRoute(fastify: FastifyInstance): Promise<vo
   fastify.post<{ Body: CategoryReprice }>(
     '/reprice',
     {
-      onRequest: fastify.requireAdmin,
+      config: { access: CATALOG_WRITE },
       schema: {
         tags: ['products'],
         operationId: 'repriceCategory',
         summary: 'Change every price in a category in one transaction (all or nothing)',
         description: DESCRIPTION,
-        security: [{ adminToken: [] }],
         body: inputSchema(CategoryRepriceSchema),
         response: { 200: outputSchema(CategoryRepriceResultSchema), ...errorResponses() },
       },

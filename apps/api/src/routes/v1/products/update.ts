@@ -3,17 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import { etagOf, expectedVersion } from '../../../domain/etag.js';
 import { updateProduct } from '../../../services/products/update-product.js';
 import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
+import { CATALOG_WRITE } from './access.js';
 import { IF_MATCH_HEADERS } from './if-match.js';
 
 export async function updateProductRoute(fastify: FastifyInstance): Promise<void> {
   fastify.patch<{ Params: ProductIdParams; Body: ProductUpdate; Headers: { 'if-match'?: string } }>(
     '/:id',
     {
-      onRequest: fastify.requireAdmin,
+      config: { access: CATALOG_WRITE },
       schema: {
         tags: ['products'],
         summary: 'Update a product (If-Match or body.version → 412 when stale)',
-        security: [{ adminToken: [] }],
         params: inputSchema(ProductIdParamsSchema),
         headers: IF_MATCH_HEADERS,
         body: inputSchema(ProductUpdateSchema),

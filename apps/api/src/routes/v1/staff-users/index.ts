@@ -1,0 +1,78 @@
+import {
+  StaffUserCreateSchema,
+  StaffUserIdParamsSchema,
+  StaffUserListSchema,
+  StaffUserSchema,
+  StaffUserUpdateSchema,
+  type StaffUser,
+  type StaffUserCreate,
+  type StaffUserIdParams,
+  type StaffUserList,
+  type StaffUserUpdate,
+} from '@livecart/schemas';
+import type { FastifyInstance } from 'fastify';
+import type { Access } from '../../../auth/access.js';
+import { BadRequestError } from '../../../domain/errors.js';
+import { changeStaffRole } from '../../../services/staff/change-staff-role.js';
+import { createStaffUser } from '../../../services/staff/create-staff-user.js';
+import { listStaffUsers } from '../../../services/staff/list-staff-users.js';
+import { setStaffDisabled } from '../../../services/staff/set-staff-disabled.js';
+import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
+
+/** Staff administration: signed-in admins only, never an API key. */
+export const STAFF_ADMIN: Access = { role: 'admin' };
+
+export async function staffUserRoutes(fastify: FastifyInstance): Promise<void> {
+  fastify.get(
+    '/',
+    {
+      config: { access: STAFF_ADMIN },
+      schema: { tags: ['staff'], operationId: 'listStaffUsers', summary: 'Every staff user', response: { 200: outputSchema(StaffUserListSchema), ...errorResponses() } },
+    },
+    async (): Promise<StaffUserList> => ({ items: await listStaffUsers({ pool: fastify.db }) }),
+  );
+
+  fastify.post<{ Body: StaffUserCreate }>(
+    '/',
+    {
+      config: { access: STAFF_ADMIN },
+      schema: {
+        tags: ['staff'],
+        operationId: 'createStaffUser',
+        summary: 'Create a staff user; a weak password is refused with the reason, a taken email with 409',
+        body: inputSchema(StaffUserCreateSchema),
+        response: { 201: outputSchema(StaffUserSchema), ...errorResponses() },
+      },
+    },
+    async (request, reply): Promise<StaffUser> => {
+      const user = await createStaffUser({ pool: fastify.db, ...request.body });
+      reply.code(201);
+      return user;
+    },
+  );
+
+  fastify.patch<{ Params: StaffUserIdParams; Body: StaffUserUpdate }>(
+    '/:id',
+    {
+      config: { access: STAFF_ADMIN },
+      schema: {
+        tags: ['staff'],
+        operationId: 'updateStaffUser',
+        summary: "Change a user's role, disable or enable them; effective from their next request",
+        params: inputSchema(StaffUserIdParamsSchema),
+        body: inputSchema(StaffUserUpdateSchema),
+        response: { 200: outputSchema(StaffUserSchema), ...errorResponses() },
+      },
+    },
+    async (request): Promise<StaffUser> => {
+      const { id } = request.params;
+      const { role, disabled } = request.body;
+      if (role === undefined && disabled === undefined) throw new BadRequestError('nothing to change: give role, disabled or both', [{ field: 'body', message: 'needs role or disabled' }]);
+      let user: StaffUser | undefined;
+      if (role !== undefined) user = await changeStaffRole({ pool: fastify.db, id, role });
+      if (disabled !== undefined) user = await setStaffDisabled({ pool: fastify.db, id, disabled });
+      await fastify.identity.revoke({ kind: 'user', userId: id });
+      return user as StaffUser;
+    },
+  );
+}
