@@ -36,7 +36,7 @@ export async function createTestContext(label: string): Promise<TestContext> {
   const env = (overrides: Record<string, string> = {}) =>
     loadApiEnv({
       NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,

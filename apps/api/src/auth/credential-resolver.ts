@@ -83,7 +83,8 @@ export class CredentialResolver {
     }
     if (now - entry.lastSeenAt >= Math.min(TOUCH_INTERVAL_MS, this.options.idleTimeoutMs / 4)) {
       entry.lastSeenAt = now;
-      touchSession({ pool: this.options.pool, digest, at: new Date(now) }).catch((error: unknown) =>
+      // Awaited (it is rare): the next idle verdict, on any instance, reads it from Postgres.
+      await touchSession({ pool: this.options.pool, digest, at: new Date(now) }).catch((error: unknown) =>
         this.options.log.warn({ err: error }, 'could not record a session as seen'),
       );
     }

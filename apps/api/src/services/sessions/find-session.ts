@@ -20,9 +20,10 @@ const SELECT = `
 
 /** The session with this digest and its user as they are now; expiry is the caller's to judge. */
 export async function findSession(options: FindSessionOptions): Promise<StoredSession | undefined> {
-  const { rows } = await options.pool.query<StaffUser & { lastSeenAt: Date; expiresAt: Date }>(SELECT, [options.digest]);
+  const { rows } = await options.pool.query<StaffUser & { lastSeenAt: Date | string; expiresAt: Date | string }>(SELECT, [options.digest]);
   const row = rows[0];
   if (row === undefined) return undefined;
   const { lastSeenAt, expiresAt, ...user } = row;
-  return { user, lastSeenAt, expiresAt };
+  // The pool may hand timestamps over as text (db/pool.ts); the caller computes with them.
+  return { user, lastSeenAt: new Date(lastSeenAt), expiresAt: new Date(expiresAt) };
 }

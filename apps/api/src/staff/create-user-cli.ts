@@ -1,0 +1,30 @@
+import { parseArgs } from 'node:util';
+import { StaffRoleSchema } from '@livecart/schemas';
+import { createPool } from '../db/pool.js';
+import { DomainError } from '../domain/errors.js';
+import { loadToolEnv } from '../env.js';
+import { createStaffUser } from '../services/staff/create-staff-user.js';
+import { readPassword } from './read-password.js';
+
+const USAGE = 'usage: users:create --email <email> --role viewer|editor|admin   (password prompted, or piped on stdin)';
+
+const { values } = parseArgs({ options: { email: { type: 'string' }, role: { type: 'string' } } });
+const role = StaffRoleSchema.safeParse(values.role);
+if (values.email === undefined || !role.success) {
+  process.stderr.write(`${USAGE}\n`);
+  process.exit(2);
+}
+
+const env = loadToolEnv();
+const pool = createPool({ connectionString: env.DATABASE_URL, max: 1, statementTimeoutMs: 10_000, applicationName: 'livecart-users-create' });
+try {
+  const password = await readPassword(`password for ${values.email}: `);
+  const user = await createStaffUser({ pool, email: values.email, password, role: role.data });
+  process.stderr.write(`created ${user.role} ${user.email} (${user.id})\n`);
+} catch (error) {
+  if (!(error instanceof DomainError)) throw error;
+  process.stderr.write(`refused: ${error.message}\n`);
+  process.exitCode = 1;
+} finally {
+  await pool.end();
+}
