@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -100,7 +101,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     urls.set(name, url);
   };
 
-  const apiEnv = { ...shared, DATABASE_URL: options.databaseUrl, ADMIN_TOKEN: options.adminToken, CORS_ORIGINS: origin, TRUST_PROXY: 'true' };
+  const apiEnv = { ...shared, DATABASE_URL: options.databaseUrl, ADMIN_TOKEN: options.adminToken, SESSION_SECRET: randomBytes(32).toString('base64url'), CORS_ORIGINS: origin, TRUST_PROXY: 'true' };
   const realtimeEnv = (id: string) => ({ ...shared, INSTANCE_ID: id, ALLOWED_ORIGINS: origin });
   const started = await Promise.allSettled([
     ...ports.api.map((p, i) => start(`api-${i + 1}`, apiDir, 'dist/server.js', p, '/ready', apiEnv)),

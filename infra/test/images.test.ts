@@ -56,7 +56,7 @@ interface AppSettings {
 const settings: Record<AppName, AppSettings> = {
   api: {
     readyPath: '/ready',
-    env: () => ({ REDIS_URL: services.redisUrl, REDIS_PREFIX: redisPrefix, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' }),
+    env: () => ({ REDIS_URL: services.redisUrl, REDIS_PREFIX: redisPrefix, ADMIN_TOKEN: adminToken, SESSION_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' }),
     stoppedCode: 0,
   },
   realtime: {

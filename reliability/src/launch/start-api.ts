@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { findFreePort } from '@livecart/local-services';
 import type { OutputLog } from './output-log.js';
@@ -30,6 +31,7 @@ export async function startApi(options: ApiLaunchOptions): Promise<RunningServer
       REDIS_URL: backends.redisUrl,
       REDIS_PREFIX: backends.redisPrefix,
       ADMIN_TOKEN: options.adminToken,
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
       ...options.env,
     },
     ...(options.log === undefined ? {} : { log: options.log }),

@@ -64,7 +64,7 @@ export async function startStack(options: { adminDatabaseUrl: string; redisUrl: 
       args: ['dist/server.js'],
       cwd: API_DIR,
       // Every browser request reaches the API from the web server's one address: no per-IP limit in tests.
-      env: { ...common, PORT: String(apiPort), DATABASE_URL: database.url, ADMIN_TOKEN: adminToken, RATE_LIMIT_ENABLED: 'false' },
+      env: { ...common, PORT: String(apiPort), DATABASE_URL: database.url, ADMIN_TOKEN: adminToken, SESSION_SECRET: randomBytes(32).toString('base64url'), RATE_LIMIT_ENABLED: 'false' },
       readyUrl: `${apiUrl}/ready`,
     });
     running.set('api', api);
