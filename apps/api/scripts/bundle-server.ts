@@ -46,6 +46,8 @@ await esbuild.build({
     // targets from the file that called pino(): that must stay @livecart/config's logger.
     'pino',
     '@livecart/config/logger',
+    // Loads the native argon2 binary of this platform from its own package.
+    '@node-rs/argon2',
   ],
 });
 
