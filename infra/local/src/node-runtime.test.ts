@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRepoRoot } from './repo-root.js';
 
-const root = await findRepoRoot(import.meta.dirname);
+const root = findRepoRoot(import.meta.dirname);
 const pinned = (await readFile(join(root, '.nvmrc'), 'utf8')).trim();
 const useNode = join(root, 'infra/local/bin/use-node.sh');
 

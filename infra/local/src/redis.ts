@@ -32,9 +32,10 @@ export async function stopLocalRedis(options: { port: number }): Promise<void> {
   // The server closes the connection instead of replying, so the command itself always fails.
   await client.shutdown('NOSAVE').catch(() => {});
   client.disconnect();
-  if (!(await waitUntil(async () => !(await isPortOpen(options.port)), 10_000))) {
-    throw new Error(`Redis on 127.0.0.1:${options.port} is still running after SHUTDOWN NOSAVE`);
-  }
+  await waitUntil(async () => !(await isPortOpen(options.port)), {
+    what: `Redis on 127.0.0.1:${options.port} to stop after SHUTDOWN NOSAVE`,
+    intervalMs: 100,
+  });
 }
 
 /**
@@ -65,7 +66,8 @@ export async function startLocalRedis(options: LocalServerOptions): Promise<Loca
     ],
     { detached: true },
   );
-  if (!(await waitUntil(() => answers(() => probeRedis(url, 1000)), 10_000))) {
+  const up = await waitUntil(() => answers(() => probeRedis(url, 1000)), { what: 'Redis to answer', intervalMs: 100 }).catch(() => false);
+  if (!up) {
     await stopLocalRedis({ port: options.port });
     throw new Error(`Redis did not start on 127.0.0.1:${options.port}\n--- ${logFile} ---\n${await tailOf(logFile)}`);
   }

@@ -1,11 +1,12 @@
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { exists } from './fs-utils.js';
 
-export async function findRepoRoot(from: string): Promise<string> {
+/** The nearest folder at or above `from` that holds pnpm-workspace.yaml: the checkout's root. */
+export function findRepoRoot(from: string): string {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
-    if (await exists(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
     if (dirname(dir) === dir) {
-      throw new Error(`no pnpm-workspace.yaml above ${from}: dev mode keeps its servers in <repo root>/.livecart`);
+      throw new Error(`no pnpm-workspace.yaml above ${from}: run this from a livecart checkout`);
     }
   }
 }

@@ -129,7 +129,7 @@ async function startForTests(needed: Needed[], env: NodeJS.ProcessEnv, log: Log)
 }
 
 async function startForDev(needed: Needed[], env: NodeJS.ProcessEnv, log: Log): Promise<Started> {
-  const repoRoot = await findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+  const repoRoot = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
   const stateDir = join(repoRoot, '.livecart');
   await mkdir(stateDir, { recursive: true });
   if (isRunningAsRoot()) await chmod(stateDir, 0o755);

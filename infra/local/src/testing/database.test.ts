@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureServices, type Services } from './resolve.js';
-import { clearRedisPrefix, createTestDatabase, testRedisPrefix } from './testing.js';
+import { ensureServices, type Services } from '../resolve.js';
+import { clearRedisPrefix, createTestDatabase, testRedisPrefix } from './database.js';
 
 let services: Services;
 
