@@ -1,19 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { findFreePort } from '@livecart/local-services';
+import { HOST, migrateDatabase, seedDatabase, startBuiltApp, type BuiltApp } from '@livecart/local-services/testing';
 import { startBalancer, type PoolName, type Target } from './balancer.js';
-import { startInstance, type Instance } from './instance.js';
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const apiDir = join(repoRoot, 'apps/api');
-const realtimeDir = join(repoRoot, 'apps/realtime');
-const webBuild = join(repoRoot, 'apps/web/.next');
-const HOST = '127.0.0.1';
 
 export interface ClusterOptions {
   /** The database the apps use; migrated before the api instances start. */
@@ -34,7 +22,7 @@ export interface Cluster {
   url: string;
   wsUrl: string;
   /** api-1, api-2, realtime-1, realtime-2, web. */
-  instances: Map<string, Instance>;
+  instances: Map<string, BuiltApp>;
   /** Each instance's own address, by name. */
   urls: Map<string, string>;
   stop(): Promise<void>;
@@ -42,81 +30,50 @@ export interface Cluster {
 
 export const DEFAULT_BALANCER_PORT = 8080;
 
-/** The standalone server plus its static assets, assembled as the web image's final stage does. */
-async function assembleWeb(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'livecart-cluster-web-'));
-  try {
-    await cp(join(webBuild, 'standalone'), dir, { recursive: true, verbatimSymlinks: true });
-    await cp(join(webBuild, 'static'), join(dir, 'apps/web/.next/static'), { recursive: true });
-    return dir;
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-}
-
 /**
  * Production builds of two api, two realtime and one web instance on this machine behind a small
  * balancer, with the same routes as the compose stack's nginx. Every instance runs with NODE_ENV=production.
  */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const origin = `http://${HOST}:${options.balancerPort}`;
-  const base = { ...process.env, NODE_ENV: 'production', HOST, LOG_LEVEL: options.logLevel };
-  const shared = { REDIS_URL: options.redisUrl, REDIS_PREFIX: options.redisPrefix };
-  const tool = (script: string, ...args: string[]) =>
-    promisify(execFile)(process.execPath, [script, ...args], { cwd: apiDir, env: { ...base, DATABASE_URL: options.databaseUrl } });
+  await migrateDatabase(options.databaseUrl);
+  if (options.seed) await seedDatabase(options.databaseUrl, 5000);
 
-  await tool('dist/db/migrate-cli.js');
-  if (options.seed) await tool('dist/db/seed-cli.js', '--count', '5000');
-
-  const port = () => findFreePort();
-  const ports = { api: [await port(), await port()], realtime: [await port(), await port()], web: await port() };
-  const targets = (pool: number[]) => pool.map((p) => ({ host: HOST, port: p }));
+  const ports = { api: [await findFreePort(), await findFreePort()], realtime: [await findFreePort(), await findFreePort()], web: await findFreePort() };
+  const targets = (pool: number[]) => pool.map((port) => ({ host: HOST, port }));
   const pools: Record<PoolName, Target[]> = { api: targets(ports.api), realtime: targets(ports.realtime), web: targets([ports.web]) };
   // First, so a taken balancer port fails the start before any instance runs.
   const balancer = await startBalancer({ host: HOST, port: options.balancerPort, pools });
 
-  const instances = new Map<string, Instance>();
-  const urls = new Map<string, string>();
-  let webDir: string | undefined;
+  const instances = new Map<string, BuiltApp>();
   const stop = async () => {
     await balancer.close();
     await Promise.all([...instances.values()].map((instance) => instance.stop()));
-    if (webDir !== undefined) await rm(webDir, { recursive: true, force: true });
   };
-
-  const start = async (name: string, cwd: string, entry: string, port: number, readyPath: string, env: NodeJS.ProcessEnv) => {
-    const url = `http://${HOST}:${port}`;
-    const instance = await startInstance({
-      name,
-      command: process.execPath,
-      args: [entry],
-      cwd,
-      env: { ...base, ...env, PORT: String(port) },
-      readyUrl: `${url}${readyPath}`,
-      readyTimeoutMs: 60_000,
-      ...(options.onLine === undefined ? {} : { onLine: options.onLine }),
-    });
+  const common = { LOG_LEVEL: options.logLevel, REDIS_URL: options.redisUrl, REDIS_PREFIX: options.redisPrefix };
+  const start = async (name: string, app: 'api' | 'realtime' | 'web', port: number, env: Record<string, string>) => {
+    const instance = await startBuiltApp(app, { name, port, env: { ...common, ...env }, ...(options.onLine === undefined ? {} : { onLine: options.onLine }) });
     instances.set(name, instance);
-    urls.set(name, url);
   };
 
-  const apiEnv = { ...shared, DATABASE_URL: options.databaseUrl, ADMIN_TOKEN: options.adminToken, SESSION_SECRET: randomBytes(32).toString('base64url'), CORS_ORIGINS: origin, TRUST_PROXY: 'true' };
-  const realtimeEnv = (id: string) => ({ ...shared, INSTANCE_ID: id, ALLOWED_ORIGINS: origin });
+  const apiEnv = {
+    DATABASE_URL: options.databaseUrl,
+    ADMIN_TOKEN: options.adminToken,
+    // One for every api instance: a session begun on one is valid on the other.
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    CORS_ORIGINS: origin,
+    TRUST_PROXY: 'true',
+  };
   const started = await Promise.allSettled([
-    ...ports.api.map((p, i) => start(`api-${i + 1}`, apiDir, 'dist/server.js', p, '/ready', apiEnv)),
-    ...ports.realtime.map((p, i) => start(`realtime-${i + 1}`, realtimeDir, 'dist/server.js', p, '/ready', realtimeEnv(`realtime-${i + 1}`))),
-    assembleWeb().then((dir) => {
-      webDir = dir;
-      // Server-side calls go through the balancer, so they spread over both api instances too.
-      return start('web', dir, 'apps/web/server.js', ports.web, '/', {
-        HOSTNAME: HOST,
-        API_URL: origin,
-        ADMIN_TOKEN: options.adminToken,
-        NEXT_PUBLIC_REALTIME_URL: `ws://${HOST}:${options.balancerPort}/ws`,
-        // Its cache invalidator subscribes through the balancer too, with an Origin realtime allows.
-        REALTIME_SERVER_ORIGIN: origin,
-      });
+    ...ports.api.map((port, i) => start(`api-${i + 1}`, 'api', port, apiEnv)),
+    ...ports.realtime.map((port, i) => start(`realtime-${i + 1}`, 'realtime', port, { INSTANCE_ID: `realtime-${i + 1}`, ALLOWED_ORIGINS: origin })),
+    // Server-side calls go through the balancer, so they spread over both api instances too.
+    start('web', 'web', ports.web, {
+      API_URL: origin,
+      ADMIN_TOKEN: options.adminToken,
+      NEXT_PUBLIC_REALTIME_URL: `ws://${HOST}:${options.balancerPort}/ws`,
+      // Its cache invalidator subscribes through the balancer too, with an Origin realtime allows.
+      REALTIME_SERVER_ORIGIN: origin,
     }),
   ]);
   const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -124,5 +81,6 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await stop();
     throw failure.reason;
   }
+  const urls = new Map([...instances].map(([name, instance]) => [name, instance.url]));
   return { url: origin, wsUrl: `ws://${HOST}:${options.balancerPort}/ws`, instances, urls, stop };
 }

@@ -1,12 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ensureServices, findFreePort, type Services } from '@livecart/local-services';
-import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
+import { clearRedisPrefix, createTestDatabase, missingBuildsMessage, testRedisPrefix, waitUntil, type TestDatabase } from '@livecart/local-services/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/cluster.js';
 import { LiveClient } from './support/live-client.js';
-import { repoRoot } from './support/repo.js';
 
 /**
  * The cluster `pnpm start:cluster` runs (2 api, 2 realtime, web, balancer), on a fresh database and Redis
@@ -14,22 +12,13 @@ import { repoRoot } from './support/repo.js';
  * whichever instance dies.
  */
 
-const builds = ['apps/api/dist/server.js', 'apps/realtime/dist/server.js', 'apps/web/.next/standalone/apps/web/server.js'];
-const missing = builds.filter((path) => !existsSync(`${repoRoot}${path}`));
-if (missing.length > 0) console.log(`[cluster.test] skipped: build the apps first (pnpm build); missing ${missing.join(', ')}`);
+const missing = missingBuildsMessage(['api', 'realtime', 'web']);
+if (missing !== undefined) console.log(`[cluster.test] skipped: ${missing}`);
 
 const adminToken = randomBytes(24).toString('hex');
 const redisPrefix = testRedisPrefix('infra-cluster');
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(25);
-  }
-}
-
-describe.skipIf(missing.length > 0)('local cluster', () => {
+describe.skipIf(missing !== undefined)('local cluster', () => {
   let services: Services;
   let database: TestDatabase;
   let cluster: Cluster;
@@ -73,7 +62,7 @@ describe.skipIf(missing.length > 0)('local cluster', () => {
 
   /** Every client got every version after the baseline exactly once, in order: no gap, no duplicate. */
   async function expectExactlyOnce(timeoutMs: number): Promise<void> {
-    await until(allReceived, timeoutMs, `version ${version} on every client`);
+    await waitUntil(allReceived, { what: `version ${version} on every client`, timeoutMs, intervalMs: 25 });
     await delay(300); // a duplicate would arrive by now
     for (const client of clients) expect(received(client), `client on ${client.instances.join(' → ')}`).toEqual(expected());
   }
@@ -127,7 +116,7 @@ describe.skipIf(missing.length > 0)('local cluster', () => {
 
   it('moves the outbox relay to the other api within 5 s when its holder is killed, losing no event', async () => {
     let leader: string | undefined;
-    await until(async () => (leader = await relayLeader()) !== undefined, 5_000, 'a relay leader');
+    await waitUntil(async () => (leader = await relayLeader()) !== undefined, { what: 'a relay leader', timeoutMs: 5_000, intervalMs: 25 });
     const survivor = leader === 'api-1' ? 'api-2' : 'api-1';
     // Committed on the leader just before it dies: these may still sit unpublished in the outbox.
     for (let i = 0; i < 3; i += 1) await write(leader!);
@@ -135,8 +124,8 @@ describe.skipIf(missing.length > 0)('local cluster', () => {
     await cluster.instances.get(leader!)!.stop('SIGKILL');
     for (let i = 0; i < 3; i += 1) await write(survivor);
 
-    await until(async () => (await relayLeader()) === survivor, 5_000, `${survivor} to take the relay lock`);
-    await until(allReceived, 5_000 - (Date.now() - killedAt), 'every event after the takeover');
+    await waitUntil(async () => (await relayLeader()) === survivor, { what: `${survivor} to take the relay lock`, timeoutMs: 5_000, intervalMs: 25 });
+    await waitUntil(allReceived, { what: 'every event after the takeover', timeoutMs: 5_000 - (Date.now() - killedAt), intervalMs: 25 });
     expect(Date.now() - killedAt).toBeLessThanOrEqual(5_000);
     await expectExactlyOnce(0);
   });
@@ -151,7 +140,7 @@ describe.skipIf(missing.length > 0)('local cluster', () => {
     for (const client of victims) client.reconnectDelayMs = 3_000;
     await cluster.instances.get('realtime-1')!.stop('SIGKILL');
     for (let i = 0; i < 4; i += 1) await write(api);
-    await until(() => others.every((client) => received(client).length === version - baseline), 2_500, 'the live clients');
+    await waitUntil(() => others.every((client) => received(client).length === version - baseline), { what: 'the live clients', timeoutMs: 2_500, intervalMs: 25 });
 
     await expectExactlyOnce(10_000);
     for (const client of victims) {

@@ -1,14 +1,11 @@
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { ensureServices, findFreePort, type Services } from '@livecart/local-services';
-import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
+import { answersOk, clearRedisPrefix, createTestDatabase, repoRoot, testRedisPrefix, waitUntil, type TestDatabase } from '@livecart/local-services/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answers } from '../cluster/instance.js';
 import { devTasks, HealthWatch, startDev, type DevProcess } from './support/dev-stack.js';
 import { LiveClient } from './support/live-client.js';
-import { repoRoot } from './support/repo.js';
 import { runCommand } from './support/run-command.js';
 
 /*
@@ -26,14 +23,6 @@ import { runCommand } from './support/run-command.js';
  */
 const LEFT_OUT = new Set(['@livecart/web']);
 const MAX_SILENCE_MS = 5_000;
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(100);
-  }
-}
 
 describe('pnpm dev while the same checkout builds and tests', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'livecart-dev-build-'));
@@ -85,7 +74,7 @@ describe('pnpm dev while the same checkout builds and tests', () => {
       dev.set(task.package, startDev(task.package, join(repo, task.directory), taskEnv, join(workDir, `${task.package.replace('/', '+')}.log`)));
     }
 
-    await until(async () => (await answers(`${apiUrl}/health`)) && (await answers(`${realtimeUrl}/health`)), 150_000, 'api and realtime /health').catch(
+    await waitUntil(async () => (await answersOk(`${apiUrl}/health`)) && (await answersOk(`${realtimeUrl}/health`)), { what: 'api and realtime /health', timeoutMs: 150_000, intervalMs: 100 }).catch(
       (error: Error) => {
         throw new Error(`${error.message}\n${tails()}`);
       },
@@ -93,7 +82,7 @@ describe('pnpm dev while the same checkout builds and tests', () => {
     // The storefront's development origin, which realtime allows by default.
     client = new LiveClient(`ws://127.0.0.1:${realtimePort}/ws`, 'http://localhost:3000', ['catalog']);
     await client.connect();
-    await until(() => client.events.length > 0, 30_000, 'a first demo traffic event');
+    await waitUntil(() => client.events.length > 0, { what: 'a first demo traffic event', timeoutMs: 30_000, intervalMs: 100 });
   }, 240_000);
 
   afterAll(async () => {
@@ -121,7 +110,7 @@ describe('pnpm dev while the same checkout builds and tests', () => {
     expect(api.longestSilence(started, finished), `api /health\n${tails()}`).toBeLessThanOrEqual(MAX_SILENCE_MS);
     expect(realtime.longestSilence(started, finished), `realtime /health\n${tails()}`).toBeLessThanOrEqual(MAX_SILENCE_MS);
     const built = client.events.length;
-    await until(() => client.events.length > built, 15_000, 'an event after the build');
+    await waitUntil(() => client.events.length > built, { what: 'an event after the build', timeoutMs: 15_000, intervalMs: 100 });
     expect(client.resets).toEqual([]);
   }, 360_000);
 
@@ -134,16 +123,16 @@ describe('pnpm dev while the same checkout builds and tests', () => {
 
     renameSync(module, aside);
     try {
-      await until(died, 30_000, 'both watchers to fail on the missing module');
+      await waitUntil(died, { what: 'both watchers to fail on the missing module', timeoutMs: 30_000, intervalMs: 100 });
     } finally {
       if (existsSync(aside)) renameSync(aside, module);
     }
-    await until(async () => (await answers(`${apiUrl}/health`)) && (await answers(`${realtimeUrl}/health`)), 60_000, 'api and realtime back').catch(
+    await waitUntil(async () => (await answersOk(`${apiUrl}/health`)) && (await answersOk(`${realtimeUrl}/health`)), { what: 'api and realtime back', timeoutMs: 60_000, intervalMs: 100 }).catch(
       (error: Error) => {
         throw new Error(`${error.message}\n${tails()}`);
       },
     );
     const back = client.events.length;
-    await until(() => client.events.length > back, 20_000, 'events after the restart');
+    await waitUntil(() => client.events.length > back, { what: 'events after the restart', timeoutMs: 20_000, intervalMs: 100 });
   }, 120_000);
 });

@@ -4,9 +4,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureServices, findFreePort, type Services } from '@livecart/local-services';
-import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
+import { clearRedisPrefix, createTestDatabase, startProcess, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { startInstance } from '../cluster/instance.js';
 import { buildWithoutEngine, type BuiltImage } from './support/build-without-engine.js';
 import { migrateCommand } from './support/compose.js';
 import { asImageUser, imageEnv, isRoot, uidOf } from './support/image-process.js';
@@ -100,7 +99,7 @@ describe.concurrent('container images', () => {
           env.DATABASE_URL = database.url;
         }
         const port = String(await findFreePort());
-        const server = await startInstance({
+        const server = await startProcess({
           name: app,
           ...asImageUser(image, image.cmd),
           cwd: image.workdir,

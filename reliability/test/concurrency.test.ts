@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { type BuiltApp, createTestBackends, skipWithoutBuilds, type TestBackends } from '@livecart/local-services/testing';
 import pg from 'pg';
 import { OrderSchema, type Product } from '@livecart/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,11 +7,8 @@ import { raceIfMatchUpdates, type IfMatchAttempt } from '../src/concurrency/if-m
 import { runOrderStorm, type OrderOutcome } from '../src/concurrency/order-storm.js';
 import { sampleStock } from '../src/concurrency/stock-sampler.js';
 import { envelopeOf, http } from '../src/launch/http.js';
-import { buildsMissing } from '../src/launch/paths.js';
 import { seedProduct } from '../src/launch/seed-product.js';
 import { startApis } from '../src/launch/start-api.js';
-import type { RunningServer } from '../src/launch/start-server.js';
-import { createTestBackends, type TestBackends } from '../src/launch/test-backends.js';
 
 /**
  * Real HTTP against two built api instances sharing one database: concurrent orders never oversell,
@@ -24,17 +22,17 @@ const DUPLICATE_EVERY = 10;
 const KEY_REUSE_PAIRS = 20;
 const WRITERS = 50;
 
-const skip = buildsMissing('concurrency', ['api']);
+const skip = skipWithoutBuilds('concurrency', ['api']);
 const adminToken = randomBytes(24).toString('hex');
 
 describe.skipIf(skip)('concurrency across two api instances on one database', () => {
   let backends: TestBackends;
-  let apis: RunningServer[];
+  let apis: BuiltApp[];
   let db: pg.Pool;
   const apiUrls = () => apis.map((api) => api.url);
 
   beforeAll(async () => {
-    backends = await createTestBackends('concurrency');
+    backends = await createTestBackends({ label: 'rel-concurrency' });
     // One client address sends every request here: the per-IP limits would refuse the storm itself.
     apis = await startApis(2, { backends, adminToken, env: { RATE_LIMIT_ENABLED: 'false' } });
     db = new pg.Pool({ connectionString: backends.databaseUrl, max: 2 });

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
+import { skipWithoutBuilds } from '@livecart/local-services/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeRun, faultRow, recordFaultRows, renderFaultTable, writesDuringFault, type FaultRow } from '../src/checker/fault-report.js';
 import { runFault } from '../src/checker/fault-run.js';
 import { isSuccess } from '../src/checker/http.js';
 import { findViolations } from '../src/checker/run-violations.js';
-import { missingBuilds } from '../src/stack/app-processes.js';
 import { startStack, type Stack } from '../src/stack/stack.js';
 
 /**
@@ -13,8 +13,7 @@ import { startStack, type Stack } from '../src/stack/stack.js';
  * the checker accounts for every event on every client afterwards.
  */
 
-const missing = missingBuilds();
-if (missing.length > 0) console.log(`[faults-backends] skipped: build the apps first (pnpm build); missing ${missing.join(', ')}`);
+const skip = skipWithoutBuilds('faults-backends', ['api', 'realtime']);
 
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 /** The issue asks for at least 5 s of Redis downtime. */
@@ -23,7 +22,7 @@ const POSTGRES_DOWN_MS = 4_000;
 /** While Postgres refuses connections, a request waits at most the pool's connect timeout (3 s) before its 503. */
 const POSTGRES_DOWN_ANSWER_BOUND_MS = 3_000 + 1_500;
 
-describe.skipIf(missing.length > 0)('faults: backing servers restarted under load', () => {
+describe.skipIf(skip)('faults: backing servers restarted under load', () => {
   let stack: Stack | undefined;
   const rows: FaultRow[] = [];
 

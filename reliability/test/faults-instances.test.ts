@@ -1,13 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
+import { skipWithoutBuilds, waitUntil } from '@livecart/local-services/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeRun, faultRow, recordFaultRows, renderFaultTable, type FaultRow } from '../src/checker/fault-report.js';
 import { runFault } from '../src/checker/fault-run.js';
 import { findViolations } from '../src/checker/run-violations.js';
 import type { StoreClient } from '../src/checker/store-client.js';
-import { missingBuilds } from '../src/stack/app-processes.js';
 import { startStack, type Stack } from '../src/stack/stack.js';
-import { until } from '../src/stack/until.js';
 
 /**
  * App instances killed with SIGKILL under load (no drain, no goodbye): a realtime instance, whose
@@ -15,8 +14,7 @@ import { until } from '../src/stack/until.js';
  * whose role another instance must take over within 5 s.
  */
 
-const missing = missingBuilds();
-if (missing.length > 0) console.log(`[faults-instances] skipped: build the apps first (pnpm build); missing ${missing.join(', ')}`);
+const skip = skipWithoutBuilds('faults-instances', ['api', 'realtime']);
 
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 /** The issue's promise for a relay holder that dies. */
@@ -24,7 +22,7 @@ const RELAY_TAKEOVER_MS = 5_000;
 /** Load kept running after the kill, so the survivors carry on under it. */
 const AFTER_KILL_MS = 3_000;
 
-describe.skipIf(missing.length > 0)('faults: instances killed under load', () => {
+describe.skipIf(skip)('faults: instances killed under load', () => {
   let stack: Stack | undefined;
   const rows: FaultRow[] = [];
 
@@ -47,7 +45,7 @@ describe.skipIf(missing.length > 0)('faults: instances killed under load', () =>
       victims = fault.fleet.clients.filter((client) => client.instance === 'realtime-1');
       await stack!.apps.stop('realtime-1', 'SIGKILL');
       fault.lifted();
-      await until(() => victims.every((client) => client.connected), 'every client of realtime-1 to reconnect', 30_000);
+      await waitUntil(() => victims.every((client) => client.connected), { what: 'every client of realtime-1 to reconnect', timeoutMs: 30_000, intervalMs: 25 });
       fault.note(`${victims.length} clients moved from realtime-1 to realtime-2`);
       await delay(AFTER_KILL_MS);
     });
@@ -67,13 +65,13 @@ describe.skipIf(missing.length > 0)('faults: instances killed under load', () =>
       stack!,
       async (fault) => {
         let leader: string | undefined;
-        await until(async () => (leader = await stack!.relayLeader()) !== undefined, 'an api instance to report outbox_relay_leader 1', 10_000, 100);
+        await waitUntil(async () => (leader = await stack!.relayLeader()) !== undefined, { what: 'an api instance to report outbox_relay_leader 1', timeoutMs: 10_000, intervalMs: 100 });
         if (leader === undefined) return;
         const survivor = stack!.apps.names('api').find((name) => name !== leader)!;
         await stack!.apps.stop(leader, 'SIGKILL');
         const killedAt = Date.now();
         fault.lifted();
-        await until(async () => (await stack!.relayLeader()) === survivor, `${survivor} to report outbox_relay_leader 1`, 30_000, 50);
+        await waitUntil(async () => (await stack!.relayLeader()) === survivor, { what: `${survivor} to report outbox_relay_leader 1`, timeoutMs: 30_000, intervalMs: 50 });
         takeoverMs = Date.now() - killedAt;
         fault.note(`relay moved from ${leader} to ${survivor} in ${takeoverMs} ms`);
         await delay(AFTER_KILL_MS);

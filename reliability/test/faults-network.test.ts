@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
+import { skipWithoutBuilds } from '@livecart/local-services/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Attempt } from '../src/checker/api-load.js';
 import { describeRun, faultRow, recordFaultRows, renderFaultTable, type FaultRow } from '../src/checker/fault-report.js';
@@ -7,7 +8,6 @@ import { runFault, type FaultContext, type FaultRunResult } from '../src/checker
 import { isSuccess } from '../src/checker/http.js';
 import { findViolations } from '../src/checker/run-violations.js';
 import type { TcpProxy } from '../src/proxy/tcp-proxy.js';
-import { missingBuilds } from '../src/stack/app-processes.js';
 import { startStack, type Stack } from '../src/stack/stack.js';
 
 /**
@@ -17,8 +17,7 @@ import { startStack, type Stack } from '../src/stack/stack.js';
  * and everything must recover by itself.
  */
 
-const missing = missingBuilds();
-if (missing.length > 0) console.log(`[faults-network] skipped: build the apps first (pnpm build); missing ${missing.join(', ')}`);
+const skip = skipWithoutBuilds('faults-network', ['api', 'realtime']);
 
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 /**
@@ -37,7 +36,7 @@ const POSTGRES_STALL_MS = 10_000;
 const RESETS = 4;
 const RESET_EVERY_MS = 750;
 
-describe.skipIf(missing.length > 0)('faults: network trouble between the services', () => {
+describe.skipIf(skip)('faults: network trouble between the services', () => {
   let stack: Stack | undefined;
   const rows: FaultRow[] = [];
 

@@ -1,3 +1,4 @@
+import { skipWithoutBuilds } from '@livecart/local-services/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFuzzProduct, createFuzzTargets, generateFuzzCases, HTTP_CASES, sendHttpRound, sendRawRound, type FuzzCases } from '../src/fuzz/http/http-rounds.js';
 import { fuzzSeed } from '../src/fuzz/seed.js';
@@ -5,7 +6,6 @@ import {
   INSPECT_ON_FREE_PORT,
   isAlive,
   megabytes,
-  missingBuilds,
   readRssBytes,
   settledMemory,
   startServers,
@@ -22,8 +22,7 @@ import {
  * first, which warmed its caches, pools and compiled code.
  */
 
-const missing = missingBuilds(['api', 'realtime']);
-if (missing.length > 0) console.log(`[fuzz-http] skipped: build the apps first (pnpm build); missing ${missing.join(', ')}`);
+const skip = skipWithoutBuilds('fuzz-http', ['api', 'realtime']);
 
 /**
  * Growth allowed over the second round, read after a full collection (see settled-memory.ts). The live
@@ -34,7 +33,7 @@ if (missing.length > 0) console.log(`[fuzz-http] skipped: build the apps first (
 const RETAINED_GROWTH_LIMIT_BYTES = 4 * 1024 * 1024;
 const SETTLED_RSS_GROWTH_LIMIT_BYTES = 24 * 1024 * 1024;
 
-describe.skipIf(missing.length > 0)('hostile HTTP input against the built api', () => {
+describe.skipIf(skip)('hostile HTTP input against the built api', () => {
   const seed = fuzzSeed('fuzz-http');
   let servers: TestServers;
   let cases: FuzzCases | undefined;

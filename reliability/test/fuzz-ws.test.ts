@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { skipWithoutBuilds } from '@livecart/local-services/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FuzzReport } from '../src/fuzz/fuzz-report.js';
 import { rawExchange } from '../src/fuzz/http/raw-exchange.js';
@@ -12,7 +13,7 @@ import { startPriceWriter } from '../src/fuzz/ws/price-writer.js';
 import { RawWsConnection } from '../src/fuzz/ws/raw-ws-connection.js';
 import { describeFrameCase, runFrameCase, type WsTarget } from '../src/fuzz/ws/run-frame-case.js';
 import { runMessageBatch } from '../src/fuzz/ws/run-message-batch.js';
-import { isAlive, megabytes, missingBuilds, readRssBytes, startServers, watchRss, type TestServers } from '../src/servers/index.js';
+import { isAlive, megabytes, readRssBytes, startServers, watchRss, type TestServers } from '../src/servers/index.js';
 
 /**
  * Hostile WebSocket traffic against the production build of the realtime service: malformed messages
@@ -21,8 +22,7 @@ import { isAlive, megabytes, missingBuilds, readRssBytes, startServers, watchRss
  * close code; meanwhile, well-behaved subscribers must receive every event written through the api.
  */
 
-const missing = missingBuilds(['api', 'realtime']);
-if (missing.length > 0) console.log(`[fuzz-ws] skipped: build the apps first (pnpm build); missing ${missing.join(', ')}`);
+const skip = skipWithoutBuilds('fuzz-ws', ['api', 'realtime']);
 
 const MESSAGE_FRAMES = 12_000;
 const FRAMES_PER_BATCH = 120;
@@ -35,7 +35,7 @@ const WATCHERS = 4;
 /** Realtime RSS growth allowed over the whole run. */
 const RSS_GROWTH_LIMIT_BYTES = 100 * 1024 * 1024;
 
-describe.skipIf(missing.length > 0)('hostile WebSocket input against the built realtime', () => {
+describe.skipIf(skip)('hostile WebSocket input against the built realtime', () => {
   const seed = fuzzSeed('fuzz-ws');
   let servers: TestServers;
   let target: WsTarget;

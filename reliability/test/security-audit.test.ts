@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../src/launch/paths.js';
+import { repoRoot } from '@livecart/local-services/testing';
 import { blockingAdvisories, describeAdvisory, parseAllowList, staleEntries } from '../src/security/audit-report.js';
 import { runPnpmAudit } from '../src/security/run-pnpm-audit.js';
 

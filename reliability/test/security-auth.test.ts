@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { type BuiltApp, createTestBackends, skipWithoutBuilds, type TestBackends } from '@livecart/local-services/testing';
 import { DEV_ADMIN_TOKEN } from '@livecart/config/env';
 import { ProductSchema, type Product } from '@livecart/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, envelopeOf, http, type HttpCall } from '../src/launch/http.js';
-import { buildsMissing } from '../src/launch/paths.js';
 import { seedProduct } from '../src/launch/seed-product.js';
 import { startApi } from '../src/launch/start-api.js';
-import type { RunningServer } from '../src/launch/start-server.js';
-import { createTestBackends, type TestBackends } from '../src/launch/test-backends.js';
 
 /**
  * Every write route of the built api needs the admin bearer token: none (or a malformed
@@ -15,7 +13,7 @@ import { createTestBackends, type TestBackends } from '../src/launch/test-backen
  * both in the error envelope, both decided before the body is read, neither changing anything.
  */
 
-const skip = buildsMissing('security-auth', ['api']);
+const skip = skipWithoutBuilds('security-auth', ['api']);
 const adminToken = randomBytes(24).toString('hex');
 
 interface WriteRoute {
@@ -41,11 +39,11 @@ const CREDENTIALS = {
 
 describe.skipIf(skip)('admin token on the api write routes', () => {
   let backends: TestBackends;
-  let api: RunningServer;
+  let api: BuiltApp;
   let product: Product;
 
   beforeAll(async () => {
-    backends = await createTestBackends('auth');
+    backends = await createTestBackends({ label: 'rel-auth' });
     api = await startApi({ backends, adminToken, env: { RATE_LIMIT_ENABLED: 'false' } });
     product = await seedProduct(api.url, adminToken, { priceMinor: 4_200, stock: 9 });
   });
@@ -93,7 +91,7 @@ describe.skipIf(skip)('admin token configuration outside development', () => {
   let backends: TestBackends;
 
   beforeAll(async () => {
-    backends = await createTestBackends('auth-config');
+    backends = await createTestBackends({ label: 'rel-auth-config' });
   });
 
   afterAll(async () => {

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { type BuiltApp, createTestBackends, skipWithoutBuilds, type TestBackends } from '@livecart/local-services/testing';
 import { findFreePort } from '@livecart/local-services';
 import type { Product } from '@livecart/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, type HttpCall, type HttpResult } from '../src/launch/http.js';
-import { buildsMissing } from '../src/launch/paths.js';
 import { seedProduct } from '../src/launch/seed-product.js';
 import { startApi } from '../src/launch/start-api.js';
 import { socketUrlOf, startRealtime } from '../src/launch/start-realtime.js';
-import type { RunningServer } from '../src/launch/start-server.js';
 import { startWeb } from '../src/launch/start-web.js';
-import { createTestBackends, type TestBackends } from '../src/launch/test-backends.js';
 import { cspBlocks, parseCsp } from '../src/security/csp.js';
 import { assetUrls } from '../src/security/html-forms.js';
 
@@ -18,21 +16,21 @@ import { assetUrls } from '../src/security/html-forms.js';
  * (apps/web/next.config.ts) on every kind of response, and CORS on the api for the configured origin only.
  */
 
-const skip = buildsMissing('security-headers', ['api', 'realtime', 'web']);
+const skip = skipWithoutBuilds('security-headers', ['api', 'realtime', 'web']);
 const adminToken = randomBytes(24).toString('hex');
 const FOREIGN = 'https://evil.example';
 const HALF_A_YEAR_S = 15_552_000;
 
 describe.skipIf(skip)('security headers and CORS', () => {
   let backends: TestBackends;
-  let api: RunningServer;
-  let realtime: RunningServer;
-  let web: RunningServer;
+  let api: BuiltApp;
+  let realtime: BuiltApp;
+  let web: BuiltApp;
   let webOrigin: string;
   let product: Product;
 
   beforeAll(async () => {
-    backends = await createTestBackends('headers');
+    backends = await createTestBackends({ label: 'rel-headers' });
     const webPort = await findFreePort();
     webOrigin = `http://127.0.0.1:${webPort}`;
     [realtime, api] = await Promise.all([

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { type BuiltApp, createTestBackends, skipWithoutBuilds, type TestBackends } from '@livecart/local-services/testing';
 import pg from 'pg';
 import type { Product } from '@livecart/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeOf, type HttpCall, type HttpResult } from '../src/launch/http.js';
-import { buildsMissing } from '../src/launch/paths.js';
 import { seedProduct } from '../src/launch/seed-product.js';
 import { startApis } from '../src/launch/start-api.js';
-import type { RunningServer } from '../src/launch/start-server.js';
-import { createTestBackends, type TestBackends } from '../src/launch/test-backends.js';
 import { roomInWindow } from '../src/security/fixed-window.js';
 import { runLockstepRounds, type RoundSend } from '../src/security/lockstep-rounds.js';
 import { LoopbackClient } from '../src/security/loopback-client.js';
@@ -32,12 +30,12 @@ const QUIET_ROUNDS = 20;
 /** Generous: a paced run takes about 2 s on an idle machine. */
 const RUN_BUDGET_MS = 15_000;
 
-const skip = buildsMissing('security-rate-limit', ['api']);
+const skip = skipWithoutBuilds('security-rate-limit', ['api']);
 const adminToken = randomBytes(24).toString('hex');
 
 describe.skipIf(skip)('rate limits across two api instances sharing Redis', () => {
   let backends: TestBackends;
-  let apis: RunningServer[];
+  let apis: BuiltApp[];
   let db: pg.Pool;
   let product: Product;
   const clients: LoopbackClient[] = [];
@@ -48,7 +46,7 @@ describe.skipIf(skip)('rate limits across two api instances sharing Redis', () =
   };
 
   beforeAll(async () => {
-    backends = await createTestBackends('rate-limit');
+    backends = await createTestBackends({ label: 'rel-rate-limit' });
     apis = await startApis(2, {
       backends,
       adminToken,

@@ -1,18 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { type BuiltApp, createTestBackends, skipWithoutBuilds, type TestBackends } from '@livecart/local-services/testing';
 import { DEV_ADMIN_TOKEN } from '@livecart/config/env';
 import { findFreePort } from '@livecart/local-services';
 import { ProductSchema, type Product } from '@livecart/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeOf, http, type HttpResult } from '../src/launch/http.js';
 import { OutputLog } from '../src/launch/output-log.js';
-import { buildsMissing } from '../src/launch/paths.js';
 import { seedProduct } from '../src/launch/seed-product.js';
 import { startApi } from '../src/launch/start-api.js';
 import { socketUrlOf, startRealtime } from '../src/launch/start-realtime.js';
-import type { RunningServer } from '../src/launch/start-server.js';
 import { startWeb, WEB_BUILD_DIR } from '../src/launch/start-web.js';
-import { createTestBackends, type TestBackends } from '../src/launch/test-backends.js';
 import { filesContaining } from '../src/security/files-containing.js';
 import { assetUrls, formFields } from '../src/security/html-forms.js';
 import { tokenProbes } from '../src/security/token-probes.js';
@@ -23,7 +21,7 @@ import { tokenProbes } from '../src/security/token-probes.js';
  * then no output line, response body or header, and no browser asset contains it.
  */
 
-const skip = buildsMissing('security-secrets', ['api', 'realtime', 'web']);
+const skip = skipWithoutBuilds('security-secrets', ['api', 'realtime', 'web']);
 const canary = `canary-${randomBytes(16).toString('hex')}`;
 const BODY_LIMIT = 4_096;
 
@@ -43,9 +41,9 @@ describe.skipIf(skip)('the admin token stays secret', () => {
   const log = new OutputLog();
   const answers: Answer[] = [];
   let backends: TestBackends;
-  let api: RunningServer;
-  let realtime: RunningServer;
-  let web: RunningServer;
+  let api: BuiltApp;
+  let realtime: BuiltApp;
+  let web: BuiltApp;
   let product: Product;
 
   const record = (what: string, result: HttpResult): HttpResult => {
@@ -54,7 +52,7 @@ describe.skipIf(skip)('the admin token stays secret', () => {
   };
 
   beforeAll(async () => {
-    backends = await createTestBackends('secrets');
+    backends = await createTestBackends({ label: 'rel-secrets' });
     const webPort = await findFreePort();
     const webOrigin = `http://127.0.0.1:${webPort}`;
     [realtime, api] = await Promise.all([

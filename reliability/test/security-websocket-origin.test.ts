@@ -1,8 +1,6 @@
+import { type BuiltApp, createTestBackends, skipWithoutBuilds, type TestBackends } from '@livecart/local-services/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildsMissing } from '../src/launch/paths.js';
 import { socketUrlOf, startRealtime } from '../src/launch/start-realtime.js';
-import type { RunningServer } from '../src/launch/start-server.js';
-import { createTestBackends, type TestBackends } from '../src/launch/test-backends.js';
 import { attemptUpgrade } from '../src/security/ws-handshake.js';
 
 /**
@@ -11,7 +9,7 @@ import { attemptUpgrade } from '../src/security/ws-handshake.js';
  * Origin is refused too unless WS_ALLOW_NO_ORIGIN is on (apps/realtime/src/ws/origin-policy.ts).
  */
 
-const skip = buildsMissing('security-websocket-origin', ['realtime']);
+const skip = skipWithoutBuilds('security-websocket-origin', ['realtime']);
 const SHOP = 'https://shop.example';
 
 const FOREIGN = [
@@ -26,11 +24,11 @@ const FOREIGN = [
 
 describe.skipIf(skip)('WebSocket Origin checks on the realtime server', () => {
   let backends: TestBackends;
-  let strict: RunningServer;
-  let lenient: RunningServer;
+  let strict: BuiltApp;
+  let lenient: BuiltApp;
 
   beforeAll(async () => {
-    backends = await createTestBackends('ws-origin');
+    backends = await createTestBackends({ label: 'rel-ws-origin' });
     [strict, lenient] = await Promise.all([
       startRealtime({ backends, name: 'realtime-strict', allowedOrigins: [SHOP] }),
       startRealtime({ backends, name: 'realtime-no-origin-allowed', allowedOrigins: [SHOP], env: { WS_ALLOW_NO_ORIGIN: 'true' } }),

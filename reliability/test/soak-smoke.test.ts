@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { skipWithoutBuilds } from '@livecart/local-services/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSoakReport, type SoakReport } from '../src/soak/report.js';
 import { runSoak, SOAK_DEFAULTS } from '../src/soak/run-soak.js';
-import { missingBuilds } from '../src/stack/app-processes.js';
 import { startStack, type Stack } from '../src/stack/stack.js';
 
 /**
@@ -13,12 +13,11 @@ import { startStack, type Stack } from '../src/stack/stack.js';
  * not judged here (20 s is all warm-up); delivery and error checks are.
  */
 
-const missing = missingBuilds();
-if (missing.length > 0) console.log(`[soak-smoke] skipped: build the apps first (pnpm build); missing ${missing.join(', ')}`);
+const skip = skipWithoutBuilds('soak-smoke', ['api', 'realtime']);
 
 const scratch = fileURLToPath(new URL('../results/tmp/', import.meta.url));
 
-describe.skipIf(missing.length > 0)('soak runner (20 s smoke)', () => {
+describe.skipIf(skip)('soak runner (20 s smoke)', () => {
   let stack: Stack;
   let report: SoakReport;
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { answers } from '../../cluster/instance.js';
+import { answersOk } from '@livecart/local-services/testing';
 import { runCommand } from './run-command.js';
 
 /** One `dev` task of turbo's graph: the package, its folder in the repo and the builds it waits for. */
@@ -88,7 +88,7 @@ export class HealthWatch {
     this.loop = (async () => {
       while (this.running) {
         const started = Date.now();
-        if (await answers(url, 1_000)) this.answered.push(Date.now());
+        if (await answersOk(url, 1_000)) this.answered.push(Date.now());
         await delay(Math.max(0, everyMs - (Date.now() - started)));
       }
     })();

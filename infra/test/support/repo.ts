@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { APPS, repoRoot, type AppName } from '@livecart/local-services/testing';
 
 export const infraRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-export const APPS = ['api', 'realtime', 'web'] as const;
-export type AppName = (typeof APPS)[number];
+export { APPS, repoRoot, type AppName };
 
 /** Read by the framework rather than by src/env.ts: Next's standalone server binds to HOSTNAME:PORT. */
 const FRAMEWORK_ENV: Record<AppName, readonly string[]> = { api: [], realtime: [], web: ['HOSTNAME'] };

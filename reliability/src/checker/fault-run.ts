@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { waitUntil } from '@livecart/local-services/testing';
 import { ApiLoad, type Operation } from './api-load.js';
 import { ClientFleet, type FleetStats } from './client-fleet.js';
 import { createProducts, type ApiTarget, type ProductSet } from './products.js';
@@ -175,10 +176,10 @@ async function measure(
   await delay(size.recoverMs);
   await load.stop();
 
-  await waitFor(async () => (await truth.unpublished()) === 0, 'the outbox to drain', 30_000);
+  await waitUntil(async () => (await truth.unpublished()) === 0, { what: 'the outbox to drain', timeoutMs: 30_000, intervalMs: 100 });
   const final = await truth.products(products);
   const settleStarted = Date.now();
-  const matched = await poll(() => fleet.matches(final), size.settleTimeoutMs);
+  const matched = await waitUntil(() => fleet.matches(final), { what: 'every client to match the truth', timeoutMs: size.settleTimeoutMs, intervalMs: POLL_MS }).catch(() => false);
   const settleMs = matched ? Date.now() - settleStarted : undefined;
   settled = true;
   const convergeMs = await convergence;
@@ -202,21 +203,4 @@ async function measure(
     notes,
     clientProblems: fleet.clients.flatMap((client) => client.problems).slice(0, 20),
   };
-}
-
-async function poll(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await delay(POLL_MS);
-  }
-  return true;
-}
-
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(100);
-  }
 }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
+import { waitUntil } from '@livecart/local-services/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { fetchSnapshot, ProductSet, type ProductState } from './products.js';
@@ -60,11 +60,6 @@ const event = (seq: number, version: number) => ({
   data: { id: ID, version, priceMinor: version * 100, stock: version * 10 },
 });
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await delay(10);
-  expect(condition()).toBe(true);
-}
-
 describe('StoreClient', () => {
   let server: FakeServer;
   let client: StoreClient;
@@ -94,7 +89,7 @@ describe('StoreClient', () => {
     expect(server.subscribes).toEqual([{ topics: [`product:${ID}`], since: 10 }]);
     server.send({ type: 'batch', events: [event(9, 2), event(11, 4)] });
     server.send({ type: 'event', event: event(12, 5) });
-    await until(() => client.view.get(0)?.version === 5);
+    await waitUntil(() => client.view.get(0)?.version === 5, { what: 'client.view.get(0)?.version === 5', timeoutMs: 2_000, intervalMs: 10 });
     expect(client.ledger.events).toBe(3);
     expect(client.view.get(0)).toEqual({ version: 5, priceMinor: 500, stock: 50 });
     // v2 is older than the snapshot (v3); v4 and v5 are what the client had to learn.
@@ -103,9 +98,9 @@ describe('StoreClient', () => {
 
   it('reconnects after a drop and resumes from the last seq it received', async () => {
     server.send({ type: 'event', event: event(11, 4) });
-    await until(() => client.view.get(0)?.version === 4);
+    await waitUntil(() => client.view.get(0)?.version === 4, { what: 'client.view.get(0)?.version === 4', timeoutMs: 2_000, intervalMs: 10 });
     server.sockets.at(-1)?.terminate();
-    await until(() => server.subscribes.length === 2);
+    await waitUntil(() => server.subscribes.length === 2, { what: 'server.subscribes.length === 2', timeoutMs: 2_000, intervalMs: 10 });
     expect(server.subscribes[1]).toEqual({ topics: [`product:${ID}`], since: 11 });
     expect(client.instances).toEqual(['fake-1', 'fake-2']);
   });
@@ -113,7 +108,7 @@ describe('StoreClient', () => {
   it('on reset, refetches the products of the topics, which covers what it missed', async () => {
     server.state = { version: 8, priceMinor: 800, stock: 80, seq: 40 };
     server.send({ type: 'reset', topics: [`product:${ID}`], seq: 40, reason: 'history_trimmed' });
-    await until(() => client.view.get(0)?.version === 8);
+    await waitUntil(() => client.view.get(0)?.version === 8, { what: 'client.view.get(0)?.version === 8', timeoutMs: 2_000, intervalMs: 10 });
     expect(client.resets).toBe(1);
     expect(server.snapshots).toBe(2);
     // v4 to v8 never came as events, but the refetch after the reset showed v8.
@@ -121,13 +116,13 @@ describe('StoreClient', () => {
     expect(client.ledger.tally(final)).toMatchObject({ expected: 5, delivered: 0, coveredByReset: 5, lost: 0 });
     // Later resumes start after the reset's seq.
     server.sockets.at(-1)?.terminate();
-    await until(() => server.subscribes.length === 2);
+    await waitUntil(() => server.subscribes.length === 2, { what: 'server.subscribes.length === 2', timeoutMs: 2_000, intervalMs: 10 });
     expect(server.subscribes[1]?.since).toBe(40);
   });
 
   it('reports server errors and events for products it does not follow as problems', async () => {
     server.send({ type: 'error', code: 'bad_topic', message: 'no' });
     server.send({ type: 'event', event: { ...event(13, 6), data: { id: '00000000-0000-4000-8000-000000000002', version: 1 } } });
-    await until(() => client.problems.length === 2);
+    await waitUntil(() => client.problems.length === 2, { what: 'client.problems.length === 2', timeoutMs: 2_000, intervalMs: 10 });
   });
 });

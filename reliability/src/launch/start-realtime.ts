@@ -1,9 +1,5 @@
-import { join } from 'node:path';
-import { findFreePort } from '@livecart/local-services';
+import { startBuiltApp, type BuiltApp, type TestBackends } from '@livecart/local-services/testing';
 import type { OutputLog } from './output-log.js';
-import { repoRoot } from './paths.js';
-import { startServer, type RunningServer } from './start-server.js';
-import type { TestBackends } from './test-backends.js';
 
 export interface RealtimeLaunchOptions {
   backends: TestBackends;
@@ -14,25 +10,20 @@ export interface RealtimeLaunchOptions {
   log?: OutputLog;
 }
 
-/** The built realtime server (`apps/realtime/dist/server.js`) on the test's Redis prefix; its socket is `<url>/ws`. */
-export async function startRealtime(options: RealtimeLaunchOptions): Promise<RunningServer> {
+/** The built realtime server on the test's Redis prefix, on a free port; its socket is `<url>/ws`. */
+export function startRealtime(options: RealtimeLaunchOptions): Promise<BuiltApp> {
   const name = options.name ?? 'realtime';
-  return startServer({
+  return startBuiltApp('realtime', {
     name,
-    cwd: join(repoRoot, 'apps/realtime'),
-    entry: 'dist/server.js',
-    port: await findFreePort(),
-    readyPath: '/ready',
     env: {
-      LOG_LEVEL: 'warn',
       REDIS_URL: options.backends.redisUrl,
       REDIS_PREFIX: options.backends.redisPrefix,
       INSTANCE_ID: name,
       ALLOWED_ORIGINS: options.allowedOrigins.join(','),
       ...options.env,
     },
-    ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.log === undefined ? {} : { onLine: options.log.record }),
   });
 }
 
-export const socketUrlOf = (realtime: RunningServer): string => `${realtime.url.replace(/^http/, 'ws')}/ws`;
+export const socketUrlOf = (realtime: BuiltApp): string => `${realtime.url.replace(/^http/, 'ws')}/ws`;

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
+import { waitUntil } from '@livecart/local-services/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -26,14 +27,6 @@ async function connect(port: number): Promise<{ socket: net.Socket; received: ()
   });
   await once(socket, 'connect');
   return { socket, received: () => text, ended };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(5);
-  }
 }
 
 describe('TcpProxy', () => {
@@ -63,10 +56,10 @@ describe('TcpProxy', () => {
     const b = await client();
     a.socket.write('hello');
     b.socket.write('world');
-    await until(() => a.received() === 'hello' && b.received() === 'world', 'both echoes');
+    await waitUntil(() => a.received() === 'hello' && b.received() === 'world', { what: 'both echoes', timeoutMs: 2_000, intervalMs: 5 });
     expect(proxy.stats()).toMatchObject({ accepted: 2, open: 2, reset: 0 });
     a.socket.end();
-    await until(() => proxy.stats().open === 1, 'the closed pair to be forgotten');
+    await waitUntil(() => proxy.stats().open === 1, { what: 'the closed pair to be forgotten', timeoutMs: 2_000, intervalMs: 5 });
   });
 
   it('holds bytes back while stalled, without closing, and delivers them when passing again', async () => {
@@ -81,7 +74,7 @@ describe('TcpProxy', () => {
     expect(a.socket.destroyed).toBe(false);
 
     await proxy.pass();
-    await until(() => a.received() === 'held' && late.received() === 'late', 'the held bytes');
+    await waitUntil(() => a.received() === 'held' && late.received() === 'late', { what: 'the held bytes', timeoutMs: 2_000, intervalMs: 5 });
   });
 
   it('cuts every open connection with a reset and keeps accepting new ones', async () => {
@@ -92,7 +85,7 @@ describe('TcpProxy', () => {
     expect(await b.ended).toBe('ECONNRESET');
     const c = await client();
     c.socket.write('again');
-    await until(() => c.received() === 'again', 'a new connection to pass');
+    await waitUntil(() => c.received() === 'again', { what: 'a new connection to pass', timeoutMs: 2_000, intervalMs: 5 });
     expect(proxy.stats()).toMatchObject({ reset: 2, open: 1, accepted: 3 });
   });
 
@@ -107,13 +100,13 @@ describe('TcpProxy', () => {
     });
     expect(refused).toBe('ECONNREFUSED');
     a.socket.write('still');
-    await until(() => a.received() === 'still', 'the open connection');
+    await waitUntil(() => a.received() === 'still', { what: 'the open connection', timeoutMs: 2_000, intervalMs: 5 });
 
     await proxy.pass();
     expect(proxy.port).toBe(port);
     const b = await client();
     b.socket.write('back');
-    await until(() => b.received() === 'back', 'a connection after refusing');
+    await waitUntil(() => b.received() === 'back', { what: 'a connection after refusing', timeoutMs: 2_000, intervalMs: 5 });
   });
 
   it('closes an accepted connection whose target is down, and counts it', async () => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot } from '../launch/paths.js';
+import { repoRoot } from '@livecart/local-services/testing';
 
 export type TokenVerdict = 'ok' | 'missing' | 'wrong';
 export type TokenCheck = (authorization: string | undefined) => TokenVerdict;

@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { ensureServices, findFreePort, type Services } from '@livecart/local-services';
-import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
-import { APP_DIRS } from './builds.js';
-import { HOST, startServerProcess, type ServerProcess } from './server-process.js';
+import { createTestBackends, startBuiltApp, type BuiltApp, type TestBackends } from '@livecart/local-services/testing';
+import { inspectorUrlIn } from './settled-memory.js';
+
+/** Node's inspector on a loopback port the system picks; the process prints its address at startup. */
+export const INSPECT_ON_FREE_PORT = '--inspect=127.0.0.1:0';
 
 export interface StartServersOptions {
-  /** Names the test database (`livecart_rel_<label>_…`) and the Redis prefix; letters, digits, dashes. */
+  /** Names the test database and the Redis prefix; letters, digits, dashes. */
   label: string;
   /** Added to (and overriding) the api's environment, e.g. `{ RATE_LIMIT_READ_MAX: '1000000' }`. */
   apiEnv?: Record<string, string>;
@@ -21,10 +19,13 @@ export interface StartServersOptions {
   onLine?: (line: string) => void;
 }
 
+/** The api, with the inspector address it printed when started with `INSPECT_ON_FREE_PORT`. */
+export type InspectableApp = BuiltApp & { readonly inspectorUrl: string | undefined };
+
 /** One built api and one built realtime on a database and a Redis prefix of their own. */
 export interface TestServers {
-  api: ServerProcess;
-  realtime: ServerProcess;
+  api: InspectableApp;
+  realtime: BuiltApp;
   /** `ws://127.0.0.1:<port>/ws` */
   wsUrl: string;
   /** A browser origin both servers accept: the realtime's Origin allow-list and the api's CORS list. */
@@ -41,90 +42,59 @@ export interface TestServers {
 
 const ORIGIN = 'http://storefront.reliability.test';
 
-/** PATH and the like only: a developer's shell variables must not change how the servers behave. */
-function processBaseEnv(logLevel: string): NodeJS.ProcessEnv {
-  const kept = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'].filter((name) => process.env[name] !== undefined);
-  return { ...Object.fromEntries(kept.map((name) => [name, process.env[name]])), NODE_ENV: 'production', LOG_LEVEL: logLevel };
-}
-
-async function migrate(databaseUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
-  try {
-    await promisify(execFile)(process.execPath, [join(APP_DIRS.api, 'dist/db/migrate-cli.js')], {
-      cwd: APP_DIRS.api,
-      env: { ...env, DATABASE_URL: databaseUrl },
-    });
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new Error(`migrating the test database failed: ${(error as Error).message}\n${stderr}`);
-  }
-}
-
 /**
- * Starts the production builds of the api and the realtime service, each as its own process, on a fresh
- * database (migrated) and Redis prefix, so that concurrent runs never share state. The realtime follows
- * the api's outbox stream, so a write through the api reaches its WebSocket subscribers.
+ * The production builds of the api and the realtime service on a fresh database and Redis prefix, so
+ * that concurrent runs never share state. The realtime follows the api's outbox stream, so a write
+ * through the api reaches its WebSocket subscribers.
  */
 export async function startServers(options: StartServersOptions): Promise<TestServers> {
-  const label = options.label.toLowerCase().replace(/[^a-z0-9]+/g, '_');
-  const base = processBaseEnv(options.logLevel ?? 'warn');
   const adminToken = randomBytes(24).toString('hex');
-  const redisPrefix = testRedisPrefix(`reliability-${options.label}`);
+  const backends: TestBackends = await createTestBackends({ label: `rel-${options.label}` });
+  const logLevel = options.logLevel ?? 'warn';
+  const shared = { LOG_LEVEL: logLevel, REDIS_URL: backends.redisUrl, REDIS_PREFIX: backends.redisPrefix };
+  let inspectorUrl: string | undefined;
+  const onApiLine = (line: string) => {
+    inspectorUrl = inspectorUrlIn(line) ?? inspectorUrl;
+    options.onLine?.(line);
+  };
+  const onLine = options.onLine === undefined ? {} : { onLine: options.onLine };
 
-  const services: Services = await ensureServices({ mode: 'test', log: () => {} });
-  let database: TestDatabase | undefined;
-  const running: ServerProcess[] = [];
+  const started = await Promise.allSettled([
+    startBuiltApp('api', {
+      env: { ...shared, DATABASE_URL: backends.databaseUrl, ADMIN_TOKEN: adminToken, CORS_ORIGINS: ORIGIN, ...options.apiEnv },
+      ...(options.apiNodeArgs === undefined ? {} : { nodeArgs: options.apiNodeArgs }),
+      onLine: onApiLine,
+    }),
+    startBuiltApp('realtime', {
+      env: { ...shared, INSTANCE_ID: `reliability-${options.label}`, ALLOWED_ORIGINS: ORIGIN, ...options.realtimeEnv },
+      ...onLine,
+    }),
+  ]);
+  const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       const stopped = await Promise.allSettled(running.map((server) => server.stop()));
-      await database?.drop();
-      await clearRedisPrefix(services.redisUrl, redisPrefix);
-      await services.stop();
+      await backends.close();
       const failure = stopped.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failure !== undefined) throw failure.reason;
     })());
-
-  try {
-    database = await createTestDatabase({
-      adminUrl: services.databaseUrl,
-      prefix: `livecart_rel_${label}`.slice(0, 40),
-      migrate: (url) => migrate(url, base),
-    });
-    const shared = { REDIS_URL: services.redisUrl, REDIS_PREFIX: redisPrefix };
-    const [apiPort, realtimePort] = [await findFreePort(), await findFreePort()];
-    const onLine = options.onLine === undefined ? {} : { onLine: options.onLine };
-    const started = await Promise.allSettled([
-      startServerProcess({
-        app: 'api',
-        port: apiPort,
-        env: { ...base, ...shared, DATABASE_URL: database.url, ADMIN_TOKEN: adminToken, CORS_ORIGINS: ORIGIN, ...options.apiEnv },
-        ...(options.apiNodeArgs === undefined ? {} : { nodeArgs: options.apiNodeArgs }),
-        ...onLine,
-      }),
-      startServerProcess({
-        app: 'realtime',
-        port: realtimePort,
-        env: { ...base, ...shared, INSTANCE_ID: `reliability-${label}`, ALLOWED_ORIGINS: ORIGIN, ...options.realtimeEnv },
-        ...onLine,
-      }),
-    ]);
-    for (const result of started) if (result.status === 'fulfilled') running.push(result.value);
-    const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failure !== undefined) throw failure.reason;
-    const [api, realtime] = running as [ServerProcess, ServerProcess];
-    return {
-      api,
-      realtime,
-      wsUrl: `ws://${HOST}:${realtime.port}/ws`,
-      origin: ORIGIN,
-      adminToken,
-      databaseUrl: database.url,
-      redisUrl: services.redisUrl,
-      redisPrefix,
-      stop,
-    };
-  } catch (error) {
+  const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure !== undefined) {
     await stop().catch(() => {});
-    throw error;
+    throw failure.reason;
   }
+  const [apiApp, realtime] = running as [BuiltApp, BuiltApp];
+  const api = Object.defineProperty(apiApp, 'inspectorUrl', { get: () => inspectorUrl, enumerable: true }) as InspectableApp;
+  return {
+    api,
+    realtime,
+    wsUrl: `${realtime.url.replace(/^http/, 'ws')}/ws`,
+    origin: ORIGIN,
+    adminToken,
+    databaseUrl: backends.databaseUrl,
+    redisUrl: backends.redisUrl,
+    redisPrefix: backends.redisPrefix,
+    stop,
+  };
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { missingBuilds } from '../stack/app-processes.js';
+import { missingBuilds } from '@livecart/local-services/testing';
 import { startStack, type Stack } from '../stack/stack.js';
 import { writeSoakReport } from './report.js';
 import { runSoak, SOAK_DEFAULTS, type SoakSettings } from './run-soak.js';
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const missing = missingBuilds();
+  const missing = missingBuilds(['api', 'realtime']);
   if (missing.length > 0) {
     console.error(`The soak runs the production builds; build them first (pnpm build). Missing: ${missing.join(', ')}`);
     return 2;

@@ -1,32 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startInstance, type Instance } from '@livecart/infra/instance';
-
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+import { HOST, startBuiltApp, type BuiltApp } from '@livecart/local-services/testing';
 
 export type AppKind = 'api' | 'realtime';
-
-const APP_DIRS: Record<AppKind, string> = { api: join(repoRoot, 'apps/api'), realtime: join(repoRoot, 'apps/realtime') };
-const ENTRY = 'dist/server.js';
-
-/** What `pnpm build` must have produced for the stack to start, relative to the repository root. */
-const REQUIRED_BUILDS = ['apps/api/dist/server.js', 'apps/api/dist/db/migrate-cli.js', 'apps/realtime/dist/server.js'] as const;
-
-/** The required build outputs that are missing (empty when the stack can start). */
-export function missingBuilds(): string[] {
-  return REQUIRED_BUILDS.filter((path) => !existsSync(join(repoRoot, path)));
-}
-
-export function appDir(kind: AppKind): string {
-  return APP_DIRS[kind];
-}
 
 export interface AppSpec {
   /** `api-1`, `realtime-2`, …: prefixes its output and names it in reports. */
   name: string;
   kind: AppKind;
-  host: string;
   port: number;
   env: Record<string, string>;
 }
@@ -37,7 +16,7 @@ export interface AppSpec {
  */
 export class AppProcesses {
   private readonly specs = new Map<string, AppSpec>();
-  private readonly running = new Map<string, Instance>();
+  private readonly running = new Map<string, BuiltApp>();
   private readonly exits: string[] = [];
 
   constructor(private readonly onLine?: (line: string) => void) {}
@@ -47,8 +26,7 @@ export class AppProcesses {
   }
 
   url(name: string): string {
-    const spec = this.spec(name);
-    return `http://${spec.host}:${spec.port}`;
+    return `http://${HOST}:${this.spec(name).port}`;
   }
 
   isRunning(name: string): boolean {
@@ -100,16 +78,10 @@ export class AppProcesses {
   }
 
   private async launch(spec: AppSpec): Promise<void> {
-    const url = `http://${spec.host}:${spec.port}`;
-    const instance = await startInstance({
+    const instance = await startBuiltApp(spec.kind, {
       name: spec.name,
-      command: process.execPath,
-      args: [ENTRY],
-      cwd: APP_DIRS[spec.kind],
-      // Only what the app is told here: nothing of the test runner's environment leaks into it.
-      env: { PATH: process.env.PATH ?? '', ...spec.env, HOST: spec.host, PORT: String(spec.port) },
-      readyUrl: `${url}/ready`,
-      readyTimeoutMs: 60_000,
+      port: spec.port,
+      env: spec.env,
       ...(this.onLine === undefined ? {} : { onLine: this.onLine }),
     });
     this.running.set(spec.name, instance);

@@ -1,18 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startBalancer, type Balancer } from '@livecart/infra/balancer';
 import { findFreePort } from '@livecart/local-services';
+import { HOST, migrateDatabase } from '@livecart/local-services/testing';
 import { TcpProxy } from '../proxy/tcp-proxy.js';
-import { AppProcesses, appDir } from './app-processes.js';
+import { AppProcesses } from './app-processes.js';
 import { PrivatePostgres } from './private-postgres.js';
 import { PrivateRedis } from './private-redis.js';
 import { API_SETTINGS, REALTIME_SETTINGS } from './stack-settings.js';
 
-const HOST = '127.0.0.1';
 const DATABASE = 'livecart';
 
 export interface StackOptions {
@@ -92,10 +90,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
     const [postgres, redis] = await Promise.all([PrivatePostgres.start(dir, log), PrivateRedis.start(dir, log)]);
     cleanups.push(() => postgres.stop(), () => redis.stop());
     const databaseUrl = await postgres.createDatabase(DATABASE);
-    await promisify(execFile)(process.execPath, ['dist/db/migrate-cli.js'], {
-      cwd: appDir('api'),
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl },
-    });
+    await migrateDatabase(databaseUrl);
 
     const links: StackLinks = {
       apiPostgres: await TcpProxy.start({ name: 'api→postgres', target: { host: HOST, port: postgres.port } }),
@@ -121,7 +116,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
       api: { ...API_SETTINGS, ...options.apiEnv },
       realtime: { ...REALTIME_SETTINGS, ...options.realtimeEnv },
     };
-    const common = { NODE_ENV: 'production', LOG_LEVEL: options.logLevel ?? 'warn', REDIS_PREFIX: redisPrefix };
+    const common = { LOG_LEVEL: options.logLevel ?? 'warn', REDIS_PREFIX: redisPrefix };
     const apps = new AppProcesses(options.onLine);
     cleanups.push(() => apps.stopAll());
     // Settled, not Promise.all: on a failure the others must have finished starting to be stopped with it.
@@ -130,7 +125,6 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
         apps.start({
           name: `api-${i + 1}`,
           kind: 'api',
-          host: HOST,
           port,
           env: {
             ...common,
@@ -147,7 +141,6 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
         apps.start({
           name: `realtime-${i + 1}`,
           kind: 'realtime',
-          host: HOST,
           port,
           env: {
             ...common,
@@ -184,12 +177,10 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
   }
 }
 
+/** findFreePort never hands out one port twice in a process: these are distinct. */
 async function freePorts(count: number): Promise<number[]> {
   const ports: number[] = [];
-  while (ports.length < count) {
-    const port = await findFreePort();
-    if (!ports.includes(port)) ports.push(port);
-  }
+  for (let i = 0; i < count; i++) ports.push(await findFreePort());
   return ports;
 }
 

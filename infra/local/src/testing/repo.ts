@@ -36,3 +36,14 @@ export function requireBuilds(apps: readonly AppName[]): void {
   const message = missingBuildsMessage(apps);
   if (message !== undefined) throw new Error(message);
 }
+
+/**
+ * True, after saying so on the console, when a build output `suite` needs is missing, so that the
+ * suite is skipped with a reason instead of failing on a missing file.
+ */
+export function skipWithoutBuilds(suite: string, apps: readonly AppName[]): boolean {
+  const message = missingBuildsMessage(apps);
+  if (message === undefined) return false;
+  console.log(`[${suite}] skipped: ${message}`);
+  return true;
+}

@@ -85,6 +85,6 @@ describe('startProcess', () => {
       env: {},
       readyUrl: `http://127.0.0.1:${port}/`,
     });
-    await expect(start).rejects.toThrow(/broken exited before it answered .*exit 3:\n\[broken\] missing setting FOO/s);
+    await expect(start).rejects.toThrow(/^broken exited with 3:\n\[broken\] missing setting FOO$/);
   });
 });

@@ -126,12 +126,14 @@ export async function startProcess(options: ProcessOptions): Promise<RunningProc
         what: `${options.name} to answer ${readyUrl}`,
         timeoutMs: options.readyTimeoutMs ?? 60_000,
         intervalMs: options.readyIntervalMs ?? 100,
-        failed: () => gone && `${options.name} exited before it answered ${readyUrl}`,
+        failed: () => gone && 'exited',
       });
     } catch (error) {
+      const exitedFirst = gone;
       await running.stop('SIGKILL');
+      const why = exitedFirst ? `exited with ${await exited}` : (error as Error).message.replace(/^timed out after (\d+) ms waiting for .*$/, `did not answer ${readyUrl} within $1 ms`);
       const seeLog = options.logFile === undefined ? '' : ` (log: ${options.logFile})`;
-      throw new Error(`${(error as Error).message}${seeLog}, exit ${await exited}:\n${lines.join('\n')}`);
+      throw new Error(`${options.name} ${why}${seeLog}:\n${lines.join('\n')}`);
     }
   }
   return running;

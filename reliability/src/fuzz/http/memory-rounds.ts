@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { INSPECT_ON_FREE_PORT, megabytes, missingBuilds, readRssBytes, settledMemory, startServers } from '../../servers/index.js';
+import { missingBuildsMessage } from '@livecart/local-services/testing';
+import { INSPECT_ON_FREE_PORT, megabytes, readRssBytes, settledMemory, startServers } from '../../servers/index.js';
 import { fuzzSeed } from '../seed.js';
 import { createFuzzTargets, generateFuzzCases, sendHttpRound, sendRawRound } from './http-rounds.js';
 
@@ -20,9 +21,9 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return values.help === true ? 0 : 2;
   }
-  const missing = missingBuilds(['api', 'realtime']);
-  if (missing.length > 0) {
-    console.error(`build the apps first (pnpm build); missing ${missing.join(', ')}`);
+  const missing = missingBuildsMessage(['api', 'realtime']);
+  if (missing !== undefined) {
+    console.error(missing);
     return 1;
   }
 
