@@ -5,25 +5,35 @@
  * Each of N rounds starts every target afresh, warms each, then measures them one after the other;
  * medians over rounds are reported and written to bench/results/.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureServices, findFreePort } from '@livecart/local-services';
-import { clearRedisPrefix, createTestDatabase } from '@livecart/local-services/testing';
+import {
+  CAN_PIN,
+  clearRedisPrefix,
+  createTestDatabase,
+  migrateDatabase,
+  processBaseEnv,
+  requireBuilds,
+  seedDatabase,
+  startBuiltApp,
+  startProcess,
+  type RunningProcess,
+} from '@livecart/local-services/testing';
 import { LOAD_NODE } from '../src/runtime/paths.js';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
-const API_DIR = fileURLToPath(new URL('../../apps/api', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));
 // Its script run by LOAD_NODE (not the .bin shim, which takes whatever node is first on PATH).
 const AUTOCANNON = join(dirname(createRequire(import.meta.url).resolve('autocannon/package.json')), 'autocannon.js');
-const HAS_TASKSET = spawnSync('taskset', ['-V']).status === 0;
+const HAS_TASKSET = CAN_PIN;
 // This process drains the servers' log pipes: it stays on the load generator's core.
 if (HAS_TASKSET) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 
@@ -45,7 +55,7 @@ const COLD_STARTS = args.quick ? 3 : 7;
 interface Target {
   name: string;
   url: string;
-  process: ChildProcess;
+  process: RunningProcess;
 }
 
 interface RunResult {
@@ -68,33 +78,26 @@ const median = (values: number[]) => {
 const pinned = (core: number, command: string, commandArgs: string[]) =>
   HAS_TASKSET ? { command: 'taskset', args: ['-c', String(core), command, ...commandArgs] } : { command, args: commandArgs };
 
-/**
- * Servers write their logs to a pipe that this process drains, as under a container runtime (to
- * /dev/null, the naive baseline's per-request logging would cost it unrealistically little).
- */
-function startServer(script: string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const { command, args: commandArgs } = pinned(0, process.execPath, script);
-  const child = spawn(command, commandArgs, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  child.stdout?.resume();
-  child.on('exit', (code, signal) => {
-    if (!child.killed) console.error(`server ${script.join(' ')} exited early (${code ?? signal})`);
-  });
-  return child;
-}
+/** Servers under test run on core 0, the load generator on core 1. */
+const SERVER_PIN = { cpus: '0' };
 
-async function waitFor200(url: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const response = await fetch(url);
-      await response.arrayBuffer();
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/**
+ * A baseline server (a script of this package run through tsx), ready once `readyPath` answers. Its
+ * logs go to a pipe that this process drains, as under a container runtime (to /dev/null, the naive
+ * baseline's per-request logging would cost it unrealistically little).
+ */
+function startBaseline(name: string, script: string, port: number, env: Record<string, string>, readyPath: string): Promise<RunningProcess> {
+  return startProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', script],
+    cwd: BENCH_DIR,
+    env: { ...processBaseEnv(), ...env, PORT: String(port) },
+    readyUrl: `http://127.0.0.1:${port}${readyPath}`,
+    readyTimeoutMs: 20_000,
+    readyIntervalMs: 5,
+    pin: SERVER_PIN,
+  });
 }
 
 /** CPU time the process's main thread has used so far (schedstat's first field, in nanoseconds). */
@@ -162,49 +165,27 @@ const targets: Target[] = [];
 
 const TARGET_NAMES = ['api', 'api-route', 'hello-fastify', 'bare-node', 'naive'];
 
-/** Sends SIGTERM (`killed` then tells the exit listener this was no crash) and waits for the exit. */
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-/** Stops every running target and waits for each to exit. */
+/** Stops every running target (the api's two targets share one process) and waits for each to exit. */
 async function stopTargets(): Promise<void> {
-  await Promise.all(targets.splice(0).map((target) => stopProcess(target.process)));
+  await Promise.all([...new Set(targets.splice(0).map((target) => target.process))].map((server) => server.stop()));
 }
 
-if (!existsSync(`${API_DIR}/dist/server.js`)) {
-  console.error('apps/api/dist is missing: run `pnpm --filter @livecart/api build` first.');
-  process.exit(2);
-}
+requireBuilds(['api']);
 
 // The machine is shared: the load around the run says how far its absolute figures can be trusted.
 const loadAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
 const services = await ensureServices({ mode: 'test' });
-const nodeEnv = { ...process.env, NODE_ENV: 'production' };
-const runTool = (script: string, databaseUrl: string, extra: string[] = []) => {
-  const result = spawnSync(process.execPath, [`dist/db/${script}`, ...extra], { cwd: API_DIR, env: { ...nodeEnv, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) throw new Error(`${script} failed`);
-};
-const database = await createTestDatabase({
-  adminUrl: services.databaseUrl,
-  prefix: 'livecart_bench',
-  migrate: async (url) => runTool('migrate-cli.js', url),
-});
+const database = await createTestDatabase({ adminUrl: services.databaseUrl, prefix: 'livecart_bench', migrate: migrateDatabase });
 const prefix = `bench:${process.pid}`;
 try {
-  runTool('seed-cli.js', database.url, ['--count', '5000']);
+  await seedDatabase(database.url, 5000);
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   const { rows } = await client.query<{ id: string }>("SELECT id FROM products WHERE sku = 'AUD-000001'");
   await client.end();
   const productId = rows[0]?.id as string;
 
-  const apiEnv: NodeJS.ProcessEnv = {
-    NODE_ENV: 'production',
+  const apiEnv: Record<string, string> = {
     LOG_LEVEL: 'info',
     DATABASE_URL: database.url,
     REDIS_URL: services.redisUrl,
@@ -226,16 +207,15 @@ try {
     const withCache = i % 2 === 0;
     const port = await findFreePort();
     const started = performance.now();
-    const child = startServer(['dist/server.js'], API_DIR, { ...apiEnv, PORT: String(port), ...(withCache ? {} : { NODE_DISABLE_COMPILE_CACHE: '1' }) });
-    await waitFor200(`http://127.0.0.1:${port}/ready`);
+    const api = await startBuiltApp('api', { port, pin: SERVER_PIN, readyIntervalMs: 5, env: { ...apiEnv, ...(withCache ? {} : { NODE_DISABLE_COMPILE_CACHE: '1' }) } });
     const wall = Math.round(performance.now() - started);
     if (withCache) {
       coldStarts.push(wall);
-      coldStartsCpu.push(mainThreadCpuMs(child.pid!));
+      coldStartsCpu.push(mainThreadCpuMs(api.pid));
     } else {
       coldStartsNoCache.push(wall);
     }
-    await stopProcess(child);
+    await api.stop();
   }
 
   const naivePrefix = `${prefix}:naive`;
@@ -245,37 +225,35 @@ try {
   const startTargets = async (): Promise<void> => {
     const ports = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
     const [helloPort, nodePort, naivePort, apiPort] = ports as [number, number, number, number];
-    const api = startServer(['dist/server.js'], API_DIR, { ...apiEnv, PORT: String(apiPort) });
+    const api = await startBuiltApp('api', { port: apiPort, pin: SERVER_PIN, env: apiEnv });
     targets.push({ name: 'api', url: `http://127.0.0.1:${apiPort}/v1/products/${productId}`, process: api });
     // The same read through the Fastify route: the product-read lane takes only the bare path, so an
     // empty query string passes it by (the route ignores it).
     targets.push({ name: 'api-route', url: `http://127.0.0.1:${apiPort}/v1/products/${productId}?`, process: api });
-    targets.push({ name: 'hello-fastify', url: `http://127.0.0.1:${helloPort}/`, process: startServer(['--import', 'tsx', 'api/servers/hello-fastify.ts'], BENCH_DIR, { PORT: String(helloPort) }) });
-    targets.push({ name: 'bare-node', url: `http://127.0.0.1:${nodePort}/`, process: startServer(['--import', 'tsx', 'api/servers/bare-node.ts'], BENCH_DIR, { PORT: String(nodePort) }) });
-    targets.push({
-      name: 'naive',
-      url: `http://127.0.0.1:${naivePort}/products/${productId}`,
-      process: startServer(['--import', 'tsx', 'api/servers/naive-product.ts'], BENCH_DIR, { PORT: String(naivePort), REDIS_URL: services.redisUrl, NAIVE_PREFIX: naivePrefix }),
-    });
-    await waitFor200(`http://127.0.0.1:${apiPort}/ready`);
+    targets.push({ name: 'hello-fastify', url: `http://127.0.0.1:${helloPort}/`, process: await startBaseline('hello-fastify', 'api/servers/hello-fastify.ts', helloPort, {}, '/') });
+    targets.push({ name: 'bare-node', url: `http://127.0.0.1:${nodePort}/`, process: await startBaseline('bare-node', 'api/servers/bare-node.ts', nodePort, {}, '/') });
     if (!naiveSeeded) {
       // The naive route serves the api's own bytes for the product from Redis.
-      const productJson = await (await fetch(targets[0]?.url as string)).text();
+      const response = await fetch(targets[0]?.url as string);
+      if (response.status !== 200) throw new Error(`the api answered ${response.status} for the product`);
+      const productJson = await response.text();
       const redis = new Redis(services.redisUrl);
       await redis.set(`${naivePrefix}:${productId}`, productJson);
       await redis.quit();
       naiveSeeded = true;
     }
-    for (const target of targets) await waitFor200(target.url);
+    const naiveEnv = { REDIS_URL: services.redisUrl, NAIVE_PREFIX: naivePrefix };
+    const naive = await startBaseline('naive', 'api/servers/naive-product.ts', naivePort, naiveEnv, `/products/${productId}`);
+    targets.push({ name: 'naive', url: `http://127.0.0.1:${naivePort}/products/${productId}`, process: naive });
     // JIT warm-up, one target at a time (they share core 0).
-    for (const target of targets) await load(target.url, warmUp, target.process.pid as number);
+    for (const target of targets) await load(target.url, warmUp, target.process.pid);
   };
 
   const results = new Map<string, RunResult[]>(TARGET_NAMES.map((name) => [name, []]));
   for (let round = 1; round <= runs; round++) {
     await startTargets();
     for (const target of targets) {
-      const result = await load(target.url, duration, target.process.pid as number, target.name === 'api');
+      const result = await load(target.url, duration, target.process.pid, target.name === 'api');
       results.get(target.name)?.push(result);
       console.error(`round ${round}/${runs} ${target.name.padEnd(14)} ${Math.round(result.requestsPerSecond)} req/s p50 ${result.p50} ms p99 ${result.p99} ms ${result.cpuUsPerRequest} µs CPU/req${result.errors + result.non2xx > 0 ? ` (${result.errors} errors, ${result.non2xx} non-2xx)` : ''}`);
     }

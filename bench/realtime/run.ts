@@ -8,8 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { repoRoot } from '@livecart/local-services/testing';
 import { cleanupAll, cpuCount, pin, PRIORITY, profileInto, raiseSessionPriority, startRedis } from './harness/processes.js';
 import { SERVER_LABELS, type ServerKind } from './harness/servers.js';
 import { ceiling } from './suites/ceiling.js';
@@ -22,7 +22,6 @@ import { printTables } from './report.js';
 const SUITES = { density, hot, churn, ceiling } as const;
 type SuiteName = keyof typeof SUITES;
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -60,7 +59,7 @@ async function main(): Promise<void> {
   if (!values['skip-build']) {
     log('building @livecart/realtime and its dependencies (turbo, cached when unchanged)…');
     execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@livecart/realtime', '--output-logs=errors-only'], {
-      cwd: REPO,
+      cwd: repoRoot,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }
@@ -100,7 +99,7 @@ async function main(): Promise<void> {
     results,
   };
   printTables(output.results);
-  const dir = `${REPO}bench/results`;
+  const dir = `${repoRoot}bench/results`;
   await mkdir(dir, { recursive: true });
   // A partial or non-default run gets a name of its own instead of replacing the day's full results.
   const partial = `${values.suite === undefined ? '' : `-${chosen.join('-')}`}${servers === undefined ? '' : `-${servers.join('-')}`}`;

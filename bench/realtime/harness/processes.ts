@@ -1,10 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { findFreePort } from '@livecart/local-services';
+import { waitUntil } from '@livecart/local-services/testing';
 import { Redis } from 'ioredis';
 
 /** `--import` argument that lets a child node process run TypeScript, wherever its cwd is. */
@@ -63,14 +64,6 @@ export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<vo
   if (await Promise.race([exited.then(() => true), delay(graceMs).then(() => false)])) return;
   child.kill('SIGKILL');
   await exited;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
@@ -137,7 +130,7 @@ export function cpuSeconds(pid: number): number {
 
 /** A private redis-server (no persistence) pinned to `cpus`, killed at cleanup. */
 export async function startRedis(cpus: string): Promise<{ url: string }> {
-  const port = await freePort();
+  const port = await findFreePort();
   const dir = await mkdtemp(join(tmpdir(), 'bench-redis-'));
   const child = track(
     spawn('nice', ['-n', String(PRIORITY.redis), 'taskset', '-c', cpus, 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--client-output-buffer-limit', 'pubsub', '0', '0', '0'], {
@@ -147,30 +140,18 @@ export async function startRedis(cpus: string): Promise<{ url: string }> {
   );
   onCleanup('redis dir', () => rm(dir, { recursive: true, force: true }));
   const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error('redis-server exited at start');
-    const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    probe.on('error', () => {});
-    const up = await probe.connect().then(
-      () => true,
-      () => false,
-    );
-    probe.disconnect();
-    if (up) return { url };
-    await delay(25);
-  }
-  throw new Error('redis-server did not come up');
-}
-
-export async function waitForHttp(url: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await delay(50);
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+  await waitUntil(
+    async () => {
+      const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      probe.on('error', () => {});
+      const up = await probe.connect().then(
+        () => true,
+        () => false,
+      );
+      probe.disconnect();
+      return up;
+    },
+    { what: 'redis-server to answer', timeoutMs: 5_000, intervalMs: 25, failed: () => child.exitCode !== null && 'redis-server exited at start' },
+  );
+  return { url };
 }

@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort, PRIORITY, profileArgs, stopChild, track, TSX_IMPORT, waitForHttp } from './processes.js';
+import { findFreePort } from '@livecart/local-services';
+import { processBaseEnv, repoRoot, startBuiltApp, startProcess } from '@livecart/local-services/testing';
+import { onCleanup, PRIORITY, profileArgs, TSX_IMPORT } from './processes.js';
 
 export type ServerKind = 'ours' | 'ours-per-tick' | 'bare' | 'bare-topic' | 'naive';
 
@@ -12,10 +13,8 @@ export const SERVER_LABELS: Record<ServerKind, string> = {
   naive: 'naive broadcaster',
 };
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const SCRIPTS: Record<ServerKind, string[]> = {
-  ours: [`${REPO}apps/realtime/dist/server.js`],
-  'ours-per-tick': [`${REPO}apps/realtime/dist/server.js`],
+/** The baselines' scripts; `ours` is the realtime's production build. */
+const BASELINES: Record<Exclude<ServerKind, 'ours' | 'ours-per-tick'>, string[]> = {
   bare: [...TSX_IMPORT, fileURLToPath(new URL('../servers/bare-ws.ts', import.meta.url))],
   'bare-topic': [...TSX_IMPORT, fileURLToPath(new URL('../servers/bare-topic.ts', import.meta.url))],
   naive: [...TSX_IMPORT, fileURLToPath(new URL('../servers/naive-broadcaster.ts', import.meta.url))],
@@ -31,29 +30,40 @@ export interface RunningServer {
 
 /** Starts a server of `kind` pinned to `cpus`, and waits until it is subscribed to Redis. */
 export async function startServer(kind: ServerKind, options: { redisUrl: string; prefix: string; cpus: string; env?: Record<string, string> }): Promise<RunningServer> {
-  const port = await freePort();
-  const child = track(
-    spawn('nice', ['-n', String(PRIORITY.server), 'taskset', '-c', options.cpus, process.execPath, ...profileArgs(`server-${kind}-${port}`), ...SCRIPTS[kind]], {
-      cwd: REPO,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        REDIS_URL: options.redisUrl,
-        REDIS_PREFIX: options.prefix,
-        INSTANCE_ID: `bench-${kind}`,
-        WS_ALLOW_NO_ORIGIN: 'true',
-        WS_MAX_CONNECTIONS: '19000',
-        ...(kind === 'ours-per-tick' ? { WS_ADAPTIVE_FLUSH: 'false' } : {}),
-        ...options.env,
-      },
-    }),
-    `${kind} server`,
-  );
-  await waitForHttp(`http://127.0.0.1:${port}/ready`);
-  // nice and taskset exec, so the pid is the server's own.
-  return { kind, pid: child.pid!, wsUrl: `ws://127.0.0.1:${port}/ws`, httpUrl: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+  const port = await findFreePort();
+  const pin = { cpus: options.cpus, nice: PRIORITY.server };
+  const env = {
+    REDIS_URL: options.redisUrl,
+    REDIS_PREFIX: options.prefix,
+    INSTANCE_ID: `bench-${kind}`,
+    WS_ALLOW_NO_ORIGIN: 'true',
+    WS_MAX_CONNECTIONS: '19000',
+    ...(kind === 'ours-per-tick' ? { WS_ADAPTIVE_FLUSH: 'false' } : {}),
+    ...options.env,
+  };
+  const nodeArgs = profileArgs(`server-${kind}-${port}`);
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const server =
+    kind === 'ours' || kind === 'ours-per-tick'
+      ? await startBuiltApp('realtime', { name: `${kind} server`, port, pin, nodeArgs, env, onLine: printWarnings })
+      : await startProcess({
+          name: `${kind} server`,
+          command: process.execPath,
+          args: [...nodeArgs, ...BASELINES[kind]],
+          cwd: repoRoot,
+          env: { ...processBaseEnv(), ...env, HOST: '127.0.0.1', PORT: String(port) },
+          readyUrl: `${httpUrl}/ready`,
+          pin,
+          onLine: printWarnings,
+        });
+  const stop = async () => {
+    await server.stop('SIGTERM', 5_000);
+  };
+  onCleanup(`${kind} server`, stop);
+  return { kind, pid: server.pid, wsUrl: `ws://127.0.0.1:${port}/ws`, httpUrl, stop };
+}
+
+/** The servers log at warn: what they print is worth seeing beside the run's progress. */
+function printWarnings(line: string): void {
+  console.error(line);
 }

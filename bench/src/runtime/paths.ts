@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@livecart/local-services/testing';
 
 /** The repository root and the bench package, wherever the command was started from. */
-export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+export const REPO = repoRoot;
 export const BENCH = fileURLToPath(new URL('../../', import.meta.url));
 export const RESULTS = `${BENCH}results`;
 export const SCRATCH = `${BENCH}results/tmp`;

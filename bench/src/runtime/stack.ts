@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureServices, findFreePort, type Services } from '@livecart/local-services';
-import { clearRedisPrefix, createTestDatabase, type TestDatabase } from '@livecart/local-services/testing';
+import { ensureServices, type Services } from '@livecart/local-services';
+import {
+  clearRedisPrefix,
+  createTestDatabase,
+  migrateDatabase,
+  seedDatabase,
+  startBuiltApp,
+  type TestDatabase,
+} from '@livecart/local-services/testing';
 import pg from 'pg';
 import { startServer as startRealtimeServer } from '../../realtime/harness/servers.js';
 import { REPO, SERVER_CPUS } from './paths.js';
-import { onCleanup, runGroup, startGroup } from './processes.js';
-import { waitForOk } from './http.js';
+import { onCleanup, runGroup } from './processes.js';
 
 export interface ProductRef {
   id: string;
@@ -38,7 +44,6 @@ export interface RemoteTargets {
   adminToken?: string;
 }
 
-const API_DIR = join(REPO, 'apps/api');
 const LOCAL_ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
 /**
@@ -79,17 +84,11 @@ export class Stack {
   private seededDatabase(): Promise<TestDatabase> {
     this.database ??= (async () => {
       const services = await this.localServices();
-      const tool = (script: string, url: string, extra: string[] = []) =>
-        runGroup(script, process.execPath, [`dist/db/${script}`, ...extra], {
-          cwd: API_DIR,
-          env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url },
-          logFile: join(this.options.logDir, 'stack-db.log'),
-        });
-      const database = await createTestDatabase({ adminUrl: services.databaseUrl, prefix: 'livecart_bench', migrate: (url) => tool('migrate-cli.js', url) });
+      const database = await createTestDatabase({ adminUrl: services.databaseUrl, prefix: 'livecart_bench', migrate: migrateDatabase });
       onCleanup('bench database', () => database.drop());
       onCleanup('bench redis keys', () => clearRedisPrefix(services.redisUrl, this.prefix));
       this.options.log(`seeding ${this.options.seedCount} products…`);
-      await tool('seed-cli.js', database.url, ['--count', String(this.options.seedCount)]);
+      await seedDatabase(database.url, this.options.seedCount);
       return database;
     })();
     return this.database;
@@ -102,16 +101,14 @@ export class Stack {
         if (adminToken === undefined) throw new Error('API_URL is set but ADMIN_TOKEN is not: the write scenarios need it');
         return { url: apiUrl.replace(/\/$/, ''), adminToken, pid: null };
       }
-      const [services, database, port] = await Promise.all([this.localServices(), this.seededDatabase(), findFreePort()]);
-      const server = startGroup('api server', process.execPath, ['dist/server.js'], {
-        cwd: API_DIR,
-        cpus: SERVER_CPUS,
+      const [services, database] = await Promise.all([this.localServices(), this.seededDatabase()]);
+      const server = await startBuiltApp('api', {
+        name: 'api server',
+        pin: { cpus: SERVER_CPUS },
+        readyTimeoutMs: 30_000,
+        logFile: join(this.options.logDir, 'api.log'),
         env: {
-          ...process.env,
-          NODE_ENV: 'production',
           LOG_LEVEL: 'info',
-          HOST: '127.0.0.1',
-          PORT: String(port),
           DATABASE_URL: database.url,
           REDIS_URL: services.redisUrl,
           REDIS_PREFIX: this.prefix,
@@ -123,8 +120,10 @@ export class Stack {
           RATE_LIMIT_WRITE_MAX: '1000000000',
         },
       });
-      const url = `http://127.0.0.1:${port}`;
-      await waitForOk(`${url}/ready`, 30_000, () => server.child.exitCode !== null && `the API exited:\n${server.tail()}`);
+      onCleanup('api server', async () => {
+        await server.stop();
+      });
+      const { url } = server;
       this.options.log(`api on ${url} (core ${SERVER_CPUS})`);
       return { url, adminToken: LOCAL_ADMIN_TOKEN, pid: server.pid };
     })();

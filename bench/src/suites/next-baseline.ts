@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import ts from 'typescript';
 import { latencyCdf, load, type LoadResult } from '../load/autocannon.js';
 import { row, type Chart, type Headline, type Row } from '../report/schema.js';
-import { waitForOk } from '../runtime/http.js';
+import { answersOk, waitUntil } from '@livecart/local-services/testing';
 import { BENCH, REPO, SERVER_CPUS, TSX_IMPORT } from '../runtime/paths.js';
 import { runGroup, startGroup, type Group, type UsageSample } from '../runtime/processes.js';
 import { median, ratio, round } from '../stats.js';
@@ -125,7 +125,11 @@ export const nextBaselineSuite: Suite = {
     try {
       for (const [i, target] of targets.entries()) {
         const server = servers[i - 1];
-        await waitForOk(target.url, 60_000, () => server !== undefined && server.child.exitCode !== null && `${target.name} exited:\n${server.tail()}`);
+        await waitUntil(() => answersOk(target.url), {
+          what: `${target.name} to answer ${target.url}`,
+          timeoutMs: 60_000,
+          failed: () => server !== undefined && server.child.exitCode !== null && `${target.name} exited:\n${server.tail()}`,
+        });
       }
       for (const target of targets) {
         const warmed = await warmUp(ctx, target, maxWarmS);
