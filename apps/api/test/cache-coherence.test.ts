@@ -1,10 +1,11 @@
+import { waitUntil } from '@livecart/local-services/testing';
 import { findFreePort } from '@livecart/local-services';
 import type { ErrorEnvelope, Product } from '@livecart/schemas';
 import { eventKeys } from '@livecart/schemas/transport';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, createProductVia, createTestContext, waitFor, type TestContext } from './helpers.js';
+import { AUTH, createProductVia, createTestContext, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
 let a: FastifyInstance;
@@ -32,10 +33,10 @@ describe('cross-instance L1 coherence', () => {
     const patched = await a.inject({ method: 'PATCH', url: `/v1/products/${created.id}`, headers: AUTH, payload: { priceMinor: 777 } });
     expect(patched.statusCode).toBe(200);
     const started = Date.now();
-    const seen = await waitFor(async () => {
+    const seen = await waitUntil(async () => {
       const { product } = await get(b, created.id);
       return product.version === 2 ? product : undefined;
-    }, 1_000, 'B to serve version 2');
+    }, { what: 'B to serve version 2', timeoutMs: 1_000, intervalMs: 20 });
     expect(seen.priceMinor).toBe(777);
     expect(Date.now() - started).toBeLessThan(1_000);
   });
@@ -44,7 +45,7 @@ describe('cross-instance L1 coherence', () => {
     const created = await createProductVia(a);
     expect((await get(b, created.id)).status).toBe(200);
     await a.inject({ method: 'DELETE', url: `/v1/products/${created.id}`, headers: AUTH });
-    await waitFor(async () => ((await get(b, created.id)).status === 404 ? true : undefined), 1_000, 'B to answer 404');
+    await waitUntil(async () => ((await get(b, created.id)).status === 404 ? true : undefined), { what: 'B to answer 404', timeoutMs: 1_000, intervalMs: 20 });
   });
 
   it('X-Event-Seq never goes backwards and reaches the seq of the change that was read', async () => {
@@ -52,10 +53,10 @@ describe('cross-instance L1 coherence', () => {
     let last = 0;
     for (let i = 0; i < 5; i++) {
       await a.inject({ method: 'PATCH', url: `/v1/products/${created.id}`, headers: AUTH, payload: { stock: i } });
-      const seen = await waitFor(async () => {
+      const seen = await waitUntil(async () => {
         const read = await get(b, created.id);
         return read.product.stock === i ? read : undefined;
-      }, 2_000, `stock ${i} on B`);
+      }, { what: `stock ${i} on B`, timeoutMs: 2_000, intervalMs: 20 });
       expect(seen.seq).toBeGreaterThanOrEqual(last);
       last = seen.seq;
     }
@@ -74,12 +75,12 @@ describe('cross-instance L1 coherence', () => {
     expect(id).toBeDefined();
     await admin.client('KILL', 'ID', id as string);
     await a.inject({ method: 'PATCH', url: `/v1/products/${created.id}`, headers: AUTH, payload: { name: 'Changed while B was deaf' } });
-    const seen = await waitFor(async () => {
+    const seen = await waitUntil(async () => {
       const { product } = await get(b, created.id);
       return product.name === 'Changed while B was deaf' ? product : undefined;
-    }, 2_000, 'B to serve the change made during its reconnect');
+    }, { what: 'B to serve the change made during its reconnect', timeoutMs: 2_000, intervalMs: 20 });
     expect(seen.version).toBe(2);
-    await waitFor(() => (b.events.isConnected ? true : undefined), 3_000, 'B to resubscribe');
+    await waitUntil(() => (b.events.isConnected ? true : undefined), { what: 'B to resubscribe', timeoutMs: 3_000, intervalMs: 20 });
     await admin.quit();
   });
 });

@@ -3,9 +3,10 @@ import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from '@livecart/local-services/testing';
 import { findFreePort } from '@livecart/local-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, waitFor, type TestContext } from './helpers.js';
+import { createTestContext, type TestContext } from './helpers.js';
 
 const API_DIR = fileURLToPath(new URL('..', import.meta.url));
 let ctx: TestContext;
@@ -41,7 +42,7 @@ describe('production entry (dist/server.js)', () => {
     let stderr = '';
     server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
-    await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status, () => 0)) === 200 ? true : undefined), 20_000, 'the server');
+    await waitUntil(async () => ((await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status, () => 0)) === 200 ? true : undefined), { what: 'the server', timeoutMs: 20_000, intervalMs: 20 });
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
 

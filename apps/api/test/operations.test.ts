@@ -1,7 +1,8 @@
+import { waitUntil } from '@livecart/local-services/testing';
 import type { ErrorEnvelope } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, createProductVia, createTestContext, waitFor, type TestContext } from './helpers.js';
+import { AUTH, createProductVia, createTestContext, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
 let app: FastifyInstance;
@@ -26,7 +27,7 @@ describe('probes', () => {
 describe('/metrics', () => {
   it('exposes request latency by route, cache hits and misses by level, and outbox lag', async () => {
     const product = await createProductVia(app);
-    await waitFor(() => (app.events.appliedSeq > 0 ? true : undefined), 2_000, 'the create event');
+    await waitUntil(() => (app.events.appliedSeq > 0 ? true : undefined), { what: 'the create event', timeoutMs: 2_000, intervalMs: 20 });
     for (let i = 0; i < 3; i++) await app.inject({ url: `/v1/products/${product.id}` });
     const response = await app.inject({ url: '/metrics' });
     expect(response.statusCode).toBe(200);

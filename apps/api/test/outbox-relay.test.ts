@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitUntil } from '@livecart/local-services/testing';
 import { findFreePort } from '@livecart/local-services';
 import { eventJsonOfEntry, eventKeys, streamPositionOf } from '@livecart/schemas/transport';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +11,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionConfig } from '../src/db/pool.js';
 import { OutboxRelay } from '../src/outbox/relay.js';
-import { AUTH, createProductVia, createTestContext, testPool, waitFor, type TestContext } from './helpers.js';
+import { AUTH, createProductVia, createTestContext, testPool, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
 let writer: FastifyInstance;
@@ -86,7 +87,7 @@ async function outboxCount(): Promise<number> {
 
 /** Relays of these tests take turns on one outbox; each test starts when the previous one drained it. */
 async function drained(): Promise<void> {
-  await waitFor(async () => ((await unpublishedCount()) === 0 ? true : undefined), 10_000, 'outbox drained');
+  await waitUntil(async () => ((await unpublishedCount()) === 0 ? true : undefined), { what: 'outbox drained', timeoutMs: 10_000, intervalMs: 20 });
 }
 
 describe('outbox relay', () => {
@@ -107,10 +108,10 @@ describe('outbox relay', () => {
     const total = await outboxCount();
     expect(total).toBe(220);
 
-    const events = await waitFor(async () => {
+    const events = await waitUntil(async () => {
       const stream = await readStream(ctx.redisUrl, prefix);
       return stream.length >= total ? stream : undefined;
-    }, 10_000, 'all events in the stream');
+    }, { what: 'all events in the stream', timeoutMs: 10_000, intervalMs: 20 });
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     // Per product, versions only go up in seq order: the stream never shows an older state after a newer one.
     const lastVersion = new Map<string, number>();
@@ -130,7 +131,7 @@ describe('outbox relay', () => {
       const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
       const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });
       probe.on('error', () => {});
-      await waitFor(async () => ((await probe.connect().then(() => true, () => undefined)) ? true : undefined), 5_000, 'redis-server');
+      await waitUntil(async () => ((await probe.connect().then(() => true, () => undefined)) ? true : undefined), { what: 'redis-server', timeoutMs: 5_000, intervalMs: 20 });
       probe.disconnect();
       return server;
     };
@@ -152,7 +153,7 @@ describe('outbox relay', () => {
     relay.start();
 
     const product = await createProductVia(writer);
-    await waitFor(async () => ((await readStream(url, prefix)).length === 1 ? true : undefined), 5_000, 'first event');
+    await waitUntil(async () => ((await readStream(url, prefix)).length === 1 ? true : undefined), { what: 'first event', timeoutMs: 5_000, intervalMs: 20 });
 
     await stopRedis(server);
     for (let i = 0; i < 10; i++) {
@@ -164,10 +165,10 @@ describe('outbox relay', () => {
 
     // The restarted server is empty (no persistence): exactly the waiting events must arrive.
     server = await startRedis();
-    const events = await waitFor(async () => {
+    const events = await waitUntil(async () => {
       const stream = await readStream(url, prefix);
       return stream.length >= 10 ? stream : undefined;
-    }, 10_000, 'events after the outage');
+    }, { what: 'events after the outage', timeoutMs: 10_000, intervalMs: 20 });
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => before + 2 + i));
     expect(events.map((e) => e.data.version)).toEqual(Array.from({ length: 10 }, (_, i) => i + 2));
     await drained();
@@ -182,7 +183,7 @@ describe('outbox relay', () => {
     cleanups.push(() => redis.disconnect());
     const relay = relayFor(redis, prefix, 'relay-backoff');
     relay.start();
-    await waitFor(() => (relay.stats.leader ? true : undefined), 5_000, 'the relay to lead');
+    await waitUntil(() => (relay.stats.leader ? true : undefined), { what: 'the relay to lead', timeoutMs: 5_000, intervalMs: 20 });
 
     const product = await createProductVia(writer);
     const started = Date.now();
@@ -220,10 +221,10 @@ describe('outbox relay', () => {
 
     const relay = relayFor(redis, prefix, 'relay-rejects');
     relay.start();
-    const events = await waitFor(async () => {
+    const events = await waitUntil(async () => {
       const stream = await readStream(ctx.redisUrl, prefix);
       return stream.length >= 2 ? stream : undefined;
-    }, 10_000, 'the valid events');
+    }, { what: 'the valid events', timeoutMs: 10_000, intervalMs: 20 });
     expect(events.map((e) => e.seq)).toEqual([before + 1, before + 3]);
     expect(relay.stats.rejected).toBe(1);
     const { rows } = await pool.query<{ seq: number; published: boolean; rejection: string | null }>(
@@ -244,12 +245,12 @@ describe('outbox relay', () => {
     const first = relayFor(redis, prefix, 'relay-first');
     const second = relayFor(redis, prefix, 'relay-second');
     first.start();
-    await waitFor(() => (first.stats.leader ? true : undefined), 5_000, 'first relay leads');
+    await waitUntil(() => (first.stats.leader ? true : undefined), { what: 'first relay leads', timeoutMs: 5_000, intervalMs: 20 });
     second.start();
     const before = await outboxCount();
 
     const product = await createProductVia(writer);
-    await waitFor(async () => ((await readStream(ctx.redisUrl, prefix)).length === 1 ? true : undefined), 5_000, 'first event');
+    await waitUntil(async () => ((await readStream(ctx.redisUrl, prefix)).length === 1 ? true : undefined), { what: 'first event', timeoutMs: 5_000, intervalMs: 20 });
     expect(second.stats.leader).toBe(false);
 
     const pool = testPool(ctx.databaseUrl);
@@ -259,13 +260,13 @@ describe('outbox relay', () => {
     for (let i = 0; i < 5; i++) {
       await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: i } });
     }
-    await waitFor(() => (second.stats.leader ? true : undefined), 5_000, 'second relay takes over');
+    await waitUntil(() => (second.stats.leader ? true : undefined), { what: 'second relay takes over', timeoutMs: 5_000, intervalMs: 20 });
     expect(Date.now() - killedAt).toBeLessThan(5_000);
 
-    const events = await waitFor(async () => {
+    const events = await waitUntil(async () => {
       const stream = await readStream(ctx.redisUrl, prefix);
       return stream.length >= 6 ? stream : undefined;
-    }, 5_000, 'events after the takeover');
+    }, { what: 'events after the takeover', timeoutMs: 5_000, intervalMs: 20 });
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 6 }, (_, i) => before + 1 + i));
     expect(first.stats.leader).toBe(false);
   });

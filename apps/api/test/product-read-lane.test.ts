@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
+import { waitUntil } from '@livecart/local-services/testing';
 import type { Product } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, createProductVia, createTestContext, waitFor, type TestContext } from './helpers.js';
+import { AUTH, createProductVia, createTestContext, type TestContext } from './helpers.js';
 
 /*
  * GET /v1/products/:id answered from L1 before Fastify (src/routes/v1/products/get-read-lane.ts) must be
@@ -50,14 +51,14 @@ async function exchange(app: FastifyInstance, request: string): Promise<{ head: 
   socket.on('close', () => (closed = true));
   socket.write(request);
   try {
-    const answer = await waitFor(() => {
+    const answer = await waitUntil(() => {
       const end = received.indexOf('\r\n\r\n');
       if (end < 0) return undefined;
       const head = received.slice(0, end);
       const bodyless = request.startsWith('HEAD') || / 304 /.test(head.split('\r\n')[0] ?? '');
       const length = bodyless ? 0 : Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? 0);
       return received.length >= end + 4 + length ? { head, body: received.slice(end + 4, end + 4 + length) } : undefined;
-    });
+    }, { what: 'a whole answer', timeoutMs: 5_000, intervalMs: 20 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     return { ...answer, closed };
   } finally {
@@ -69,13 +70,13 @@ const withoutDate = (head: string) => head.replace(/\r\ndate: [^\r]*/i, '\r\ndat
 
 /** Waits until `app` has applied every event written so far (X-Event-Seq, and an event arriving later would empty L1). */
 async function eventsSettled(app: FastifyInstance): Promise<void> {
-  await waitFor(async () => {
+  await waitUntil(async () => {
     const { rows } = await app.db.query<{ pending: number; seq: string | null }>(
       'SELECT count(*) FILTER (WHERE published_at IS NULL)::int AS pending, max(seq)::text AS seq FROM outbox',
     );
     const row = rows[0];
     return row !== undefined && row.pending === 0 && app.events.appliedSeq >= Number(row.seq ?? 0) ? true : undefined;
-  });
+  }, { what: 'every event applied', timeoutMs: 5_000, intervalMs: 20 });
 }
 
 /** A product both apps hold in L1, sent once by each route (the lane serves only what the route has serialized). */
@@ -144,10 +145,10 @@ describe('the product read lane', () => {
     socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
     const before = laneAnswers;
     socket.write(read(cold.id) + read(warm.id) + read(warm.id));
-    const ids = await waitFor(() => {
+    const ids = await waitUntil(() => {
       const bodies = received.split('\r\n\r\n').slice(1).map((part) => /^\{"id":"([^"]+)"/.exec(part)?.[1]);
       return bodies.length === 3 && bodies.every((id) => id !== undefined) ? bodies : undefined;
-    });
+    }, { what: 'three answers', timeoutMs: 5_000, intervalMs: 20 });
     socket.destroy();
     expect(ids).toEqual([cold.id, warm.id, warm.id]);
     expect(laneAnswers - before).toBe(2);

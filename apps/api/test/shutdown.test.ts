@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from '@livecart/local-services/testing';
 import { findFreePort } from '@livecart/local-services';
 import type { Product } from '@livecart/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, createTestContext, productInput, testPool, waitFor, type TestContext } from './helpers.js';
+import { AUTH, createTestContext, productInput, testPool, type TestContext } from './helpers.js';
 
 const API_DIR = fileURLToPath(new URL('..', import.meta.url));
 let ctx: TestContext;
@@ -23,7 +24,7 @@ describe('graceful shutdown', () => {
     });
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => ((await fetch(`${base}/ready`).then((r) => r.status, () => 0)) === 200 ? true : undefined), 20_000, 'the server');
+    await waitUntil(async () => ((await fetch(`${base}/ready`).then((r) => r.status, () => 0)) === 200 ? true : undefined), { what: 'the server', timeoutMs: 20_000, intervalMs: 20 });
 
     const created = await fetch(`${base}/v1/products`, {
       method: 'POST',
@@ -42,10 +43,10 @@ describe('graceful shutdown', () => {
       headers: { ...AUTH, 'content-type': 'application/json' },
       body: JSON.stringify({ stock: 42 }),
     });
-    await waitFor(async () => {
+    await waitUntil(async () => {
       const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'");
       return (rows[0]?.n ?? 0) > 0 ? true : undefined;
-    }, 5_000, 'the PATCH to wait on the row lock');
+    }, { what: 'the PATCH to wait on the row lock', timeoutMs: 5_000, intervalMs: 20 });
 
     server.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));

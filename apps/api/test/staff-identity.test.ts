@@ -1,9 +1,10 @@
+import { waitUntil } from '@livecart/local-services/testing';
 import type { ApiKeyCreated, StaffRole, StaffSession } from '@livecart/schemas';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffUser } from '../src/services/staff/create-staff-user.js';
-import { AUTH, createTestContext, productInput, testPool, waitFor, type TestContext } from './helpers.js';
+import { AUTH, createTestContext, productInput, testPool, type TestContext } from './helpers.js';
 
 const PASSWORD = 'plum-lantern-97-orbit';
 let ctx: TestContext;
@@ -93,7 +94,7 @@ describe('sessions', () => {
     const { cookie } = await signIn(a, 'viewer');
     expect((await b.inject({ url: '/v1/auth/session', headers: cookie })).statusCode).toBe(200);
     expect((await a.inject({ method: 'POST', url: '/v1/auth/logout', headers: cookie })).statusCode).toBe(204);
-    await waitFor(async () => ((await b.inject({ url: '/v1/auth/session', headers: cookie })).statusCode === 401 ? true : undefined), 2_000, 'logout on b');
+    await waitUntil(async () => ((await b.inject({ url: '/v1/auth/session', headers: cookie })).statusCode === 401 ? true : undefined), { what: 'logout on b', timeoutMs: 2_000, intervalMs: 20 });
   });
 
   it('signs out everywhere', async () => {
@@ -101,7 +102,7 @@ describe('sessions', () => {
     const second = { cookie: String((await login(b, user.email)).headers['set-cookie']).split(';')[0] as string };
     expect((await createProduct(b, second)).statusCode).toBe(201);
     expect((await a.inject({ method: 'POST', url: '/v1/auth/logout-everywhere', headers: cookie })).statusCode).toBe(204);
-    await waitFor(async () => ((await createProduct(b, second)).statusCode === 401 ? true : undefined), 2_000, 'sign-out everywhere on b');
+    await waitUntil(async () => ((await createProduct(b, second)).statusCode === 401 ? true : undefined), { what: 'sign-out everywhere on b', timeoutMs: 2_000, intervalMs: 20 });
     expectEnvelope(await createProduct(a, cookie), 401);
   });
 
@@ -133,10 +134,10 @@ describe('revocation by an admin, effective on the next request on every instanc
 
     const demoted = await a.inject({ method: 'PATCH', url: `/v1/staff-users/${editor.user.id}`, headers: admin.cookie, payload: { role: 'viewer' } });
     expect(demoted.json()).toMatchObject({ role: 'viewer' });
-    await waitFor(async () => ((await createProduct(b, editor.cookie)).statusCode === 403 ? true : undefined), 2_000, 'role change on b');
+    await waitUntil(async () => ((await createProduct(b, editor.cookie)).statusCode === 403 ? true : undefined), { what: 'role change on b', timeoutMs: 2_000, intervalMs: 20 });
 
     expect((await a.inject({ method: 'PATCH', url: `/v1/staff-users/${other.user.id}`, headers: admin.cookie, payload: { disabled: true } })).statusCode).toBe(200);
-    await waitFor(async () => ((await createProduct(b, other.cookie)).statusCode === 401 ? true : undefined), 2_000, 'disable on b');
+    await waitUntil(async () => ((await createProduct(b, other.cookie)).statusCode === 401 ? true : undefined), { what: 'disable on b', timeoutMs: 2_000, intervalMs: 20 });
     expectEnvelope(await login(a, other.user.email), 401);
   });
 });
@@ -174,14 +175,14 @@ describe('API keys', () => {
     expectEnvelope(await a.inject({ url: '/v1/api-keys', headers: bearer }), 403);
 
     expect((await createProduct(b, bearer)).statusCode).toBe(201);
-    const lastUsed = await waitFor(async () => {
+    const lastUsed = await waitUntil(async () => {
       const { rows } = await pool.query<{ last_used_at: string | null }>('SELECT last_used_at FROM api_keys WHERE id = $1', [key.id]);
       return rows[0]?.last_used_at ?? undefined;
-    });
+    }, { what: 'the key to record its last use', timeoutMs: 5_000, intervalMs: 20 });
     expect(Number.isNaN(Date.parse(lastUsed))).toBe(false);
 
     expect((await a.inject({ method: 'DELETE', url: `/v1/api-keys/${key.id}`, headers: admin.cookie })).json()).toMatchObject({ revokedAt: expect.any(String) });
-    await waitFor(async () => ((await createProduct(b, bearer)).statusCode === 403 ? true : undefined), 2_000, 'revoked key on b');
+    await waitUntil(async () => ((await createProduct(b, bearer)).statusCode === 403 ? true : undefined), { what: 'revoked key on b', timeoutMs: 2_000, intervalMs: 20 });
   });
 });
 
