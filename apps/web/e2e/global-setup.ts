@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { assertChromium } from './support/browser';
-import { API_DIR, ARTIFACTS_DIR, E2E_DIST_DIR, REALTIME_DIR, REPO_DIR, WEB_DIR } from './support/paths';
+import { ARTIFACTS_DIR, E2E_DIST_DIR, WEB_DIR } from './support/paths';
 import { run } from './support/processes';
 
 declare module 'vitest' {
@@ -13,11 +13,10 @@ declare module 'vitest' {
   }
 }
 
-/** Builds a workspace package whose output is missing (a fresh clone that ran only `pnpm test`). */
-async function buildIfMissing(dir: string, entry: string, pkg: string): Promise<void> {
-  if (existsSync(path.join(dir, entry))) return;
-  console.log(`[e2e] building ${pkg} (${entry} missing)`);
-  await run('pnpm', ['--filter', pkg, 'build'], { cwd: REPO_DIR });
+/** Builds a workspace package (pnpm finds the workspace from here) whose output is missing: a fresh clone that ran only `pnpm test`. */
+async function build(pkg: string, missing: string): Promise<void> {
+  console.log(`[e2e] building ${pkg} (${missing} missing)`);
+  await run('pnpm', ['--filter', pkg, 'build'], { cwd: WEB_DIR });
 }
 
 /**
@@ -29,9 +28,14 @@ export default async function setup(project: TestProject) {
   assertChromium();
   // Service logs of this run only (each service appends, so a restarted server keeps one file).
   rmSync(path.join(ARTIFACTS_DIR, 'logs'), { recursive: true, force: true });
-  await buildIfMissing(path.join(REPO_DIR, 'infra/local'), 'dist/index.js', '@livecart/local-services');
-  await buildIfMissing(API_DIR, 'dist/server.js', '@livecart/api');
-  await buildIfMissing(REALTIME_DIR, 'dist/server.js', '@livecart/realtime');
+  // The test-stack module itself first: it says what else is missing.
+  const testStack = path.join(WEB_DIR, 'node_modules/@livecart/local-services/dist/testing/index.js');
+  if (!existsSync(testStack)) await build('@livecart/local-services', testStack);
+  const { missingBuildsMessage } = await import('@livecart/local-services/testing');
+  for (const app of ['api', 'realtime'] as const) {
+    const missing = missingBuildsMessage([app]);
+    if (missing !== undefined) await build(`@livecart/${app}`, missing);
+  }
   const started = Date.now();
   await run('pnpm', ['exec', 'next', 'build'], { cwd: WEB_DIR, env: { NEXT_TELEMETRY_DISABLED: '1', NEXT_DIST_DIR: E2E_DIST_DIR } });
   console.log(`[e2e] next build took ${((Date.now() - started) / 1000).toFixed(1)} s`);

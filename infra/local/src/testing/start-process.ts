@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { answersOk, waitUntil } from '../wait.js';
 
@@ -78,6 +79,7 @@ export async function startProcess(options: ProcessOptions): Promise<RunningProc
   const pid = child.pid ?? -1;
   if (pid > 0) live.add(pid);
 
+  if (options.logFile !== undefined) mkdirSync(dirname(options.logFile), { recursive: true });
   const log = options.logFile === undefined ? undefined : createWriteStream(options.logFile, { flags: 'a' });
   const lines: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
