@@ -1,12 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { skipWithoutBuilds } from '@livecart/local-services/testing';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeRun, faultRow, recordFaultRows, renderFaultTable, writesDuringFault, type FaultRow } from '../src/checker/fault-report.js';
+import { describe, expect, it } from 'vitest';
+import { describeRun, faultRow, writesDuringFault } from '../src/checker/fault-report.js';
 import { runFault } from '../src/checker/fault-run.js';
 import { isSuccess } from '../src/checker/http.js';
 import { findViolations } from '../src/checker/run-violations.js';
-import { startStack, type Stack } from '../src/stack/stack.js';
+import { useFaultStack } from './support/fault-suite.js';
 
 /**
  * Postgres and Redis restarted under load (2 api, 2 realtime, 500 WebSocket clients, ~120 operations/s):
@@ -15,7 +14,6 @@ import { startStack, type Stack } from '../src/stack/stack.js';
 
 const skip = skipWithoutBuilds('faults-backends', ['api', 'realtime']);
 
-const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 /** The issue asks for at least 5 s of Redis downtime. */
 const REDIS_DOWN_MS = 5_500;
 const POSTGRES_DOWN_MS = 4_000;
@@ -23,27 +21,13 @@ const POSTGRES_DOWN_MS = 4_000;
 const POSTGRES_DOWN_ANSWER_BOUND_MS = 3_000 + 1_500;
 
 describe.skipIf(skip)('faults: backing servers restarted under load', () => {
-  let stack: Stack | undefined;
-  const rows: FaultRow[] = [];
-
-  beforeEach(async () => {
-    stack = await startStack();
-  });
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
-  afterAll(async () => {
-    if (rows.length === 0) return;
-    const all = await recordFaultRows(resultsDir, rows);
-    console.log(`\nFaults under load (results/faults-latest.md):\n${renderFaultTable(all)}\n`);
-  });
+  const suite = useFaultStack();
 
   it('Redis down for 5 s or more: writes keep succeeding, the outbox drains afterwards, every client converges', async () => {
-    const { redis } = stack!;
+    const { redis } = suite.stack;
     let downMs = 0;
     let waiting = 0;
-    const result = await runFault(stack!, async (fault) => {
+    const result = await runFault(suite.stack, async (fault) => {
       await redis.stop();
       const downAt = Date.now();
       await delay(REDIS_DOWN_MS);
@@ -53,7 +37,7 @@ describe.skipIf(skip)('faults: backing servers restarted under load', () => {
       fault.lifted();
       fault.note(`Redis down ${(downMs / 1000).toFixed(1)} s, ${waiting} events waited in the outbox`);
     });
-    rows.push(faultRow('redis-restart', 'Redis restarted (down ≥ 5 s)', result));
+    suite.rows.push(faultRow('redis-restart', 'Redis restarted (down ≥ 5 s)', result));
 
     expect(findViolations(result), describeRun(result)).toEqual([]);
     expect(downMs).toBeGreaterThanOrEqual(5_000);
@@ -65,10 +49,10 @@ describe.skipIf(skip)('faults: backing servers restarted under load', () => {
   });
 
   it('Postgres restarted: the api answers 503 with the envelope while it is down, then 2xx again by itself', async () => {
-    const { postgres, apps } = stack!;
+    const { postgres, apps } = suite.stack;
     const pids = apps.names().map((name) => apps.pid(name));
     let down = { from: 0, to: 0 };
-    const result = await runFault(stack!, async (fault) => {
+    const result = await runFault(suite.stack, async (fault) => {
       await postgres.stop();
       down = { from: Date.now(), to: 0 };
       await delay(POSTGRES_DOWN_MS);
@@ -77,7 +61,7 @@ describe.skipIf(skip)('faults: backing servers restarted under load', () => {
       fault.lifted();
       fault.note(`Postgres down ${((down.to - down.from) / 1000).toFixed(1)} s`);
     });
-    rows.push(faultRow('postgres-restart', 'Postgres restarted', result));
+    suite.rows.push(faultRow('postgres-restart', 'Postgres restarted', result));
 
     expect(findViolations(result), describeRun(result)).toEqual([]);
     const whileDown = writesDuringFault(result).filter((attempt) => attempt.at >= down.from && attempt.at + attempt.ms <= down.to);

@@ -1,14 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { skipWithoutBuilds } from '@livecart/local-services/testing';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Attempt } from '../src/checker/api-load.js';
-import { describeRun, faultRow, recordFaultRows, renderFaultTable, type FaultRow } from '../src/checker/fault-report.js';
+import { describeRun, faultRow } from '../src/checker/fault-report.js';
 import { runFault, type FaultContext, type FaultRunResult } from '../src/checker/fault-run.js';
 import { isSuccess } from '../src/checker/http.js';
 import { findViolations } from '../src/checker/run-violations.js';
 import type { TcpProxy } from '../src/proxy/tcp-proxy.js';
-import { startStack, type Stack } from '../src/stack/stack.js';
+import { useFaultStack } from './support/fault-suite.js';
 
 /**
  * Network trouble between the services, injected by the TCP proxies of the stack: a path that stalls
@@ -19,7 +18,6 @@ import { startStack, type Stack } from '../src/stack/stack.js';
 
 const skip = skipWithoutBuilds('faults-network', ['api', 'realtime']);
 
-const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 /**
  * Headroom on a configured timeout for a loaded two-core machine: latencies are measured in this process,
  * behind the in-process balancer, next to 500 clients.
@@ -37,23 +35,9 @@ const RESETS = 4;
 const RESET_EVERY_MS = 750;
 
 describe.skipIf(skip)('faults: network trouble between the services', () => {
-  let stack: Stack | undefined;
-  const rows: FaultRow[] = [];
+  const suite = useFaultStack();
 
-  beforeEach(async () => {
-    stack = await startStack();
-  });
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
-  afterAll(async () => {
-    if (rows.length === 0) return;
-    const all = await recordFaultRows(resultsDir, rows);
-    console.log(`\nFaults under load (results/faults-latest.md):\n${renderFaultTable(all)}\n`);
-  });
-
-  const setting = (name: string) => Number(stack!.settings.api[name]);
+  const setting = (name: string) => Number(suite.stack.settings.api[name]);
   /** A request needing Redis waits at most its command timeout before the api falls back to Postgres. */
   const redisBound = () => setting('REDIS_COMMAND_TIMEOUT_MS') + SLACK_MS;
   /** A request needing Postgres waits at most for a connection, then for one query (statement timeout + 1 s). */
@@ -82,8 +66,8 @@ describe.skipIf(skip)('faults: network trouble between the services', () => {
   }
 
   it('api ⇄ Redis stalled: the Redis timeout fires, requests are answered 2xx, nothing hangs', async () => {
-    const result = await runFault(stack!, stall(() => stack!.links.apiRedis, REDIS_STALL_MS));
-    rows.push(faultRow('api-redis-stall', `api ⇄ Redis stalled ${REDIS_STALL_MS / 1000} s`, result));
+    const result = await runFault(suite.stack, stall(() => suite.stack.links.apiRedis, REDIS_STALL_MS));
+    suite.rows.push(faultRow('api-redis-stall', `api ⇄ Redis stalled ${REDIS_STALL_MS / 1000} s`, result));
 
     expect(findViolations(result), describeRun(result)).toEqual([]);
     const { during, late } = answersDuringFault(result, redisBound());
@@ -94,8 +78,8 @@ describe.skipIf(skip)('faults: network trouble between the services', () => {
   });
 
   it('api ⇄ Redis connections reset repeatedly: requests are answered 2xx, the relay publishes again', async () => {
-    const result = await runFault(stack!, flap(() => stack!.links.apiRedis));
-    rows.push(faultRow('api-redis-reset', `api ⇄ Redis reset ${RESETS}× in ${((RESETS - 1) * RESET_EVERY_MS) / 1000} s`, result));
+    const result = await runFault(suite.stack, flap(() => suite.stack.links.apiRedis));
+    suite.rows.push(faultRow('api-redis-reset', `api ⇄ Redis reset ${RESETS}× in ${((RESETS - 1) * RESET_EVERY_MS) / 1000} s`, result));
 
     expect(findViolations(result), describeRun(result)).toEqual([]);
     const { during, late } = answersDuringFault(result, redisBound());
@@ -104,8 +88,8 @@ describe.skipIf(skip)('faults: network trouble between the services', () => {
   });
 
   it('realtime ⇄ Redis connections reset repeatedly: each instance refills what it missed from the stream, no client needs a reset', async () => {
-    const result = await runFault(stack!, flap(() => stack!.links.realtimeRedis));
-    rows.push(faultRow('realtime-redis-reset', `realtime ⇄ Redis reset ${RESETS}× in ${((RESETS - 1) * RESET_EVERY_MS) / 1000} s`, result));
+    const result = await runFault(suite.stack, flap(() => suite.stack.links.realtimeRedis));
+    suite.rows.push(faultRow('realtime-redis-reset', `realtime ⇄ Redis reset ${RESETS}× in ${((RESETS - 1) * RESET_EVERY_MS) / 1000} s`, result));
 
     expect(findViolations(result), describeRun(result)).toEqual([]);
     // The stream still holds every event the subscription missed: nothing should be covered by a refetch.
@@ -114,8 +98,8 @@ describe.skipIf(skip)('faults: network trouble between the services', () => {
   });
 
   it('api ⇄ Postgres stalled: queries time out into 503 envelopes, nothing hangs, writes succeed again after', async () => {
-    const result = await runFault(stack!, stall(() => stack!.links.apiPostgres, POSTGRES_STALL_MS));
-    rows.push(faultRow('api-postgres-stall', `api ⇄ Postgres stalled ${POSTGRES_STALL_MS / 1000} s`, result));
+    const result = await runFault(suite.stack, stall(() => suite.stack.links.apiPostgres, POSTGRES_STALL_MS));
+    suite.rows.push(faultRow('api-postgres-stall', `api ⇄ Postgres stalled ${POSTGRES_STALL_MS / 1000} s`, result));
 
     expect(findViolations(result), describeRun(result)).toEqual([]);
     const { during, late } = answersDuringFault(result, postgresBound());
@@ -125,10 +109,10 @@ describe.skipIf(skip)('faults: network trouble between the services', () => {
   });
 
   it('api ⇄ Postgres connections reset repeatedly: 2xx or 503 envelopes, no crash, everything recovers', async () => {
-    const { apps } = stack!;
+    const { apps } = suite.stack;
     const pids = apps.names().map((name) => apps.pid(name));
-    const result = await runFault(stack!, flap(() => stack!.links.apiPostgres));
-    rows.push(faultRow('api-postgres-reset', `api ⇄ Postgres reset ${RESETS}× in ${((RESETS - 1) * RESET_EVERY_MS) / 1000} s`, result));
+    const result = await runFault(suite.stack, flap(() => suite.stack.links.apiPostgres));
+    suite.rows.push(faultRow('api-postgres-reset', `api ⇄ Postgres reset ${RESETS}× in ${((RESETS - 1) * RESET_EVERY_MS) / 1000} s`, result));
 
     expect(findViolations(result), describeRun(result)).toEqual([]);
     const { during, late } = answersDuringFault(result, postgresBound());

@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeEach } from 'vitest';
+import { recordFaultRows, renderFaultTable, type FaultRow } from '../../src/checker/fault-report.js';
+import { startStack, type Stack } from '../../src/stack/stack.js';
+
+const resultsDir = fileURLToPath(new URL('../../results/', import.meta.url));
+
+export interface FaultSuite {
+  /** The running test's stack: a fresh one per test, since a fault may leave it broken. */
+  readonly stack: Stack;
+  /** Rows for results/faults-latest.md, recorded once the file's tests are done. */
+  readonly rows: FaultRow[];
+}
+
+/** Registers the hooks of a fault suite (call inside its describe). */
+export function useFaultStack(): FaultSuite {
+  let current: Stack | undefined;
+  const rows: FaultRow[] = [];
+  beforeEach(async () => {
+    current = await startStack();
+  });
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  afterAll(async () => {
+    if (rows.length === 0) return;
+    const all = await recordFaultRows(resultsDir, rows);
+    console.log(`\nFaults under load (results/faults-latest.md):\n${renderFaultTable(all)}\n`);
+  });
+  return {
+    get stack() {
+      if (current === undefined) throw new Error('the fault stack exists only while a test runs');
+      return current;
+    },
+    rows,
+  };
+}
