@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import { waitUntil } from '@livecart/local-services/testing';
 
 /**
  * Every process this run starts gets a process group of its own (`detached`), so stopping it also stops
@@ -68,13 +69,8 @@ export function groupPids(pgid: number): number[] {
   return pids;
 }
 
-async function waitGroupEmpty(pgid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (groupPids(pgid).length === 0) return true;
-    await delay(50);
-  }
-  return groupPids(pgid).length === 0;
+function waitGroupEmpty(pgid: number, ms: number): Promise<boolean> {
+  return waitUntil(() => groupPids(pgid).length === 0, { what: `process group ${pgid} to end`, timeoutMs: ms }).catch(() => false);
 }
 
 /**

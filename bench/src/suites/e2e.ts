@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { waitUntil } from '@livecart/local-services/testing';
 import WebSocket from 'ws';
 import { Fleet } from '../../realtime/harness/fleet.js';
 import { row, type Chart } from '../report/schema.js';
@@ -45,14 +46,8 @@ class Probe {
   }
 
   /** The event that carries product version `version`. */
-  async waitFor(version: number, timeoutMs: number): Promise<ProbeEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find((event) => event.version === version);
-      if (found !== undefined) return found;
-      if (Date.now() > deadline) throw new Error(`no event for version ${version} within ${timeoutMs} ms`);
-      await delay(5);
-    }
+  waitFor(version: number, timeoutMs: number): Promise<ProbeEvent> {
+    return waitUntil(() => this.events.find((event) => event.version === version), { what: `the event for version ${version}`, timeoutMs, intervalMs: 5 });
   }
 
   close(): void {
