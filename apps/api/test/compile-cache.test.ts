@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitUntil } from '@livecart/local-services/testing';
+import { startProcess } from '@livecart/local-services/testing';
 import { findFreePort } from '@livecart/local-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from './helpers.js';
@@ -33,20 +32,21 @@ afterAll(async () => {
 describe('production entry (dist/server.js)', () => {
   it('compiles the bundle from the compile cache written by the build, after the build has moved', async () => {
     const port = await findFreePort();
-    const server = spawn(process.execPath, ['dist/server.js'], {
+    const lines: string[] = [];
+    const server = await startProcess({
+      name: 'api',
+      command: process.execPath,
+      args: ['dist/server.js'],
       cwd: moved,
       // Node's own account of each module it compiles with the cache on, on stderr.
       env: ctx.processEnv(port, { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' }),
-      stdio: ['ignore', 'ignore', 'pipe'],
+      readyUrl: `http://127.0.0.1:${port}/ready`,
+      readyTimeoutMs: 20_000,
+      onLine: (line) => lines.push(line),
     });
-    let stderr = '';
-    server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
-    await waitUntil(async () => ((await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status, () => 0)) === 200 ? true : undefined), { what: 'the server', timeoutMs: 20_000, intervalMs: 20 });
-    server.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await server.stop('SIGTERM')).toBe(0);
 
-    const verdicts = stderr.split('\n').filter((line) => line.includes('V8 code cache for') && line.includes('server.bundle.cjs'));
+    const verdicts = lines.filter((line) => line.includes('V8 code cache for') && line.includes('server.bundle.cjs'));
     expect(verdicts).toEqual([expect.stringMatching(/ was accepted/)]);
   });
 });

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitUntil } from '@livecart/local-services/testing';
+import { startProcess, waitUntil } from '@livecart/local-services/testing';
 import { findFreePort } from '@livecart/local-services';
 import type { Product } from '@livecart/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,14 +16,18 @@ afterAll(() => ctx.close());
 describe('graceful shutdown', () => {
   it('on SIGTERM finishes the request in flight, then exits 0', async () => {
     const port = await findFreePort();
-    const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const base = `http://127.0.0.1:${port}`;
+    const server = await startProcess({
+      name: 'api',
+      command: process.execPath,
+      args: ['--import', 'tsx', 'src/server.ts'],
       cwd: API_DIR,
       env: ctx.processEnv(port, { REDIS_PREFIX: `${ctx.prefix}:child` }),
-      stdio: ['ignore', 'ignore', 'pipe'],
+      readyUrl: `${base}/ready`,
+      readyTimeoutMs: 20_000,
     });
-    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
-    const base = `http://127.0.0.1:${port}`;
-    await waitUntil(async () => ((await fetch(`${base}/ready`).then((r) => r.status, () => 0)) === 200 ? true : undefined), { what: 'the server', timeoutMs: 20_000, intervalMs: 20 });
+    let exitCode: number | string | undefined;
+    void server.exited.then((code) => (exitCode = code));
 
     const created = await fetch(`${base}/v1/products`, {
       method: 'POST',
@@ -48,9 +51,9 @@ describe('graceful shutdown', () => {
       return (rows[0]?.n ?? 0) > 0 ? true : undefined;
     }, { what: 'the PATCH to wait on the row lock', timeoutMs: 5_000, intervalMs: 20 });
 
-    server.kill('SIGTERM');
+    const stopped = server.stop('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(server.exitCode).toBeNull();
+    expect(exitCode).toBeUndefined();
     await blocker.query('COMMIT');
     blocker.release();
     await pool.end();
@@ -58,6 +61,6 @@ describe('graceful shutdown', () => {
     const response = await slow;
     expect(response.status).toBe(200);
     expect(((await response.json()) as Product).stock).toBe(42);
-    expect(await exited).toBe(0);
+    expect(await stopped).toBe(0);
   });
 });
