@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { findFreePort } from '@livecart/local-services';
 import { HOST, migrateDatabase, seedDatabase, startBuiltApp, type BuiltApp } from '@livecart/local-services/testing';
 import { startBalancer, type PoolName, type Target } from './balancer.js';
@@ -59,8 +58,6 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const apiEnv = {
     DATABASE_URL: options.databaseUrl,
     ADMIN_TOKEN: options.adminToken,
-    // One for every api instance: a session begun on one is valid on the other.
-    SESSION_SECRET: randomBytes(32).toString('base64url'),
     CORS_ORIGINS: origin,
     TRUST_PROXY: 'true',
   };

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureServices, type Services } from '@livecart/local-services';
@@ -113,7 +112,6 @@ export class Stack {
           REDIS_URL: services.redisUrl,
           REDIS_PREFIX: this.prefix,
           ADMIN_TOKEN: LOCAL_ADMIN_TOKEN,
-          SESSION_SECRET: randomBytes(32).toString('base64url'),
           // Rate limiting stays on (it is part of the request path), with limits no load run reaches.
           RATE_LIMIT_ENABLED: 'true',
           RATE_LIMIT_READ_MAX: '1000000000',

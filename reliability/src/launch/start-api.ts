@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { startBuiltApp, type BuiltApp, type TestBackends } from '@livecart/local-services/testing';
 import type { OutputLog } from './output-log.js';
 
@@ -22,7 +21,6 @@ export function startApi(options: ApiLaunchOptions): Promise<BuiltApp> {
       REDIS_URL: backends.redisUrl,
       REDIS_PREFIX: backends.redisPrefix,
       ADMIN_TOKEN: options.adminToken,
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
       ...options.env,
     },
     ...(options.log === undefined ? {} : { onLine: options.log.record }),

@@ -61,7 +61,7 @@ export async function startStack(options: { adminDatabaseUrl: string; redisUrl: 
       port: apiPort,
       logFile: logFile('api'),
       // Every browser request reaches the API from the web server's one address: no per-IP limit in tests.
-      env: { ...common, DATABASE_URL: backends.databaseUrl, ADMIN_TOKEN: adminToken, SESSION_SECRET: randomBytes(32).toString('base64url'), RATE_LIMIT_ENABLED: 'false' },
+      env: { ...common, DATABASE_URL: backends.databaseUrl, ADMIN_TOKEN: adminToken, RATE_LIMIT_ENABLED: 'false' },
     });
     running.set('api', api);
     apiUrl = api.url;

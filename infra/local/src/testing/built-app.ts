@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,10 @@ export const HOST = '127.0.0.1';
 export interface BuiltAppOptions {
   /** Prefixes its output and names it in errors; default the app's name. */
   name?: string;
-  /** The app's settings, over processBaseEnv() (NODE_ENV=production, LOG_LEVEL=warn); HOST and PORT are set here. */
+  /**
+   * The app's settings, over processBaseEnv() (NODE_ENV=production, LOG_LEVEL=warn) and, for the api, a
+   * SESSION_SECRET of the run; HOST and PORT are set here.
+   */
   env?: Record<string, string>;
   /** Default: a free port. A fixed one keeps a restarted app where a balancer or client expects it. */
   port?: number;
@@ -77,9 +81,16 @@ async function webLaunch(distDir: string): Promise<Launch> {
   };
 }
 
+/**
+ * The api refuses to start in production without a session secret. One per test run, shared by every
+ * api it starts, so a session begun on one instance of a stack is valid on the others.
+ */
+const SESSION_SECRET = randomBytes(32).toString('base64url');
+
 async function launchOf(app: AppName, options: BuiltAppOptions): Promise<Launch> {
   if (app === 'web') return webLaunch(options.webDistDir ?? '.next');
-  return { cwd: appDir(app), entry: 'dist/server.js', readyPath: '/ready', env: {}, dispose: async () => {} };
+  const env: Record<string, string> = app === 'api' ? { SESSION_SECRET } : {};
+  return { cwd: appDir(app), entry: 'dist/server.js', readyPath: '/ready', env, dispose: async () => {} };
 }
 
 /** Starts the production build of `app` (`pnpm build`'s output) and resolves once it is ready. */
