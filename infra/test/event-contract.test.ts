@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import { runMigrations } from '@livecart/api/src/db/migrate.js';
 import { insertOutboxEvents, type PendingEvent } from '@livecart/api/src/db/outbox.js';
 import { connectionConfig, createPool } from '@livecart/api/src/db/pool.js';
 import { EventConsumer } from '@livecart/api/src/events/event-consumer.js';
 import { OutboxRelay } from '@livecart/api/src/outbox/relay.js';
 import { ensureServices, type Services } from '@livecart/local-services';
-import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
+import { clearRedisPrefix, createTestDatabase, testRedisPrefix, waitUntil, type TestDatabase } from '@livecart/local-services/testing';
 import { buildApp } from '@livecart/realtime/src/app.js';
 import { readEnv } from '@livecart/realtime/src/env.js';
 import { optionsFromEnv } from '@livecart/realtime/src/options.js';
@@ -31,16 +30,6 @@ import WebSocket from 'ws';
 
 const quiet = pino({ level: 'silent' });
 const prefix = testRedisPrefix('event-contract');
-
-async function until<T>(read: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(20);
-  }
-}
 
 function product(version: number, stock: number): Product {
   return {
@@ -158,16 +147,16 @@ describe('event transport: api outbox relay → Redis → realtime server and ap
   it('delivers what the relay published, replayed from the stream and then live, byte for byte as validated', async () => {
     await write(history);
     relay.start();
-    await until(() => (relay.stats.lastPublishedSeq === history.length ? true : undefined), 10_000, 'the relay to publish the history');
+    await waitUntil(() => (relay.stats.lastPublishedSeq === history.length ? true : undefined), { what: 'the relay to publish the history', timeoutMs: 10_000, intervalMs: 20 });
 
     // Replay: the realtime server reads entries 1..3 back from the stream (key, entry ids, field, head).
     const client = await subscribe(wsUrl, 0);
-    await until(() => (client.events.length === history.length ? true : undefined), 10_000, 'the replayed history');
+    await waitUntil(() => (client.events.length === history.length ? true : undefined), { what: 'the replayed history', timeoutMs: 10_000, intervalMs: 20 });
 
     // Live: published on the channel after the subscription.
     await write(later);
     const all = history.length + later.length;
-    await until(() => (client.events.length === all ? true : undefined), 10_000, 'the live events');
+    await waitUntil(() => (client.events.length === all ? true : undefined), { what: 'the live events', timeoutMs: 10_000, intervalMs: 20 });
     client.socket.close();
 
     expect(client.events.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5]);
@@ -177,7 +166,7 @@ describe('event transport: api outbox relay → Redis → realtime server and ap
     }
 
     // The api's own consumer, subscribed before the first event, read the same heads: one invalidation each.
-    await until(() => (consumer.appliedSeq === all ? true : undefined), 10_000, 'the api consumer to apply every event');
+    await waitUntil(() => (consumer.appliedSeq === all ? true : undefined), { what: 'the api consumer to apply every event', timeoutMs: 10_000, intervalMs: 20 });
     expect(invalidated).toEqual(Array.from({ length: all }, () => productId));
   });
 });
