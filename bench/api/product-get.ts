@@ -1,12 +1,17 @@
 /**
  * GET /v1/products/:id against same-run baselines. Usage (after `pnpm --filter @livecart/api build`):
- *   pnpm --filter @livecart/bench exec tsx api/product-get.ts [--quick] [--runs N] [--duration S] [--connections C]
+ *   pnpm --filter @livecart/bench exec tsx api/product-get.ts [--quick] [--runs N] [--duration S] [--connections C] [--baseline-api DIR]
+ *
+ * --baseline-api DIR: also load another build of the api (DIR is its apps/api folder, built, e.g. of an
+ * earlier commit checked out with `git worktree add`) as the target `api-baseline`, in the same rounds, on
+ * the same database: a before/after comparison measured in one run.
  * Servers run pinned to core 0 and autocannon (its own process) to core 1 when taskset exists.
  * Each of N rounds starts every target afresh, warms each, then measures them one after the other;
  * medians over rounds are reported and written to bench/results/.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -43,6 +48,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string' },
     duration: { type: 'string' },
     connections: { type: 'string', default: '100' },
+    'baseline-api': { type: 'string' },
   },
 });
 const runs = Number(args.runs ?? (args.quick ? 1 : 3));
@@ -163,7 +169,12 @@ function load(url: string, seconds: number, pid: number, sampleRss = false): Pro
 
 const targets: Target[] = [];
 
-const TARGET_NAMES = ['api', 'api-route', 'hello-fastify', 'bare-node', 'naive'];
+const BASELINE_API_DIR = args['baseline-api'];
+if (BASELINE_API_DIR !== undefined && !existsSync(`${BASELINE_API_DIR}/dist/server.js`)) {
+  console.error(`--baseline-api: ${BASELINE_API_DIR}/dist/server.js is missing (build that checkout's api first)`);
+  process.exit(2);
+}
+const TARGET_NAMES = ['api', 'api-route', ...(BASELINE_API_DIR === undefined ? [] : ['api-baseline']), 'hello-fastify', 'bare-node', 'naive'];
 
 /** Stops every running target (the api's two targets share one process) and waits for each to exit. */
 async function stopTargets(): Promise<void> {
@@ -230,6 +241,20 @@ try {
     // The same read through the Fastify route: the product-read lane takes only the bare path, so an
     // empty query string passes it by (the route ignores it).
     targets.push({ name: 'api-route', url: `http://127.0.0.1:${apiPort}/v1/products/${productId}?`, process: api });
+    if (BASELINE_API_DIR !== undefined) {
+      const baselinePort = await findFreePort();
+      const baseline = await startProcess({
+        name: 'api-baseline',
+        command: process.execPath,
+        args: ['dist/server.js'],
+        cwd: BASELINE_API_DIR,
+        env: { ...processBaseEnv(), NODE_ENV: 'production', LOG_LEVEL: 'warn', SESSION_SECRET: randomBytes(32).toString('base64url'), ...apiEnv, HOST: '127.0.0.1', PORT: String(baselinePort) },
+        readyUrl: `http://127.0.0.1:${baselinePort}/ready`,
+        readyTimeoutMs: 30_000,
+        pin: SERVER_PIN,
+      });
+      targets.push({ name: 'api-baseline', url: `http://127.0.0.1:${baselinePort}/v1/products/${productId}`, process: baseline });
+    }
     targets.push({ name: 'hello-fastify', url: `http://127.0.0.1:${helloPort}/`, process: await startBaseline('hello-fastify', 'api/servers/hello-fastify.ts', helloPort, {}, '/') });
     targets.push({ name: 'bare-node', url: `http://127.0.0.1:${nodePort}/`, process: await startBaseline('bare-node', 'api/servers/bare-node.ts', nodePort, {}, '/') });
     if (!naiveSeeded) {
@@ -276,7 +301,9 @@ try {
   const apiRuns = results.get('api') ?? [];
   // Rounds are interleaved, so each round's ratio compares neighbours in time: on a noisy machine the
   // median of these paired ratios is steadier than the ratio of the medians.
-  const perRound = (name: string) => apiRuns.map((run, i) => Math.round((run.requestsPerSecond / (results.get(name)?.[i]?.requestsPerSecond ?? 1)) * 100) / 100);
+  const perRoundOf = (target: string, name: string) =>
+    (results.get(target) ?? []).map((run, i) => Math.round((run.requestsPerSecond / (results.get(name)?.[i]?.requestsPerSecond ?? 1)) * 100) / 100);
+  const perRound = (name: string) => perRoundOf('api', name);
   // Server CPU per request over hello-world's in the same round (lower is better): a target for `api`,
   // shown for the route too.
   const cpuPerRound = (name: string) =>
@@ -305,6 +332,17 @@ try {
       apiCpuOverHelloPerRound: cpuPerRound('api'),
       routeCpuOverHello: median(cpuPerRound('api-route')),
       routeCpuOverHelloPerRound: cpuPerRound('api-route'),
+      // With --baseline-api: the same figures for the other build, measured in the same rounds.
+      ...(BASELINE_API_DIR === undefined
+        ? {}
+        : {
+            baselineOverHello: median(perRoundOf('api-baseline', 'hello-fastify')),
+            baselineOverHelloPerRound: perRoundOf('api-baseline', 'hello-fastify'),
+            baselineCpuOverHello: median(cpuPerRound('api-baseline')),
+            baselineCpuOverHelloPerRound: cpuPerRound('api-baseline'),
+            apiOverBaseline: median(perRound('api-baseline')),
+            apiOverBaselinePerRound: perRound('api-baseline'),
+          }),
     },
     api: {
       maxRssMbUnderLoad: Math.max(...apiRuns.map((run) => run.maxRssMb ?? 0)),
@@ -327,6 +365,12 @@ try {
   console.log(`api / naive          ${report.ratios.apiOverNaive}  (median of per-round ${report.ratios.apiOverNaivePerRound.join(', ')}; of medians ${report.ratios.apiOverNaiveOfMedians})  target ≥ 1.8   ${mark(report.ratios.apiOverNaive >= 1.8)}`);
   console.log(`api CPU/req / hello  ${report.ratios.apiCpuOverHello}  (median of per-round ${report.ratios.apiCpuOverHelloPerRound.join(', ')})  target ≤ 1.2   ${mark(report.ratios.apiCpuOverHello <= 1.2)}`);
   console.log(`  the route (lane passed by)  ${report.ratios.routeCpuOverHello}  (per round ${report.ratios.routeCpuOverHelloPerRound.join(', ')})`);
+  if (BASELINE_API_DIR !== undefined) {
+    const r = report.ratios as Record<string, number | number[]>;
+    const list = (key: string) => (r[key] as number[]).join(', ');
+    console.log(`api / api-baseline   ${String(r.apiOverBaseline)}  (per round ${list('apiOverBaselinePerRound')})`);
+    console.log(`  api-baseline / hello-fastify ${String(r.baselineOverHello)} (per round ${list('baselineOverHelloPerRound')}); CPU/req / hello ${String(r.baselineCpuOverHello)} (per round ${list('baselineCpuOverHelloPerRound')})`);
+  }
   console.log(`api p99              ${summary.api?.p99} ms  target ≤ 15 ms  ${mark((summary.api?.p99 ?? Infinity) <= 15)}`);
   console.log(`api RSS under load   ${report.api.maxRssMbUnderLoad} MB  target ≤ 150 MB  ${mark(report.api.maxRssMbUnderLoad <= 150)}`);
   console.log(`api cold start       ${report.api.coldStartMs} ms (${coldStarts.join(', ')})  target ≤ 400 ms  ${mark(report.api.coldStartMs <= 400)}`);
