@@ -31,6 +31,7 @@ import {
   type RunningProcess,
 } from '@livecart/local-services/testing';
 import { LOAD_NODE } from '../src/runtime/paths.js';
+import { median, round } from '../src/stats.js';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -74,12 +75,6 @@ interface RunResult {
   cpuUsPerRequest: number;
   maxRssMb?: number;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 const pinned = (core: number, command: string, commandArgs: string[]) =>
   HAS_TASKSET ? { command: 'taskset', args: ['-c', String(core), command, ...commandArgs] } : { command, args: commandArgs };
@@ -277,7 +272,9 @@ try {
   const results = new Map<string, RunResult[]>(TARGET_NAMES.map((name) => [name, []]));
   for (let round = 1; round <= runs; round++) {
     await startTargets();
-    for (const target of targets) {
+    // Each round starts at another target, so that no target is always the first loaded after warm-up.
+    const shift = (round - 1) % targets.length;
+    for (const target of [...targets.slice(shift), ...targets.slice(0, shift)]) {
       const result = await load(target.url, duration, target.process.pid, target.name === 'api');
       results.get(target.name)?.push(result);
       console.error(`round ${round}/${runs} ${target.name.padEnd(14)} ${Math.round(result.requestsPerSecond)} req/s p50 ${result.p50} ms p99 ${result.p99} ms ${result.cpuUsPerRequest} µs CPU/req${result.errors + result.non2xx > 0 ? ` (${result.errors} errors, ${result.non2xx} non-2xx)` : ''}`);
@@ -290,9 +287,9 @@ try {
       name,
       {
         requestsPerSecond: Math.round(median(list.map((r) => r.requestsPerSecond))),
-        p50: median(list.map((r) => r.p50)),
-        p99: median(list.map((r) => r.p99)),
-        cpuUsPerRequest: median(list.map((r) => r.cpuUsPerRequest)),
+        p50: round(median(list.map((r) => r.p50)), 2),
+        p99: round(median(list.map((r) => r.p99)), 2),
+        cpuUsPerRequest: round(median(list.map((r) => r.cpuUsPerRequest)), 2),
         runs: list,
       },
     ]),
@@ -319,28 +316,28 @@ try {
     settings: { runs, durationSeconds: duration, connections },
     summary,
     ratios: {
-      apiOverHello: median(perRound('hello-fastify')),
+      apiOverHello: round(median(perRound('hello-fastify')), 2),
       apiOverHelloPerRound: perRound('hello-fastify'),
       apiOverHelloOfMedians: Math.round((rps('api') / rps('hello-fastify')) * 100) / 100,
       // A hello-world process can run a third slower for its whole life: against the fastest round, a
       // slow baseline cannot flatter the api.
       apiOverHelloBest: Math.round((rps('api') / Math.max(...(results.get('hello-fastify') ?? []).map((run) => run.requestsPerSecond))) * 100) / 100,
-      apiOverNaive: median(perRound('naive')),
+      apiOverNaive: round(median(perRound('naive')), 2),
       apiOverNaivePerRound: perRound('naive'),
       apiOverNaiveOfMedians: Math.round((rps('api') / rps('naive')) * 100) / 100,
-      apiCpuOverHello: median(cpuPerRound('api')),
+      apiCpuOverHello: round(median(cpuPerRound('api')), 2),
       apiCpuOverHelloPerRound: cpuPerRound('api'),
-      routeCpuOverHello: median(cpuPerRound('api-route')),
+      routeCpuOverHello: round(median(cpuPerRound('api-route')), 2),
       routeCpuOverHelloPerRound: cpuPerRound('api-route'),
       // With --baseline-api: the same figures for the other build, measured in the same rounds.
       ...(BASELINE_API_DIR === undefined
         ? {}
         : {
-            baselineOverHello: median(perRoundOf('api-baseline', 'hello-fastify')),
+            baselineOverHello: round(median(perRoundOf('api-baseline', 'hello-fastify')), 2),
             baselineOverHelloPerRound: perRoundOf('api-baseline', 'hello-fastify'),
-            baselineCpuOverHello: median(cpuPerRound('api-baseline')),
+            baselineCpuOverHello: round(median(cpuPerRound('api-baseline')), 2),
             baselineCpuOverHelloPerRound: cpuPerRound('api-baseline'),
-            apiOverBaseline: median(perRound('api-baseline')),
+            apiOverBaseline: round(median(perRound('api-baseline')), 2),
             apiOverBaselinePerRound: perRound('api-baseline'),
           }),
     },
