@@ -140,6 +140,20 @@ describe('revocation by an admin, effective on the next request on every instanc
     await waitUntil(async () => ((await createProduct(b, other.cookie)).statusCode === 401 ? true : undefined), { what: 'disable on b', timeoutMs: 2_000, intervalMs: 20 });
     expectEnvelope(await login(a, other.user.email), 401);
   });
+
+  it('applies a role and a disable given together as one change, and refuses an unknown user with 404', async () => {
+    const admin = await signIn(a, 'admin');
+    const editor = await signIn(a, 'editor');
+    const both = await a.inject({ method: 'PATCH', url: `/v1/staff-users/${editor.user.id}`, headers: admin.cookie, payload: { role: 'viewer', disabled: true } });
+    expect(both.json()).toMatchObject({ role: 'viewer', disabled: true });
+    const { rows } = await a.db.query<{ role: string; disabled: boolean; sessions: number }>(
+      'SELECT role, disabled, (SELECT count(*)::int FROM staff_sessions WHERE user_id = $1) AS sessions FROM staff_users WHERE id = $1',
+      [editor.user.id],
+    );
+    expect(rows[0]).toEqual({ role: 'viewer', disabled: true, sessions: 0 });
+    const unknown = await a.inject({ method: 'PATCH', url: '/v1/staff-users/3f0c1b9e-1111-4abc-8def-0123456789ab', headers: admin.cookie, payload: { role: 'editor' } });
+    expectEnvelope(unknown, 404);
+  });
 });
 
 describe('login throttling', () => {

@@ -13,10 +13,9 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { Access } from '../../../auth/access.js';
 import { BadRequestError } from '../../../domain/errors.js';
-import { changeStaffRole } from '../../../services/staff/change-staff-role.js';
 import { createStaffUser } from '../../../services/staff/create-staff-user.js';
 import { listStaffUsers } from '../../../services/staff/list-staff-users.js';
-import { setStaffDisabled } from '../../../services/staff/set-staff-disabled.js';
+import { updateStaffUser } from '../../../services/staff/update-staff-user.js';
 import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
 
 /** Staff administration: signed-in admins only, never an API key. */
@@ -68,11 +67,9 @@ export async function staffUserRoutes(fastify: FastifyInstance): Promise<void> {
       const { id } = request.params;
       const { role, disabled } = request.body;
       if (role === undefined && disabled === undefined) throw new BadRequestError('nothing to change: give role, disabled or both', [{ field: 'body', message: 'needs role or disabled' }]);
-      let user: StaffUser | undefined;
-      if (role !== undefined) user = await changeStaffRole({ pool: fastify.db, id, role });
-      if (disabled !== undefined) user = await setStaffDisabled({ pool: fastify.db, id, disabled });
+      const user = await updateStaffUser({ pool: fastify.db, id, role, disabled });
       await fastify.identity.revoke({ kind: 'user', userId: id });
-      return user as StaffUser;
+      return user;
     },
   );
 }
