@@ -38,7 +38,12 @@ export function validValue(schema: JsonSchema, name: string, known: KnownValues)
   if (schema.enum !== undefined) return fc.constantFrom(...schema.enum);
   switch (schema.type) {
     case 'string': {
-      const generated = (schema.pattern === undefined ? fc.string({ maxLength: 40 }) : fc.stringMatching(new RegExp(schema.pattern))).filter(fitsLength(schema));
+      // Generated within the schema's own length bounds: filtering short strings up to a minimum length
+      // (a password's 12) would reject nearly every draw, and the run would never end.
+      const minLength = schema.minLength ?? 0;
+      const maxLength = Math.max(minLength, Math.min(schema.maxLength ?? 40, 40));
+      const generated =
+        schema.pattern === undefined ? fc.string({ minLength, maxLength }) : fc.stringMatching(new RegExp(schema.pattern)).filter(fitsLength(schema));
       const examples = known[name];
       if (examples === undefined || examples.length === 0) return generated;
       return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...examples) }, { weight: 1, arbitrary: generated });
