@@ -19,7 +19,7 @@ import metricsPlugin from './plugins/metrics.js';
 import outboxRelayPlugin from './plugins/outbox-relay.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import redisPlugin from './plugins/redis.js';
-import responseHeadersPlugin from './plugins/response-headers.js';
+import responseHeadersPlugin, { preflightRoute } from './plugins/response-headers.js';
 import swaggerPlugin, { docsUi } from './plugins/swagger.js';
 import { healthRoutes } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
@@ -91,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.removeContentTypeParser('text/plain');
   await app.register(responseHeadersPlugin, { headers });
   await app.register(errorsPlugin);
+  await app.register(preflightRoute, { headers });
   await app.register(swaggerPlugin);
   // Adds its hooks per route (bodies over 1 KB only), so routes that opt out pay nothing.
   await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip'] });

@@ -17,12 +17,22 @@ export default fp<ResponseHeadersPluginOptions>(
       setHeaderList(reply, headers.forRequest(request.raw));
       done();
     });
-    // Every OPTIONS request is answered as a preflight: one without Origin or Access-Control-Request-Method
-    // is granted nothing (no Access-Control-Allow-Origin), rather than refused outside the error envelope.
+  },
+  { name: 'response-headers' },
+);
+
+/**
+ * Every OPTIONS request is answered as a preflight: one without Origin or Access-Control-Request-Method
+ * is granted nothing (no Access-Control-Allow-Origin). Registered after the errors plugin: a route keeps
+ * the error handler of the moment it is added, and a preflight with a body Fastify refuses (an unknown
+ * or empty-JSON content type) must get the error envelope like any other route.
+ */
+export const preflightRoute = fp<ResponseHeadersPluginOptions>(
+  async (fastify, { headers }) => {
     fastify.options('*', { schema: { hide: true } }, (_request, reply) => {
       setHeaderList(reply, headers.cors.preflight);
       reply.code(204).header('content-length', '0').send();
     });
   },
-  { name: 'response-headers' },
+  { name: 'preflight', dependencies: ['response-headers', 'errors'] },
 );
