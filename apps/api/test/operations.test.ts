@@ -139,11 +139,13 @@ describe('rate limiting', () => {
   });
 
   it('shares counts between instances through Redis', async () => {
-    const overrides = { RATE_LIMIT_READ_MAX: '10', RATE_LIMIT_SYNC_MS: '50', REDIS_PREFIX: `${ctx.prefix}:rl2` };
+    // An hour-long window: windows are fixed on the clock, and one ending mid-test would reset the counts.
+    const overrides = { RATE_LIMIT_READ_MAX: '10', RATE_LIMIT_SYNC_MS: '50', RATE_LIMIT_WINDOW_MS: '3600000', REDIS_PREFIX: `${ctx.prefix}:rl2` };
     const first = await ctx.app(overrides);
     const second = await ctx.app(overrides);
     const read = async (app: FastifyInstance) => (await app.inject({ url: '/v1/products?limit=1' })).statusCode;
-    const pause = () => new Promise((resolve) => setTimeout(resolve, 250));
+    // Many sync periods, so that a loaded machine's late timers still complete a round trip to Redis.
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 1_000));
     for (let i = 0; i < 8; i++) expect(await read(first)).toBe(200);
     await pause();
     // The second instance learns the cluster total when it shares its own first count.
