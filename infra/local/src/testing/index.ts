@@ -2,7 +2,7 @@
  * The one test-stack module: what every suite that runs livecart's built apps starts them with. Suites
  * add only what they test (fault proxies, load, browsers).
  */
-export { migrateDatabase, seedDatabase } from './api-tools.js';
+export { createApiKey, createStaffUser, migrateDatabase, seedDatabase } from './api-tools.js';
 export { createTestBackends, type TestBackends, type TestBackendsOptions } from './backends.js';
 export { HOST, startBuiltApp, type BuiltApp, type BuiltAppOptions } from './built-app.js';
 export { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from './database.js';

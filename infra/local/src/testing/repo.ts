@@ -15,7 +15,7 @@ export function appDir(app: AppName): string {
 
 /** What `pnpm build` leaves behind for each app the suites start, relative to the repository root. */
 export const BUILD_OUTPUTS: Readonly<Record<AppName, readonly string[]>> = {
-  api: ['apps/api/dist/server.js', 'apps/api/dist/db/migrate-cli.js', 'apps/api/dist/db/seed-cli.js'],
+  api: ['apps/api/dist/server.js', 'apps/api/dist/db/migrate-cli.js', 'apps/api/dist/db/seed-cli.js', 'apps/api/dist/staff/create-key-cli.js', 'apps/api/dist/staff/create-user-cli.js'],
   realtime: ['apps/realtime/dist/server.js'],
   web: ['apps/web/.next/standalone/apps/web/server.js'],
 };
