@@ -126,7 +126,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     absoluteTimeoutS: env.SESSION_ABSOLUTE_TIMEOUT_S,
     cacheTtlMs: env.AUTH_CACHE_TTL_MS,
     login: { maxPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT, maxPerIp: env.LOGIN_MAX_FAILURES_PER_IP, cooldownMs: env.LOGIN_COOLDOWN_MS },
-    adminToken: env.ADMIN_TOKEN,
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   await app.register(rateLimitPlugin, {

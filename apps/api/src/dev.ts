@@ -6,6 +6,7 @@ import { isCatalogEmpty, seedCatalog } from './db/seed.js';
 import { loadApiEnv } from './env.js';
 import { startDemoTraffic } from './demo/run-demo-traffic.js';
 import { runServer } from './run-server.js';
+import { ensureDevAdmin, type DevAdmin } from './staff/dev-admin.js';
 
 /** Development entry: brings the schema up to date, seeds an empty catalog, then serves. */
 // This is the development entry: it says so, so that development defaults (session secret) may apply.
@@ -18,7 +19,9 @@ if (env.NODE_ENV !== 'development') {
 
 await runMigrations({ databaseUrl: env.DATABASE_URL, log: (line) => process.stderr.write(`${line}\n`) });
 const pool = createPool({ connectionString: env.DATABASE_URL, max: 1, statementTimeoutMs: 60_000, applicationName: 'livecart-dev-seed' });
+let devAdmin: DevAdmin | undefined;
 try {
+  devAdmin = await ensureDevAdmin(pool);
   if (await isCatalogEmpty(pool)) {
     const count = 5_000;
     const bar = createProgressBar(count);
@@ -43,6 +46,19 @@ process.stderr.write(
     '  storefront  http://localhost:3000        (admin: http://localhost:3000/admin)',
     `  API         http://localhost:${env.PORT}        (docs: http://localhost:${env.PORT}/docs)`,
     '  realtime    ws://localhost:4001/ws      (debug page: http://localhost:4001/)',
+    ...signInLines(devAdmin),
     '',
   ].join('\n'),
 );
+
+function signInLines(admin: DevAdmin | undefined): string[] {
+  if (admin === undefined) return ['', 'staff sign-in: this database has staff users but no enabled admin (pnpm --filter @livecart/api users:create --role admin)'];
+  if (admin.password === undefined) {
+    return ['', `staff sign-in: ${admin.email} at http://localhost:3000/login (its password was shown once, when it was created;`, '  lost it? pnpm --filter @livecart/api users:create --email you@example.com --role admin)'];
+  }
+  return [
+    '',
+    'development admin created (shown this once; development database only):',
+    `  sign in at http://localhost:3000/login   email ${admin.email}   password ${admin.password}`,
+  ];
+}

@@ -1,6 +1,6 @@
 import { EnvError } from '@livecart/config/env';
 import { describe, expect, it } from 'vitest';
-import { DEV_ADMIN_TOKEN, DEV_SESSION_SECRET, loadApiEnv } from './env.js';
+import { DEV_SESSION_SECRET, loadApiEnv } from './env.js';
 
 const base = { DATABASE_URL: 'postgres://localhost/db', REDIS_URL: 'redis://localhost:6379' };
 const SECRET = 'a-session-secret-of-32-characters-or-more';
@@ -23,32 +23,30 @@ describe('loadApiEnv', () => {
     expect(loadApiEnv({ ...base, NODE_ENV: 'development' }).SESSION_SECRET).toBe(DEV_SESSION_SECRET);
   });
 
-  it('needs no ADMIN_TOKEN any more, and uses the development default only in development, saying so', () => {
-    const production = loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET });
-    expect(production).toMatchObject({ ADMIN_TOKEN: undefined, ADMIN_TOKEN_IS_DEFAULT: false });
-    const env = loadApiEnv({ ...base, NODE_ENV: 'development' });
-    expect(env.ADMIN_TOKEN).toBe(DEV_ADMIN_TOKEN);
-    expect(env.ADMIN_TOKEN_IS_DEFAULT).toBe(true);
+  it('refuses the retired ADMIN_TOKEN in every mode, saying what replaces it, without echoing it', () => {
+    for (const NODE_ENV of ['production', 'test', 'development']) {
+      const message = messageOf(() => loadApiEnv({ ...base, NODE_ENV, SESSION_SECRET: SECRET, ADMIN_TOKEN: 'an-old-static-admin-token' }));
+      expect(message).toMatch(/ADMIN_TOKEN: is retired/);
+      expect(message).toMatch(/keys:create/);
+      expect(message).not.toContain('an-old-static-admin-token');
+    }
+    expect(loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET })).not.toHaveProperty('ADMIN_TOKEN');
   });
 
-  it('refuses the public development credentials outside development, without echoing them', () => {
+  it('refuses the public development session secret outside development, without echoing it', () => {
     for (const NODE_ENV of ['production', 'test']) {
-      const message = messageOf(() => loadApiEnv({ ...base, NODE_ENV, ADMIN_TOKEN: DEV_ADMIN_TOKEN, SESSION_SECRET: DEV_SESSION_SECRET }));
-      expect(message).toMatch(/ADMIN_TOKEN: must not be the public development token/);
+      const message = messageOf(() => loadApiEnv({ ...base, NODE_ENV, SESSION_SECRET: DEV_SESSION_SECRET }));
       expect(message).toMatch(/SESSION_SECRET: must not be the public development secret/);
-      expect(message).not.toContain(DEV_ADMIN_TOKEN);
       expect(message).not.toContain(DEV_SESSION_SECRET);
     }
-    expect(loadApiEnv({ ...base, NODE_ENV: 'development', ADMIN_TOKEN: DEV_ADMIN_TOKEN }).ADMIN_TOKEN_IS_DEFAULT).toBe(false);
   });
 
-  it('refuses a short token or secret, an idle timeout past the absolute one, and applies defaults', () => {
-    expect(() => loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, ADMIN_TOKEN: 'short' })).toThrow(/at least 16/);
+  it('refuses a short secret, an idle timeout past the absolute one, and applies defaults', () => {
     expect(() => loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: 'short' })).toThrow(/at least 32/);
     expect(messageOf(() => loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT_S: '100', SESSION_ABSOLUTE_TIMEOUT_S: '50' }))).toMatch(
       /SESSION_IDLE_TIMEOUT_S: must not exceed SESSION_ABSOLUTE_TIMEOUT_S/,
     );
-    const env = loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, ADMIN_TOKEN: 'a-long-enough-token' });
-    expect(env).toMatchObject({ ADMIN_TOKEN_IS_DEFAULT: false, PORT: 4000, RATE_LIMIT_ENABLED: true, SESSION_IDLE_TIMEOUT_S: 28_800, AUTH_CACHE_TTL_MS: 30_000 });
+    const env = loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET });
+    expect(env).toMatchObject({ PORT: 4000, RATE_LIMIT_ENABLED: true, SESSION_IDLE_TIMEOUT_S: 28_800, AUTH_CACHE_TTL_MS: 30_000 });
   });
 });

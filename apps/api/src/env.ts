@@ -1,8 +1,5 @@
-import { baseEnv, databaseEnv, DEV_ADMIN_TOKEN, EnvError, envBoolean, envInt, envList, httpEnv, loadEnv, redisEnv, type EnvSource } from '@livecart/config/env';
+import { baseEnv, databaseEnv, EnvError, envBoolean, envInt, envList, httpEnv, loadEnv, redisEnv, type EnvSource } from '@livecart/config/env';
 import { z } from 'zod';
-
-/** Used only when NODE_ENV=development and ADMIN_TOKEN is unset; printed at startup. */
-export { DEV_ADMIN_TOKEN };
 
 /** Signs session cookies when NODE_ENV=development and SESSION_SECRET is unset; refused everywhere else. */
 export const DEV_SESSION_SECRET = 'dev-session-secret-not-for-production-0123456789';
@@ -12,8 +9,8 @@ const apiEnv = {
   ...httpEnv(4000),
   ...databaseEnv,
   ...redisEnv,
-  /** Deprecated: accepted as an API key with every scope until the web, bench and deploys use real keys. */
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Retired: refused when set, so a deployment that still relies on it learns why its writes stop. */
+  ADMIN_TOKEN: z.string().optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** A session unused this long ends (seconds). */
   SESSION_IDLE_TIMEOUT_S: envInt({ min: 5, max: 30 * 86_400, default: 8 * 3_600 }),
@@ -59,15 +56,13 @@ const apiEnv = {
   OUTBOX_RETENTION_HOURS: envInt({ min: 1, max: 24 * 365, default: 72 }),
 };
 
-export type ApiEnv = Omit<z.output<z.ZodObject<typeof apiEnv>>, 'SESSION_SECRET'> & {
+export type ApiEnv = Omit<z.output<z.ZodObject<typeof apiEnv>>, 'SESSION_SECRET' | 'ADMIN_TOKEN'> & {
   SESSION_SECRET: string;
-  /** True when the development default stands in for a missing ADMIN_TOKEN. */
-  ADMIN_TOKEN_IS_DEFAULT: boolean;
 };
 
 /**
- * The one place that reads the process environment. Development defaults (the admin token, the session
- * secret) apply only when NODE_ENV=development is said explicitly, and are refused anywhere else, since
+ * The one place that reads the process environment. The development default (the session secret)
+ * applies only when NODE_ENV=development is said explicitly, and is refused anywhere else, since
  * they are published in the source: a deployment never starts with a guessable credential.
  */
 export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
@@ -76,8 +71,12 @@ export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   // NODE_ENV still defaults to development in @livecart/config; a session secret default needs it said.
   const saidDevelopment = source.NODE_ENV === 'development';
   const problems: { variable: string; message: string; received: string | undefined }[] = [];
-  if (env.ADMIN_TOKEN === DEV_ADMIN_TOKEN && !development) {
-    problems.push({ variable: 'ADMIN_TOKEN', message: `must not be the public development token when NODE_ENV=${env.NODE_ENV}`, received: '<redacted>' });
+  if (env.ADMIN_TOKEN !== undefined) {
+    problems.push({
+      variable: 'ADMIN_TOKEN',
+      message: 'is retired: every write needs a staff session or an API key. Create a key with `pnpm --filter @livecart/api keys:create --name <name> --scope catalog:write` (or POST /v1/api-keys as an admin), send it as Authorization: Bearer <key>, and unset ADMIN_TOKEN',
+      received: '<redacted>',
+    });
   }
   if (env.SESSION_SECRET === DEV_SESSION_SECRET && !development) {
     problems.push({ variable: 'SESSION_SECRET', message: `must not be the public development secret when NODE_ENV=${env.NODE_ENV}`, received: '<redacted>' });
@@ -89,13 +88,8 @@ export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
     problems.push({ variable: 'SESSION_IDLE_TIMEOUT_S', message: 'must not exceed SESSION_ABSOLUTE_TIMEOUT_S', received: String(env.SESSION_IDLE_TIMEOUT_S) });
   }
   if (problems.length > 0) throw new EnvError(problems);
-  const adminTokenIsDefault = env.ADMIN_TOKEN === undefined && development;
-  return {
-    ...env,
-    ADMIN_TOKEN: adminTokenIsDefault ? DEV_ADMIN_TOKEN : env.ADMIN_TOKEN,
-    ADMIN_TOKEN_IS_DEFAULT: adminTokenIsDefault,
-    SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
-  };
+  const { ADMIN_TOKEN: _retired, ...rest } = env;
+  return { ...rest, SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET };
 }
 
 const toolEnv = { ...baseEnv, DATABASE_URL: databaseEnv.DATABASE_URL };

@@ -1,6 +1,6 @@
 import { createLogger } from '@livecart/config/logger';
 import { buildApp } from './app.js';
-import { DEV_ADMIN_TOKEN, type ApiEnv } from './env.js';
+import type { ApiEnv } from './env.js';
 
 /**
  * Starts the API and owns the process: listen, then on SIGTERM/SIGINT stop accepting, let in-flight
@@ -9,10 +9,6 @@ import { DEV_ADMIN_TOKEN, type ApiEnv } from './env.js';
  */
 export async function runServer(env: ApiEnv): Promise<void> {
   const logger = createLogger({ name: 'livecart-api', level: env.LOG_LEVEL, nodeEnv: env.NODE_ENV });
-  if (env.ADMIN_TOKEN_IS_DEFAULT) {
-    // Written directly: the logger redacts tokens, and the developer needs to see this one.
-    process.stderr.write(`ADMIN_TOKEN is not set; development default in use: ${DEV_ADMIN_TOKEN}\n`);
-  }
 
   const app = await buildApp({ env, logger });
   let closingSince = 0;

@@ -1,14 +1,19 @@
 import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
-import type { Product, ProductCreateInput } from '@livecart/schemas';
+import { API_KEY_SCOPES, type Product, type ProductCreateInput } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp, type BuildAppOptions } from '../src/app.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { loadApiEnv, type ApiEnv } from '../src/env.js';
+import { digestOf } from '../src/auth/credential-secret.js';
 
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
-export const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
+/**
+ * The suite's own API key, with every scope, stored in each test database as it is created (as the
+ * keys:create command stores one: only its digest). The API holds no static credential of its own.
+ */
+const SUITE_KEY = 'lck_suite-key-with-every-scope-0123456789';
+export const AUTH = { authorization: `Bearer ${SUITE_KEY}` };
 export const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghij';
 
 /** A database and a Redis prefix of this test file's own, and apps built on them; `close()` removes all. */
@@ -29,6 +34,12 @@ export async function createTestContext(label: string): Promise<TestContext> {
     adminUrl: inject('adminDatabaseUrl'),
     migrate: async (databaseUrl) => {
       await runMigrations({ databaseUrl });
+      const pool = testPool(databaseUrl);
+      try {
+        await pool.query('INSERT INTO api_keys (name, key_digest, prefix, scopes) VALUES ($1, $2, $3, $4)', ['test suite', digestOf(SUITE_KEY), SUITE_KEY.slice(0, 10), [...API_KEY_SCOPES]]);
+      } finally {
+        await pool.end();
+      }
     },
   });
   const prefix = testRedisPrefix(label);
@@ -40,7 +51,6 @@ export async function createTestContext(label: string): Promise<TestContext> {
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
-      ADMIN_TOKEN,
       SESSION_SECRET,
       OUTBOX_POLL_MS: '50',
       OUTBOX_LOCK_RETRY_MS: '200',
@@ -61,7 +71,6 @@ export async function createTestContext(label: string): Promise<TestContext> {
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
-      ADMIN_TOKEN,
       SESSION_SECRET,
       ...overrides,
     }),

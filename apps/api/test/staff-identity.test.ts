@@ -252,7 +252,8 @@ describe('every mutating route, enumerated from the registered routes', () => {
     expect(refusals).toBeGreaterThanOrEqual(mutating.length * 3);
   });
 
-  it('keeps the deprecated ADMIN_TOKEN working as a key with every write scope', async () => {
+  it('refuses the retired static ADMIN_TOKEN value like any unknown key, and accepts the suite\'s API key', async () => {
+    expect((await createProduct(a, { authorization: 'Bearer test-admin-token-0123456789' })).statusCode).toBe(403);
     expect((await createProduct(a, AUTH)).statusCode).toBe(201);
   });
 });

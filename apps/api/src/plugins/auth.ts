@@ -7,8 +7,6 @@ import { listenForRevocations } from '../auth/revocation-listener.js';
 import { revocationsChannel, type Revocation } from '../auth/revocations.js';
 import { createSessionCookie, type SessionCookie } from '../auth/session-cookie.js';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.js';
-import { createTokenCheck } from '../http/bearer-token.js';
-import { API_KEY_SCOPES } from '@livecart/schemas';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -50,13 +48,10 @@ export interface AuthPluginOptions {
   absoluteTimeoutS: number;
   cacheTtlMs: number;
   login: { maxPerAccount: number; maxPerIp: number; cooldownMs: number };
-  /** Deprecated static token, accepted as an API key with every scope while it is set. */
-  adminToken: string | undefined;
   now?: () => number;
 }
 
 const BEARER = /^Bearer[ \t]+(\S+)\s*$/i;
-const ADMIN_TOKEN_PRINCIPAL: Principal = { type: 'api_key', id: 'admin-token', name: 'ADMIN_TOKEN (deprecated)', scopes: API_KEY_SCOPES };
 
 /**
  * Who may call what. A route declares `config.access` once; this plugin turns that into the check
@@ -100,12 +95,10 @@ export default fp<AuthPluginOptions>(
     fastify.decorate('identity', identity);
     fastify.decorateRequest('principal', null);
 
-    const adminTokenCheck = options.adminToken === undefined ? undefined : createTokenCheck(options.adminToken);
     const authenticate = async (authorization: string | undefined, cookieHeader: string | undefined): Promise<Principal | undefined> => {
       if (authorization !== undefined) {
         const token = BEARER.exec(authorization)?.[1];
         if (token === undefined) return undefined;
-        if (adminTokenCheck?.(authorization) === 'ok') return ADMIN_TOKEN_PRINCIPAL;
         return resolver.resolveApiKey(token);
       }
       const sessionId = identity.cookie.read(cookieHeader);
