@@ -196,7 +196,6 @@ try {
     DATABASE_URL: database.url,
     REDIS_URL: services.redisUrl,
     REDIS_PREFIX: prefix,
-    ADMIN_TOKEN: 'bench-admin-token-0123456789',
     RATE_LIMIT_ENABLED: 'true',
     RATE_LIMIT_READ_MAX: '1000000000',
     RATE_LIMIT_ALLOW_LIST: '',

@@ -7,7 +7,7 @@
  *   pnpm bench --suite api --suite e2e
  *   pnpm bench --list
  *
- * Against a deployment: API_URL, REALTIME_URL and ADMIN_TOKEN in the environment; the suites that need
+ * Against a deployment: API_URL, REALTIME_URL and API_KEY in the environment; the suites that need
  * only those targets run, the ones that start their own servers and baselines are skipped.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -57,10 +57,10 @@ function remoteTargets(): RemoteTargets {
   const remote: RemoteTargets = {};
   const apiUrl = pick('API_URL');
   const realtimeUrl = pick('REALTIME_URL');
-  const adminToken = pick('ADMIN_TOKEN');
+  const apiKey = pick('API_KEY');
   if (apiUrl !== undefined) remote.apiUrl = apiUrl;
   if (realtimeUrl !== undefined) remote.realtimeUrl = realtimeUrl;
-  if (adminToken !== undefined) remote.adminToken = adminToken;
+  if (apiKey !== undefined) remote.apiKey = apiKey;
   return remote;
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type BuiltApp, createTestBackends, skipWithoutBuilds, type TestBackends } from '@livecart/local-services/testing';
 import pg from 'pg';
 import { OrderSchema, type Product } from '@livecart/schemas';
@@ -9,6 +9,7 @@ import { sampleStock } from '../src/concurrency/stock-sampler.js';
 import { envelopeOf, http } from '../src/launch/http.js';
 import { seedProduct } from '../src/launch/seed-product.js';
 import { startApis } from '../src/launch/start-api.js';
+import { createSuiteKey } from '../src/launch/suite-key.js';
 
 /**
  * Real HTTP against two built api instances sharing one database: concurrent orders never oversell,
@@ -23,7 +24,7 @@ const KEY_REUSE_PAIRS = 20;
 const WRITERS = 50;
 
 const skip = skipWithoutBuilds('concurrency', ['api']);
-const adminToken = randomBytes(24).toString('hex');
+let apiKey: string;
 
 describe.skipIf(skip)('concurrency across two api instances on one database', () => {
   let backends: TestBackends;
@@ -33,8 +34,9 @@ describe.skipIf(skip)('concurrency across two api instances on one database', ()
 
   beforeAll(async () => {
     backends = await createTestBackends({ label: 'rel-concurrency' });
+    apiKey = await createSuiteKey(backends.databaseUrl);
     // One client address sends every request here: the per-IP limits would refuse the storm itself.
-    apis = await startApis(2, { backends, adminToken, env: { RATE_LIMIT_ENABLED: 'false' } });
+    apis = await startApis(2, { backends, env: { RATE_LIMIT_ENABLED: 'false' } });
     db = new pg.Pool({ connectionString: backends.databaseUrl, max: 2 });
   });
 
@@ -50,7 +52,7 @@ describe.skipIf(skip)('concurrency across two api instances on one database', ()
     let stockSamples: number[];
 
     beforeAll(async () => {
-      product = await seedProduct(apis[0]!.url, adminToken, { stock: STOCK });
+      product = await seedProduct(apis[0]!.url, apiKey, { stock: STOCK });
       const sampler = await sampleStock(backends.databaseUrl, product.id);
       const started = performance.now();
       outcomes = await runOrderStorm({ apiUrls: apiUrls(), productId: product.id, orders: ORDERS, keyEvery: KEY_EVERY, duplicateEvery: DUPLICATE_EVERY });
@@ -125,7 +127,7 @@ describe.skipIf(skip)('concurrency across two api instances on one database', ()
   });
 
   it(`refuses a key reused with another body (${KEY_REUSE_PAIRS} pairs sent at once, one per instance) with 422: one order per key`, async () => {
-    const product = await seedProduct(apis[0]!.url, adminToken, { stock: 1_000 });
+    const product = await seedProduct(apis[0]!.url, apiKey, { stock: 1_000 });
     const order = (quantity: number) => ({ items: [{ productId: product.id, quantity }] });
     const send = (instance: number, key: string, quantity: number) =>
       http(`${apiUrls()[instance]}/v1/orders`, { method: 'POST', headers: { 'idempotency-key': key }, body: order(quantity) });
@@ -157,10 +159,10 @@ describe.skipIf(skip)('concurrency across two api instances on one database', ()
   });
 
   it(`lets exactly one of ${WRITERS} concurrent PATCHes naming the same If-Match version win; the rest get 412`, async () => {
-    const product = await seedProduct(apis[0]!.url, adminToken);
+    const product = await seedProduct(apis[0]!.url, apiKey);
     const attempts = await raceIfMatchUpdates({
       apiUrls: apiUrls(),
-      adminToken,
+      apiKey,
       productId: product.id,
       version: product.version,
       writers: WRITERS,

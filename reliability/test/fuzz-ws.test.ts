@@ -57,7 +57,7 @@ describe.skipIf(skip)('hostile WebSocket input against the built realtime', () =
     target = { host: '127.0.0.1', port: servers.realtime.port, origin: servers.origin };
     const created = await fetch(`${servers.api.url}/v1/products`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${servers.adminToken}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${servers.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ sku: `WS-${randomBytes(4).toString('hex').toUpperCase()}`, name: 'Watched lamp', category: 'fuzzing', priceMinor: 999, stock: 5 }),
     });
     if (created.status !== 201) throw new Error(`creating the watched product failed with ${created.status}: ${await created.text()}`);
@@ -76,7 +76,7 @@ describe.skipIf(skip)('hostile WebSocket input against the built realtime', () =
   it('answers 10 000+ malformed frames with an error or a documented close code while subscribers get every event', async () => {
     const report = new FuzzReport('WebSocket abuse');
     const watch = watchRss(servers.realtime.pid);
-    const writer = startPriceWriter({ apiUrl: servers.api.url, adminToken: servers.adminToken, productId, intervalMs: 100 });
+    const writer = startPriceWriter({ apiUrl: servers.api.url, apiKey: servers.apiKey, productId, intervalMs: 100 });
     let framesSent = 0;
 
     // Half-finished upgrades, held open for the whole run: half will be completed, half abandoned.

@@ -1,20 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { type BuiltApp, createTestBackends, skipWithoutBuilds, type TestBackends } from '@livecart/local-services/testing';
-import { DEV_ADMIN_TOKEN } from '@livecart/config/env';
 import { ProductSchema, type Product } from '@livecart/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, envelopeOf, http, type HttpCall } from '../src/launch/http.js';
 import { seedProduct } from '../src/launch/seed-product.js';
 import { startApi } from '../src/launch/start-api.js';
+import { createSuiteKey } from '../src/launch/suite-key.js';
 
 /**
- * Every write route of the built api needs the admin bearer token: none (or a malformed
- * Authorization) is 401 with a Bearer challenge, a wrong one is 403 (apps/api/src/plugins/auth.ts),
- * both in the error envelope, both decided before the body is read, neither changing anything.
+ * Every write route of the built api needs a credential: none (or a malformed Authorization) is 401 with a
+ * Bearer challenge, an unknown, altered or revoked API key is 403 (apps/api/src/plugins/auth.ts), both in
+ * the error envelope, both decided before the body is read, neither changing anything. The key is a real
+ * one, made at startup by the api's keys:create command.
  */
 
 const skip = skipWithoutBuilds('security-auth', ['api']);
-const adminToken = randomBytes(24).toString('hex');
+let apiKey: string;
+/** The api's former static token value: nothing special any more, refused like any unknown key. */
+const RETIRED_TOKEN = 'dev-admin-token-not-for-production';
 
 interface WriteRoute {
   name: string;
@@ -28,24 +31,27 @@ const WRITES: WriteRoute[] = [
   { name: 'POST /v1/products/bulk', call: (p) => ({ method: 'POST', path: '/v1/products/bulk', body: { items: [{ id: p.id, priceMinor: 1, stock: 0 }] } }) },
 ];
 
-const CREDENTIALS = {
+const credentials = () => ({
   none: { headers: {}, status: 401, code: 'UNAUTHORIZED' },
-  'a Basic credential': { headers: { authorization: `Basic ${Buffer.from(`admin:${adminToken}`).toString('base64')}` }, status: 401, code: 'UNAUTHORIZED' },
+  'a Basic credential': { headers: { authorization: `Basic ${Buffer.from(`admin:${apiKey}`).toString('base64')}` }, status: 401, code: 'UNAUTHORIZED' },
   'an empty Bearer': { headers: { authorization: 'Bearer ' }, status: 401, code: 'UNAUTHORIZED' },
-  'a wrong token': { headers: bearer(randomBytes(24).toString('hex')), status: 403, code: 'FORBIDDEN' },
-  'the token with one character less': { headers: bearer(adminToken.slice(0, -1)), status: 403, code: 'FORBIDDEN' },
-  'the public development token': { headers: bearer(DEV_ADMIN_TOKEN), status: 403, code: 'FORBIDDEN' },
-} as const;
+  'a wrong key': { headers: bearer(`lck_${randomBytes(32).toString('base64url')}`), status: 403, code: 'FORBIDDEN' },
+  'the key with one character less': { headers: bearer(apiKey.slice(0, -1)), status: 403, code: 'FORBIDDEN' },
+  'the key with one character changed': { headers: bearer(`${apiKey.slice(0, -1)}${apiKey.endsWith('A') ? 'B' : 'A'}`), status: 403, code: 'FORBIDDEN' },
+  'the retired development token': { headers: bearer(RETIRED_TOKEN), status: 403, code: 'FORBIDDEN' },
+});
+const CREDENTIAL_NAMES = ['none', 'a Basic credential', 'an empty Bearer', 'a wrong key', 'the key with one character less', 'the key with one character changed', 'the retired development token'] as const;
 
-describe.skipIf(skip)('admin token on the api write routes', () => {
+describe.skipIf(skip)('credentials on the api write routes', () => {
   let backends: TestBackends;
   let api: BuiltApp;
   let product: Product;
 
   beforeAll(async () => {
     backends = await createTestBackends({ label: 'rel-auth' });
-    api = await startApi({ backends, adminToken, env: { RATE_LIMIT_ENABLED: 'false' } });
-    product = await seedProduct(api.url, adminToken, { priceMinor: 4_200, stock: 9 });
+    apiKey = await createSuiteKey(backends.databaseUrl);
+    api = await startApi({ backends, env: { RATE_LIMIT_ENABLED: 'false' } });
+    product = await seedProduct(api.url, apiKey, { priceMinor: 4_200, stock: 9 });
   });
 
   afterAll(async () => {
@@ -53,8 +59,9 @@ describe.skipIf(skip)('admin token on the api write routes', () => {
     await backends?.close();
   });
 
-  for (const [label, credential] of Object.entries(CREDENTIALS)) {
-    it(`answers every write with ${label} ${credential.status} ${credential.code} in the envelope`, async () => {
+  for (const label of CREDENTIAL_NAMES) {
+    it(`answers every write with ${label} by a refusal in the envelope`, async () => {
+      const credential = credentials()[label];
       for (const route of WRITES) {
         const { path, ...call } = route.call(product);
         const result = await http(`${api.url}${path}`, { ...call, headers: { ...call.headers, ...credential.headers } });
@@ -79,15 +86,15 @@ describe.skipIf(skip)('admin token on the api write routes', () => {
     expect((list.json as { items: unknown[] }).items).toHaveLength(1);
   });
 
-  it('accepts the right token on the same routes', async () => {
-    const patched = await http(`${api.url}/v1/products/${product.id}`, { method: 'PATCH', headers: { ...bearer(adminToken), 'if-match': `"${product.version}"` }, body: { priceMinor: 4_300 } });
+  it('accepts the right key on the same routes', async () => {
+    const patched = await http(`${api.url}/v1/products/${product.id}`, { method: 'PATCH', headers: { ...bearer(apiKey), 'if-match': `"${product.version}"` }, body: { priceMinor: 4_300 } });
     expect(patched.status).toBe(200);
-    const bulk = await http(`${api.url}/v1/products/bulk`, { method: 'POST', headers: bearer(adminToken), body: { items: [{ id: product.id, stock: 8 }] } });
+    const bulk = await http(`${api.url}/v1/products/bulk`, { method: 'POST', headers: bearer(apiKey), body: { items: [{ id: product.id, stock: 8 }] } });
     expect(bulk.status).toBe(200);
   });
 });
 
-describe.skipIf(skip)('admin token configuration outside development', () => {
+describe.skipIf(skip)('credential configuration outside development', () => {
   let backends: TestBackends;
 
   beforeAll(async () => {
@@ -98,17 +105,16 @@ describe.skipIf(skip)('admin token configuration outside development', () => {
     await backends?.close();
   });
 
-  // ADMIN_TOKEN is optional now (deprecated; staff sessions and API keys replace it), but a weak or public
-  // one is still refused, and so is a missing session secret: nothing would sign the staff cookies.
+  // The retired static token is refused at startup, so a deployment that still sets it learns why, and so
+  // is a missing session secret: nothing would sign the staff cookies.
   const refusals: Record<string, { env: Record<string, string>; names: string }> = {
-    'with an ADMIN_TOKEN shorter than 16 characters': { env: { ADMIN_TOKEN: 'short-token' }, names: 'ADMIN_TOKEN' },
-    'with the public development token': { env: { ADMIN_TOKEN: DEV_ADMIN_TOKEN }, names: 'ADMIN_TOKEN' },
+    'with the retired ADMIN_TOKEN set': { env: { ADMIN_TOKEN: 'a-static-token-of-an-older-deployment' }, names: 'ADMIN_TOKEN: is retired' },
+    'with the former public development token': { env: { ADMIN_TOKEN: RETIRED_TOKEN }, names: 'ADMIN_TOKEN: is retired' },
     'without SESSION_SECRET': { env: { SESSION_SECRET: '' }, names: 'SESSION_SECRET' },
   };
   for (const [label, refusal] of Object.entries(refusals)) {
     it(`refuses to start ${label}, naming ${refusal.names}`, async () => {
-      const { ADMIN_TOKEN: token = adminToken, ...env } = refusal.env;
-      const outcome = await startApi({ backends, adminToken: token, env: { NODE_ENV: 'production', ...env } }).then(
+      const outcome = await startApi({ backends, env: { NODE_ENV: 'production', ...refusal.env } }).then(
         async (server) => {
           await server.stop();
           return 'it started and served /ready';

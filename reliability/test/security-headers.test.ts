@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { type BuiltApp, createTestBackends, skipWithoutBuilds, type TestBackends } from '@livecart/local-services/testing';
 import { findFreePort } from '@livecart/local-services';
 import type { Product } from '@livecart/schemas';
@@ -10,6 +9,7 @@ import { socketUrlOf, startRealtime } from '../src/launch/start-realtime.js';
 import { startWeb } from '../src/launch/start-web.js';
 import { cspBlocks, parseCsp } from '../src/security/csp.js';
 import { assetUrls } from '../src/security/html-forms.js';
+import { createSuiteKey } from '../src/launch/suite-key.js';
 
 /**
  * Security headers of the built api (helmet, apps/api/src/http/security-headers.ts) and web
@@ -17,7 +17,7 @@ import { assetUrls } from '../src/security/html-forms.js';
  */
 
 const skip = skipWithoutBuilds('security-headers', ['api', 'realtime', 'web']);
-const adminToken = randomBytes(24).toString('hex');
+let apiKey: string;
 const FOREIGN = 'https://evil.example';
 const HALF_A_YEAR_S = 15_552_000;
 
@@ -31,14 +31,15 @@ describe.skipIf(skip)('security headers and CORS', () => {
 
   beforeAll(async () => {
     backends = await createTestBackends({ label: 'rel-headers' });
+    apiKey = await createSuiteKey(backends.databaseUrl);
     const webPort = await findFreePort();
     webOrigin = `http://127.0.0.1:${webPort}`;
     [realtime, api] = await Promise.all([
       startRealtime({ backends, allowedOrigins: [webOrigin] }),
-      startApi({ backends, adminToken, env: { CORS_ORIGINS: webOrigin, RATE_LIMIT_ENABLED: 'false' } }),
+      startApi({ backends, env: { CORS_ORIGINS: webOrigin, RATE_LIMIT_ENABLED: 'false' } }),
     ]);
-    web = await startWeb({ port: webPort, apiUrl: api.url, realtimeSocketUrl: socketUrlOf(realtime), adminToken });
-    product = await seedProduct(api.url, adminToken);
+    web = await startWeb({ port: webPort, apiUrl: api.url, realtimeSocketUrl: socketUrlOf(realtime) });
+    product = await seedProduct(api.url, apiKey);
   });
 
   afterAll(async () => {
@@ -82,7 +83,7 @@ describe.skipIf(skip)('security headers and CORS', () => {
     });
 
     it('sends HSTS for requests a trusted proxy forwarded over HTTPS, on every kind of response', async () => {
-      const proxied = await startApi({ backends, adminToken, env: { TRUST_PROXY: 'true', RATE_LIMIT_ENABLED: 'false' } });
+      const proxied = await startApi({ backends, env: { TRUST_PROXY: 'true', RATE_LIMIT_ENABLED: 'false' } });
       try {
         for (const [name, call] of apiCalls()) {
           const { path, ...rest } = call;

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { type BuiltApp, createTestBackends, skipWithoutBuilds, type TestBackends } from '@livecart/local-services/testing';
 import pg from 'pg';
 import type { Product } from '@livecart/schemas';
@@ -10,6 +9,7 @@ import { roomInWindow } from '../src/security/fixed-window.js';
 import { runLockstepRounds, type RoundSend } from '../src/security/lockstep-rounds.js';
 import { LoopbackClient } from '../src/security/loopback-client.js';
 import { admittedBound } from '../src/security/rate-limit-bound.js';
+import { createSuiteKey } from '../src/launch/suite-key.js';
 
 /**
  * Per-IP rate limits hold across two api instances that share counts through Redis: from one client
@@ -31,7 +31,7 @@ const QUIET_ROUNDS = 20;
 const RUN_BUDGET_MS = 15_000;
 
 const skip = skipWithoutBuilds('security-rate-limit', ['api']);
-const adminToken = randomBytes(24).toString('hex');
+let apiKey: string;
 
 describe.skipIf(skip)('rate limits across two api instances sharing Redis', () => {
   let backends: TestBackends;
@@ -47,9 +47,9 @@ describe.skipIf(skip)('rate limits across two api instances sharing Redis', () =
 
   beforeAll(async () => {
     backends = await createTestBackends({ label: 'rel-rate-limit' });
+    apiKey = await createSuiteKey(backends.databaseUrl);
     apis = await startApis(2, {
       backends,
-      adminToken,
       env: {
         RATE_LIMIT_WINDOW_MS: String(WINDOW_MS),
         RATE_LIMIT_SYNC_MS: String(SYNC_MS),
@@ -60,7 +60,7 @@ describe.skipIf(skip)('rate limits across two api instances sharing Redis', () =
       },
     });
     db = new pg.Pool({ connectionString: backends.databaseUrl, max: 2 });
-    product = await seedProduct(apis[0]!.url, adminToken, { stock: 100_000 });
+    product = await seedProduct(apis[0]!.url, apiKey, { stock: 100_000 });
   });
 
   afterAll(async () => {

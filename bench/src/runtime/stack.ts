@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ensureServices, type Services } from '@livecart/local-services';
 import {
   clearRedisPrefix,
+  createApiKey,
   createTestDatabase,
   migrateDatabase,
   seedDatabase,
@@ -24,7 +25,7 @@ export interface ProductRef {
 
 export interface ApiTarget {
   url: string;
-  adminToken: string;
+  apiKey: string;
   /** The local server's pid (process group), when this run started it. */
   pid: number | null;
 }
@@ -40,10 +41,9 @@ export interface RealtimeTarget {
 export interface RemoteTargets {
   apiUrl?: string;
   realtimeUrl?: string;
-  adminToken?: string;
+  apiKey?: string;
 }
 
-const LOCAL_ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
 /**
  * The livecart stack the Artillery, Next-baseline and end-to-end suites run against: local Postgres and
@@ -95,10 +95,10 @@ export class Stack {
 
   api(): Promise<ApiTarget> {
     this.apiTarget ??= (async () => {
-      const { apiUrl, adminToken } = this.options.remote;
+      const { apiUrl, apiKey: remoteKey } = this.options.remote;
       if (apiUrl !== undefined) {
-        if (adminToken === undefined) throw new Error('API_URL is set but ADMIN_TOKEN is not: the write scenarios need it');
-        return { url: apiUrl.replace(/\/$/, ''), adminToken, pid: null };
+        if (remoteKey === undefined) throw new Error('API_URL is set but API_KEY is not: the write scenarios need an API key with catalog:write');
+        return { url: apiUrl.replace(/\/$/, ''), apiKey: remoteKey, pid: null };
       }
       const [services, database] = await Promise.all([this.localServices(), this.seededDatabase()]);
       const server = await startBuiltApp('api', {
@@ -111,7 +111,6 @@ export class Stack {
           DATABASE_URL: database.url,
           REDIS_URL: services.redisUrl,
           REDIS_PREFIX: this.prefix,
-          ADMIN_TOKEN: LOCAL_ADMIN_TOKEN,
           // Rate limiting stays on (it is part of the request path), with limits no load run reaches.
           RATE_LIMIT_ENABLED: 'true',
           RATE_LIMIT_READ_MAX: '1000000000',
@@ -123,7 +122,9 @@ export class Stack {
       });
       const { url } = server;
       this.options.log(`api on ${url} (core ${SERVER_CPUS})`);
-      return { url, adminToken: LOCAL_ADMIN_TOKEN, pid: server.pid };
+      // The write scenarios' credential: a key made at startup, as an admin would (no static token).
+      const apiKey = await createApiKey(database.url, { name: 'bench', scopes: ['catalog:write', 'orders:read', 'orders:write'] });
+      return { url, apiKey, pid: server.pid };
     })();
     return this.apiTarget;
   }

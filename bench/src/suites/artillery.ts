@@ -244,7 +244,7 @@ export const artilleryWriteSuite: Suite = {
     const phasesFor = WRITE_PHASES[ctx.size];
     const run = await runArtillery(ctx, {
       scenario: 'api-write-mix.yml',
-      env: { API_URL: api.url, ADMIN_TOKEN: api.adminToken, PRODUCTS_CSV: payloadPath(csv) },
+      env: { API_URL: api.url, API_KEY: api.apiKey, PRODUCTS_CSV: payloadPath(csv) },
       overrides: overridesOf(phasesFor && { phases: phasesFor }),
       serverPid: api.pid,
     });

@@ -154,7 +154,7 @@ export class ApiLoad {
 
   private compose(op: Exclude<Operation, 'read'>): { path: string; method: string; body: unknown; headers: Record<string, string> } {
     const { products, api } = this.options;
-    const headers: Record<string, string> = { authorization: `Bearer ${api.adminToken}` };
+    const headers: Record<string, string> = { authorization: `Bearer ${api.apiKey}` };
     const some = (count: number) => {
       const chosen = new Set<number>();
       while (chosen.size < Math.min(count, products.size)) chosen.add(between(0, products.size - 1));

@@ -12,7 +12,7 @@ export interface ProductState {
 /** Where the checker reaches the API (through the balancer) and how it writes. */
 export interface ApiTarget {
   url: string;
-  adminToken: string;
+  apiKey: string;
 }
 
 /** The products of one run, numbered: logs and views store the small number instead of the id. */
@@ -52,7 +52,7 @@ export async function createProducts(api: ApiTarget, count: number, category = '
     for (let i = next++; i < count; i = next++) {
       const answer = await send(`${api.url}/v1/products`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${api.adminToken}` },
+        headers: { authorization: `Bearer ${api.apiKey}` },
         body: { sku: `F${run}-${i}`, name: `Fault run ${run} item ${i}`, category, priceMinor: 1_000 + i, stock: INITIAL_STOCK },
         timeoutMs: 10_000,
       });

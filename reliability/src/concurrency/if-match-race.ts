@@ -2,7 +2,7 @@ import { bearer, http, type HttpResult } from '../launch/http.js';
 
 export interface IfMatchRaceOptions {
   apiUrls: readonly string[];
-  adminToken: string;
+  apiKey: string;
   productId: string;
   /** The version every writer names in If-Match. */
   version: number;
@@ -25,7 +25,7 @@ export async function raceIfMatchUpdates(options: IfMatchRaceOptions): Promise<I
       const url = `${options.apiUrls[writer % options.apiUrls.length]}/v1/products/${options.productId}`;
       const result = await http(url, {
         method: 'PATCH',
-        headers: { ...bearer(options.adminToken), 'if-match': `"${options.version}"` },
+        headers: { ...bearer(options.apiKey), 'if-match': `"${options.version}"` },
         body: { priceMinor },
       });
       return { writer, priceMinor, result };

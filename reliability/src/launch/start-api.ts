@@ -3,7 +3,6 @@ import type { OutputLog } from './output-log.js';
 
 export interface ApiLaunchOptions {
   backends: TestBackends;
-  adminToken: string;
   /** Output prefix, e.g. `api-1`. */
   name?: string;
   /** Added to (and overriding) the connection settings below, e.g. RATE_LIMIT_READ_MAX. */
@@ -20,7 +19,6 @@ export function startApi(options: ApiLaunchOptions): Promise<BuiltApp> {
       DATABASE_URL: backends.databaseUrl,
       REDIS_URL: backends.redisUrl,
       REDIS_PREFIX: backends.redisPrefix,
-      ADMIN_TOKEN: options.adminToken,
       ...options.env,
     },
     ...(options.log === undefined ? {} : { onLine: options.log.record }),

@@ -10,7 +10,6 @@ export interface WebLaunchOptions {
   apiUrl: string;
   /** NEXT_PUBLIC_REALTIME_URL. */
   realtimeSocketUrl: string;
-  adminToken?: string;
   log?: OutputLog;
 }
 
@@ -22,7 +21,6 @@ export function startWeb(options: WebLaunchOptions): Promise<BuiltApp> {
       API_URL: options.apiUrl,
       NEXT_PUBLIC_REALTIME_URL: options.realtimeSocketUrl,
       REALTIME_SERVER_ORIGIN: `http://${HOST}:${options.port}`,
-      ...(options.adminToken === undefined ? {} : { ADMIN_TOKEN: options.adminToken }),
     },
     ...(options.log === undefined ? {} : { onLine: options.log.record }),
   });

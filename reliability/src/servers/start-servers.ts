@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { createTestBackends, startBuiltApp, type BuiltApp, type TestBackends } from '@livecart/local-services/testing';
 import { inspectorUrlIn } from './settled-memory.js';
+import { createSuiteKey } from '../launch/suite-key.js';
 
 /** Node's inspector on a loopback port the system picks; the process prints its address at startup. */
 export const INSPECT_ON_FREE_PORT = '--inspect=127.0.0.1:0';
@@ -31,7 +31,7 @@ export interface TestServers {
   /** A browser origin both servers accept: the realtime's Origin allow-list and the api's CORS list. */
   origin: string;
   /** The api's bearer token for writes. */
-  adminToken: string;
+  apiKey: string;
   databaseUrl: string;
   redisUrl: string;
   /** REDIS_PREFIX of both servers; events travel on `<prefix>:events`. */
@@ -48,8 +48,11 @@ const ORIGIN = 'http://storefront.reliability.test';
  * through the api reaches its WebSocket subscribers.
  */
 export async function startServers(options: StartServersOptions): Promise<TestServers> {
-  const adminToken = randomBytes(24).toString('hex');
   const backends: TestBackends = await createTestBackends({ label: `rel-${options.label}` });
+  const apiKey = await createSuiteKey(backends.databaseUrl).catch(async (error: unknown) => {
+    await backends.close();
+    throw error;
+  });
   const logLevel = options.logLevel ?? 'warn';
   const shared = { LOG_LEVEL: logLevel, REDIS_URL: backends.redisUrl, REDIS_PREFIX: backends.redisPrefix };
   let inspectorUrl: string | undefined;
@@ -61,7 +64,7 @@ export async function startServers(options: StartServersOptions): Promise<TestSe
 
   const started = await Promise.allSettled([
     startBuiltApp('api', {
-      env: { ...shared, DATABASE_URL: backends.databaseUrl, ADMIN_TOKEN: adminToken, CORS_ORIGINS: ORIGIN, ...options.apiEnv },
+      env: { ...shared, DATABASE_URL: backends.databaseUrl, CORS_ORIGINS: ORIGIN, ...options.apiEnv },
       ...(options.apiNodeArgs === undefined ? {} : { nodeArgs: options.apiNodeArgs }),
       onLine: onApiLine,
     }),
@@ -91,7 +94,7 @@ export async function startServers(options: StartServersOptions): Promise<TestSe
     realtime,
     wsUrl: `${realtime.url.replace(/^http/, 'ws')}/ws`,
     origin: ORIGIN,
-    adminToken,
+    apiKey,
     databaseUrl: backends.databaseUrl,
     redisUrl: backends.redisUrl,
     redisPrefix: backends.redisPrefix,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { AppProcesses } from './app-processes.js';
 import { PrivatePostgres } from './private-postgres.js';
 import { PrivateRedis } from './private-redis.js';
 import { API_SETTINGS, REALTIME_SETTINGS } from './stack-settings.js';
+import { createSuiteKey } from '../launch/suite-key.js';
 
 const DATABASE = 'livecart';
 
@@ -38,7 +38,7 @@ export interface Stack {
   wsUrl: string;
   /** The Origin realtime accepts and the api allows for CORS. */
   origin: string;
-  adminToken: string;
+  apiKey: string;
   redisPrefix: string;
   /** Straight to the private Postgres, bypassing the proxies: what the checker reads the truth from. */
   databaseUrl: string;
@@ -91,6 +91,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
     cleanups.push(() => postgres.stop(), () => redis.stop());
     const databaseUrl = await postgres.createDatabase(DATABASE);
     await migrateDatabase(databaseUrl);
+    const apiKey = await createSuiteKey(databaseUrl);
 
     const links: StackLinks = {
       apiPostgres: await TcpProxy.start({ name: 'api→postgres', target: { host: HOST, port: postgres.port } }),
@@ -110,7 +111,6 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
     });
     cleanups.push(() => balancer.close());
 
-    const adminToken = randomBytes(24).toString('hex');
     const redisPrefix = 'faults';
     const settings = {
       api: { ...API_SETTINGS, ...options.apiEnv },
@@ -131,7 +131,6 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
             ...settings.api,
             DATABASE_URL: links.apiPostgres.rewrite(databaseUrl),
             REDIS_URL: links.apiRedis.rewrite(redis.url),
-            ADMIN_TOKEN: adminToken,
             CORS_ORIGINS: origin,
             TRUST_PROXY: 'true',
           },
@@ -159,7 +158,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
       url: origin,
       wsUrl: `ws://${HOST}:${balancerPort}/ws`,
       origin,
-      adminToken,
+      apiKey,
       redisPrefix,
       databaseUrl,
       postgres,

@@ -38,7 +38,7 @@ export interface RoundReport {
 async function adminCall(servers: TestServers, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${servers.api.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${servers.adminToken}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${servers.apiKey}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
@@ -65,8 +65,8 @@ export async function generateFuzzCases(servers: TestServers, known: KnownValues
   const operations = await fetchOperations(`${servers.api.url}/docs/json`);
   return {
     operationIds: operations.map((operation) => operation.id),
-    http: sampleHttpCases(operations, { adminToken: servers.adminToken, known }, HTTP_CASES, seed),
-    raw: [...fixedRawCases(servers.adminToken), ...sampleRawCases(GENERATED_RAW_CASES, seed)],
+    http: sampleHttpCases(operations, { apiKey: servers.apiKey, known }, HTTP_CASES, seed),
+    raw: [...fixedRawCases(servers.apiKey), ...sampleRawCases(GENERATED_RAW_CASES, seed)],
   };
 }
 

@@ -28,8 +28,8 @@ const HOST = 'Host: api.reliability.test';
 const JSON_TYPE = 'Content-Type: application/json';
 
 /** Hand-written framing abuse: request lines, header blocks, lengths, chunking, partial requests, traversal. */
-export function fixedRawCases(adminToken: string): RawCase[] {
-  const auth = `Authorization: Bearer ${adminToken}`;
+export function fixedRawCases(apiKey: string): RawCase[] {
+  const auth = `Authorization: Bearer ${apiKey}`;
   const orderBody = '{"items":[{"productId":"00000000-0000-4000-8000-000000000001","quantity":1}]}';
   const cases: RawCase[] = [
     // Request lines

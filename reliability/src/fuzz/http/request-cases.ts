@@ -28,7 +28,7 @@ export interface HttpCase {
 }
 
 export interface CaseContext {
-  adminToken: string;
+  apiKey: string;
   known: KnownValues;
 }
 
@@ -119,10 +119,10 @@ function mutations(operation: Operation, context: CaseContext): [string, fc.Arbi
 }
 
 function authArbitrary(operation: Operation, context: CaseContext, kind: string): fc.Arbitrary<Auth> {
-  if (kind === 'auth') return fc.oneof(fc.constant('none'), wrongAuthorization(context.adminToken));
+  if (kind === 'auth') return fc.oneof(fc.constant('none'), wrongAuthorization(context.apiKey));
   if (kind === 'valid') return fc.constant('valid');
   // Most requests carry the real token, so validation behind authentication is reached; the rest do not.
-  return fc.oneof({ weight: 3, arbitrary: fc.constant('valid') }, { weight: 1, arbitrary: fc.constant('none') }, { weight: 1, arbitrary: wrongAuthorization(context.adminToken) });
+  return fc.oneof({ weight: 3, arbitrary: fc.constant('valid') }, { weight: 1, arbitrary: fc.constant('none') }, { weight: 1, arbitrary: wrongAuthorization(context.apiKey) });
 }
 
 function toCase(operation: Operation, kind: string, parts: Parts, auth: Auth, context: CaseContext): HttpCase {
@@ -130,7 +130,7 @@ function toCase(operation: Operation, kind: string, parts: Parts, auth: Auth, co
   const headers: Record<string, string> = {};
   if (parts.body !== undefined) headers['content-type'] = 'application/json';
   Object.assign(headers, parts.headers);
-  if (auth === 'valid') headers.authorization = `Bearer ${context.adminToken}`;
+  if (auth === 'valid') headers.authorization = `Bearer ${context.apiKey}`;
   else if (auth !== 'none') headers.authorization = auth;
   const body = BODYLESS.has(parts.method.toUpperCase()) ? undefined : parts.body;
   return { operation: operation.id, kind, method: parts.method, target: `${path}${queryString(parts.query)}`, headers, ...(body === undefined ? {} : { body }) };

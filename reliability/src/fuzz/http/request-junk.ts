@@ -126,19 +126,19 @@ export const headerJunk: fc.Arbitrary<[string, string]> = fc.oneof(
 );
 
 /** Authorization values that must never pass: missing schemes, wrong or mangled tokens. */
-export function wrongAuthorization(adminToken: string): fc.Arbitrary<string> {
-  const flipped = `${adminToken.slice(0, -1)}${adminToken.endsWith('0') ? '1' : '0'}`;
+export function wrongAuthorization(apiKey: string): fc.Arbitrary<string> {
+  const flipped = `${apiKey.slice(0, -1)}${apiKey.endsWith('0') ? '1' : '0'}`;
   return fc.oneof(
     fc.constantFrom(
       'Bearer',
       'Bearer ',
       `Bearer ${flipped}`,
-      `Bearer ${adminToken.slice(0, -1)}`,
-      `Bearer ${adminToken}x`,
-      `Basic ${Buffer.from(`admin:${adminToken}`).toString('base64')}`,
-      adminToken,
-      `Token ${adminToken}`,
-      `Bearer ${adminToken} ${adminToken}`,
+      `Bearer ${apiKey.slice(0, -1)}`,
+      `Bearer ${apiKey}x`,
+      `Basic ${Buffer.from(`admin:${apiKey}`).toString('base64')}`,
+      apiKey,
+      `Token ${apiKey}`,
+      `Bearer ${apiKey} ${apiKey}`,
       `Bearer ${'x'.repeat(8_000)}`,
       'Bearer null',
       'Bearer undefined',

@@ -9,14 +9,14 @@ export interface PriceWriter {
  * Changes a product's price through the api every `intervalMs`, so real events travel api → outbox →
  * Redis → realtime while a test does something else. Any failed write fails `stop()`.
  */
-export function startPriceWriter(options: { apiUrl: string; adminToken: string; productId: string; intervalMs: number }): PriceWriter {
+export function startPriceWriter(options: { apiUrl: string; apiKey: string; productId: string; intervalMs: number }): PriceWriter {
   const versions: number[] = [];
   let running = true;
   const loop = (async () => {
     for (let price = 1_000; running; price++) {
       const response = await fetch(`${options.apiUrl}/v1/products/${options.productId}`, {
         method: 'PATCH',
-        headers: { authorization: `Bearer ${options.adminToken}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({ priceMinor: price }),
       });
       const body = (await response.json()) as { version?: number };
