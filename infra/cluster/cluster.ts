@@ -7,7 +7,6 @@ export interface ClusterOptions {
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
-  adminToken: string;
   /** Where the balancer listens; the instances take free ports (only the balancer's address matters). */
   balancerPort: number;
   logLevel: string;
@@ -57,7 +56,6 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
   const apiEnv = {
     DATABASE_URL: options.databaseUrl,
-    ADMIN_TOKEN: options.adminToken,
     CORS_ORIGINS: origin,
     TRUST_PROXY: 'true',
   };
@@ -67,8 +65,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     // Server-side calls go through the balancer, so they spread over both api instances too.
     start('web', 'web', ports.web, {
       API_URL: origin,
-      ADMIN_TOKEN: options.adminToken,
-      NEXT_PUBLIC_REALTIME_URL: `ws://${HOST}:${options.balancerPort}/ws`,
+        NEXT_PUBLIC_REALTIME_URL: `ws://${HOST}:${options.balancerPort}/ws`,
       // Its cache invalidator subscribes through the balancer too, with an Origin realtime allows.
       REALTIME_SERVER_ORIGIN: origin,
     }),

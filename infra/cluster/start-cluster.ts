@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { ensureServices } from '@livecart/local-services';
 import { DEFAULT_BALANCER_PORT, startCluster, type Cluster } from './cluster.js';
 
@@ -7,8 +6,6 @@ import { DEFAULT_BALANCER_PORT, startCluster, type Cluster } from './cluster.js'
  * development Postgres/Redis (`pnpm dev`'s data). Turbo builds the apps first. Ctrl-C stops everything.
  */
 const balancerPort = Number(process.env.LIVECART_CLUSTER_PORT ?? DEFAULT_BALANCER_PORT);
-// Production mode needs a real admin credential; a fresh one per run unless the caller brings one.
-const adminToken = process.env.ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
 
 const services = await ensureServices({ mode: 'dev' });
 let cluster: Cluster | undefined;
@@ -31,7 +28,6 @@ try {
     databaseUrl: services.databaseUrl,
     redisUrl: services.redisUrl,
     redisPrefix: process.env.REDIS_PREFIX ?? 'livecart',
-    adminToken,
     balancerPort,
     logLevel: process.env.LOG_LEVEL ?? 'info',
     seed: true,
@@ -49,7 +45,8 @@ const lines = [
   `  API            ${cluster!.url}/v1/products   docs: ${cluster!.url}/docs`,
   `  WebSocket      ${cluster!.wsUrl}`,
   ...[...cluster!.urls].map(([name, url]) => `  ${name.padEnd(14)} ${url}`),
-  `  ADMIN_TOKEN    ${process.env.ADMIN_TOKEN === undefined ? adminToken : '(from your environment)'}`,
+  `  staff sign-in  ${cluster!.url}/login with a staff account of the development database (pnpm dev created`,
+  '                 one and printed it once; or pnpm --filter @livecart/api users:create --email … --role admin)',
   '',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1.7
 # livecart storefront (Next.js) image. Build from the repository root (the context is the whole workspace):
 #   docker build -f infra/docker/web.Dockerfile -t livecart-web .
-# Every setting (API_URL, ADMIN_TOKEN, NEXT_PUBLIC_REALTIME_URL) is read at run time: one image, any environment.
+# Every setting (API_URL, NEXT_PUBLIC_REALTIME_URL) is read at run time: one image, any environment; it holds no credential.
 
 FROM node:26.12.1-trixie-slim AS base
 # Versions pinned to the workspace's packageManager and turbo; infra/test/dockerfile-lint.test.ts checks they agree.

@@ -23,7 +23,6 @@ if (!isRoot) console.log('[images.test] not root: the apps run as the current us
 
 const pnpmStore = dirname(execFileSync('pnpm', ['store', 'path'], { cwd: repoRoot, encoding: 'utf8' }).trim());
 const redisPrefix = testRedisPrefix('infra-images');
-const adminToken = randomBytes(24).toString('hex');
 let services: Services;
 const databases: TestDatabase[] = [];
 
@@ -55,7 +54,7 @@ interface AppSettings {
 const settings: Record<AppName, AppSettings> = {
   api: {
     readyPath: '/ready',
-    env: () => ({ REDIS_URL: services.redisUrl, REDIS_PREFIX: redisPrefix, ADMIN_TOKEN: adminToken, SESSION_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' }),
+    env: () => ({ REDIS_URL: services.redisUrl, REDIS_PREFIX: redisPrefix, SESSION_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' }),
     stoppedCode: 0,
   },
   realtime: {
