@@ -8,7 +8,24 @@ import type { LoadResult, LoadSpec } from './autocannon.js';
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
 const perSecond: number[] = [];
 let started = 0;
-const instance = autocannon({ url: spec.url, connections: spec.connections, duration: spec.durationS, timeout: 10 }, (error, result) => {
+// Rotating requests (e.g. writes spread over many products, so no row lock serialises them).
+let next = 0;
+const rotating = spec.requests;
+const requests =
+  rotating === undefined
+    ? undefined
+    : [
+        {
+          method: rotating.method as 'PATCH',
+          headers: rotating.headers,
+          setupRequest: (request: Record<string, unknown>) => {
+            const i = next++;
+            return { ...request, path: rotating.paths[i % rotating.paths.length], body: rotating.bodies[i % rotating.bodies.length] };
+          },
+        },
+      ];
+const options = { url: spec.url, connections: spec.connections, duration: spec.durationS, timeout: 10, ...(requests === undefined ? {} : { requests }) };
+const instance = autocannon(options, (error, result) => {
   if (error !== null) {
     console.error(error);
     process.exit(1);

@@ -1,0 +1,192 @@
+/**
+ * What identity costs on the write path: PATCH /v1/products/:id throughput with a staff session cookie and
+ * with an API key, against another build of the api (e.g. the last one with the static ADMIN_TOKEN check)
+ * loaded in the same rounds, on the same database. Usage (after `pnpm --filter @livecart/api build`):
+ *
+ *   git worktree add ../livecart-before <rev> && (cd ../livecart-before && pnpm install && pnpm exec turbo run build --filter @livecart/api)
+ *   pnpm --filter @livecart/bench exec tsx api/admin-patch.ts --baseline-api ../livecart-before/apps/api [--baseline-token] [--runs N] [--duration S]
+ *
+ * --baseline-token: the baseline build authenticates with a static ADMIN_TOKEN (builds before its
+ * retirement); without it the baseline gets an API key too.
+ * Writes rotate over 1,000 products (no row lock serialises them) and two prices; the outbox relay is off in
+ * every instance, so each measures its request path alone. Servers on core 0, autocannon on core 1. Each
+ * round starts every target afresh, warms it, then measures them one after the other, the first target
+ * rotating; the ratios are medians of per-round ratios (neighbours in time on a noisy machine).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureServices, findFreePort } from '@livecart/local-services';
+import {
+  clearRedisPrefix,
+  createApiKey,
+  createStaffUser,
+  createTestDatabase,
+  migrateDatabase,
+  processBaseEnv,
+  requireBuilds,
+  seedDatabase,
+  startBuiltApp,
+  startProcess,
+  type RunningProcess,
+} from '@livecart/local-services/testing';
+import pg from 'pg';
+import { load } from '../src/load/autocannon.js';
+import { RESULTS, SERVER_CPUS } from '../src/runtime/paths.js';
+import { median, round } from '../src/stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    'baseline-api': { type: 'string' },
+    'baseline-token': { type: 'boolean', default: false },
+  },
+});
+const runs = Number(args.runs);
+const durationS = Number(args.duration);
+const connections = Number(args.connections);
+const BASELINE_DIR = args['baseline-api'];
+if (BASELINE_DIR !== undefined && !existsSync(join(BASELINE_DIR, 'dist/server.js'))) {
+  console.error(`--baseline-api: ${BASELINE_DIR}/dist/server.js is missing (build that checkout's api first)`);
+  process.exit(2);
+}
+requireBuilds(['api']);
+
+interface Target {
+  name: string;
+  url: string;
+  process: RunningProcess;
+  headers: Record<string, string>;
+}
+
+const PIN = { cpus: SERVER_CPUS };
+const PRODUCTS = 1_000;
+const services = await ensureServices({ mode: 'test' });
+const database = await createTestDatabase({ adminUrl: services.databaseUrl, prefix: 'livecart_bench', migrate: migrateDatabase });
+const prefix = `bench-patch:${process.pid}`;
+const staticToken = randomBytes(24).toString('hex');
+const password = `bench-${randomBytes(12).toString('hex')}`;
+const running: RunningProcess[] = [];
+
+try {
+  console.error(`seeding ${PRODUCTS} products…`);
+  await seedDatabase(database.url, PRODUCTS);
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const ids = (await client.query<{ id: string }>('SELECT id FROM products ORDER BY sku')).rows.map((row) => row.id);
+  await client.end();
+  const apiKey = await createApiKey(database.url, { name: 'bench', scopes: ['catalog:write'] });
+  await createStaffUser(database.url, { email: 'bench.editor@example.com', role: 'editor', password });
+
+  const env = {
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: database.url,
+    REDIS_URL: services.redisUrl,
+    REDIS_PREFIX: prefix,
+    OUTBOX_RELAY_ENABLED: 'false',
+    RATE_LIMIT_ENABLED: 'true',
+    RATE_LIMIT_READ_MAX: '1000000000',
+    RATE_LIMIT_WRITE_MAX: '1000000000',
+  };
+  const paths = ids.map((id) => `/v1/products/${id}`);
+  const bodies = [JSON.stringify({ priceMinor: 1_999 }), JSON.stringify({ priceMinor: 2_099 })];
+
+  const startTargets = async (): Promise<Target[]> => {
+    const current = await startBuiltApp('api', { pin: PIN, env });
+    running.push(current);
+    const login = await fetch(`${current.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench.editor@example.com', password }),
+    });
+    const cookie = /livecart_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')?.[0];
+    if (login.status !== 200 || cookie === undefined) throw new Error(`login answered ${login.status}`);
+    const targets: Target[] = [
+      { name: 'session', url: current.url, process: current, headers: { cookie } },
+      { name: 'api-key', url: current.url, process: current, headers: { authorization: `Bearer ${apiKey}` } },
+    ];
+    if (BASELINE_DIR !== undefined) {
+      const port = await findFreePort();
+      const baseline = await startProcess({
+        name: 'api-baseline',
+        command: process.execPath,
+        args: ['dist/server.js'],
+        cwd: BASELINE_DIR,
+        env: {
+          ...processBaseEnv(),
+          NODE_ENV: 'production',
+          SESSION_SECRET: randomBytes(32).toString('base64url'),
+          ...env,
+          ...(args['baseline-token'] ? { ADMIN_TOKEN: staticToken } : {}),
+          HOST: '127.0.0.1',
+          PORT: String(port),
+        },
+        readyUrl: `http://127.0.0.1:${port}/ready`,
+        readyTimeoutMs: 30_000,
+        pin: PIN,
+      });
+      running.push(baseline);
+      targets.push({ name: 'baseline', url: `http://127.0.0.1:${port}`, process: baseline, headers: { authorization: `Bearer ${args['baseline-token'] ? staticToken : apiKey}` } });
+    }
+    return targets;
+  };
+
+  const run = (target: Target, seconds: number) =>
+    load(
+      {
+        url: target.url,
+        connections,
+        durationS: seconds,
+        requests: { method: 'PATCH', headers: { ...target.headers, 'content-type': 'application/json' }, paths, bodies },
+      },
+      target.process.pid,
+    );
+
+  const results = new Map<string, number[]>();
+  for (let roundNo = 1; roundNo <= runs; roundNo++) {
+    const targets = await startTargets();
+    for (const target of targets) await run(target, Math.min(5, durationS));
+    const shift = (roundNo - 1) % targets.length;
+    for (const target of [...targets.slice(shift), ...targets.slice(0, shift)]) {
+      const result = await run(target, durationS);
+      if (result.errors + result.non2xx > 0) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
+      results.set(target.name, [...(results.get(target.name) ?? []), result.requestsPerSecond]);
+      console.error(`round ${roundNo}/${runs} ${target.name.padEnd(9)} ${Math.round(result.requestsPerSecond)} PATCH/s p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms`);
+    }
+    await Promise.all(running.splice(0).map((server) => server.stop()));
+  }
+
+  const perRound = (name: string, base: string) => (results.get(name) ?? []).map((rps, i) => rps / (results.get(base)?.[i] ?? Number.NaN));
+  const summary = {
+    date: new Date().toISOString(),
+    node: process.version,
+    loadavg: loadavg().map((value) => round(value, 2)),
+    runs,
+    durationS,
+    connections,
+    baseline: BASELINE_DIR === undefined ? null : { dir: BASELINE_DIR, auth: args['baseline-token'] ? 'static ADMIN_TOKEN' : 'api key' },
+    patchPerSecond: Object.fromEntries([...results].map(([name, list]) => [name, { median: Math.round(median(list)), runs: list.map(Math.round) }])),
+    ratios:
+      BASELINE_DIR === undefined
+        ? { sessionOverKey: round(median(perRound('session', 'api-key')), 3) }
+        : {
+            sessionOverBaseline: round(median(perRound('session', 'baseline')), 3),
+            keyOverBaseline: round(median(perRound('api-key', 'baseline')), 3),
+            sessionOverKey: round(median(perRound('session', 'api-key')), 3),
+          },
+  };
+  mkdirSync(RESULTS, { recursive: true });
+  const file = join(RESULTS, `${summary.date.slice(0, 10)}-admin-patch.json`);
+  writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(JSON.stringify({ patchPerSecond: Object.fromEntries(Object.entries(summary.patchPerSecond).map(([k, v]) => [k, v.median])), ratios: summary.ratios }, null, 2));
+  console.error(`written to ${file}`);
+} finally {
+  await Promise.allSettled(running.map((server) => server.stop()));
+  await clearRedisPrefix(services.redisUrl, prefix).catch(() => {});
+  await database.drop();
+  await services.stop();
+}
