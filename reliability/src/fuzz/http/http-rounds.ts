@@ -11,6 +11,7 @@ import { sampleHttpCases, type HttpCase } from './request-cases.js';
 import { isBusyReadiness, responseProblems } from './response-checks.js';
 import type { KnownValues } from './schema-values.js';
 import { describeHttpCase, sendHttpCase } from './send-case.js';
+import { signInStaff } from '../../launch/staff-session.js';
 
 /*
  * One round of the HTTP fuzzer against a built api, shared by test/fuzz-http.test.ts and the
@@ -63,9 +64,15 @@ export async function createFuzzTargets(servers: TestServers): Promise<KnownValu
 /** The requests derived from the api's own OpenAPI document, and the raw-socket cases. */
 export async function generateFuzzCases(servers: TestServers, known: KnownValues, seed: number): Promise<FuzzCases & { operationIds: string[] }> {
   const operations = await fetchOperations(`${servers.api.url}/docs/json`);
+  // Two admins: the operations only a staff session may call (staff users, API keys, sign-out) are
+  // reached behind authentication too; the one that ends sessions uses the second admin's.
+  const [adminCookie, expendableCookie] = await Promise.all([
+    signInStaff(servers.api.url, servers.databaseUrl, { email: 'fuzz.admin@example.com', role: 'admin' }),
+    signInStaff(servers.api.url, servers.databaseUrl, { email: 'fuzz.expendable@example.com', role: 'admin' }),
+  ]);
   return {
     operationIds: operations.map((operation) => operation.id),
-    http: sampleHttpCases(operations, { apiKey: servers.apiKey, known }, HTTP_CASES, seed),
+    http: sampleHttpCases(operations, { apiKey: servers.apiKey, adminCookie, expendableCookie, known }, HTTP_CASES, seed),
     raw: [...fixedRawCases(servers.apiKey), ...sampleRawCases(GENERATED_RAW_CASES, seed)],
   };
 }

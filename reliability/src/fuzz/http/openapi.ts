@@ -37,8 +37,12 @@ export interface Operation {
   parameters: Parameter[];
   /** The `application/json` request body schema, if the operation takes one. */
   body: JsonSchema | undefined;
-  /** Whether the document says it needs the admin bearer token. */
+  /** Whether the document says it needs a credential (a staff session or an API key). */
   secured: boolean;
+  /** Whether an API key may call it (its `security` names `apiKey`); otherwise only a staff session. */
+  acceptsApiKey: boolean;
+  /** Whether a valid call ends sessions (logout, sign out everywhere): it gets a session of its own. */
+  endsSessions: boolean;
 }
 
 const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete'];
@@ -78,6 +82,8 @@ export function operationsOf(document: unknown): Operation[] {
         parameters,
         body: isRecord(body) ? (body as JsonSchema) : undefined,
         secured: Array.isArray(raw.security) && raw.security.length > 0,
+        acceptsApiKey: Array.isArray(raw.security) && raw.security.some((entry) => isRecord(entry) && 'apiKey' in entry),
+        endsSessions: /^\/v1\/auth\/logout/.test(pathTemplate),
       });
     }
   }

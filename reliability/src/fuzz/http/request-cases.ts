@@ -10,6 +10,7 @@ import {
   pathSegmentJunk,
   queryJunk,
   wrongAuthorization,
+  wrongSessionCookie,
 } from './request-junk.js';
 import { invalidValue, validValue, type KnownValues } from './schema-values.js';
 import { percentEncode, queryString, urlText, type QueryPart } from './url-encoding.js';
@@ -29,10 +30,15 @@ export interface HttpCase {
 
 export interface CaseContext {
   apiKey: string;
+  /** `livecart_session=…` of a signed-in admin: the credential of operations no API key may call. */
+  adminCookie: string;
+  /** Another admin's session, for the operations that end sessions (so the first one stays valid). */
+  expendableCookie: string;
   known: KnownValues;
 }
 
-type Auth = 'valid' | 'none' | string;
+/** The real credential, none, or a wrong `Authorization` or `Cookie` header. */
+type Auth = 'valid' | 'none' | { authorization: string } | { cookie: string };
 
 interface Parts {
   method: string;
@@ -118,11 +124,24 @@ function mutations(operation: Operation, context: CaseContext): [string, fc.Arbi
   return list;
 }
 
+function wrongAuth(context: CaseContext): fc.Arbitrary<Auth> {
+  return fc.oneof(
+    wrongAuthorization(context.apiKey).map((authorization) => ({ authorization })),
+    wrongSessionCookie(context.adminCookie).map((cookie) => ({ cookie })),
+  );
+}
+
 function authArbitrary(operation: Operation, context: CaseContext, kind: string): fc.Arbitrary<Auth> {
-  if (kind === 'auth') return fc.oneof(fc.constant('none'), wrongAuthorization(context.apiKey));
+  if (kind === 'auth') return fc.oneof(fc.constant<Auth>('none'), wrongAuth(context));
   if (kind === 'valid') return fc.constant('valid');
-  // Most requests carry the real token, so validation behind authentication is reached; the rest do not.
-  return fc.oneof({ weight: 3, arbitrary: fc.constant('valid') }, { weight: 1, arbitrary: fc.constant('none') }, { weight: 1, arbitrary: wrongAuthorization(context.apiKey) });
+  // Most requests carry a real credential, so validation behind authentication is reached; the rest do not.
+  return fc.oneof({ weight: 3, arbitrary: fc.constant<Auth>('valid') }, { weight: 1, arbitrary: fc.constant<Auth>('none') }, { weight: 1, arbitrary: wrongAuth(context) });
+}
+
+/** The real credential an operation takes: the API key where keys are accepted, else an admin's session. */
+function validCredential(operation: Operation, context: CaseContext): Record<string, string> {
+  if (operation.acceptsApiKey || !operation.secured) return { authorization: `Bearer ${context.apiKey}` };
+  return { cookie: operation.endsSessions ? context.expendableCookie : context.adminCookie };
 }
 
 function toCase(operation: Operation, kind: string, parts: Parts, auth: Auth, context: CaseContext): HttpCase {
@@ -130,8 +149,8 @@ function toCase(operation: Operation, kind: string, parts: Parts, auth: Auth, co
   const headers: Record<string, string> = {};
   if (parts.body !== undefined) headers['content-type'] = 'application/json';
   Object.assign(headers, parts.headers);
-  if (auth === 'valid') headers.authorization = `Bearer ${context.apiKey}`;
-  else if (auth !== 'none') headers.authorization = auth;
+  if (auth === 'valid') Object.assign(headers, validCredential(operation, context));
+  else if (auth !== 'none') Object.assign(headers, auth);
   const body = BODYLESS.has(parts.method.toUpperCase()) ? undefined : parts.body;
   return { operation: operation.id, kind, method: parts.method, target: `${path}${queryString(parts.query)}`, headers, ...(body === undefined ? {} : { body }) };
 }

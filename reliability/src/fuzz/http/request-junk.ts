@@ -125,6 +125,26 @@ export const headerJunk: fc.Arbitrary<[string, string]> = fc.oneof(
   headerText.map((value): [string, string] => ['cookie', value]),
 );
 
+/** Session cookies that must never pass: forged, unsigned, re-signed or mangled copies of a real one. */
+export function wrongSessionCookie(realCookie: string): fc.Arbitrary<string> {
+  const value = realCookie.slice(realCookie.indexOf('=') + 1);
+  const [id = '', signature = ''] = decodeURIComponent(value).split('.');
+  const flip = (text: string) => `${text.slice(0, -1)}${text.endsWith('A') ? 'B' : 'A'}`;
+  return fc.oneof(
+    fc.constantFrom(
+      `livecart_session=${id}`,
+      `livecart_session=${encodeURIComponent(`${flip(id)}.${signature}`)}`,
+      `livecart_session=${encodeURIComponent(`${id}.${flip(signature)}`)}`,
+      `livecart_session=${encodeURIComponent(`${id}.`)}`,
+      'livecart_session=',
+      `livecart_session=${value}; livecart_session=forged`,
+      `LIVECART_SESSION=${value}`,
+      `livecart_session=${'x'.repeat(8_000)}`,
+    ),
+    headerText.map((text) => `livecart_session=${text}`),
+  );
+}
+
 /** Authorization values that must never pass: missing schemes, wrong or mangled tokens. */
 export function wrongAuthorization(apiKey: string): fc.Arbitrary<string> {
   const flipped = `${apiKey.slice(0, -1)}${apiKey.endsWith('0') ? '1' : '0'}`;
