@@ -154,7 +154,10 @@ export class ApiLoad {
 
   private compose(op: Exclude<Operation, 'read'>): { path: string; method: string; body: unknown; headers: Record<string, string> } {
     const { products, api } = this.options;
-    const headers: Record<string, string> = { authorization: `Bearer ${api.apiKey}` };
+    // Writes alternate between the two kinds of credential, so both are checked on every instance
+    // through the fault (a session's first use on an instance reads Postgres; later ones its cache).
+    const headers: Record<string, string> =
+      api.sessionCookie !== undefined && this.issued % 2 === 1 ? { cookie: api.sessionCookie } : { authorization: `Bearer ${api.apiKey}` };
     const some = (count: number) => {
       const chosen = new Set<number>();
       while (chosen.size < Math.min(count, products.size)) chosen.add(between(0, products.size - 1));

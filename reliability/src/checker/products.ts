@@ -13,6 +13,8 @@ export interface ProductState {
 export interface ApiTarget {
   url: string;
   apiKey: string;
+  /** `livecart_session=…` of a signed-in editor: when set, writes alternate between it and the key. */
+  sessionCookie?: string;
 }
 
 /** The products of one run, numbered: logs and views store the small number instead of the id. */

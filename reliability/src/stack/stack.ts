@@ -10,6 +10,7 @@ import { PrivatePostgres } from './private-postgres.js';
 import { PrivateRedis } from './private-redis.js';
 import { API_SETTINGS, REALTIME_SETTINGS } from './stack-settings.js';
 import { createSuiteKey } from '../launch/suite-key.js';
+import { signInStaff } from '../launch/staff-session.js';
 
 const DATABASE = 'livecart';
 
@@ -39,6 +40,8 @@ export interface Stack {
   /** The Origin realtime accepts and the api allows for CORS. */
   origin: string;
   apiKey: string;
+  /** `livecart_session=…` of an editor signed in through the balancer at startup. */
+  sessionCookie: string;
   redisPrefix: string;
   /** Straight to the private Postgres, bypassing the proxies: what the checker reads the truth from. */
   databaseUrl: string;
@@ -153,12 +156,15 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
     ]);
     const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure !== undefined) throw failure.reason;
+    // Signed in through the balancer, as a browser would; the load writes with it and with the key.
+    const sessionCookie = await signInStaff(origin, databaseUrl, { email: 'faults.editor@example.com', role: 'editor' });
 
     return {
       url: origin,
       wsUrl: `ws://${HOST}:${balancerPort}/ws`,
       origin,
       apiKey,
+      sessionCookie,
       redisPrefix,
       databaseUrl,
       postgres,
