@@ -59,3 +59,25 @@ describe('EventSchema', () => {
     expect(EventSchema.safeParse({ ...ok, topics: ['product:1'] }).success).toBe(false);
   });
 });
+
+describe('EventSchema actor (0.2.0)', () => {
+  const event = { ...base, type: 'product.updated', data: product };
+  const actor = { type: 'api_key', id: '5b0f3c1e-7a2d-4e8f-9a1b-2c3d4e5f6a7b', name: 'nightly import' } as const;
+
+  it('carries who made the change', () => {
+    expect(EventSchema.parse({ ...event, actor }).actor).toEqual(actor);
+    expect(EventSchema.parse({ ...event, type: 'product.deleted', data: { id: product.id, sku: product.sku, category: product.category, version: 5 }, actor }).actor).toEqual(actor);
+  });
+
+  it('still accepts events without one, as 0.1.0 producers wrote them', () => {
+    const parsed = EventSchema.parse(event);
+    expect(parsed.actor).toBeUndefined();
+    expect('actor' in parsed).toBe(false);
+  });
+
+  it('refuses an actor that is not one', () => {
+    const result = EventSchema.safeParse({ ...event, actor: { type: 'user', id: null, name: 'someone' } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path.slice(0, 2)).toEqual(['actor', 'id']);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActorSchema } from './actor.js';
 import { CategorySlugSchema, IdSchema, SeqSchema, TimestampSchema, VersionSchema } from './common.js';
 import { ProductSchema, SkuSchema } from './product.js';
 import { TopicSchema } from './topics.js';
@@ -12,6 +13,8 @@ const eventBase = {
   /** Every topic the change is visible under: its product, its category (old and new), the catalog. */
   topics: z.array(TopicSchema).min(1).max(8),
   occurredAt: TimestampSchema,
+  /** Who made the change. Optional: events written before 0.2.0 (and by older producers) have none. */
+  actor: ActorSchema.optional(),
 };
 
 export const ProductCreatedEventSchema = z.object({

@@ -1,3 +1,5 @@
+export * from './actor.js';
+export * from './audit.js';
 export * from './common.js';
 export * from './currencies.js';
 export * from './errors.js';

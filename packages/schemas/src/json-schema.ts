@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ActorSchema } from './actor.js';
+import { AuditEntrySchema, AuditListQuerySchema, AuditPageSchema } from './audit.js';
 import { ErrorEnvelopeSchema } from './errors.js';
 import { EventSchema } from './events.js';
 import { OrderCreateHeadersSchema, OrderCreateSchema, OrderIdParamsSchema, OrderSchema } from './order.js';
@@ -59,6 +61,10 @@ export const namedSchemas = {
   ApiKeyList: ApiKeyListSchema,
   ApiKeyCreate: ApiKeyCreateSchema,
   ApiKeyCreated: ApiKeyCreatedSchema,
+  Actor: ActorSchema,
+  AuditEntry: AuditEntrySchema,
+  AuditListQuery: AuditListQuerySchema,
+  AuditPage: AuditPageSchema,
   ErrorEnvelope: ErrorEnvelopeSchema,
   Event: EventSchema,
   ClientMessage: ClientMessageSchema,

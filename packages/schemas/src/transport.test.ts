@@ -59,6 +59,14 @@ describe('serializeEvent', () => {
     expect(Object.keys(JSON.parse(json) as object)).toEqual(['seq', 'type', 'topics', 'occurredAt', 'data']);
     expect(EventSchema.parse(JSON.parse(json))).toEqual(event);
   });
+
+  it('puts the actor, when there is one, after the head and before data, and keeps it on the way through', () => {
+    const withActor: LivecartEvent = { ...event, actor: { type: 'guest', id: null, name: 'guest' } };
+    const json = serializeEvent(withActor);
+    expect(Object.keys(JSON.parse(json) as object)).toEqual(['seq', 'type', 'topics', 'occurredAt', 'actor', 'data']);
+    expect(EventSchema.parse(JSON.parse(json))).toEqual(withActor);
+    expect(parseEventHead(json).body).toEqual(withActor);
+  });
 });
 
 describe('parseEventHead', () => {

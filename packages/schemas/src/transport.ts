@@ -68,10 +68,12 @@ export function eventJsonOfEntry(fields: readonly string[]): string | undefined 
 
 /**
  * The bytes published for an event, on the stream and on the channel alike: its JSON with the head
- * (`seq`, `type`, `topics`, `occurredAt`) first and `data` last, so a human reading XRANGE sees the head.
+ * (`seq`, `type`, `topics`, `occurredAt`) first, then `actor` when the event has one, and `data` last, so a
+ * human reading XRANGE sees the head.
  */
 export function serializeEvent(event: LivecartEvent): string {
-  return JSON.stringify({ seq: event.seq, type: event.type, topics: event.topics, occurredAt: event.occurredAt, data: event.data });
+  const { seq, type, topics, occurredAt, actor, data } = event;
+  return JSON.stringify({ seq, type, topics, occurredAt, actor, data });
 }
 
 /**
