@@ -36,7 +36,7 @@ await runServer(env);
 if (env.DEMO_TRAFFIC) {
   const demoPool = createPool({ connectionString: env.DATABASE_URL, max: 2, statementTimeoutMs: 5_000, applicationName: 'livecart-dev-demo' });
   const logger = createLogger({ name: 'livecart-demo', level: env.LOG_LEVEL, nodeEnv: env.NODE_ENV });
-  startDemoTraffic({ pool: demoPool, logger, intervalMs: env.DEMO_INTERVAL_MS });
+  startDemoTraffic({ pool: demoPool, logger, intervalMs: env.DEMO_INTERVAL_MS, actor: { type: 'system', id: null, name: 'demo traffic' } });
 }
 
 process.stderr.write(

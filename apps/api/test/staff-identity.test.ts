@@ -32,7 +32,7 @@ afterAll(async () => {
 async function staff(role: StaffRole) {
   userCount++;
   const email = `staff-${userCount}@shop.test`;
-  const user = await createStaffUser({ pool, email, password: PASSWORD, role });
+  const user = await createStaffUser({ pool, email, password: PASSWORD, role, actor: { type: 'system', id: null, name: 'staff-identity test' } });
   return { ...user, email };
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from '@livecart/config/logger';
+import type { Actor } from '@livecart/schemas';
 import type pg from 'pg';
 import { DomainError } from '../domain/errors.js';
 import { placeOrder } from '../services/orders/place-order.js';
@@ -10,6 +11,8 @@ export interface DemoTrafficOptions {
   pool: pg.Pool;
   logger: Logger;
   intervalMs: number;
+  /** Who the demo's changes and orders are recorded as (audit log, events, the admin feed). */
+  actor: Actor;
 }
 
 export interface DemoTraffic {
@@ -19,10 +22,10 @@ export interface DemoTraffic {
 // The first catalog page (newest first) is what a newcomer sees: most changes land there.
 const VISIBLE = 24;
 
-async function apply(pool: pg.Pool, action: DemoAction): Promise<void> {
-  if (action.kind === 'reprice') await updateProduct({ pool, id: action.id, changes: { priceMinor: action.priceMinor } });
-  else if (action.kind === 'restock') await updateProduct({ pool, id: action.id, changes: { stock: action.stock } });
-  else await placeOrder({ pool, items: [{ productId: action.id, quantity: action.quantity }] });
+async function apply(pool: pg.Pool, actor: Actor, action: DemoAction): Promise<void> {
+  if (action.kind === 'reprice') await updateProduct({ pool, actor, id: action.id, changes: { priceMinor: action.priceMinor } });
+  else if (action.kind === 'restock') await updateProduct({ pool, actor, id: action.id, changes: { stock: action.stock } });
+  else await placeOrder({ pool, actor, items: [{ productId: action.id, quantity: action.quantity }] });
 }
 
 /**
@@ -30,7 +33,7 @@ async function apply(pool: pg.Pool, action: DemoAction): Promise<void> {
  * and then an order is placed, through the same services (and so the same outbox events) as real writes.
  */
 export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
-  const { pool, logger, intervalMs } = options;
+  const { pool, logger, intervalMs, actor } = options;
   let running: Promise<void> = Promise.resolve();
   let applied = 0;
 
@@ -39,7 +42,7 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
     const actions = planDemoStep({ products: page.items, changes: 3, orderChance: 0.2 });
     for (const action of actions) {
       try {
-        await apply(pool, action);
+        await apply(pool, actor, action);
         applied++;
       } catch (error) {
         // A concurrent shopper or admin may have won the race (sold out, version moved): skip it.

@@ -36,6 +36,8 @@ interface OutboxRow {
   type: unknown;
   topics: unknown;
   data: unknown;
+  /** Null on rows written before events carried their actor. */
+  actor: unknown;
   occurredAt: string;
 }
 
@@ -47,7 +49,8 @@ const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 const MAX_RETRY_DELAY_MS = 1_000;
 
 // Seqs are handed out in id order among the rows visible now and committed before anything is
-// published, so a seq never changes once given and never goes backwards.
+// published, so a seq never changes once given and never goes backwards. The audit entries of those
+// events get the seq in the same statement: the audit log outlives the pruned outbox rows.
 const ASSIGN_SEQS = `
   WITH pending AS (
     SELECT id, row_number() OVER (ORDER BY id) AS n
@@ -55,12 +58,16 @@ const ASSIGN_SEQS = `
   ), counter AS (
     UPDATE outbox_sequence SET last_seq = last_seq + (SELECT count(*) FROM pending)
     RETURNING last_seq - (SELECT count(*) FROM pending) AS base
+  ), assigned AS (
+    UPDATE outbox o SET seq = counter.base + pending.n
+    FROM pending, counter WHERE o.id = pending.id
+    RETURNING o.id, o.seq
   )
-  UPDATE outbox o SET seq = counter.base + pending.n
-  FROM pending, counter WHERE o.id = pending.id`;
+  UPDATE audit_log a SET event_seq = assigned.seq
+  FROM assigned WHERE a.outbox_id = assigned.id AND a.event_seq IS NULL`;
 
 const NEXT_UNPUBLISHED = `
-  SELECT seq, type, topics, data, occurred_at AS "occurredAt"
+  SELECT seq, type, topics, data, actor, occurred_at AS "occurredAt"
   FROM outbox WHERE published_at IS NULL AND rejected_at IS NULL AND seq IS NOT NULL
   ORDER BY seq LIMIT $1`;
 
@@ -217,7 +224,14 @@ export class OutboxRelay {
   private async validate(session: pg.Client, rows: readonly OutboxRow[]): Promise<LivecartEvent[]> {
     const events: LivecartEvent[] = [];
     for (const row of rows) {
-      const parsed = EventSchema.safeParse({ seq: row.seq, type: row.type, topics: row.topics, occurredAt: row.occurredAt, data: row.data });
+      const parsed = EventSchema.safeParse({
+        seq: row.seq,
+        type: row.type,
+        topics: row.topics,
+        occurredAt: row.occurredAt,
+        actor: row.actor ?? undefined,
+        data: row.data,
+      });
       if (parsed.success) {
         events.push(parsed.data);
         continue;

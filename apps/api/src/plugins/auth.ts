@@ -1,6 +1,8 @@
-import type { onRequestHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Actor } from '@livecart/schemas';
 import { allows, securityOf, type Access, type Principal } from '../auth/access.js';
+import { actorOf } from '../auth/actor.js';
 import { CredentialResolver } from '../auth/credential-resolver.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import { listenForRevocations } from '../auth/revocation-listener.js';
@@ -16,6 +18,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who made the request, on routes that declare `config.access`. */
     principal: Principal | null;
+    /** Who this request's writes are recorded as (audit log, events): the principal, or a guest. */
+    readonly actor: Actor;
   }
   interface FastifyInstance {
     identity: Identity;
@@ -94,6 +98,11 @@ export default fp<AuthPluginOptions>(
     };
     fastify.decorate('identity', identity);
     fastify.decorateRequest('principal', null);
+    fastify.decorateRequest('actor', {
+      getter(this: FastifyRequest) {
+        return actorOf(this.principal);
+      },
+    });
 
     const authenticate = async (authorization: string | undefined, cookieHeader: string | undefined): Promise<Principal | undefined> => {
       if (authorization !== undefined) {

@@ -1,10 +1,13 @@
 import { parseArgs } from 'node:util';
-import { StaffRoleSchema } from '@livecart/schemas';
+import { StaffRoleSchema, type Actor } from '@livecart/schemas';
 import { createPool } from '../db/pool.js';
 import { DomainError } from '../domain/errors.js';
 import { loadToolEnv } from '../env.js';
 import { createStaffUser } from '../services/staff/create-staff-user.js';
 import { readPassword } from './read-password.js';
+
+/** Whoever runs the command on the server: recorded as the system, under the command's name. */
+const CLI_ACTOR: Actor = { type: 'system', id: null, name: 'users:create (command line)' };
 
 const USAGE = 'usage: users:create --email <email> --role viewer|editor|admin   (password prompted, or piped on stdin)';
 
@@ -19,7 +22,7 @@ const env = loadToolEnv();
 const pool = createPool({ connectionString: env.DATABASE_URL, max: 1, statementTimeoutMs: 10_000, applicationName: 'livecart-users-create' });
 try {
   const password = await readPassword(`password for ${values.email}: `);
-  const user = await createStaffUser({ pool, email: values.email, password, role: role.data });
+  const user = await createStaffUser({ pool, email: values.email, password, role: role.data, actor: CLI_ACTOR });
   process.stderr.write(`created ${user.role} ${user.email} (${user.id})\n`);
 } catch (error) {
   if (!(error instanceof DomainError)) throw error;

@@ -24,6 +24,6 @@ export async function ensureDevAdmin(pool: pg.Pool): Promise<DevAdmin | undefine
   const { rowCount } = await pool.query('SELECT 1 FROM staff_users LIMIT 1');
   if (rowCount !== 0) return undefined;
   const password = randomBytes(15).toString('base64url');
-  await createStaffUser({ pool, email: DEV_ADMIN_EMAIL, password, role: 'admin' });
+  await createStaffUser({ pool, email: DEV_ADMIN_EMAIL, password, role: 'admin', actor: { type: 'system', id: null, name: 'pnpm dev' } });
   return { email: DEV_ADMIN_EMAIL, password };
 }

@@ -1,7 +1,7 @@
-import type { ErrorDetail, Order, OrderItemInput, Product } from '@livecart/schemas';
+import type { Actor, ErrorDetail, Order, OrderItemInput, Product } from '@livecart/schemas';
 import type pg from 'pg';
-import { insertOutboxEvents } from '../../db/outbox.js';
 import { productColumns } from '../../db/product-sql.js';
+import { recordChanges } from '../../db/record-changes.js';
 import { withTransaction } from '../../db/transaction.js';
 import { DomainError, IdempotencyKeyReusedError, OutOfStockError, ReplayedError, UnprocessableError } from '../../domain/errors.js';
 import { productEventTopics } from '../../domain/product-topics.js';
@@ -12,6 +12,8 @@ export interface PlaceOrderOptions {
   pool: pg.Pool;
   items: readonly OrderItemInput[];
   idempotencyKey?: string;
+  /** A shopper's order is the guest actor's; a job's or a key's is theirs. */
+  actor: Actor;
 }
 
 export interface PlaceOrderResult {
@@ -81,7 +83,7 @@ function checkAvailability(items: readonly OrderItemInput[], rows: readonly Lock
   return byId;
 }
 
-async function createOrder(client: pg.PoolClient, items: readonly OrderItemInput[]): Promise<{ order: Order; products: Product[] }> {
+async function createOrder(client: pg.PoolClient, items: readonly OrderItemInput[], actor: Actor): Promise<{ order: Order; products: Product[] }> {
   const ids = items.map((item) => item.productId);
   const { rows: locked } = await client.query<LockedRow>(LOCK, [ids]);
   const byId = checkAvailability(items, locked);
@@ -106,10 +108,22 @@ async function createOrder(client: pg.PoolClient, items: readonly OrderItemInput
     lines.map((line) => line.price_minor),
   ]);
   const sorted = [...updated].sort((a, b) => (a.id < b.id ? -1 : 1));
-  await insertOutboxEvents(
-    client,
-    sorted.map((product) => ({ type: 'stock.changed', topics: productEventTopics(product.id, product.category), data: product })),
-  );
+  await recordChanges(client, actor, [
+    {
+      action: 'order.placed',
+      subject: { type: 'order', id: orderId },
+      change: [
+        { field: 'currency', from: null, to: currency },
+        { field: 'totalMinor', from: null, to: total },
+      ],
+    },
+    ...sorted.map((product) => ({
+      action: 'order.placed' as const,
+      subject: { type: 'product' as const, id: product.id },
+      change: [{ field: 'stock', from: (byId.get(product.id) as LockedRow).stock, to: product.stock }],
+      event: { type: 'stock.changed' as const, topics: productEventTopics(product.id, product.category), data: product },
+    })),
+  ]);
   const { rows } = await client.query<Order>(ORDER_SELECT, [orderId]);
   return { order: rows[0] as Order, products: updated };
 }
@@ -137,7 +151,7 @@ export async function placeOrder(options: PlaceOrderOptions): Promise<PlaceOrder
   const { items, idempotencyKey } = options;
   checkDistinct(items);
   if (idempotencyKey === undefined) {
-    return { ...(await withTransaction(options.pool, (client) => createOrder(client, items))), replayed: false };
+    return { ...(await withTransaction(options.pool, (client) => createOrder(client, items, options.actor))), replayed: false };
   }
 
   const requestHash = orderRequestHash(items);
@@ -155,7 +169,7 @@ export async function placeOrder(options: PlaceOrderOptions): Promise<PlaceOrder
     }
     await client.query('SAVEPOINT place_order');
     try {
-      const placed = await createOrder(client, items);
+      const placed = await createOrder(client, items, options.actor);
       await client.query('UPDATE idempotency_keys SET status_code = 201, response = $2 WHERE key = $1', [idempotencyKey, placed.order]);
       return { kind: 'placed' as const, ...placed };
     } catch (error) {

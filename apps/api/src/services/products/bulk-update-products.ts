@@ -1,17 +1,19 @@
-import type { BulkProductUpdateItem, ErrorDetail, Product } from '@livecart/schemas';
+import type { Actor, BulkProductUpdateItem, ErrorDetail, Product } from '@livecart/schemas';
 import type pg from 'pg';
-import { insertOutboxEvents, type PendingEvent } from '../../db/outbox.js';
 import { productColumns } from '../../db/product-sql.js';
+import { recordChanges, type RecordedChange } from '../../db/record-changes.js';
 import { withTransaction } from '../../db/transaction.js';
 import { BadRequestError, NotFoundError, VersionMismatchError } from '../../domain/errors.js';
+import { productChanges } from '../../domain/field-changes.js';
 import { productEventTopics } from '../../domain/product-topics.js';
 
 export interface BulkUpdateProductsOptions {
   pool: pg.Pool;
   items: readonly BulkProductUpdateItem[];
+  actor: Actor;
 }
 
-const LOCK = 'SELECT id, version FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE';
+const LOCK = `SELECT ${productColumns()} FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
 
 const UPDATE = `
   UPDATE products p
@@ -40,12 +42,12 @@ export async function bulkUpdateProducts(options: BulkUpdateProductsOptions): Pr
   const ids = items.map((item) => item.id);
   return withTransaction(options.pool, async (client) => {
     // Locks in id order, as every multi-row writer does, so two bulk updates cannot deadlock.
-    const { rows: locked } = await client.query<{ id: string; version: number }>(LOCK, [ids]);
-    const versions = new Map(locked.map((row) => [row.id, row.version]));
+    const { rows: locked } = await client.query<Product>(LOCK, [ids]);
+    const before = new Map(locked.map((row) => [row.id, row]));
     const missing: ErrorDetail[] = [];
     const stale: ErrorDetail[] = [];
     items.forEach((item, i) => {
-      const version = versions.get(item.id);
+      const version = before.get(item.id)?.version;
       if (version === undefined) missing.push({ field: `body.items[${i}].id`, message: 'no such product' });
       else if (item.version !== undefined && item.version !== version) {
         stale.push({ field: `body.items[${i}].version`, message: `current version is ${version}` });
@@ -61,15 +63,20 @@ export async function bulkUpdateProducts(options: BulkUpdateProductsOptions): Pr
     ]);
     const byId = new Map(rows.map((product) => [product.id, product]));
     const updated = ids.map((id) => byId.get(id) as Product);
-    const events: PendingEvent[] = items.map((item, i) => {
+    const changes: RecordedChange[] = items.map((item, i) => {
       const product = updated[i] as Product;
       return {
-        type: item.priceMinor === undefined ? 'stock.changed' : 'product.updated',
-        topics: productEventTopics(product.id, product.category),
-        data: product,
+        action: 'product.bulk_updated',
+        subject: { type: 'product', id: product.id },
+        change: productChanges(before.get(product.id) ?? null, product),
+        event: {
+          type: item.priceMinor === undefined ? 'stock.changed' : 'product.updated',
+          topics: productEventTopics(product.id, product.category),
+          data: product,
+        },
       };
     });
-    await insertOutboxEvents(client, events);
+    await recordChanges(client, options.actor, changes);
     return updated;
   });
 }

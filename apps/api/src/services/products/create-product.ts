@@ -1,15 +1,17 @@
-import type { Product, ProductCreate } from '@livecart/schemas';
+import type { Actor, Product, ProductCreate } from '@livecart/schemas';
 import type pg from 'pg';
-import { insertOutboxEvents } from '../../db/outbox.js';
 import { PRODUCT_COLUMNS } from '../../db/product-sql.js';
+import { recordChanges } from '../../db/record-changes.js';
 import { withTransaction } from '../../db/transaction.js';
 import { ConflictError } from '../../domain/errors.js';
+import { productChanges } from '../../domain/field-changes.js';
 import { productEventTopics } from '../../domain/product-topics.js';
 import { isUniqueViolation } from '../../db/pg-errors.js';
 
 export interface CreateProductOptions {
   pool: pg.Pool;
   input: ProductCreate;
+  actor: Actor;
 }
 
 const INSERT = `
@@ -32,8 +34,13 @@ export async function createProduct(options: CreateProductOptions): Promise<Prod
         input.imageUrl,
       ]);
       const product = rows[0] as Product;
-      await insertOutboxEvents(client, [
-        { type: 'product.created', topics: productEventTopics(product.id, product.category), data: product },
+      await recordChanges(client, options.actor, [
+        {
+          action: 'product.created',
+          subject: { type: 'product', id: product.id },
+          change: productChanges(null, product),
+          event: { type: 'product.created', topics: productEventTopics(product.id, product.category), data: product },
+        },
       ]);
       return product;
     });

@@ -1,15 +1,14 @@
+import type { Product } from '@livecart/schemas';
 import type pg from 'pg';
+import { PRODUCT_COLUMNS } from '../../db/product-sql.js';
 import { NotFoundError, VersionMismatchError } from '../../domain/errors.js';
 
-export interface LockedProduct {
-  sku: string;
-  category: string;
-  version: number;
-}
-
-/** Locks a product row for the rest of the transaction and checks the version the writer expects. */
-export async function lockProduct(client: pg.PoolClient, id: string, expectedVersion: number | undefined): Promise<LockedProduct> {
-  const { rows } = await client.query<LockedProduct>('SELECT sku, category, version FROM products WHERE id = $1 FOR UPDATE', [id]);
+/**
+ * Locks a product row for the rest of the transaction and checks the version the writer expects; returns
+ * the product as it was before the write (the audit log records what changed).
+ */
+export async function lockProduct(client: pg.PoolClient, id: string, expectedVersion: number | undefined): Promise<Product> {
+  const { rows } = await client.query<Product>(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1 FOR UPDATE`, [id]);
   const current = rows[0];
   if (current === undefined) throw new NotFoundError(`product ${id} does not exist`);
   if (expectedVersion !== undefined && expectedVersion !== current.version) {

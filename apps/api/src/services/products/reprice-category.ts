@@ -1,7 +1,7 @@
-import { type CategoryReprice, type CategoryRepriceResult, type ErrorDetail, MAX_MINOR_AMOUNT, type Product, REPRICE_MAX_PRODUCTS } from '@livecart/schemas';
+import { type Actor, type CategoryReprice, type CategoryRepriceResult, type ErrorDetail, MAX_MINOR_AMOUNT, type Product, REPRICE_MAX_PRODUCTS } from '@livecart/schemas';
 import type pg from 'pg';
-import { insertOutboxEvents } from '../../db/outbox.js';
 import { productColumns } from '../../db/product-sql.js';
+import { recordChanges } from '../../db/record-changes.js';
 import { withTransaction } from '../../db/transaction.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../domain/errors.js';
 import { applyPriceChange } from '../../domain/price-change.js';
@@ -10,6 +10,7 @@ import { productEventTopics } from '../../domain/product-topics.js';
 export interface RepriceCategoryOptions {
   pool: pg.Pool;
   request: CategoryReprice;
+  actor: Actor;
 }
 
 interface LockedPrice {
@@ -89,9 +90,16 @@ export async function repriceCategory(options: RepriceCategoryOptions): Promise<
 
     const { rows: changed } = await client.query<Product>(UPDATE, [[...prices.keys()], [...prices.values()]]);
     changed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    await insertOutboxEvents(
+    const oldPrices = new Map(rows.map((row) => [row.id, row.priceMinor]));
+    await recordChanges(
       client,
-      changed.map((product) => ({ type: 'product.updated', topics: productEventTopics(product.id, product.category), data: product })),
+      options.actor,
+      changed.map((product) => ({
+        action: 'product.repriced',
+        subject: { type: 'product', id: product.id },
+        change: [{ field: 'priceMinor', from: oldPrices.get(product.id) ?? null, to: product.priceMinor }],
+        event: { type: 'product.updated', topics: productEventTopics(product.id, product.category), data: product },
+      })),
     );
     return { category: request.category, matched: rows.length, changed: changed.length, items: changed };
   });

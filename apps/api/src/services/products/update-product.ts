@@ -1,9 +1,10 @@
-import type { Product, ProductUpdate } from '@livecart/schemas';
+import type { Actor, Product, ProductUpdate } from '@livecart/schemas';
 import type pg from 'pg';
-import { insertOutboxEvents } from '../../db/outbox.js';
 import { PRODUCT_COLUMNS } from '../../db/product-sql.js';
+import { recordChanges } from '../../db/record-changes.js';
 import { withTransaction } from '../../db/transaction.js';
 import { BadRequestError } from '../../domain/errors.js';
+import { productChanges } from '../../domain/field-changes.js';
 import { productEventTopics } from '../../domain/product-topics.js';
 import { lockProduct } from './lock-product.js';
 
@@ -13,6 +14,7 @@ export interface UpdateProductOptions {
   pool: pg.Pool;
   id: string;
   changes: ProductChanges;
+  actor: Actor;
   /** The version the writer last saw; a different current version is a VersionMismatchError. */
   expectedVersion?: number;
 }
@@ -43,11 +45,16 @@ export async function updateProduct(options: UpdateProductOptions): Promise<Prod
     );
     const product = rows[0] as Product;
     const stockOnly = fields.length === 1 && fields[0] === 'stock';
-    await insertOutboxEvents(client, [
+    await recordChanges(client, options.actor, [
       {
-        type: stockOnly ? 'stock.changed' : 'product.updated',
-        topics: productEventTopics(product.id, product.category, current.category),
-        data: product,
+        action: 'product.updated',
+        subject: { type: 'product', id: product.id },
+        change: productChanges(current, product),
+        event: {
+          type: stockOnly ? 'stock.changed' : 'product.updated',
+          topics: productEventTopics(product.id, product.category, current.category),
+          data: product,
+        },
       },
     ]);
     return product;

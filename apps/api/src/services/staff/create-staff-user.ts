@@ -1,8 +1,11 @@
-import type { StaffRole, StaffUser } from '@livecart/schemas';
+import type { Actor, StaffRole, StaffUser } from '@livecart/schemas';
 import type pg from 'pg';
 import { isUniqueViolation } from '../../db/pg-errors.js';
+import { recordChanges } from '../../db/record-changes.js';
 import { STAFF_USER_COLUMNS } from '../../db/staff-sql.js';
+import { withTransaction } from '../../db/transaction.js';
 import { BadRequestError, ConflictError } from '../../domain/errors.js';
+import { fieldChanges } from '../../domain/field-changes.js';
 import { hashPassword } from '../../staff/password-hash.js';
 import { passwordWeakness } from '../../staff/password-policy.js';
 
@@ -11,9 +14,13 @@ export interface CreateStaffUserOptions {
   email: string;
   password: string;
   role: StaffRole;
+  actor: Actor;
 }
 
 const INSERT = `INSERT INTO staff_users (email, password_hash, role) VALUES ($1, $2, $3) RETURNING ${STAFF_USER_COLUMNS}`;
+
+/** What the audit log keeps of a staff user: never the password or its hash. */
+export const STAFF_USER_AUDIT_FIELDS = ['email', 'role', 'disabled'] as const;
 
 /** Creates a staff account; a weak password is refused with its reason, a taken email (any case) with 409. */
 export async function createStaffUser(options: CreateStaffUserOptions): Promise<StaffUser> {
@@ -23,8 +30,14 @@ export async function createStaffUser(options: CreateStaffUserOptions): Promise<
   }
   const passwordHash = await hashPassword(options.password);
   try {
-    const { rows } = await options.pool.query<StaffUser>(INSERT, [options.email, passwordHash, options.role]);
-    return rows[0] as StaffUser;
+    return await withTransaction(options.pool, async (client) => {
+      const { rows } = await client.query<StaffUser>(INSERT, [options.email, passwordHash, options.role]);
+      const user = rows[0] as StaffUser;
+      await recordChanges(client, options.actor, [
+        { action: 'staff_user.created', subject: { type: 'staff_user', id: user.id }, change: fieldChanges(null, user, STAFF_USER_AUDIT_FIELDS) },
+      ]);
+      return user;
+    });
   } catch (error) {
     if (isUniqueViolation(error, 'staff_users_email_key')) {
       throw new ConflictError(`a staff user with email ${options.email} already exists`, [{ field: 'body.email', message: 'is already taken' }]);

@@ -41,7 +41,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request, reply): Promise<ApiKeyCreated> => {
       const createdBy = request.principal?.type === 'user' ? request.principal.id : null;
-      const key = await createApiKey({ pool: fastify.db, name: request.body.name, scopes: request.body.scopes, createdBy });
+      const key = await createApiKey({ pool: fastify.db, name: request.body.name, scopes: request.body.scopes, createdBy, actor: request.actor });
       reply.code(201).header('cache-control', 'no-store');
       return key;
     },
@@ -60,7 +60,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request): Promise<ApiKey> => {
-      const key = await revokeApiKey({ pool: fastify.db, id: request.params.id });
+      const key = await revokeApiKey({ pool: fastify.db, id: request.params.id, actor: request.actor });
       await fastify.identity.revoke({ kind: 'key', keyId: key.id });
       return key;
     },

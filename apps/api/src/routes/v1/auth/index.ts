@@ -85,7 +85,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const principal = request.principal;
       if (principal?.type !== 'user') throw new UnauthorizedError('only a staff session can sign out');
-      await endUserSessions({ pool: fastify.db, userId: principal.id });
+      await endUserSessions({ pool: fastify.db, userId: principal.id, actor: request.actor });
       await identity.revoke({ kind: 'user', userId: principal.id });
       clearSessionCookie(request, reply);
       return reply.code(204).send();

@@ -20,6 +20,7 @@ export async function createOrderRoute(fastify: FastifyInstance): Promise<void> 
         pool: fastify.db,
         items: request.body.items,
         idempotencyKey: request.headers['idempotency-key'],
+        actor: request.actor,
       });
       await Promise.all(products.map((product) => fastify.productCache.recordWrite(product.id, product.version, product)));
       reply.code(201).header('location', `/v1/orders/${order.id}`);

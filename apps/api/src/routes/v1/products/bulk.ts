@@ -17,7 +17,7 @@ export async function bulkUpdateProductsRoute(fastify: FastifyInstance): Promise
       },
     },
     async (request): Promise<BulkProductUpdateResult> => {
-      const items = await bulkUpdateProducts({ pool: fastify.db, items: request.body.items });
+      const items = await bulkUpdateProducts({ pool: fastify.db, items: request.body.items, actor: request.actor });
       await Promise.all(items.map((product) => fastify.productCache.recordWrite(product.id, product.version, product)));
       return { items };
     },

@@ -18,7 +18,7 @@ export async function createProductRoute(fastify: FastifyInstance): Promise<void
       },
     },
     async (request, reply) => {
-      const product = await createProduct({ pool: fastify.db, input: request.body });
+      const product = await createProduct({ pool: fastify.db, input: request.body, actor: request.actor });
       reply.code(201).header('location', `/v1/products/${product.id}`).header('etag', etagOf(product.version));
       return product;
     },

@@ -21,7 +21,12 @@ export async function deleteProductRoute(fastify: FastifyInstance): Promise<void
     },
     async (request, reply) => {
       const { id } = request.params;
-      const { version } = await deleteProduct({ pool: fastify.db, id, expectedVersion: expectedVersion(request.headers['if-match'], undefined) });
+      const { version } = await deleteProduct({
+        pool: fastify.db,
+        id,
+        expectedVersion: expectedVersion(request.headers['if-match'], undefined),
+        actor: request.actor,
+      });
       await fastify.productCache.recordWrite(id, version, null);
       return reply.code(204).send();
     },

@@ -30,7 +30,7 @@ export async function repriceCategoryRoute(fastify: FastifyInstance): Promise<vo
       },
     },
     async (request): Promise<CategoryRepriceResult> => {
-      const result = await repriceCategory({ pool: fastify.db, request: request.body });
+      const result = await repriceCategory({ pool: fastify.db, request: request.body, actor: request.actor });
       await Promise.all(result.items.map((product) => fastify.productCache.recordWrite(product.id, product.version, product)));
       return result;
     },

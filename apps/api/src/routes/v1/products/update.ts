@@ -27,6 +27,7 @@ export async function updateProductRoute(fastify: FastifyInstance): Promise<void
         id: request.params.id,
         changes,
         expectedVersion: expectedVersion(request.headers['if-match'], version),
+        actor: request.actor,
       });
       await fastify.productCache.recordWrite(product.id, product.version, product);
       reply.header('etag', etagOf(product.version));

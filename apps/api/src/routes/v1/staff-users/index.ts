@@ -44,7 +44,7 @@ export async function staffUserRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply): Promise<StaffUser> => {
-      const user = await createStaffUser({ pool: fastify.db, ...request.body });
+      const user = await createStaffUser({ pool: fastify.db, ...request.body, actor: request.actor });
       reply.code(201);
       return user;
     },
@@ -67,7 +67,7 @@ export async function staffUserRoutes(fastify: FastifyInstance): Promise<void> {
       const { id } = request.params;
       const { role, disabled } = request.body;
       if (role === undefined && disabled === undefined) throw new BadRequestError('nothing to change: give role, disabled or both', [{ field: 'body', message: 'needs role or disabled' }]);
-      const user = await updateStaffUser({ pool: fastify.db, id, role, disabled });
+      const user = await updateStaffUser({ pool: fastify.db, id, role, disabled, actor: request.actor });
       await fastify.identity.revoke({ kind: 'user', userId: id });
       return user;
     },

@@ -1,0 +1,32 @@
+import type { Actor, AuditAction, AuditChange, AuditSubjectType } from '@livecart/schemas';
+import type pg from 'pg';
+import type { PendingEvent } from './outbox.js';
+
+/** One change a write made: what it did to which subject, the fields it changed, and its event if any. */
+export interface RecordedChange {
+  action: AuditAction;
+  subject: { type: AuditSubjectType; id: string };
+  change: AuditChange;
+  event?: PendingEvent;
+}
+
+// One statement: each change gets its audit row, each event its outbox row (ids drawn in the given order,
+// so events keep it), and each audit row the id of its event's outbox row, whose seq the relay copies over.
+const RECORD = `
+  WITH input AS MATERIALIZED (
+    SELECT c, CASE WHEN c ? 'event' THEN nextval('outbox_id_seq') END AS outbox_id
+    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(c, n)
+    ORDER BY n
+  ), events AS (
+    INSERT INTO outbox (id, type, topics, data, actor)
+    SELECT outbox_id, c->'event'->>'type', c->'event'->'topics', c->'event'->'data', $2::jsonb
+    FROM input WHERE outbox_id IS NOT NULL ORDER BY outbox_id
+  )
+  INSERT INTO audit_log (action, subject_type, subject_id, change, actor_type, actor_id, actor_name, outbox_id)
+  SELECT c->>'action', c->'subject'->>'type', (c->'subject'->>'id')::uuid, c->'change', $3, $4, $5, outbox_id FROM input`;
+
+/** Records a write's changes and events with who made them, in the caller's transaction. */
+export async function recordChanges(client: pg.PoolClient, actor: Actor, changes: readonly RecordedChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  await client.query(RECORD, [JSON.stringify(changes), JSON.stringify(actor), actor.type, actor.id, actor.name]);
+}
