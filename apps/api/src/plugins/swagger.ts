@@ -16,13 +16,14 @@ export default fp(
           title: 'livecart API',
           version: '1',
           description:
-            'Catalog, stock and orders. Reads are public; every write needs a staff session (cookie, from POST /v1/auth/login) with a high enough role, or an API key (`Authorization: Bearer <key>`) with the scope the operation names.',
+            'Catalog, stock and orders. Reads are public; every write needs a staff session (cookie, from POST /v1/auth/login) with a high enough role, or an API key (`Authorization: Bearer <key>`) with the scope the operation names. Every write is recorded with who made it (GET /v1/audit).',
         },
         tags: [
           { name: 'products', description: 'The catalog' },
           { name: 'orders', description: 'Orders decrement stock atomically' },
           { name: 'auth', description: 'Staff sign-in and sessions' },
           { name: 'staff', description: 'Staff users and API keys (admins)' },
+          { name: 'audit', description: 'Who changed what: every write, with its actor' },
           { name: 'operations', description: 'Probes' },
         ],
         components: {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { apiKeyRoutes } from './api-keys/index.js';
+import { auditRoutes } from './audit/index.js';
 import { authRoutes } from './auth/index.js';
 import { orderRoutes } from './orders/index.js';
 import { productRoutes } from './products/index.js';
@@ -12,4 +13,5 @@ export async function v1Routes(fastify: FastifyInstance): Promise<void> {
   await fastify.register(authRoutes, { prefix: '/auth' });
   await fastify.register(staffUserRoutes, { prefix: '/staff-users' });
   await fastify.register(apiKeyRoutes, { prefix: '/api-keys' });
+  await fastify.register(auditRoutes, { prefix: '/audit' });
 }
