@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { runMigrations } from '@livecart/api/src/db/migrate.js';
-import { insertOutboxEvents, type PendingEvent } from '@livecart/api/src/db/outbox.js';
+import type { PendingEvent } from '@livecart/api/src/db/outbox.js';
 import { connectionConfig, createPool } from '@livecart/api/src/db/pool.js';
+import { recordChanges } from '@livecart/api/src/db/record-changes.js';
 import { EventConsumer } from '@livecart/api/src/events/event-consumer.js';
 import { OutboxRelay } from '@livecart/api/src/outbox/relay.js';
 import { ensureServices, type Services } from '@livecart/local-services';
@@ -10,6 +11,7 @@ import { clearRedisPrefix, createTestDatabase, testRedisPrefix, waitUntil, type 
 import { buildApp } from '@livecart/realtime/src/app.js';
 import { readEnv } from '@livecart/realtime/src/env.js';
 import { optionsFromEnv } from '@livecart/realtime/src/options.js';
+import type { Actor } from '@livecart/schemas/actor';
 import { EventSchema, type LivecartEvent } from '@livecart/schemas/events';
 import type { Product } from '@livecart/schemas/product';
 import { ServerMessageSchema } from '@livecart/schemas/realtime';
@@ -60,6 +62,11 @@ const later: PendingEvent[] = [
   { type: 'product.deleted', topics, data: { id: productId, sku: 'CONTRACT-1', category: 'kitchen', version: 5 } },
 ];
 
+const editor: Actor = { type: 'user', id: randomUUID(), name: 'ada@shop.example' };
+const shopper: Actor = { type: 'guest', id: null, name: 'guest' };
+/** Who wrote each event: the first as a producer before 0.2.0 did (no actor), then the api's write path. */
+const actors: (Actor | undefined)[] = [undefined, editor, editor, shopper, editor];
+
 /** A subscriber like the storefront's: subscribes with `since`, keeps every event it is sent. */
 function subscribe(url: string, since: number): Promise<{ events: LivecartEvent[]; socket: WebSocket }> {
   return new Promise((resolve, reject) => {
@@ -88,12 +95,17 @@ describe('event transport: api outbox relay → Redis → realtime server and ap
   const invalidated: string[] = [];
   let consumer: EventConsumer;
 
-  async function write(events: readonly PendingEvent[]): Promise<void> {
+  /** Each event in its own transaction, as its actor's write; without an actor, the row a 0.1 producer wrote. */
+  async function write(events: readonly PendingEvent[], from: number): Promise<void> {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      await insertOutboxEvents(client, events);
-      await client.query('COMMIT');
+      for (const [i, event] of events.entries()) {
+        const actor = actors[from + i];
+        await client.query('BEGIN');
+        if (actor === undefined) await client.query('INSERT INTO outbox (type, topics, data) VALUES ($1, $2, $3)', [event.type, JSON.stringify(event.topics), event.data]);
+        else await recordChanges(client, actor, [{ action: 'product.updated', subject: { type: 'product', id: productId }, change: [], event }]);
+        await client.query('COMMIT');
+      }
     } finally {
       client.release();
     }
@@ -144,8 +156,8 @@ describe('event transport: api outbox relay → Redis → realtime server and ap
     await services?.stop();
   });
 
-  it('delivers what the relay published, replayed from the stream and then live, byte for byte as validated', async () => {
-    await write(history);
+  it('delivers what the relay published, replayed from the stream and then live, byte for byte as validated, actor included', async () => {
+    await write(history, 0);
     relay.start();
     await waitUntil(() => (relay.stats.lastPublishedSeq === history.length ? true : undefined), { what: 'the relay to publish the history', timeoutMs: 10_000, intervalMs: 20 });
 
@@ -154,7 +166,7 @@ describe('event transport: api outbox relay → Redis → realtime server and ap
     await waitUntil(() => (client.events.length === history.length ? true : undefined), { what: 'the replayed history', timeoutMs: 10_000, intervalMs: 20 });
 
     // Live: published on the channel after the subscription.
-    await write(later);
+    await write(later, history.length);
     const all = history.length + later.length;
     await waitUntil(() => (client.events.length === all ? true : undefined), { what: 'the live events', timeoutMs: 10_000, intervalMs: 20 });
     client.socket.close();
@@ -162,8 +174,10 @@ describe('event transport: api outbox relay → Redis → realtime server and ap
     expect(client.events.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(client.events.map((event) => event.type)).toEqual([...history, ...later].map((event) => event.type));
     for (const [i, event] of client.events.entries()) {
-      expect(EventSchema.parse(event)).toEqual({ ...[...history, ...later][i], seq: i + 1, occurredAt: event.occurredAt });
+      const actor = actors[i];
+      expect(EventSchema.parse(event)).toEqual({ ...[...history, ...later][i], seq: i + 1, occurredAt: event.occurredAt, ...(actor === undefined ? {} : { actor }) });
     }
+    expect(client.events.map((event) => event.actor?.name)).toEqual(actors.map((actor) => actor?.name));
 
     // The api's own consumer, subscribed before the first event, read the same heads: one invalidation each.
     await waitUntil(() => (consumer.appliedSeq === all ? true : undefined), { what: 'the api consumer to apply every event', timeoutMs: 10_000, intervalMs: 20 });
