@@ -32,13 +32,14 @@ afterAll(async () => {
   await ctx.close();
 });
 
-async function signIn(role: StaffRole): Promise<SignedIn> {
+/** A new staff user of `role`, signed in; with a display name, the audit log and events name them by it. */
+async function signIn(role: StaffRole, name?: string): Promise<SignedIn> {
   userCount++;
-  const user = await createStaffUser({ pool, email: `audit-${userCount}@shop.test`, password: PASSWORD, role, actor: SETUP });
+  const user = await createStaffUser({ pool, email: `audit-${userCount}@shop.test`, name, password: PASSWORD, role, actor: SETUP });
   const response = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: user.email, password: PASSWORD } });
   expect(response.statusCode, response.body).toBe(200);
   const cookie = String(response.headers['set-cookie']).split(';')[0] as string;
-  return { user, headers: { cookie }, actor: { type: 'user', id: user.id, name: user.email } };
+  return { user, headers: { cookie }, actor: { type: 'user', id: user.id, name: name ?? user.email } };
 }
 
 async function apiKey(admin: SignedIn, scopes: string[], name = `key ${scopes.join(' ')}`): Promise<{ key: ApiKeyCreated; headers: Record<string, string>; actor: Actor }> {
@@ -113,11 +114,12 @@ describe('every write records its actor, with its event, in its own transaction'
 
   beforeAll(async () => {
     admin = await signIn('admin');
-    editor = await signIn('editor');
+    editor = await signIn('editor', 'Ada Editor');
     catalogKey = await apiKey(admin, ['catalog:write'], 'nightly import');
   });
 
-  it('product create, update and delete by a staff user', async () => {
+  it('product create, update and delete by a staff user, named by their display name', async () => {
+    expect(editor.actor.name).toBe('Ada Editor');
     const product = await createProduct(editor.headers, { priceMinor: 1200 });
     const created = await expectLastChange(product.id, 'product.created', editor.actor, 'product.created');
     expect(created?.change).toContainEqual({ field: 'priceMinor', from: null, to: 1200 });
@@ -174,10 +176,17 @@ describe('every write records its actor, with its event, in its own transaction'
   });
 
   it('staff user create and update, API key create and revoke, sign out everywhere: by the admin who did it', async () => {
-    const created = await app.inject({ method: 'POST', url: '/v1/staff-users', headers: admin.headers, payload: { email: `made-${userCount}@shop.test`, role: 'viewer', password: PASSWORD } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/staff-users',
+      headers: admin.headers,
+      payload: { email: `made-${userCount}@shop.test`, name: 'Grace Viewer', role: 'viewer', password: PASSWORD },
+    });
     expect(created.statusCode, created.body).toBe(201);
     const user = created.json<StaffUser>();
+    expect(user.name).toBe('Grace Viewer');
     const creation = await expectLastChange(user.id, 'staff_user.created', admin.actor, null);
+    expect(creation?.change).toContainEqual({ field: 'name', from: null, to: 'Grace Viewer' });
     expect(JSON.stringify(creation?.change)).not.toContain(PASSWORD);
     expect(JSON.stringify(creation?.change)).not.toMatch(/argon2|password/i);
 

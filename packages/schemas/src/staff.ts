@@ -28,9 +28,13 @@ export const LoginSchema = z.strictObject({
 });
 export type Login = z.infer<typeof LoginSchema>;
 
+/** How a person is shown to the other staff (the admin feed, the audit log); their email when they have none. */
+export const StaffNameSchema = z.string().max(100).regex(/\S/, { error: 'must not be blank' });
+
 export const StaffUserSchema = z.object({
   id: IdSchema,
   email: StaffEmailSchema,
+  name: StaffNameSchema.nullable(),
   role: StaffRoleSchema,
   disabled: z.boolean(),
   createdAt: TimestampSchema,
@@ -43,6 +47,7 @@ export type StaffUserList = z.infer<typeof StaffUserListSchema>;
 
 export const StaffUserCreateSchema = z.strictObject({
   email: StaffEmailSchema,
+  name: StaffNameSchema.optional(),
   role: StaffRoleSchema,
   password: PasswordSchema.min(PASSWORD_MIN_LENGTH, { error: `must be at least ${PASSWORD_MIN_LENGTH} characters` }),
 });

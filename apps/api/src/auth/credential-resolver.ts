@@ -90,7 +90,7 @@ export class CredentialResolver {
     }
     const { user } = entry;
     return {
-      principal: { type: 'user', id: user.id, name: user.email, role: user.role, sessionDigest: digest },
+      principal: { type: 'user', id: user.id, name: user.name ?? user.email, role: user.role, sessionDigest: digest },
       user,
       idleExpiresAt: new Date(Math.min(entry.lastSeenAt + this.options.idleTimeoutMs, entry.expiresAt)),
       expiresAt: new Date(entry.expiresAt),

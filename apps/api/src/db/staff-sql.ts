@@ -1,5 +1,5 @@
 /** The columns of a staff user, aliased to StaffUserSchema; never the password hash. */
-export const STAFF_USER_COLUMNS = 'id, email, role, disabled, created_at AS "createdAt", updated_at AS "updatedAt"';
+export const STAFF_USER_COLUMNS = 'id, email, name, role, disabled, created_at AS "createdAt", updated_at AS "updatedAt"';
 
 /** The columns of an API key, aliased to ApiKeySchema; never the digest. */
 export const API_KEY_COLUMNS =

@@ -14,7 +14,7 @@ export interface StoredSession {
 
 const SELECT = `
   SELECT s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
-         u.id, u.email, u.role, u.disabled, u.created_at AS "createdAt", u.updated_at AS "updatedAt"
+         u.id, u.email, u.name, u.role, u.disabled, u.created_at AS "createdAt", u.updated_at AS "updatedAt"
   FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
   WHERE s.id_digest = $1`;
 

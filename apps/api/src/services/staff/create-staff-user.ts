@@ -12,15 +12,17 @@ import { passwordWeakness } from '../../staff/password-policy.js';
 export interface CreateStaffUserOptions {
   pool: pg.Pool;
   email: string;
+  /** Shown to the other staff; their email when absent. */
+  name?: string | undefined;
   password: string;
   role: StaffRole;
   actor: Actor;
 }
 
-const INSERT = `INSERT INTO staff_users (email, password_hash, role) VALUES ($1, $2, $3) RETURNING ${STAFF_USER_COLUMNS}`;
+const INSERT = `INSERT INTO staff_users (email, name, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING ${STAFF_USER_COLUMNS}`;
 
 /** What the audit log keeps of a staff user: never the password or its hash. */
-export const STAFF_USER_AUDIT_FIELDS = ['email', 'role', 'disabled'] as const;
+export const STAFF_USER_AUDIT_FIELDS = ['email', 'name', 'role', 'disabled'] as const;
 
 /** Creates a staff account; a weak password is refused with its reason, a taken email (any case) with 409. */
 export async function createStaffUser(options: CreateStaffUserOptions): Promise<StaffUser> {
@@ -31,7 +33,7 @@ export async function createStaffUser(options: CreateStaffUserOptions): Promise<
   const passwordHash = await hashPassword(options.password);
   try {
     return await withTransaction(options.pool, async (client) => {
-      const { rows } = await client.query<StaffUser>(INSERT, [options.email, passwordHash, options.role]);
+      const { rows } = await client.query<StaffUser>(INSERT, [options.email, options.name?.trim() ?? null, passwordHash, options.role]);
       const user = rows[0] as StaffUser;
       await recordChanges(client, options.actor, [
         { action: 'staff_user.created', subject: { type: 'staff_user', id: user.id }, change: fieldChanges(null, user, STAFF_USER_AUDIT_FIELDS) },
