@@ -4,6 +4,7 @@ import { runMigrations } from './db/migrate.js';
 import { createProgressBar } from './db/progress-bar.js';
 import { isCatalogEmpty, seedCatalog } from './db/seed.js';
 import { loadApiEnv } from './env.js';
+import { ensureDemoKey, isKeyRevoked } from './demo/demo-key.js';
 import { startDemoTraffic } from './demo/run-demo-traffic.js';
 import { runServer } from './run-server.js';
 import { ensureDevAdmin, type DevAdmin } from './staff/dev-admin.js';
@@ -36,7 +37,16 @@ await runServer(env);
 if (env.DEMO_TRAFFIC) {
   const demoPool = createPool({ connectionString: env.DATABASE_URL, max: 2, statementTimeoutMs: 5_000, applicationName: 'livecart-dev-demo' });
   const logger = createLogger({ name: 'livecart-demo', level: env.LOG_LEVEL, nodeEnv: env.NODE_ENV });
-  startDemoTraffic({ pool: demoPool, logger, intervalMs: env.DEMO_INTERVAL_MS, actor: { type: 'system', id: null, name: 'demo traffic' } });
+  // It writes as an API key of its own: named in the audit log and the live feed, and an admin who
+  // revokes it (/admin/api-keys) stops it.
+  const actor = await ensureDemoKey(demoPool);
+  startDemoTraffic({
+    pool: demoPool,
+    logger,
+    intervalMs: env.DEMO_INTERVAL_MS,
+    actor,
+    shouldStop: async () => ((await isKeyRevoked(demoPool, actor.id)) ? `its API key "${actor.name}" was revoked` : undefined),
+  });
 }
 
 process.stderr.write(

@@ -13,6 +13,8 @@ export interface DemoTrafficOptions {
   intervalMs: number;
   /** Who the demo's changes and orders are recorded as (audit log, events, the admin feed). */
   actor: Actor;
+  /** Asked before each tick; true stops the demo for good (e.g. its API key was revoked). */
+  shouldStop?: () => Promise<string | undefined>;
 }
 
 export interface DemoTraffic {
@@ -36,8 +38,17 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
   const { pool, logger, intervalMs, actor } = options;
   let running: Promise<void> = Promise.resolve();
   let applied = 0;
+  let stopped = false;
 
   const tick = async () => {
+    if (stopped) return;
+    const reason = await options.shouldStop?.();
+    if (reason !== undefined) {
+      stopped = true;
+      clearInterval(timer);
+      logger.info({ applied }, `demo traffic stopped: ${reason}`);
+      return;
+    }
     const page = await listProducts({ db: pool, query: { limit: VISIBLE, sort: 'newest' } });
     const actions = planDemoStep({ products: page.items, changes: 3, orderChance: 0.2 });
     for (const action of actions) {
