@@ -125,7 +125,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     idleTimeoutS: env.SESSION_IDLE_TIMEOUT_S,
     absoluteTimeoutS: env.SESSION_ABSOLUTE_TIMEOUT_S,
     cacheTtlMs: env.AUTH_CACHE_TTL_MS,
-    login: { maxPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT, maxPerIp: env.LOGIN_MAX_FAILURES_PER_IP, cooldownMs: env.LOGIN_COOLDOWN_MS },
+    login: {
+      maxPerAccountAddress: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES,
+      maxPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+      cooldownMs: env.LOGIN_COOLDOWN_MS,
+      cooldownMaxMs: env.LOGIN_COOLDOWN_MAX_MS,
+      decayMs: env.LOGIN_FAILURE_DECAY_MS,
+    },
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   await app.register(rateLimitPlugin, {

@@ -33,6 +33,14 @@ describe('loadApiEnv', () => {
     expect(loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET })).not.toHaveProperty('ADMIN_TOKEN');
   });
 
+  it('derives the per-email login limit from the strict one unless it is set, and refuses a first cool-down above the longest', () => {
+    const env = { ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET };
+    expect(loadApiEnv(env)).toMatchObject({ LOGIN_MAX_FAILURES_PER_ACCOUNT: 5, LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: 20 });
+    expect(loadApiEnv({ ...env, LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000' }).LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES).toBe(40_000);
+    expect(loadApiEnv({ ...env, LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: '7' }).LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES).toBe(7);
+    expect(messageOf(() => loadApiEnv({ ...env, LOGIN_COOLDOWN_MS: '2000', LOGIN_COOLDOWN_MAX_MS: '1000' }))).toMatch(/LOGIN_COOLDOWN_MS: must not exceed LOGIN_COOLDOWN_MAX_MS/);
+  });
+
   it('refuses the public development session secret outside development, without echoing it', () => {
     for (const NODE_ENV of ['production', 'test']) {
       const message = messageOf(() => loadApiEnv({ ...base, NODE_ENV, SESSION_SECRET: DEV_SESSION_SECRET }));

@@ -21,11 +21,17 @@ const apiEnv = {
    * reach every instance at once through Redis; this only bounds the damage of a lost revocation message.
    */
   AUTH_CACHE_TTL_MS: envInt({ min: 0, max: 600_000, default: 30_000 }),
-  /** Wrong passwords for one email before its logins are refused until the cool-down has passed. */
+  /** Wrong passwords for one email from one client address before cool-downs start (the strict tier). */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: envInt({ min: 1, max: 10_000, default: 5 }),
-  /** Failed logins from one client address (any email) before its logins are refused. */
+  /** Wrong passwords for one email from every address together; unset: 4 × LOGIN_MAX_FAILURES_PER_ACCOUNT. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: envInt({ min: 1, max: 100_000 }).optional(),
+  /** Failed logins from one client address (any email) before cool-downs start. */
   LOGIN_MAX_FAILURES_PER_IP: envInt({ min: 1, max: 100_000, default: 50 }),
-  LOGIN_COOLDOWN_MS: envInt({ min: 100, max: 86_400_000, default: 15 * 60_000 }),
+  /** The first cool-down once a tier is at its limit; each further failure doubles it. */
+  LOGIN_COOLDOWN_MS: envInt({ min: 1, max: 86_400_000, default: 1_000 }),
+  LOGIN_COOLDOWN_MAX_MS: envInt({ min: 1, max: 86_400_000, default: 15 * 60_000 }),
+  /** A tier forgets one failure per this many ms: sustained, one wrong guess per this interval gets through. */
+  LOGIN_FAILURE_DECAY_MS: envInt({ min: 1, max: 86_400_000, default: 60_000 }),
   CORS_ORIGINS: envList(['http://localhost:3000', 'http://127.0.0.1:3000']),
   TRUST_PROXY: envBoolean(false),
   BODY_LIMIT_BYTES: envInt({ min: 1024, max: 10 * 1024 * 1024, default: 1024 * 1024 }),
@@ -56,8 +62,9 @@ const apiEnv = {
   OUTBOX_RETENTION_HOURS: envInt({ min: 1, max: 24 * 365, default: 72 }),
 };
 
-export type ApiEnv = Omit<z.output<z.ZodObject<typeof apiEnv>>, 'SESSION_SECRET' | 'ADMIN_TOKEN'> & {
+export type ApiEnv = Omit<z.output<z.ZodObject<typeof apiEnv>>, 'SESSION_SECRET' | 'ADMIN_TOKEN' | 'LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES'> & {
   SESSION_SECRET: string;
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: number;
 };
 
 /**
@@ -87,9 +94,16 @@ export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   if (env.SESSION_IDLE_TIMEOUT_S > env.SESSION_ABSOLUTE_TIMEOUT_S) {
     problems.push({ variable: 'SESSION_IDLE_TIMEOUT_S', message: 'must not exceed SESSION_ABSOLUTE_TIMEOUT_S', received: String(env.SESSION_IDLE_TIMEOUT_S) });
   }
+  if (env.LOGIN_COOLDOWN_MS > env.LOGIN_COOLDOWN_MAX_MS) {
+    problems.push({ variable: 'LOGIN_COOLDOWN_MS', message: 'must not exceed LOGIN_COOLDOWN_MAX_MS', received: String(env.LOGIN_COOLDOWN_MS) });
+  }
   if (problems.length > 0) throw new EnvError(problems);
   const { ADMIN_TOKEN: _retired, ...rest } = env;
-  return { ...rest, SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET };
+  return {
+    ...rest,
+    SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES ?? Math.min(100_000, 4 * env.LOGIN_MAX_FAILURES_PER_ACCOUNT),
+  };
 }
 
 const toolEnv = { ...baseEnv, DATABASE_URL: databaseEnv.DATABASE_URL };

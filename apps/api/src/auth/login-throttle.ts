@@ -1,55 +1,60 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimitedError, ServiceUnavailableError } from '../domain/errors.js';
+import { LOGIN_THROTTLE_SCRIPT } from './login-throttle-script.js';
+
+/** How long an address the account signed in from stays exempt from the account-wide tier. */
+const KNOWN_ADDRESS_TTL_MS = 30 * 86_400_000;
 
 export interface LoginThrottleOptions {
   redis: Redis;
   prefix: string;
+  /** Failures of one account from one address before cool-downs start: the strict tier. */
+  maxPerAccountAddress: number;
+  /** Failures of one account from every address together. */
   maxPerAccount: number;
+  /** Failures from one address, any account. */
   maxPerIp: number;
+  /** The first cool-down; it doubles with each further failure. */
   cooldownMs: number;
+  cooldownMaxMs: number;
+  /** One failure is forgotten per this many ms without failures. */
+  decayMs: number;
 }
 
 /**
- * Counts failed logins per email and per client address in Redis (so every instance sees the same
- * counts); past a limit, logins for that email or from that address are refused with 429 until the
- * cool-down since the first failure has passed. Emails are counted whether or not they exist, so a
- * refusal says nothing about existence. Without Redis, logins are refused (503) rather than unthrottled.
+ * Progressive login throttling in three tiers, counted in Redis so that every instance sees the same
+ * state (script and its rules: login-throttle-script.ts). Every attempt is counted before the password
+ * is checked and taken back when it was right, so a burst of concurrent guesses is throttled like a
+ * sequence. Emails are counted whether or not they exist, so neither a 401 nor a 429 says anything about
+ * existence. Without Redis, logins are refused (503) rather than unthrottled.
  */
 export class LoginThrottle {
   constructor(private readonly options: LoginThrottleOptions) {}
 
-  /** Throws RateLimitedError while this email or address is cooling down. */
-  async check(email: string, ip: string): Promise<void> {
-    const [account, address] = this.keys(email, ip);
-    const replies = await this.run((redis) => redis.multi().get(account).pttl(account).get(address).pttl(address).exec());
-    const value = (index: number) => Number(replies?.[index]?.[1] ?? 0);
-    const waits: number[] = [];
-    if (value(0) >= this.options.maxPerAccount) waits.push(value(1));
-    if (value(2) >= this.options.maxPerIp) waits.push(value(3));
-    if (waits.length > 0) throw new RateLimitedError(Math.max(1, Math.ceil(Math.max(...waits) / 1_000)));
+  /** Counts an attempt; throws RateLimitedError (nothing counted) while a tier is cooling down. */
+  async begin(email: string, ip: string): Promise<void> {
+    const waitMs = await this.run('begin', email, ip);
+    if (waitMs > 0) throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1_000)));
   }
 
-  async recordFailure(email: string, ip: string): Promise<void> {
-    const [account, address] = this.keys(email, ip);
-    const ms = this.options.cooldownMs;
-    await this.run((redis) => redis.multi().incr(account).pexpire(account, ms, 'NX').incr(address).pexpire(address, ms, 'NX').exec());
+  /** The password was right: the strict tier is cleared and the address becomes one the account uses. */
+  async succeeded(email: string, ip: string): Promise<void> {
+    await this.run('success', email, ip);
   }
 
-  /** A right password clears its email's count (not the address's: one account must not unlock others). */
-  async recordSuccess(email: string): Promise<void> {
-    const [account] = this.keys(email, '');
-    await this.run((redis) => redis.del(account));
+  /** The attempt could not be decided (the check failed): it does not count. */
+  async release(email: string, ip: string): Promise<void> {
+    await this.run('release', email, ip);
   }
 
-  private keys(email: string, ip: string): [string, string] {
-    const emailDigest = createHash('sha256').update(email.toLowerCase()).digest('base64url');
-    return [`${this.options.prefix}:login-failures:email:${emailDigest}`, `${this.options.prefix}:login-failures:ip:${ip}`];
-  }
-
-  private async run<T>(command: (redis: Redis) => Promise<T>): Promise<T> {
+  private async run(mode: 'begin' | 'success' | 'release', email: string, ip: string): Promise<number> {
+    const { prefix, decayMs, cooldownMs, cooldownMaxMs, maxPerAccountAddress, maxPerAccount, maxPerIp } = this.options;
+    const account = createHash('sha256').update(email.toLowerCase()).digest('base64url');
+    const keys = [`${prefix}:login:pair:${account}:${ip}`, `${prefix}:login:account:${account}`, `${prefix}:login:ip:${ip}`, `${prefix}:login:known:${account}:${ip}`];
+    const args = [mode, decayMs, cooldownMs, cooldownMaxMs, maxPerAccountAddress, maxPerAccount, maxPerIp, KNOWN_ADDRESS_TTL_MS];
     try {
-      return await command(this.options.redis);
+      return Number(await this.options.redis.eval(LOGIN_THROTTLE_SCRIPT, keys.length, ...keys, ...args));
     } catch (error) {
       throw Object.assign(new ServiceUnavailableError('sign-in is unavailable for a moment; try again'), { cause: error });
     }

@@ -4,7 +4,7 @@ import type { Actor } from '@livecart/schemas';
 import { allows, securityOf, type Access, type Principal } from '../auth/access.js';
 import { actorOf } from '../auth/actor.js';
 import { CredentialResolver } from '../auth/credential-resolver.js';
-import { LoginThrottle } from '../auth/login-throttle.js';
+import { LoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle.js';
 import { listenForRevocations } from '../auth/revocation-listener.js';
 import { revocationsChannel, type Revocation } from '../auth/revocations.js';
 import { createSessionCookie, type SessionCookie } from '../auth/session-cookie.js';
@@ -51,7 +51,7 @@ export interface AuthPluginOptions {
   idleTimeoutS: number;
   absoluteTimeoutS: number;
   cacheTtlMs: number;
-  login: { maxPerAccount: number; maxPerIp: number; cooldownMs: number };
+  login: Omit<LoginThrottleOptions, 'redis' | 'prefix'>;
   now?: () => number;
 }
 

@@ -40,17 +40,18 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     async (request, reply): Promise<StaffSession> => {
       const { email, password } = request.body;
       try {
-        await identity.throttle.check(email, request.ip);
+        await identity.throttle.begin(email, request.ip);
       } catch (error) {
         if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
         throw error;
       }
-      const user = await authenticateStaffUser({ pool: fastify.db, email, password });
-      if (user === undefined) {
-        await identity.throttle.recordFailure(email, request.ip);
-        throw new UnauthorizedError('the email or the password is wrong');
-      }
-      await identity.throttle.recordSuccess(email);
+      // The attempt already counts as a failure: a wrong password needs nothing more.
+      const user = await authenticateStaffUser({ pool: fastify.db, email, password }).catch(async (error: unknown) => {
+        await identity.throttle.release(email, request.ip).catch(() => {});
+        throw error;
+      });
+      if (user === undefined) throw new UnauthorizedError('the email or the password is wrong');
+      await identity.throttle.succeeded(email, request.ip);
       const previous = identity.cookie.read(request.headers.cookie);
       if (previous !== undefined) await endSession({ pool: fastify.db, digest: digestOf(previous) });
       const now = new Date(identity.now());
