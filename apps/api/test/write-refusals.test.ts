@@ -1,0 +1,214 @@
+import { API_KEY_SCOPES, STAFF_ROLES, type Actor, type ApiKeyCreated, type ApiKeyScope, type Product, type StaffRole } from '@livecart/schemas';
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { securityOf, type Access } from '../src/auth/access.js';
+import { createStaffUser } from '../src/services/staff/create-staff-user.js';
+import { createTestContext, productInput, testPool, type TestContext } from './helpers.js';
+
+/**
+ * Every mutating operation, taken from the registered routes and the OpenAPI document (a new route is
+ * picked up by itself), called with every credential that must not pass, each carrying a body the
+ * route would accept: each is refused with the envelope, and no row of any table changes.
+ */
+
+/** Who the test's own arrangements are recorded as in the audit log. */
+const SETUP: Actor = { type: 'system', id: null, name: 'write-refusals test' };
+const PASSWORD = 'lantern-orbit-63-quartz';
+/** Writes anyone may make: shoppers' orders and the sign-in routes themselves. */
+const PUBLIC_WRITES = new Set(['POST /v1/orders', 'POST /v1/auth/login', 'POST /v1/auth/logout']);
+const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Bookkeeping a refused caller may cause on its own credential (written at most once a minute). */
+const BOOKKEEPING_COLUMNS: Record<string, string[]> = { staff_sessions: ['last_seen_at'], api_keys: ['last_used_at'] };
+
+interface Fixtures {
+  productId: string;
+  userId: string;
+  keyId: string;
+}
+
+interface Sample {
+  url: string;
+  body?: unknown;
+}
+
+/**
+ * A request each operation would carry out for a caller allowed to (checked at the end with an admin).
+ * A new mutating route without a sample here fails the test.
+ */
+const SAMPLES: Record<string, (fixtures: Fixtures) => Sample> = {
+  'POST /v1/products': () => ({ url: '/v1/products', body: productInput() }),
+  'PATCH /v1/products/:id': (f) => ({ url: `/v1/products/${f.productId}`, body: { priceMinor: 1, stock: 0 } }),
+  'DELETE /v1/products/:id': (f) => ({ url: `/v1/products/${f.productId}` }),
+  'POST /v1/products/bulk': (f) => ({ url: '/v1/products/bulk', body: { items: [{ id: f.productId, priceMinor: 1, stock: 0 }] } }),
+  'POST /v1/products/reprice': () => ({ url: '/v1/products/reprice', body: { category: 'testing', change: { kind: 'percent', percent: '10' } } }),
+  'POST /v1/staff-users': () => ({ url: '/v1/staff-users', body: { email: 'intruder@shop.test', role: 'admin', password: PASSWORD } }),
+  'PATCH /v1/staff-users/:id': (f) => ({ url: `/v1/staff-users/${f.userId}`, body: { role: 'admin', disabled: false } }),
+  'POST /v1/api-keys': () => ({ url: '/v1/api-keys', body: { name: 'intruder', scopes: [...API_KEY_SCOPES] } }),
+  'DELETE /v1/api-keys/:id': (f) => ({ url: `/v1/api-keys/${f.keyId}` }),
+  'POST /v1/auth/logout-everywhere': () => ({ url: '/v1/auth/logout-everywhere' }),
+};
+
+interface Operation {
+  key: string;
+  method: string;
+  access: Access;
+}
+
+interface Caller {
+  name: string;
+  headers: Record<string, string>;
+  status: 401 | 403;
+}
+
+let ctx: TestContext;
+let pool: pg.Pool;
+let app: FastifyInstance;
+let userCount = 0;
+
+beforeAll(async () => {
+  ctx = await createTestContext('write-refusals');
+  pool = testPool(ctx.databaseUrl);
+  app = await ctx.app();
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await ctx?.close();
+});
+
+async function staff(role: StaffRole) {
+  userCount++;
+  return createStaffUser({ pool, email: `refusals-${userCount}@shop.test`, password: PASSWORD, role, actor: SETUP });
+}
+
+async function signIn(role: StaffRole): Promise<{ userId: string; cookie: Record<string, string> }> {
+  const user = await staff(role);
+  const answer = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: user.email, password: PASSWORD } });
+  expect(answer.statusCode, answer.body).toBe(200);
+  return { userId: user.id, cookie: { cookie: String(answer.headers['set-cookie']).split(';')[0]! } };
+}
+
+async function createKey(admin: Record<string, string>, scopes: readonly ApiKeyScope[]): Promise<ApiKeyCreated> {
+  const answer = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: admin, payload: { name: `key ${scopes.join(' ')}`, scopes } });
+  expect(answer.statusCode, answer.body).toBe(201);
+  return answer.json<ApiKeyCreated>();
+}
+
+/** Every row of every table, in a stable order, bookkeeping columns left out. */
+async function snapshot(): Promise<Record<string, string[]>> {
+  const { rows: tables } = await pool.query<{ name: string }>(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
+  );
+  const dump: Record<string, string[]> = {};
+  for (const { name } of tables) {
+    const { rows } = await pool.query<{ row: string }>(`SELECT (to_jsonb(t) - $1::text[])::text AS row FROM "${name}" t ORDER BY 1`, [BOOKKEEPING_COLUMNS[name] ?? []]);
+    dump[name] = rows.map((row) => row.row);
+  }
+  return dump;
+}
+
+/** Mutating operations as the OpenAPI document lists them (`METHOD /path/:param`), with their security. */
+function documentedOperations(): Map<string, unknown> {
+  const document = app.swagger() as { paths: Record<string, Record<string, { security?: unknown }>> };
+  const operations = new Map<string, unknown>();
+  for (const [path, methods] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      if (MUTATING_METHODS.has(method.toUpperCase())) operations.set(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`, operation.security);
+    }
+  }
+  return operations;
+}
+
+describe('every mutating operation, enumerated', () => {
+  it('is refused with the envelope to strangers, lower roles, revoked and disabled sessions, revoked and out-of-scope keys, and changes no row', async () => {
+    const documented = documentedOperations();
+    const registered = app.routeAccess.filter((route) => MUTATING_METHODS.has(route.method));
+    // The document and the router agree: nothing mutating is undocumented, nothing documented is unrouted.
+    expect([...documented.keys()].sort()).toEqual(registered.map((route) => `${route.method} ${route.url}`).sort());
+    const operations: Operation[] = [];
+    for (const route of registered) {
+      const key = `${route.method} ${route.url}`;
+      if (PUBLIC_WRITES.has(key)) continue;
+      expect(route.access, `${key} declares no access`).toBeDefined();
+      expect(documented.get(key), `${key}: OpenAPI security`).toEqual(securityOf(route.access!));
+      operations.push({ key, method: route.method, access: route.access! });
+    }
+    expect(operations.length).toBeGreaterThanOrEqual(10);
+    expect(operations.map((operation) => operation.key).filter((key) => SAMPLES[key] === undefined), 'mutating routes without a sample request').toEqual([]);
+
+    const admin = await signIn('admin');
+    const fixtures: Fixtures = {
+      productId: (await app.inject({ method: 'POST', url: '/v1/products', headers: admin.cookie, payload: productInput({ category: 'testing' }) })).json<Product>().id,
+      userId: (await staff('viewer')).id,
+      keyId: (await createKey(admin.cookie, ['orders:read'])).id,
+    };
+    const sessions = Object.fromEntries(await Promise.all(STAFF_ROLES.map(async (role) => [role, (await signIn(role)).cookie] as const)));
+    // Admins, so that nothing but the revocation or the disable stands in their way.
+    const loggedOut = await signIn('admin');
+    expect((await app.inject({ method: 'POST', url: '/v1/auth/logout', headers: loggedOut.cookie })).statusCode).toBe(204);
+    const disabled = await signIn('admin');
+    expect((await app.inject({ method: 'PATCH', url: `/v1/staff-users/${disabled.userId}`, headers: admin.cookie, payload: { disabled: true } })).statusCode).toBe(200);
+    const revokedKey = await createKey(admin.cookie, API_KEY_SCOPES);
+    expect((await app.inject({ method: 'DELETE', url: `/v1/api-keys/${revokedKey.id}`, headers: admin.cookie })).statusCode).toBe(200);
+    /** For each scope, a key holding every other one; for routes keys may not call, one holding all. */
+    const keysWithout = new Map<ApiKeyScope | undefined, string>();
+    for (const scope of [...API_KEY_SCOPES, undefined]) {
+      const scopes = API_KEY_SCOPES.filter((other) => other !== scope);
+      if (scopes.length > 0) keysWithout.set(scope, (await createKey(admin.cookie, scopes)).key);
+    }
+
+    const callersOf = (access: Access): Caller[] => {
+      const lowerRoles = STAFF_ROLES.slice(0, STAFF_ROLES.indexOf(access.role));
+      const outOfScope = keysWithout.get(access.scope);
+      return [
+        { name: 'anonymous', headers: {}, status: 401 },
+        ...lowerRoles.map((role): Caller => ({ name: `${role} session`, headers: sessions[role]!, status: 403 })),
+        { name: 'logged-out admin session', headers: loggedOut.cookie, status: 401 },
+        { name: 'disabled admin session', headers: disabled.cookie, status: 401 },
+        { name: 'revoked key', headers: { authorization: `Bearer ${revokedKey.key}` }, status: 403 },
+        ...(outOfScope === undefined ? [] : [{ name: 'out-of-scope key', headers: { authorization: `Bearer ${outOfScope}` }, status: 403 } as Caller]),
+      ];
+    };
+
+    const before = await snapshot();
+    const counts = new Map<string, number>();
+    let refusals = 0;
+    for (const operation of operations) {
+      const sample = SAMPLES[operation.key]!(fixtures);
+      for (const caller of callersOf(operation.access)) {
+        const what = `${caller.name}: ${operation.key}`;
+        const answer = await app.inject({
+          method: operation.method as 'POST',
+          url: sample.url,
+          headers: { ...caller.headers, ...(sample.body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(sample.body === undefined ? {} : { payload: JSON.stringify(sample.body) }),
+        });
+        expect(answer.statusCode, `${what} → ${answer.body}`).toBe(caller.status);
+        expect(answer.json(), what).toMatchObject({ statusCode: caller.status, code: caller.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message: expect.any(String) });
+        if (caller.status === 401) expect(answer.headers['www-authenticate'], what).toMatch(/^Bearer /);
+        counts.set(caller.name, (counts.get(caller.name) ?? 0) + 1);
+        refusals++;
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+    console.log(`[write-refusals] ${operations.length} mutating operations, ${refusals} refusals: ${[...counts].map(([name, count]) => `${name} ${count}`).join(', ')}`);
+    expect(refusals).toBeGreaterThanOrEqual(operations.length * 6);
+
+    // The same samples pass validation and reach the service: with an admin's session each is carried out
+    // (deletions last, so that the other samples still find their product and key).
+    const deletionsLast = [...operations].sort((x, y) => Number(x.method === 'DELETE') - Number(y.method === 'DELETE'));
+    for (const operation of deletionsLast) {
+      const sample = SAMPLES[operation.key]!(fixtures);
+      const caller = (await signIn('admin')).cookie;
+      const answer = await app.inject({
+        method: operation.method as 'POST',
+        url: sample.url,
+        headers: { ...caller, ...(sample.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(sample.body === undefined ? {} : { payload: JSON.stringify(sample.body) }),
+      });
+      expect(answer.statusCode, `admin: ${operation.key} → ${answer.body}`).toBeGreaterThanOrEqual(200);
+      expect(answer.statusCode, `admin: ${operation.key} → ${answer.body}`).toBeLessThan(300);
+    }
+  });
+});
