@@ -55,6 +55,7 @@ export interface AuthPluginOptions {
   now?: () => number;
 }
 
+const LOGIN_REDIS_TIMEOUT_MS = 2_000;
 const BEARER = /^Bearer[ \t]+(\S+)\s*$/i;
 
 /**
@@ -81,7 +82,14 @@ export default fp<AuthPluginOptions>(
     const channel = revocationsChannel(options.prefix);
     const identity: Identity = {
       resolver,
-      throttle: new LoginThrottle({ redis: fastify.redis, prefix: options.prefix, ...options.login }),
+      // Its own connection with a longer timeout than the request path's fail-fast one: a sign-in costs tens of
+      // ms of KDF anyway, and a busy host that stalls this process past 250 ms must not turn logins into 503s.
+      // A command issued while it (re)connects waits for it, up to that timeout, then fails: 503.
+      throttle: new LoginThrottle({
+        redis: fastify.createRedis({ commandTimeout: LOGIN_REDIS_TIMEOUT_MS, enableOfflineQueue: true, connectionName: `${options.prefix}:login` }),
+        prefix: options.prefix,
+        ...options.login,
+      }),
       cookie: createSessionCookie(options.sessionSecret),
       now,
       idleTimeoutS: options.idleTimeoutS,
