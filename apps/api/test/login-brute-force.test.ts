@@ -21,6 +21,14 @@ const OWNER_ADDRESS = '127.0.0.9';
 const GUESSES = 200;
 /** Short cool-downs so the test can wait one out; the tiers at their production defaults. */
 const THROTTLE = { LOGIN_COOLDOWN_MS: '50', LOGIN_COOLDOWN_MAX_MS: '1500' };
+/**
+ * Timed logins of each kind, in pairs run back to back. On a shared, loaded machine (load average 10–14 on
+ * two cores) the two medians of identical paths were seen up to 19 % apart from run to run, either way,
+ * since the load comes in bursts longer than a request; the median of the paired differences stayed
+ * within 10 % (at 120 pairs, up to 9 % with the other suites running beside it: hence 300), and skipping
+ * the KDF for unknown emails puts it near −90 %.
+ */
+const SAMPLES = 300;
 /** Raised out of reach, for timing logins rather than the throttle. */
 const UNTHROTTLED = { LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000', LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: '100000', LOGIN_MAX_FAILURES_PER_IP: '100000' };
 
@@ -150,7 +158,7 @@ describe('password guessing against the built api', () => {
     expect(String(afterCooldown.headers['set-cookie'])).toMatch(/^livecart_session=[^;]+;.*HttpOnly/i);
   });
 
-  it('answers an unknown email exactly like a wrong password for a known one, in the same time (medians within 10 %)', async () => {
+  it('answers an unknown email exactly like a wrong password for a known one, in the same time (median paired difference within 10 %)', async () => {
     const api = await startApi(UNTHROTTLED);
     const email = 'timed@shop.test';
     await createStaffUser({ pool, email, password: PASSWORD, role: 'viewer', actor: SETUP });
@@ -168,7 +176,7 @@ describe('password guessing against the built api', () => {
 
     const knownMs: number[] = [];
     const unknownMs: number[] = [];
-    for (let round = 0; round < 40; round++) {
+    for (let round = 0; round < SAMPLES; round++) {
       // Alternating which goes first, so neither always follows the other.
       const pair = round % 2 === 0 ? [await known(), await unknown()] : [await unknown(), await known()].reverse();
       for (const answer of pair) expect(answer.status).toBe(401);
@@ -177,10 +185,13 @@ describe('password guessing against the built api', () => {
     }
     const knownMedian = median(knownMs);
     const unknownMedian = median(unknownMs);
-    const difference = Math.abs(knownMedian - unknownMedian) / Math.max(knownMedian, unknownMedian);
+    // Each pair ran back to back, so the load of the moment weighs on both of its halves alike.
+    const pairedDifference = median(knownMs.map((ms, index) => unknownMs[index]! - ms)) / knownMedian;
+    const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
     console.log(
-      `[login-brute-force] wrong password, 40 each, interleaved: known email median ${knownMedian.toFixed(1)} ms, unknown email median ${unknownMedian.toFixed(1)} ms, difference ${(difference * 100).toFixed(1)} %`,
+      `[login-brute-force] wrong password, ${SAMPLES} each, interleaved: known email median ${knownMedian.toFixed(1)} ms, unknown email median ${unknownMedian.toFixed(1)} ms ` +
+        `(${percent((unknownMedian - knownMedian) / knownMedian)}); median of the paired differences ${percent(pairedDifference)} of the known median`,
     );
-    expect(difference).toBeLessThanOrEqual(0.1);
-  });
+    expect(Math.abs(pairedDifference)).toBeLessThanOrEqual(0.1);
+  }, 180_000);
 });
