@@ -29,6 +29,12 @@ const loaded = loadEnv({
    */
   ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   /**
+   * How many reverse proxies in front of this server are trusted to append the shopper's address to
+   * X-Forwarded-For (0: browsers connect directly, the shopper is the TCP peer). See
+   * lib/client-address and the README.
+   */
+  TRUST_PROXY_HOPS: envInt({ min: 0, max: 10, default: 0 }),
+  /**
    * WebSocket endpoint of apps/realtime as the *browser* reaches it. Public by design (the prefix
    * says so): the server hands it to the page as a prop at request time.
    */

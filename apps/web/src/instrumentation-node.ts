@@ -8,6 +8,9 @@ export async function registerNode(): Promise<void> {
     return process.exit(1);
   });
   if (nextProcess.isBuilding()) return;
+  // First, so that as few requests as possible arrive before the shopper's address can be known.
+  const { trackPeerChains } = await import('./lib/client-address/peer-chain');
+  trackPeerChains();
   const { startCacheInvalidator } = await import('./lib/cache-invalidation/start-cache-invalidator');
   startCacheInvalidator();
 }
