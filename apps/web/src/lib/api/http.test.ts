@@ -26,7 +26,7 @@ afterEach(() => {
 describe('apiRequest', () => {
   it('returns the parsed body and the X-Event-Seq it is current to', async () => {
     const fetch = respond(200, { ok: true }, { 'x-event-seq': '42' });
-    await expect(apiRequest('/v1/x', { schema: Schema })).resolves.toEqual({ data: { ok: true }, seq: 42 });
+    await expect(apiRequest('/v1/x', { schema: Schema })).resolves.toMatchObject({ data: { ok: true }, seq: 42 });
     expect(String((fetch.mock.calls[0] as unknown[])[0])).toBe('http://localhost:4000/v1/x');
   });
 
@@ -48,6 +48,16 @@ describe('apiRequest', () => {
     expect(await failure(apiRequest('/v1/x', { schema: Schema }))).toMatchObject({ code: 'UNREACHABLE', retryable: true });
     respond(503, 'busy');
     expect(await failure(apiRequest('/v1/x', { schema: Schema }))).toMatchObject({ status: 503, code: 'INTERNAL', retryable: true });
+  });
+
+  it("carries a 429's Retry-After seconds", async () => {
+    respond(429, { statusCode: 429, error: 'Too Many Requests', code: 'RATE_LIMITED', message: 'Too many requests; retry in 42 s' }, { 'retry-after': '42' });
+    expect(await failure(apiRequest('/v1/auth/login', { method: 'POST', body: {}, schema: Schema }))).toMatchObject({ status: 429, retryAfterSeconds: 42 });
+  });
+
+  it('accepts an empty 204 answer', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 204 })));
+    await expect(apiRequest('/v1/auth/logout', { method: 'POST', schema: z.null() })).resolves.toMatchObject({ data: null });
   });
 
   it('refuses a body that breaks the contract instead of rendering it', async () => {

@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly code: ApiFailure,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** From `Retry-After` (seconds) on a 429 or 503, when the API said. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -28,10 +30,11 @@ export interface ApiResponse<T> {
   data: T;
   /** `X-Event-Seq`: the data is at least as new as this event; null if the API did not say. */
   seq: number | null;
+  headers: Headers;
 }
 
 export interface ApiRequest<S extends z.ZodType> {
-  method?: 'GET' | 'POST' | 'PATCH';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   headers?: Record<string, string>;
   schema: S;
@@ -61,20 +64,25 @@ export async function apiRequest<S extends z.ZodType>(path: string, request: Api
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
     throw new ApiError(0, timedOut ? 'TIMEOUT' : 'UNREACHABLE', timedOut ? 'The catalog service took too long to answer.' : 'The catalog service cannot be reached.');
   }
-  const json: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) throw toApiError(response.status, json);
+  const json: unknown = response.status === 204 ? null : await response.json().catch(() => undefined);
+  if (!response.ok) throw toApiError(response.status, json, parseRetryAfter(response.headers.get('retry-after')));
   const parsed = request.schema.safeParse(json);
   if (!parsed.success) throw new ApiError(response.status, 'BAD_RESPONSE', `Unexpected response from ${path}.`);
-  return { data: parsed.data, seq: parseSeq(response.headers.get('x-event-seq')) };
+  return { data: parsed.data, seq: parseSeq(response.headers.get('x-event-seq')), headers: response.headers };
 }
 
-function toApiError(status: number, body: unknown): ApiError {
+function toApiError(status: number, body: unknown, retryAfterSeconds: number | null): ApiError {
   const envelope = ErrorEnvelopeSchema.safeParse(body);
   if (envelope.success) {
     const { code, message, details } = envelope.data;
-    return new ApiError(status, code, message, details);
+    return new ApiError(status, code, message, details, retryAfterSeconds);
   }
-  return new ApiError(status, status >= 500 ? 'INTERNAL' : 'BAD_RESPONSE', `The catalog service answered ${status}.`);
+  return new ApiError(status, status >= 500 ? 'INTERNAL' : 'BAD_RESPONSE', `The catalog service answered ${status}.`, [], retryAfterSeconds);
+}
+
+/** Delay-seconds only: the API never sends an HTTP date. */
+function parseRetryAfter(value: string | null): number | null {
+  return value !== null && /^\d{1,9}$/.test(value) ? Number(value) : null;
 }
 
 export function parseSeq(value: string | null): number | null {
