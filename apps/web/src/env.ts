@@ -1,4 +1,4 @@
-import { baseEnv, DEV_ADMIN_TOKEN, envInt, envUrl, loadEnv } from '@livecart/config/env';
+import { baseEnv, envInt, envUrl, loadEnv } from '@livecart/config/env';
 import { z } from 'zod';
 
 /**
@@ -9,7 +9,7 @@ import { z } from 'zod';
  * All values are read on the server at run time (never inlined into a bundle), so one build runs
  * against any API / realtime address.
  */
-const loaded = loadEnv({
+export const env = loadEnv({
   NODE_ENV: baseEnv.NODE_ENV,
   /**
    * Build output directory (next.config `distDir`). The e2e suite builds into its own, so a `pnpm build`
@@ -23,11 +23,6 @@ const loaded = loadEnv({
   API_URL: envUrl(['http:', 'https:']).default('http://localhost:4000'),
   /** How long a server render waits for the API before showing the error state. */
   API_TIMEOUT_MS: envInt({ min: 100, max: 60_000, default: 5_000 }),
-  /**
-   * Bearer token for the API's write routes, used by the admin server actions only. Unset: the
-   * admin page still shows the catalog and the live feed, but refuses edits.
-   */
-  ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   /**
    * How many reverse proxies in front of this server are trusted to append the shopper's address to
    * X-Forwarded-For (0: browsers connect directly, the shopper is the TCP peer). See
@@ -47,12 +42,6 @@ const loaded = loadEnv({
   /** The Origin that subscriber presents: must be in the realtime server's ALLOWED_ORIGINS. */
   REALTIME_SERVER_ORIGIN: envUrl(['http:', 'https:']).default('http://localhost:3000'),
 });
-
-/** In development the API and the storefront share a default admin token, so `pnpm dev` edits work at once. */
-export const env = {
-  ...loaded,
-  ADMIN_TOKEN: loaded.ADMIN_TOKEN ?? (loaded.NODE_ENV === 'development' ? DEV_ADMIN_TOKEN : undefined),
-};
 
 /** What Next.js itself sets on the process, read when asked. */
 export const nextProcess = {

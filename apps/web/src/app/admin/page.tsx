@@ -5,13 +5,16 @@ import { Suspense } from 'react';
 import { BulkRepriceForm } from '@/components/admin/bulk-reprice-form';
 import { EventFeed } from '@/components/admin/event-feed';
 import { ProductEditorRow } from '@/components/admin/product-editor-row';
+import { ProductRow } from '@/components/admin/product-row';
 import styles from '@/components/admin/admin.module.css';
 import { QueryForm } from '@/components/catalog/query-form';
 import { LiveSubscription } from '@/components/live/live-subscription';
+import { StaffBar } from '@/components/auth/staff-bar';
 import { env } from '@/env';
-import { adminEnabled } from '@/lib/api/admin';
 import { listCategories } from '@/lib/api/categories';
 import { listProducts } from '@/lib/api/products';
+import { hasRole } from '@/lib/auth/roles';
+import { requireStaffPage } from '@/lib/auth/staff-session';
 import { catalogHref, type CatalogQuery, parseCatalogQuery, type SearchParams } from '@/lib/catalog-query';
 import { CategoryOptions } from '@/components/catalog/category-options';
 
@@ -36,17 +39,22 @@ async function AdminContent({ searchParams }: Props) {
   const raw = parseCatalogQuery(await searchParams);
   // The editor lists by name, optionally narrowed to one category or a search.
   const query: CatalogQuery = { ...raw, sort: 'name_asc', inStock: false, minPrice: undefined, maxPrice: undefined };
-  const enabled = adminEnabled();
+  // First: nothing of the admin is read or shown without a live session.
+  const session = await requireStaffPage(catalogHref(query, '/admin'));
+  // Viewers watch (prices, the live feed); editors and admins change things. The API checks every write again.
+  const enabled = hasRole(session.user.role, 'editor');
   const [{ page, seq }, categories] = await Promise.all([listProducts(query, ADMIN_PAGE_SIZE), listCategories().catch(() => [])]);
   return (
+    <>
+    <StaffBar session={session} />
     <div className={styles.layout}>
       {/* The whole catalog topic: the feed shows every change, and every row stays current. */}
       <LiveSubscription url={env.NEXT_PUBLIC_REALTIME_URL} products={page.items} seq={seq} topics={[CATALOG_TOPIC]} />
       <section className={styles.panel} aria-labelledby="products-title">
         <h2 id="products-title">Products</h2>
         {enabled ? null : (
-          <p className={styles.notice} role="note">
-            Editing is disabled: the web server has no ADMIN_TOKEN. Prices and the live feed are still shown.
+          <p className={styles.notice} role="note" data-testid="read-only-note">
+            Read-only: your role ({session.user.role}) shows prices and the live feed; editing needs the editor role.
           </p>
         )}
         <QueryForm action="/admin" className={styles.bulkFields} key={catalogHref({ ...query, cursor: undefined }, '/admin')}>
@@ -67,7 +75,7 @@ async function AdminContent({ searchParams }: Props) {
         </QueryForm>
         <div className={styles.tableWrap}>
           <table className={styles.table}>
-            <caption className="visually-hidden">Products with editable price and stock</caption>
+            <caption className="visually-hidden">{enabled ? 'Products with editable price and stock' : 'Products with their price and stock'}</caption>
             <thead>
               <tr>
                 <th scope="col">Product</th>
@@ -81,7 +89,7 @@ async function AdminContent({ searchParams }: Props) {
             </thead>
             <tbody>
               {page.items.map((product) => (
-                <ProductEditorRow key={product.id} initial={product} enabled={enabled} />
+                enabled ? <ProductEditorRow key={product.id} initial={product} /> : <ProductRow key={product.id} initial={product} />
               ))}
             </tbody>
           </table>
@@ -93,9 +101,10 @@ async function AdminContent({ searchParams }: Props) {
         </nav>
       </section>
       <div className={styles.side}>
-        <BulkRepriceForm categories={categories} enabled={enabled} />
+        {enabled ? <BulkRepriceForm categories={categories} /> : null}
         <EventFeed />
       </div>
     </div>
+    </>
   );
 }

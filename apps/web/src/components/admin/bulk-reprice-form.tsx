@@ -5,7 +5,8 @@ import { type RepriceState, repriceCategoryAction } from '@/app/admin/actions';
 import styles from './admin.module.css';
 import { CategoryOptions } from '../catalog/category-options';
 
-export function BulkRepriceForm({ categories, enabled }: { categories: string[]; enabled: boolean }) {
+/** Shown to editors and admins only; the action checks the role again. */
+export function BulkRepriceForm({ categories }: { categories: string[] }) {
   const [state, dispatch, pending] = useActionState<RepriceState, FormData>(repriceCategoryAction, { status: 'idle' });
   return (
     <form action={dispatch} className={styles.bulk} aria-labelledby="bulk-title">
@@ -14,7 +15,7 @@ export function BulkRepriceForm({ categories, enabled }: { categories: string[];
       <div className={styles.bulkFields}>
         <label>
           Category
-          <select name="category" required disabled={!enabled || pending} defaultValue="">
+          <select name="category" required disabled={pending} defaultValue="">
             <option value="" disabled>
               Choose…
             </option>
@@ -23,15 +24,15 @@ export function BulkRepriceForm({ categories, enabled }: { categories: string[];
         </label>
         <label>
           Change (%)
-          <input name="percent" inputMode="decimal" placeholder="-10 or 5" required pattern="[+\-]?\d{1,3}([.,]\d{1,2})?" disabled={!enabled || pending} />
+          <input name="percent" inputMode="decimal" placeholder="-10 or 5" required pattern="[+\-]?\d{1,3}([.,]\d{1,2})?" disabled={pending} />
         </label>
-        <button type="submit" disabled={!enabled || pending} className={styles.save}>
+        <button type="submit" disabled={pending} className={styles.save}>
           {pending ? 'Applying…' : 'Apply'}
         </button>
       </div>
       <p aria-live="polite" className={styles.result} data-testid="bulk-result">
         {state.status === 'done' ? <span className={styles.ok}>{state.message}</span> : null}
-        {state.status === 'error' ? <span className={styles.error}>{state.message}</span> : null}
+        {state.status === 'error' || state.status === 'forbidden' ? <span className={styles.error}>{state.message}</span> : null}
       </p>
     </form>
   );

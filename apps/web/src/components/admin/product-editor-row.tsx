@@ -17,8 +17,11 @@ interface Draft {
   baseVersion: number;
 }
 
-/** One editable product. Untouched fields follow live changes; a field being edited keeps the draft. */
-export function ProductEditorRow({ initial, enabled }: { initial: Product; enabled: boolean }) {
+/**
+ * One editable product (editors and admins; the action checks the role again). Untouched fields follow
+ * live changes; a field being edited keeps the draft.
+ */
+export function ProductEditorRow({ initial }: { initial: Product }) {
   const { product, deleted } = useLiveProduct(initial);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [state, dispatch, pending] = useActionState<SaveState, FormData>(saveProduct, { status: 'idle' });
@@ -38,7 +41,7 @@ export function ProductEditorRow({ initial, enabled }: { initial: Product; enabl
   const stock = draft?.stock ?? String(product.stock);
   const edit = (patch: Partial<Draft>) => setDraft({ price, stock, baseVersion: draft?.baseVersion ?? product.version, ...patch });
   const formId = `edit-${product.id}`;
-  const locked = !enabled || deleted;
+  const locked = deleted;
 
   return (
     <tr data-testid="admin-row" data-product-id={product.id} className={deleted ? styles.deleted : undefined}>
@@ -71,7 +74,7 @@ export function ProductEditorRow({ initial, enabled }: { initial: Product; enabl
           </button>
           <span className={styles.result} aria-live="polite" data-testid="save-result" data-status={state.status}>
             {state.status === 'saved' ? <span className={styles.ok}>Saved</span> : null}
-            {state.status === 'conflict' || state.status === 'error' ? <span className={styles.error}>{state.message}</span> : null}
+            {state.status === 'conflict' || state.status === 'error' || state.status === 'forbidden' ? <span className={styles.error}>{state.message}</span> : null}
           </span>
         </form>
       </td>

@@ -5,6 +5,7 @@ import { IdempotencyKeySchema, ORDER_MAX_QUANTITY } from '@livecart/schemas/orde
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/http';
 import { createOrder } from '@/lib/api/orders';
+import { forwardedFor } from '@/lib/client-address/client-address';
 
 export type OrderState =
   | { status: 'idle' }
@@ -23,7 +24,7 @@ export async function placeOrder(_previous: OrderState, formData: FormData): Pro
   if (!input.success) return { status: 'invalid', message: 'Choose a quantity between 1 and the units left.' };
   const { productId, quantity, idempotencyKey } = input.data;
   try {
-    const order = await createOrder({ items: [{ productId, quantity }] }, idempotencyKey);
+    const order = await createOrder(await forwardedFor(), { items: [{ productId, quantity }] }, idempotencyKey);
     return { status: 'ok', orderId: order.id, quantity, totalMinor: order.totalMinor, currency: order.currency };
   } catch (error) {
     return toOrderState(error);
@@ -42,7 +43,7 @@ function toOrderState(error: unknown): OrderState {
       return { status: 'invalid', message: 'This product is no longer available.' };
     case 'UNAUTHORIZED':
     case 'FORBIDDEN':
-      // The API asks no credential for orders (only product writes need the admin token), so a refusal
+      // The API asks no credential for orders (only staff writes need one), so a refusal
       // means something between here and the API is misconfigured: an operator problem, not the shopper's.
       return { status: 'retryable', message: 'The shop cannot take orders right now. Please try again later.' };
     case 'VALIDATION_FAILED':
