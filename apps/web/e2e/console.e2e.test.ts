@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiClient } from './support/api-client';
 import { type Browser, launchBrowser } from './support/browser';
-import { waitUntilLive } from './support/page-helpers';
+import { signIn, waitUntilLive } from './support/page-helpers';
 import { WEB_DIR } from './support/paths';
 import { type Stack, startStack, type WebMode } from './support/stack';
 
@@ -66,7 +66,11 @@ function visitsByRoute(product: Product): Record<string, Visit[]> {
       // Streamed after the App Shell, so it answers 200 (with noindex) rather than 404.
       { path: `/products/${UNKNOWN_PRODUCT_ID}`, heading: 'Product not found' },
     ],
+    // Visited signed in as an admin (each admin page, signed out, redirects to /login).
     '/admin': [{ path: '/admin', live: true }],
+    '/admin/users': [{ path: '/admin/users', heading: 'Users' }],
+    '/admin/api-keys': [{ path: '/admin/api-keys', heading: 'Keys' }],
+    '/login': [{ path: '/login', heading: 'Staff sign-in' }],
     '/api/products': [{ path: `/api/products?ids=${product.id}`, fetched: true }],
     '/icon.svg': [{ path: '/icon.svg', fetched: true }],
   };
@@ -106,6 +110,11 @@ describe.each<WebMode>(['development', 'production'])('every page under %s', (mo
   beforeAll(async () => {
     stack = await startStack({ adminDatabaseUrl: inject('adminDatabaseUrl'), redisUrl: inject('redisUrl'), seedCount: 30, web: mode });
     browser = await launchBrowser();
+    const login = await browser.context.newPage();
+    // `next dev` compiles the login page and the admin page on this first visit.
+    login.setDefaultTimeout(120_000);
+    await signIn(login, stack.webUrl, stack.staff.admin);
+    await login.close();
     const [newest] = await apiClient(stack).list('limit=1&sort=newest');
     product = newest!;
   }, 300_000);

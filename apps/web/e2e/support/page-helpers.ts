@@ -31,3 +31,12 @@ export async function markPage(page: Page): Promise<void> {
 export async function stillMarked(page: Page): Promise<boolean> {
   return page.evaluate(() => (window as unknown as { __e2eMark?: boolean }).__e2eMark === true);
 }
+
+/** Signs in through the web's login page, as a person would; resolves on the page it lands on. */
+export async function signIn(page: Page, webUrl: string, account: { email: string; password: string }, next = '/admin'): Promise<void> {
+  await page.goto(`${webUrl}/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === next.split('?')[0]);
+}

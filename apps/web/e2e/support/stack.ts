@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { findFreePort } from '@livecart/local-services';
 import {
@@ -10,11 +9,15 @@ import {
   type RunningProcess,
 } from '@livecart/local-services/testing';
 import { ARTIFACTS_DIR, E2E_DIST_DIR, WEB_DIR } from './paths';
+import { createStaffAccount, newStaffAccount, type StaffAccount } from './staff';
 
 export interface Stack {
   webUrl: string;
   apiUrl: string;
-  adminToken: string;
+  /** The stack's own database, to compare rows before and after a refused request. */
+  databaseUrl: string;
+  /** One account per role, created with the API's users:create command. The web server holds no credential. */
+  staff: { admin: StaffAccount; editor: StaffAccount; viewer: StaffAccount };
   /** Crashes the realtime server (SIGKILL), as a lost instance would. */
   killRealtime(): Promise<void>;
   startRealtime(): Promise<void>;
@@ -32,9 +35,16 @@ const logFile = (name: string) => path.join(ARTIFACTS_DIR, 'logs', `${name}.log`
  * The real stack on free ports: a fresh database (migrated and seeded by the API's own commands), a
  * Redis key prefix of its own, the built API, the built realtime server and the web server.
  */
-export async function startStack(options: { adminDatabaseUrl: string; redisUrl: string; seedCount?: number; web?: WebMode }): Promise<Stack> {
+export async function startStack(options: {
+  adminDatabaseUrl: string;
+  redisUrl: string;
+  seedCount?: number;
+  web?: WebMode;
+  /** Settings for the API over the suite's defaults, e.g. a short SESSION_IDLE_TIMEOUT_S. */
+  apiEnv?: Record<string, string>;
+}): Promise<Stack> {
   const webMode = options.web ?? 'production';
-  const adminToken = randomBytes(24).toString('hex');
+  const staff = { admin: newStaffAccount('admin'), editor: newStaffAccount('editor'), viewer: newStaffAccount('viewer') };
   const backends = await createTestBackends({
     label: 'web-e2e',
     services: { databaseUrl: options.adminDatabaseUrl, redisUrl: options.redisUrl },
@@ -57,11 +67,12 @@ export async function startStack(options: { adminDatabaseUrl: string; redisUrl: 
 
   let apiUrl = '';
   try {
+    for (const account of Object.values(staff)) await createStaffAccount(backends.databaseUrl, account);
     const api = await startBuiltApp('api', {
       port: apiPort,
       logFile: logFile('api'),
       // Every browser request reaches the API from the web server's one address: no per-IP limit in tests.
-      env: { ...common, DATABASE_URL: backends.databaseUrl, ADMIN_TOKEN: adminToken, RATE_LIMIT_ENABLED: 'false' },
+      env: { ...common, DATABASE_URL: backends.databaseUrl, RATE_LIMIT_ENABLED: 'false', ...options.apiEnv },
     });
     running.set('api', api);
     apiUrl = api.url;
@@ -70,7 +81,6 @@ export async function startStack(options: { adminDatabaseUrl: string; redisUrl: 
       // `next dev` keeps its output in <distDir>/dev, apart from the build the production server runs.
       NEXT_DIST_DIR: E2E_DIST_DIR,
       API_URL: apiUrl,
-      ADMIN_TOKEN: adminToken,
       NEXT_PUBLIC_REALTIME_URL: `ws://${HOST}:${realtimePort}/ws`,
       // The web server's own cache invalidator connects as this origin.
       REALTIME_SERVER_ORIGIN: webUrl,
@@ -99,7 +109,8 @@ export async function startStack(options: { adminDatabaseUrl: string; redisUrl: 
   return {
     webUrl,
     apiUrl,
-    adminToken,
+    databaseUrl: backends.databaseUrl,
+    staff,
     killRealtime: async () => {
       await running.get('realtime')?.stop('SIGKILL');
       running.delete('realtime');
