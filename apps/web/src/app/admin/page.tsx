@@ -40,7 +40,7 @@ async function AdminContent({ searchParams }: Props) {
   // The editor lists by name, optionally narrowed to one category or a search.
   const query: CatalogQuery = { ...raw, sort: 'name_asc', inStock: false, minPrice: undefined, maxPrice: undefined };
   // First: nothing of the admin is read or shown without a live session.
-  const session = await requireStaffPage(catalogHref(query, '/admin'));
+  const session = await requireStaffPage(catalogHref(raw, '/admin'));
   // Viewers watch (prices, the live feed); editors and admins change things. The API checks every write again.
   const enabled = hasRole(session.user.role, 'editor');
   const [{ page, seq }, categories] = await Promise.all([listProducts(query, ADMIN_PAGE_SIZE), listCategories().catch(() => [])]);

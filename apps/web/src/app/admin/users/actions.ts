@@ -9,13 +9,14 @@ import { createStaffUser, updateStaffUser } from '@/lib/api/staff';
 import { errorState, type StaffFormState } from '@/lib/auth/staff-form-state';
 import { authorizeAction, refusalOf } from '@/lib/auth/staff-session';
 
-const fieldsOf = (formData: FormData) => Object.fromEntries([...formData].filter(([name]) => !name.startsWith('$')));
+/** The named fields of a form, absent ones left out (React adds fields of its own to a form's data). */
+const fieldsOf = (formData: FormData, names: readonly string[]) => Object.fromEntries(names.flatMap((name) => (formData.has(name) ? [[name, formData.get(name)]] : [])));
 
 /** A new staff user with a role and a first password (the API refuses a weak one and says why). Admins only. */
 export async function createUserAction(_previous: StaffFormState, formData: FormData): Promise<StaffFormState> {
   const caller = await authorizeAction('admin');
   if ('status' in caller) return caller;
-  const input = StaffUserCreateSchema.safeParse(fieldsOf(formData));
+  const input = StaffUserCreateSchema.safeParse(fieldsOf(formData, ['email', 'role', 'password']));
   if (!input.success) {
     const issue = input.error.issues[0];
     return { status: 'error', message: issue ? `${String(issue.path[0] ?? 'Input')} ${issue.message}.` : 'Invalid input.' };
@@ -40,7 +41,7 @@ const UpdateFormSchema = z.strictObject({
 export async function updateUserAction(_previous: StaffFormState, formData: FormData): Promise<StaffFormState> {
   const caller = await authorizeAction('admin');
   if ('status' in caller) return caller;
-  const input = UpdateFormSchema.safeParse(fieldsOf(formData));
+  const input = UpdateFormSchema.safeParse(fieldsOf(formData, ['id', 'role', 'disabled']));
   if (!input.success || (input.data.role === undefined && input.data.disabled === undefined)) return { status: 'error', message: 'Choose a role, or disable or enable the user.' };
   const { id, role, disabled } = input.data;
   try {
