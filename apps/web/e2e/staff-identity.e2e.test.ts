@@ -1,3 +1,4 @@
+import { createStaffUser } from '@livecart/local-services/testing';
 import type { Product } from '@livecart/schemas/product';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,7 +8,7 @@ import { snapshotRows } from './support/database';
 import { eventually, signIn, waitUntilLive } from './support/page-helpers';
 import { actionBody, callAction, refusal, serverActionsUnder } from './support/server-actions';
 import { type Stack, startStack } from './support/stack';
-import { createStaffAccount, newStaffAccount, type StaffAccount } from './support/staff';
+import { newStaffAccount, type StaffAccount } from './support/staff';
 
 let stack: Stack;
 let first: Browser;
@@ -215,7 +216,7 @@ describe('every admin server action', () => {
     // Admins, so that only the session's state, not the role, can be why they are refused.
     const signedOutAdmin: StaffAccount = newStaffAccount('admin', 'signed-out');
     const disabledAdmin: StaffAccount = newStaffAccount('admin', 'disabled');
-    for (const account of [signedOutAdmin, disabledAdmin]) await createStaffAccount(stack.databaseUrl, account);
+    for (const account of [signedOutAdmin, disabledAdmin]) await createStaffUser(stack.databaseUrl, account);
     const signedOutCookie = await apiLogin(stack.apiUrl, signedOutAdmin);
     expect((await apiAs(signedOutCookie, 'POST', '/v1/auth/logout')).status).toBe(204);
     const disabledCookie = await apiLogin(stack.apiUrl, disabledAdmin);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { findFreePort } from '@livecart/local-services';
 import {
+  createStaffUser,
   createTestBackends,
   processBaseEnv,
   startBuiltApp,
@@ -9,7 +10,7 @@ import {
   type RunningProcess,
 } from '@livecart/local-services/testing';
 import { ARTIFACTS_DIR, E2E_DIST_DIR, WEB_DIR } from './paths';
-import { createStaffAccount, newStaffAccount, type StaffAccount } from './staff';
+import { newStaffAccount, type StaffAccount } from './staff';
 
 export interface Stack {
   webUrl: string;
@@ -42,6 +43,8 @@ export async function startStack(options: {
   web?: WebMode;
   /** Settings for the API over the suite's defaults, e.g. a short SESSION_IDLE_TIMEOUT_S. */
   apiEnv?: Record<string, string>;
+  /** Settings for the web server over the suite's defaults, e.g. TRUST_PROXY_HOPS. */
+  webEnv?: Record<string, string>;
 }): Promise<Stack> {
   const webMode = options.web ?? 'production';
   const staff = { admin: newStaffAccount('admin'), editor: newStaffAccount('editor'), viewer: newStaffAccount('viewer') };
@@ -67,7 +70,7 @@ export async function startStack(options: {
 
   let apiUrl = '';
   try {
-    for (const account of Object.values(staff)) await createStaffAccount(backends.databaseUrl, account);
+    for (const account of Object.values(staff)) await createStaffUser(backends.databaseUrl, account);
     const api = await startBuiltApp('api', {
       port: apiPort,
       logFile: logFile('api'),
@@ -84,6 +87,7 @@ export async function startStack(options: {
       NEXT_PUBLIC_REALTIME_URL: `ws://${HOST}:${realtimePort}/ws`,
       // The web server's own cache invalidator connects as this origin.
       REALTIME_SERVER_ORIGIN: webUrl,
+      ...options.webEnv,
     };
     const web =
       webMode === 'production'
