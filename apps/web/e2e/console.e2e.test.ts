@@ -68,8 +68,8 @@ function visitsByRoute(product: Product): Record<string, Visit[]> {
     ],
     // Visited signed in as an admin (each admin page, signed out, redirects to /login).
     '/admin': [{ path: '/admin', live: true }],
-    '/admin/users': [{ path: '/admin/users', heading: 'Users' }],
-    '/admin/api-keys': [{ path: '/admin/api-keys', heading: 'Keys' }],
+    '/admin/users': [{ path: '/admin/users', heading: 'New staff user' }],
+    '/admin/api-keys': [{ path: '/admin/api-keys', heading: 'New API key' }],
     '/login': [{ path: '/login', heading: 'Staff sign-in' }],
     '/api/products': [{ path: `/api/products?ids=${product.id}`, fetched: true }],
     '/icon.svg': [{ path: '/icon.svg', fetched: true }],

@@ -25,6 +25,11 @@ export async function requireStaffPage(path: string): Promise<StaffSession> {
   return session;
 }
 
+/** The visitor's own session cookie and address, for an admin page's reads after requireStaffPage. */
+export async function staffReadHeaders(): Promise<Record<string, string>> {
+  return { ...(await sessionCredential()), ...(await forwardedFor()) };
+}
+
 /** The refusal an admin action answers with when the role is too low: no call to the API was made. */
 export interface Forbidden {
   status: 'forbidden';

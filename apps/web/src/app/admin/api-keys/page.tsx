@@ -6,8 +6,7 @@ import { CreateKeyForm, RevokeKeyButton } from '@/components/admin/api-key-forms
 import { StaffBar } from '@/components/auth/staff-bar';
 import { listApiKeys } from '@/lib/api/staff';
 import { hasRole } from '@/lib/auth/roles';
-import { sessionCredential } from '@/lib/auth/session-cookie';
-import { requireStaffPage } from '@/lib/auth/staff-session';
+import { requireStaffPage, staffReadHeaders } from '@/lib/auth/staff-session';
 
 export const metadata: Metadata = { title: 'API keys', robots: { index: false } };
 
@@ -34,7 +33,7 @@ async function ApiKeys() {
       </>
     );
   }
-  const keys = await listApiKeys((await sessionCredential()) ?? {});
+  const keys = await listApiKeys(await staffReadHeaders());
   return (
     <>
       <StaffBar session={session} />

@@ -6,8 +6,7 @@ import { CreateUserForm, UserRow } from '@/components/admin/staff-user-forms';
 import { StaffBar } from '@/components/auth/staff-bar';
 import { listStaffUsers } from '@/lib/api/staff';
 import { hasRole } from '@/lib/auth/roles';
-import { sessionCredential } from '@/lib/auth/session-cookie';
-import { requireStaffPage } from '@/lib/auth/staff-session';
+import { requireStaffPage, staffReadHeaders } from '@/lib/auth/staff-session';
 
 export const metadata: Metadata = { title: 'Staff users', robots: { index: false } };
 
@@ -32,7 +31,7 @@ async function Users() {
       </>
     );
   }
-  const users = await listStaffUsers((await sessionCredential()) ?? {});
+  const users = await listStaffUsers(await staffReadHeaders());
   return (
     <>
       <StaffBar session={session} />
