@@ -12,6 +12,7 @@ export function SiteHeader() {
         <nav aria-label="Main" className={styles.nav}>
           <Link href="/">Catalog</Link>
           <Link href="/admin">Admin</Link>
+          <Link href="/login">Staff sign-in</Link>
         </nav>
         <ConnectionStatus />
       </div>
