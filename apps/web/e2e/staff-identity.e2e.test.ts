@@ -76,6 +76,9 @@ describe('signed-in editing', () => {
     await row(editor, target.id).getByTestId('save').click();
     await eventually(() => row(editor, target.id).getByTestId('save-result').getAttribute('data-status'), 'saved');
     await eventually(() => row(viewer, target.id).getByTestId('row-price').getAttribute('data-minor'), String(newPrice));
+    // The viewer's feed says who did it (a user without a display name is shown by email).
+    const entry = viewer.locator('[data-testid="event-feed"] li', { hasText: target.name }).first();
+    await eventually(() => entry.getByTestId('event-actor').textContent(), ` · by ${stack.staff.editor.email}`);
     const saved = await api.get(target.id);
     expect(saved.priceMinor).toBe(newPrice);
 
@@ -138,17 +141,19 @@ describe('signed-in editing', () => {
 });
 
 describe('staff administration', () => {
-  it('an admin creates a user on the users page; "sign out everywhere" in one browser ends the session in the other', async () => {
+  it('an admin creates a named user on the users page; their edit in one browser shows by name in the other; "sign out everywhere" in one ends the session in the other', async () => {
     const admin = await first.context.newPage();
     await signIn(admin, stack.webUrl, stack.staff.admin, '/admin/users');
     const person = newStaffAccount('editor', 'everywhere');
     const form = admin.getByTestId('create-user');
     await form.getByLabel('Email').fill(person.email);
+    const displayName = `Ada Everywhere ${person.email.slice(11, 19)}`;
+    await form.getByLabel('Name (optional)').fill(displayName);
     await form.getByLabel('Role').selectOption('editor');
     await form.getByLabel('First password').fill(person.password);
     await form.getByRole('button', { name: 'Create' }).click();
     await eventually(() => form.getByTestId('form-result').getAttribute('data-status'), 'done');
-    await admin.locator('[data-testid="user-row"]', { hasText: person.email }).waitFor();
+    await admin.locator('[data-testid="user-row"]', { hasText: displayName }).waitFor();
     await admin.getByTestId('sign-out').click();
     await admin.waitForURL((url) => url.pathname === '/login');
     await admin.close();
@@ -158,6 +163,16 @@ describe('staff administration', () => {
     await signIn(one, stack.webUrl, person);
     await signIn(other, stack.webUrl, person, `/admin?q=${encodeURIComponent(target.name)}`);
     await waitUntilLive(other);
+    // A change made in one browser shows in the other's feed under the person's display name.
+    const edited = products[4]!;
+    await one.goto(`${stack.webUrl}/admin?q=${encodeURIComponent(edited.name)}`);
+    await waitUntilLive(one);
+    await row(one, edited.id).getByTestId('stock-input').fill(String(edited.stock + 3));
+    await row(one, edited.id).getByTestId('save').click();
+    await eventually(() => row(one, edited.id).getByTestId('save-result').getAttribute('data-status'), 'saved');
+    const entry = other.locator('[data-testid="event-feed"] li', { hasText: edited.name }).first();
+    await eventually(() => entry.getByTestId('event-actor').textContent(), ` · by ${displayName}`);
+
     await one.getByTestId('sign-out-everywhere').click();
     await one.waitForURL((url) => url.pathname === '/login');
 

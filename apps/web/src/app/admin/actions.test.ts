@@ -36,7 +36,7 @@ function signedIn(role: StaffRole): void {
   mocks.cookie = 'session-id.signature+/';
   const now = new Date().toISOString();
   const session: StaffSession = {
-    user: { id: '00000000-0000-4000-8000-000000000001', email: `${role}@example.com`, role, disabled: false, createdAt: now, updatedAt: now },
+    user: { id: '00000000-0000-4000-8000-000000000001', email: `${role}@example.com`, name: null, role, disabled: false, createdAt: now, updatedAt: now },
     idleExpiresAt: now,
     expiresAt: now,
   };

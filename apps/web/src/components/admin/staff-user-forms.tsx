@@ -20,6 +20,10 @@ export function CreateUserForm() {
           <input name="email" type="email" required autoComplete="off" />
         </label>
         <label>
+          Name (optional)
+          <input name="name" maxLength={100} autoComplete="off" />
+        </label>
+        <label>
           Role
           <select name="role" defaultValue="viewer">
             {STAFF_ROLES.map((role) => (
@@ -45,7 +49,10 @@ export function UserRow({ user, self }: { user: StaffUser; self: boolean }) {
   const [state, dispatch, pending] = useActionState(updateUserAction, IDLE);
   return (
     <tr data-testid="user-row" data-user-id={user.id}>
-      <th scope="row">{user.email}</th>
+      <th scope="row">
+        {user.name ?? user.email}
+        {user.name === null ? null : <span className={styles.sku}>{user.email}</span>}
+      </th>
       <td>
         <form action={dispatch} className={styles.rowForm}>
           <input type="hidden" name="id" value={user.id} />

@@ -6,11 +6,12 @@ import { SignOutButtons } from './sign-out-buttons';
 
 /** Who is signed in, with which role; the admin pages their role opens; sign out. */
 export function StaffBar({ session }: { session: StaffSession }) {
-  const { email, role } = session.user;
+  const { email, name, role } = session.user;
   return (
     <div className={styles.bar} data-testid="staff-bar">
       <p className={styles.who}>
-        Signed in as <strong data-testid="staff-email">{email}</strong>
+        Signed in as {name === null ? null : <strong data-testid="staff-name">{name} </strong>}
+        <strong data-testid="staff-email">{name === null ? email : `(${email})`}</strong>
         <span className={styles.role} data-testid="staff-role">
           {role}
         </span>

@@ -9,14 +9,21 @@ import { createStaffUser, updateStaffUser } from '@/lib/api/staff';
 import { errorState, type StaffFormState } from '@/lib/auth/staff-form-state';
 import { authorizeAction, refusalOf } from '@/lib/auth/staff-session';
 
-/** The named fields of a form, absent ones left out (React adds fields of its own to a form's data). */
-const fieldsOf = (formData: FormData, names: readonly string[]) => Object.fromEntries(names.flatMap((name) => (formData.has(name) ? [[name, formData.get(name)]] : [])));
+/**
+ * The named fields of a form, absent or blank ones left out (React adds fields of its own to a form's
+ * data; an optional field left empty means "none").
+ */
+const fieldsOf = (formData: FormData, names: readonly string[]) =>
+  Object.fromEntries(names.flatMap((name) => {
+    const value = formData.get(name);
+    return typeof value === 'string' && value.trim() !== '' ? [[name, value]] : [];
+  }));
 
 /** A new staff user with a role and a first password (the API refuses a weak one and says why). Admins only. */
 export async function createUserAction(_previous: StaffFormState, formData: FormData): Promise<StaffFormState> {
   const caller = await authorizeAction('admin');
   if ('status' in caller) return caller;
-  const input = StaffUserCreateSchema.safeParse(fieldsOf(formData, ['email', 'role', 'password']));
+  const input = StaffUserCreateSchema.safeParse(fieldsOf(formData, ['email', 'name', 'role', 'password']));
   if (!input.success) {
     const issue = input.error.issues[0];
     return { status: 'error', message: issue ? `${String(issue.path[0] ?? 'Input')} ${issue.message}.` : 'Invalid input.' };
@@ -24,7 +31,7 @@ export async function createUserAction(_previous: StaffFormState, formData: Form
   try {
     const user = await createStaffUser(caller.headers, input.data);
     refresh();
-    return { status: 'done', message: `Created ${user.email} (${user.role}).` };
+    return { status: 'done', message: `Created ${user.name ?? user.email} (${user.role}).` };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     return refusalOf(error) ?? errorState(error);
