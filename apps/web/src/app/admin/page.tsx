@@ -27,10 +27,10 @@ type Props = { searchParams: Promise<SearchParams> };
 export default function AdminPage({ searchParams }: Props) {
   return (
     <>
-      <h1>Admin</h1>
-      <Suspense fallback={<div className={`skeleton ${styles.placeholder}`} aria-busy="true" />}>
-        <AdminContent searchParams={searchParams} />
-      </Suspense>
+        <h1>Admin</h1>
+        <Suspense fallback={<div className={`skeleton ${styles.placeholder}`} aria-busy="true" />}>
+          <AdminContent searchParams={searchParams} />
+        </Suspense>
     </>
   );
 }
@@ -46,65 +46,65 @@ async function AdminContent({ searchParams }: Props) {
   const [{ page, seq }, categories] = await Promise.all([listProducts(query, ADMIN_PAGE_SIZE), listCategories().catch(() => [])]);
   return (
     <>
-    <StaffBar session={session} />
-    <div className={styles.layout}>
-      {/* The whole catalog topic: the feed shows every change, and every row stays current. */}
-      <LiveSubscription url={env.NEXT_PUBLIC_REALTIME_URL} products={page.items} seq={seq} topics={[CATALOG_TOPIC]} />
-      <section className={styles.panel} aria-labelledby="products-title">
-        <h2 id="products-title">Products</h2>
-        {enabled ? null : (
-          <p className={styles.notice} role="note" data-testid="read-only-note">
-            Read-only: your role ({session.user.role}) shows prices and the live feed; editing needs the editor role.
-          </p>
-        )}
-        <QueryForm action="/admin" className={styles.bulkFields} key={catalogHref({ ...query, cursor: undefined }, '/admin')}>
-          <label>
-            Category
-            <select name="category" defaultValue={query.category ?? ''}>
-              <option value="">All</option>
-              <CategoryOptions categories={categories} />
-            </select>
-          </label>
-          <label>
-            Search
-            <input name="q" type="search" defaultValue={query.q ?? ''} />
-          </label>
-          <button type="submit" className={styles.save}>
-            Show
-          </button>
-        </QueryForm>
-        <div className={styles.tableWrap}>
-          <table className={styles.table}>
-            <caption className="visually-hidden">{enabled ? 'Products with editable price and stock' : 'Products with their price and stock'}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Product</th>
-                <th scope="col">Category</th>
-                <th scope="col">Price</th>
-                <th scope="col">Stock</th>
-                <th scope="col">
-                  <span className="visually-hidden">Save</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((product) => (
-                enabled ? <ProductEditorRow key={product.id} initial={product} /> : <ProductRow key={product.id} initial={product} />
-              ))}
-            </tbody>
-          </table>
+      <StaffBar session={session} />
+      <div className={styles.layout}>
+        {/* The whole catalog topic: the feed shows every change, and every row stays current. */}
+        <LiveSubscription url={env.NEXT_PUBLIC_REALTIME_URL} products={page.items} seq={seq} topics={[CATALOG_TOPIC]} />
+        <section className={styles.panel} aria-labelledby="products-title">
+          <h2 id="products-title">Products</h2>
+          {enabled ? null : (
+            <p className={styles.notice} role="note" data-testid="read-only-note">
+              Read-only: your role ({session.user.role}) shows prices and the live feed; editing needs the editor role.
+            </p>
+          )}
+          <QueryForm action="/admin" className={styles.bulkFields} key={catalogHref({ ...query, cursor: undefined }, '/admin')}>
+            <label>
+              Category
+              <select name="category" defaultValue={query.category ?? ''}>
+                <option value="">All</option>
+                <CategoryOptions categories={categories} />
+              </select>
+            </label>
+            <label>
+              Search
+              <input name="q" type="search" defaultValue={query.q ?? ''} />
+            </label>
+            <button type="submit" className={styles.save}>
+              Show
+            </button>
+          </QueryForm>
+          <div className={styles.tableWrap}>
+            <table className={styles.table}>
+              <caption className="visually-hidden">{enabled ? 'Products with editable price and stock' : 'Products with their price and stock'}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Product</th>
+                  <th scope="col">Category</th>
+                  <th scope="col">Price</th>
+                  <th scope="col">Stock</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Save</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((product) =>
+                  enabled ? <ProductEditorRow key={product.id} initial={product} /> : <ProductRow key={product.id} initial={product} />,
+                )}
+              </tbody>
+            </table>
+          </div>
+          {page.items.length === 0 ? <p className={styles.hint}>No products match.</p> : null}
+          <nav className={styles.pager} aria-label="Pagination">
+            {query.cursor ? <Link href={catalogHref({ ...query, cursor: undefined }, '/admin')}>← First page</Link> : <span />}
+            {page.nextCursor ? <Link href={catalogHref({ ...query, cursor: page.nextCursor }, '/admin')}>Next page →</Link> : null}
+          </nav>
+        </section>
+        <div className={styles.side}>
+          {enabled ? <BulkRepriceForm categories={categories} /> : null}
+          <EventFeed />
         </div>
-        {page.items.length === 0 ? <p className={styles.hint}>No products match.</p> : null}
-        <nav className={styles.pager} aria-label="Pagination">
-          {query.cursor ? <Link href={catalogHref({ ...query, cursor: undefined }, '/admin')}>← First page</Link> : <span />}
-          {page.nextCursor ? <Link href={catalogHref({ ...query, cursor: page.nextCursor }, '/admin')}>Next page →</Link> : null}
-        </nav>
-      </section>
-      <div className={styles.side}>
-        {enabled ? <BulkRepriceForm categories={categories} /> : null}
-        <EventFeed />
       </div>
-    </div>
     </>
   );
 }

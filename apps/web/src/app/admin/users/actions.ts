@@ -13,11 +13,14 @@ import { authorizeAction, refusalOf } from '@/lib/auth/staff-session';
  * The named fields of a form, absent or blank ones left out (React adds fields of its own to a form's
  * data; an optional field left empty means "none").
  */
-const fieldsOf = (formData: FormData, names: readonly string[]) =>
-  Object.fromEntries(names.flatMap((name) => {
+function fieldsOf(formData: FormData, names: readonly string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const name of names) {
     const value = formData.get(name);
-    return typeof value === 'string' && value.trim() !== '' ? [[name, value]] : [];
-  }));
+    if (typeof value === 'string' && value.trim() !== '') fields[name] = value;
+  }
+  return fields;
+}
 
 /** A new staff user with a role and a first password (the API refuses a weak one and says why). Admins only. */
 export async function createUserAction(_previous: StaffFormState, formData: FormData): Promise<StaffFormState> {
