@@ -18,7 +18,7 @@ describe.each([0, 1])('a web server trusting %i proxy hop(s)', (hops) => {
       redisUrl: inject('redisUrl'),
       seedCount: 1,
       // The API takes X-Forwarded-For from its peer (here only the web reaches it).
-      apiEnv: { TRUST_PROXY: 'true', LOGIN_MAX_FAILURES_PER_IP: String(MAX_FAILURES_PER_IP) },
+      apiEnv: { TRUST_PROXY: 'true', LOGIN_MAX_FAILURES_PER_IP: String(MAX_FAILURES_PER_IP), LOGIN_COOLDOWN_MS: '60000' },
       webEnv: { TRUST_PROXY_HOPS: String(hops) },
     });
   }, 240_000);

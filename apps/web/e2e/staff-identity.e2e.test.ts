@@ -36,7 +36,13 @@ async function staffUserId(adminCookie: string, email: string): Promise<string> 
 }
 
 beforeAll(async () => {
-  stack = await startStack({ adminDatabaseUrl: inject('adminDatabaseUrl'), redisUrl: inject('redisUrl'), seedCount: 40 });
+  stack = await startStack({
+    adminDatabaseUrl: inject('adminDatabaseUrl'),
+    redisUrl: inject('redisUrl'),
+    seedCount: 40,
+    // A throttled sign-in stays throttled while the browser test looks at it.
+    apiEnv: { LOGIN_COOLDOWN_MS: '60000' },
+  });
   [first, second] = await Promise.all([launchBrowser(), launchBrowser()]);
   api = apiClient(stack);
   products = (await api.list('limit=40&sort=newest')).filter((p) => p.currency === 'EUR' && p.stock >= 5);
