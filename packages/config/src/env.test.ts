@@ -7,7 +7,7 @@ const shape = {
   ...httpEnv(4000),
   ...databaseEnv,
   ...redisEnv,
-  ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters'),
+  API_SECRET: z.string().min(16, 'expected at least 16 characters'),
   DEMO: envBoolean(false),
   ORIGINS: envList(['http://localhost:3000']),
 };
@@ -27,7 +27,7 @@ describe('loadEnv', () => {
     const env = loadEnv(shape, {
       DATABASE_URL: 'postgres://u@localhost:5432/db',
       REDIS_URL: 'redis://localhost:6379',
-      ADMIN_TOKEN: 'a'.repeat(32),
+      API_SECRET: 'a'.repeat(32),
       DEMO: 'yes',
       ORIGINS: 'http://a.test, http://b.test',
     });
@@ -49,10 +49,10 @@ describe('loadEnv', () => {
       PORT: 'eighty',
       DATABASE_URL: 'mysql://x@y/z',
       DEMO: 'maybe',
-      ADMIN_TOKEN: 'short',
+      API_SECRET: 'short',
     });
     expect(error.problems.map((p) => p.variable)).toEqual([
-      'ADMIN_TOKEN',
+      'API_SECRET',
       'DATABASE_URL',
       'DEMO',
       'NODE_ENV',
@@ -71,11 +71,11 @@ describe('loadEnv', () => {
     const error = catchEnvError({
       DATABASE_URL: 'mysql://user:hunter2@db/x',
       REDIS_URL: 'redis://localhost',
-      ADMIN_TOKEN: 'tiny-secret',
+      API_SECRET: 'tiny-secret',
     });
     expect(error.message).not.toContain('hunter2');
     expect(error.message).not.toContain('tiny-secret');
-    expect(error.message).toContain('ADMIN_TOKEN: expected at least 16 characters (got <redacted>)');
+    expect(error.message).toContain('API_SECRET: expected at least 16 characters (got <redacted>)');
   });
 
   it('treats empty strings as unset so defaults apply', () => {

@@ -121,12 +121,6 @@ export function envList(defaultValue: readonly string[] = []) {
     );
 }
 
-/**
- * The admin bearer token every app falls back to when NODE_ENV=development and ADMIN_TOKEN is unset, so
- * `pnpm dev` works out of the box with the API and the storefront agreeing. Never accepted elsewhere.
- */
-export const DEV_ADMIN_TOKEN = 'dev-admin-token-not-for-production';
-
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every service reads these. */
