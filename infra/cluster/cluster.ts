@@ -9,6 +9,12 @@ export interface ClusterOptions {
   redisPrefix: string;
   /** Where the balancer listens; the instances take free ports (only the balancer's address matters). */
   balancerPort: number;
+  /**
+   * Where browsers reach the cluster, when not (only) through the balancer: other proxies in front, e.g. a
+   * test's nginx. Each is an origin the api's CORS and realtime's Origin check allow; the first is where
+   * the storefront's pages open their socket. Default: the balancer.
+   */
+  publicUrls?: readonly string[];
   logLevel: string;
   /** Load the demo catalog (idempotent) after migrating. */
   seed: boolean;
@@ -33,7 +39,9 @@ export const DEFAULT_BALANCER_PORT = 8080;
  * balancer, with the same routes as the compose stack's nginx. Every instance runs with NODE_ENV=production.
  */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  const origin = `http://${HOST}:${options.balancerPort}`;
+  const balancerUrl = `http://${HOST}:${options.balancerPort}`;
+  const origins = options.publicUrls !== undefined && options.publicUrls.length > 0 ? options.publicUrls : [balancerUrl];
+  const origin = origins[0]!;
   await migrateDatabase(options.databaseUrl);
   if (options.seed) await seedDatabase(options.databaseUrl, 5000);
 
@@ -56,16 +64,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
   const apiEnv = {
     DATABASE_URL: options.databaseUrl,
-    CORS_ORIGINS: origin,
+    CORS_ORIGINS: origins.join(','),
     TRUST_PROXY: 'true',
   };
   const started = await Promise.allSettled([
     ...ports.api.map((port, i) => start(`api-${i + 1}`, 'api', port, apiEnv)),
-    ...ports.realtime.map((port, i) => start(`realtime-${i + 1}`, 'realtime', port, { INSTANCE_ID: `realtime-${i + 1}`, ALLOWED_ORIGINS: origin })),
+    ...ports.realtime.map((port, i) => start(`realtime-${i + 1}`, 'realtime', port, { INSTANCE_ID: `realtime-${i + 1}`, ALLOWED_ORIGINS: origins.join(',') })),
     // Server-side calls go through the balancer, so they spread over both api instances too.
     start('web', 'web', ports.web, {
-      API_URL: origin,
-        NEXT_PUBLIC_REALTIME_URL: `ws://${HOST}:${options.balancerPort}/ws`,
+      API_URL: balancerUrl,
+      NEXT_PUBLIC_REALTIME_URL: `${origin.replace(/^http/, 'ws')}/ws`,
+      REALTIME_SERVER_URL: `ws://${HOST}:${options.balancerPort}/ws`,
       // Its cache invalidator subscribes through the balancer too, with an Origin realtime allows.
       REALTIME_SERVER_ORIGIN: origin,
     }),
@@ -76,5 +85,5 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw failure.reason;
   }
   const urls = new Map([...instances].map(([name, instance]) => [name, instance.url]));
-  return { url: origin, wsUrl: `ws://${HOST}:${options.balancerPort}/ws`, instances, urls, stop };
+  return { url: balancerUrl, wsUrl: `ws://${HOST}:${options.balancerPort}/ws`, instances, urls, stop };
 }
