@@ -65,7 +65,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const apiEnv = {
     DATABASE_URL: options.databaseUrl,
     CORS_ORIGINS: origins.join(','),
-    TRUST_PROXY: 'true',
+    TRUST_PROXY: 'loopback',
   };
   const started = await Promise.allSettled([
     ...ports.api.map((port, i) => start(`api-${i + 1}`, 'api', port, apiEnv)),

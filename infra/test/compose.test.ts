@@ -105,6 +105,25 @@ describe('infra/compose.yaml', () => {
     for (const variable of new Set(used)) expect(documented.has(variable), `${variable} is not in .env.example`).toBe(true);
   });
 
+  it('has the api trust the forwarded addresses of nginx and web only, at fixed addresses outside the dynamic range', () => {
+    const fixed = (name: string) => compose.services[name]?.networks?.default?.ipv4_address;
+    const proxies = [fixed('lb'), fixed('web')];
+    for (const [name, service] of appServices.filter(([, service]) => appOf(service) === 'api')) {
+      expect(service.environment?.TRUST_PROXY?.split(',').sort(), name).toEqual([...proxies].sort());
+    }
+    const { subnet = '', ip_range: dynamic = '' } = compose.networks?.default?.ipam?.config?.[0] ?? {};
+    const inRange = (address: string, range: string) => {
+      const [base = '', bits = '32'] = range.split('/');
+      const number = (ip: string) => ip.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
+      const size = 2 ** (32 - Number(bits));
+      return Math.floor(number(address) / size) === Math.floor(number(base) / size);
+    };
+    for (const address of proxies) {
+      expect(address && inRange(address, subnet), `${address} in ${subnet}`).toBe(true);
+      expect(address && inRange(address, dynamic), `${address} outside ${dynamic}`).toBe(false);
+    }
+  });
+
   describe('nginx load balancer', () => {
     const nginx = readNginxConf();
 

@@ -5,6 +5,7 @@ import type { ApiEnv } from './env.js';
 import { createClientErrorAnswer, createFrameworkErrorReply } from './http/client-errors.js';
 import { setHeaderList } from './http/header-list.js';
 import { lazyChildLoggerFactory } from './http/lazy-child-logger.js';
+import { createProxyTrust } from './http/proxy-trust.js';
 import { createResponseHeaders } from './http/response-headers.js';
 import { createSchemaCompilers, defaultSerializerCompiler } from './http/schema-compilers.js';
 import { createSecurityHeaders, DOCS_HELMET_OPTIONS } from './http/security-headers.js';
@@ -51,7 +52,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { env } = options;
   const logger = options.logger ?? createLogger({ name: 'livecart-api', level: env.LOG_LEVEL, nodeEnv: env.NODE_ENV });
   const compilers = createSchemaCompilers(defaultSerializerCompiler());
-  const headers = createResponseHeaders({ corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY });
+  // One trust function for Fastify's request.ip and for every reading of the client address before it.
+  const trustProxy = createProxyTrust(env.TRUST_PROXY);
+  const headers = createResponseHeaders({ corsOrigins: env.CORS_ORIGINS, trustProxy });
   const lane = new ServerLane();
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -73,7 +76,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     }),
     frameworkErrors: createFrameworkErrorReply(headers),
     clientErrorHandler: createClientErrorAnswer(headers),
-    trustProxy: env.TRUST_PROXY,
+    trustProxy,
     return503OnClosing: true,
     // Collections are registered without a trailing slash (that is what OpenAPI shows); both spellings work.
     routerOptions: { ignoreTrailingSlash: true },
@@ -143,13 +146,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     writeMax: env.RATE_LIMIT_WRITE_MAX,
     syncMs: env.RATE_LIMIT_SYNC_MS,
     allowList: env.RATE_LIMIT_ALLOW_LIST,
-    trustProxy: env.TRUST_PROXY,
+    trustProxy,
   });
   await app.register(metricsPlugin, { slowRequestMs: env.SLOW_REQUEST_MS });
 
   // Registered apart from the other /v1/products routes, so that the product-read lane can name its prefix.
   await app.register(getProductRoute, { prefix: '/v1/products' });
-  if (options.readLane !== false) await app.register(productReadLane, { lane, prefix: '/v1/products', headers, trustProxy: env.TRUST_PROXY });
+  if (options.readLane !== false) await app.register(productReadLane, { lane, prefix: '/v1/products', headers, trustProxy });
   await app.register(async (docs) => {
     // An HTML page with scripts and styles: helmet's defaults over the API's lock-down policy.
     const docsSecurity = createSecurityHeaders(DOCS_HELMET_OPTIONS);

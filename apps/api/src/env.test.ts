@@ -57,4 +57,15 @@ describe('loadApiEnv', () => {
     const env = loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET });
     expect(env).toMatchObject({ PORT: 4000, RATE_LIMIT_ENABLED: true, SESSION_IDLE_TIMEOUT_S: 28_800, AUTH_CACHE_TTL_MS: 30_000 });
   });
+
+  it('takes TRUST_PROXY as a hop count or a list of proxies, off by default, and refuses trusting everyone by name', () => {
+    const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET };
+    expect(loadApiEnv(production).TRUST_PROXY).toEqual({ kind: 'none' });
+    expect(loadApiEnv({ ...production, TRUST_PROXY: '1' }).TRUST_PROXY).toEqual({ kind: 'hops', hops: 1 });
+    expect(loadApiEnv({ ...production, TRUST_PROXY: '172.28.0.10,172.28.0.11' }).TRUST_PROXY).toEqual({ kind: 'addresses', addresses: ['172.28.0.10', '172.28.0.11'] });
+    for (const value of ['true', '*', '0.0.0.0/0', '::/0']) {
+      expect(messageOf(() => loadApiEnv({ ...production, TRUST_PROXY: value }))).toMatch(/TRUST_PROXY: must name the proxies, not trust every client/);
+    }
+    expect(messageOf(() => loadApiEnv({ ...production, TRUST_PROXY: 'the-proxy' }))).toMatch(/TRUST_PROXY: expected a hop count or IPs\/CIDRs/);
+  });
 });

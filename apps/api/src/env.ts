@@ -1,5 +1,6 @@
 import { baseEnv, databaseEnv, EnvError, envBoolean, envInt, envList, httpEnv, loadEnv, redisEnv, type EnvSource } from '@livecart/config/env';
 import { z } from 'zod';
+import { parseTrustProxy } from './http/proxy-trust.js';
 
 /** Signs session cookies when NODE_ENV=development and SESSION_SECRET is unset; refused everywhere else. */
 export const DEV_SESSION_SECRET = 'dev-session-secret-not-for-production-0123456789';
@@ -33,7 +34,21 @@ const apiEnv = {
   /** A tier forgets one failure per this many ms: sustained, one wrong guess per this interval gets through. */
   LOGIN_FAILURE_DECAY_MS: envInt({ min: 1, max: 86_400_000, default: 60_000 }),
   CORS_ORIGINS: envList(['http://localhost:3000', 'http://127.0.0.1:3000']),
-  TRUST_PROXY: envBoolean(false),
+  /**
+   * The proxies whose X-Forwarded-For/-Proto are believed: a hop count, or their IPs/CIDRs. Off by
+   * default; "trust everyone" is refused (a client would choose its own address). See http/proxy-trust.ts.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   BODY_LIMIT_BYTES: envInt({ min: 1024, max: 10 * 1024 * 1024, default: 1024 * 1024 }),
   REQUEST_TIMEOUT_MS: envInt({ min: 1000, max: 600_000, default: 30_000 }),
   KEEP_ALIVE_TIMEOUT_MS: envInt({ min: 1000, max: 600_000, default: 72_000 }),

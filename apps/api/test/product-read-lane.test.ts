@@ -27,7 +27,7 @@ beforeAll(async () => {
   // Behind a trusted proxy: X-Forwarded-Proto says HTTPS (HSTS), X-Forwarded-For keys the rate limit.
   // Windows are fixed on the clock: an hour-long one makes it unlikely that a window ends between the reads
   // that exhaust a client's limit and the read that must be refused.
-  const env = { CORS_ORIGINS: ALLOWED_ORIGIN, TRUST_PROXY: 'true', RATE_LIMIT_READ_MAX: String(READ_MAX), RATE_LIMIT_WINDOW_MS: '3600000' };
+  const env = { CORS_ORIGINS: ALLOWED_ORIGIN, TRUST_PROXY: 'loopback', RATE_LIMIT_READ_MAX: String(READ_MAX), RATE_LIMIT_WINDOW_MS: '3600000' };
   withLane = await ctx.app(env);
   withoutLane = await ctx.app(env, { readLane: false });
   await Promise.all([withLane, withoutLane].map((app) => app.listen({ host: '127.0.0.1', port: 0 })));

@@ -13,10 +13,12 @@ export interface ComposeService {
   ports?: string[];
   restart?: string;
   profiles?: string[];
+  networks?: Record<string, { ipv4_address?: string; aliases?: string[] } | null>;
 }
 
 export interface ComposeFile {
   services: Record<string, ComposeService>;
+  networks?: Record<string, { ipam?: { config?: { subnet?: string; ip_range?: string }[] } }>;
 }
 
 export const composePath = `${infraRoot}compose.yaml`;

@@ -135,7 +135,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
             DATABASE_URL: links.apiPostgres.rewrite(databaseUrl),
             REDIS_URL: links.apiRedis.rewrite(redis.url),
             CORS_ORIGINS: origin,
-            TRUST_PROXY: 'true',
+            TRUST_PROXY: 'loopback',
           },
         }),
       ),

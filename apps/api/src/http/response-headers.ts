@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { createCors, type Cors } from './cors-headers.js';
 import type { HeaderList } from './header-list.js';
+import type { ProxyTrust } from './proxy-trust.js';
 import { createIsHttps, createSecurityHeaders } from './security-headers.js';
 
 export interface ResponseHeaderSettings {
   corsOrigins: readonly string[];
-  /** As Fastify's `trustProxy`: whether X-Forwarded-Proto says how the request arrived. */
-  trustProxy: boolean;
+  /** As Fastify's `trustProxy`: whose X-Forwarded-Proto says how the request arrived. */
+  trustProxy: ProxyTrust;
 }
 
 export interface ResponseHeaders {

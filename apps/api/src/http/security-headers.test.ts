@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
+import { createProxyTrust, parseTrustProxy } from './proxy-trust.js';
 import { createIsHttps, createSecurityHeaders, DOCS_HELMET_OPTIONS, HSTS_HEADER } from './security-headers.js';
 
 describe('createSecurityHeaders', () => {
@@ -21,7 +22,9 @@ describe('createSecurityHeaders', () => {
 });
 
 describe('createIsHttps', () => {
-  const request = (headers: Record<string, string>, encrypted?: boolean) => ({ headers, socket: encrypted === undefined ? {} : { encrypted } }) as unknown as IncomingMessage;
+  const proxy = '10.0.0.5';
+  const request = (headers: Record<string, string>, encrypted?: boolean, remoteAddress = proxy) =>
+    ({ headers, socket: encrypted === undefined ? { remoteAddress } : { encrypted, remoteAddress } }) as unknown as IncomingMessage;
 
   it('without a trusted proxy, asks the socket and ignores X-Forwarded-Proto', () => {
     const isHttps = createIsHttps(false);
@@ -31,7 +34,7 @@ describe('createIsHttps', () => {
   });
 
   it('behind a trusted proxy, takes the last X-Forwarded-Proto entry, else the socket', () => {
-    const isHttps = createIsHttps(true);
+    const isHttps = createIsHttps(createProxyTrust(parseTrustProxy(proxy)));
     expect(isHttps(request({ 'x-forwarded-proto': 'https' }))).toBe(true);
     expect(isHttps(request({ 'x-forwarded-proto': 'http, https' }))).toBe(true);
     expect(isHttps(request({ 'x-forwarded-proto': 'https,http' }))).toBe(false);
@@ -39,5 +42,11 @@ describe('createIsHttps', () => {
     expect(isHttps(request({ 'x-forwarded-proto': 'http' }, true))).toBe(false);
     expect(isHttps(request({}, true))).toBe(true);
     expect(isHttps(request({}))).toBe(false);
+  });
+
+  it('ignores X-Forwarded-Proto from a peer that is not a trusted proxy', () => {
+    const isHttps = createIsHttps(createProxyTrust(parseTrustProxy(proxy)));
+    expect(isHttps(request({ 'x-forwarded-proto': 'https' }, undefined, '192.0.2.1'))).toBe(false);
+    expect(isHttps(request({ 'x-forwarded-proto': 'https' }, false, '192.0.2.1'))).toBe(false);
   });
 });

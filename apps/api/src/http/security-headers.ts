@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import helmetModule from 'helmet';
 import type { HeaderList } from './header-list.js';
+import type { ProxyTrust } from './proxy-trust.js';
 
 /**
  * helmet for a JSON API: a CSP under which nothing loads or frames, and nosniff — the set the OWASP REST
@@ -37,12 +38,12 @@ export const DOCS_HELMET_OPTIONS = { strictTransportSecurity: false };
 export const HSTS_HEADER = ['strict-transport-security', 'max-age=31536000; includeSubDomains'] as const;
 
 /**
- * Whether a request came over HTTPS, as Fastify's `request.protocol` says it: with `trustProxy`, the
- * last X-Forwarded-Proto entry (a TLS-terminating ingress); else whether the socket itself is TLS.
+ * Whether a request came over HTTPS, as Fastify's `request.protocol` says it: when the peer is a trusted
+ * proxy, the last X-Forwarded-Proto entry (a TLS-terminating ingress); else whether the socket itself is TLS.
  */
-export function createIsHttps(trustProxy: boolean): (request: IncomingMessage) => boolean {
+export function createIsHttps(trust: ProxyTrust): (request: IncomingMessage) => boolean {
   return (request) => {
-    const forwarded = trustProxy ? request.headers['x-forwarded-proto'] : undefined;
+    const forwarded = trust !== false && trust(request.socket.remoteAddress, 0) ? request.headers['x-forwarded-proto'] : undefined;
     if (typeof forwarded === 'string' && forwarded !== '') return forwarded.slice(forwarded.lastIndexOf(',') + 1).trim() === 'https';
     return (request.socket as Partial<TLSSocket>).encrypted === true;
   };

@@ -2,6 +2,7 @@ import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { RateLimitedError } from '../domain/errors.js';
 import { createClientIp } from '../http/client-ip.js';
+import type { ProxyTrust } from '../http/proxy-trust.js';
 import { createAdmission, type Admission } from '../http/rate-limit-admission.js';
 import { WindowLimiter, type PendingCount } from '../http/window-limiter.js';
 
@@ -22,8 +23,8 @@ export interface RateLimitPluginOptions {
   writeMax: number;
   syncMs: number;
   allowList: readonly string[];
-  /** As Fastify's `trustProxy`: whether the client's address comes from X-Forwarded-For. */
-  trustProxy: boolean;
+  /** As Fastify's `trustProxy`: which proxies' X-Forwarded-For gives the client's address. */
+  trustProxy: ProxyTrust;
 }
 
 /*

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import { createClientIp } from '../../../http/client-ip.js';
+import type { ProxyTrust } from '../../../http/proxy-trust.js';
 import type { ResponseHeaders } from '../../../http/response-headers.js';
 import type { ServerLane } from '../../../http/server-lane.js';
 import { answerProductRead } from './get-answer.js';
@@ -14,7 +15,7 @@ export interface ProductReadLaneOptions {
   prefix: string;
   headers: ResponseHeaders;
   /** As Fastify's `trustProxy`, for the rate limit to key on the address the route's hook sees. */
-  trustProxy: boolean;
+  trustProxy: ProxyTrust;
 }
 
 /**
