@@ -41,8 +41,8 @@ describe('loadApiEnv', () => {
     expect(messageOf(() => loadApiEnv({ ...env, LOGIN_COOLDOWN_MS: '2000', LOGIN_COOLDOWN_MAX_MS: '1000' }))).toMatch(/LOGIN_COOLDOWN_MS: must not exceed LOGIN_COOLDOWN_MAX_MS/);
   });
 
-  it('refuses the public development session secret outside development, without echoing it', () => {
-    for (const NODE_ENV of ['production', 'test']) {
+  it('refuses the public development session secret outside development (NODE_ENV unset included), without echoing it', () => {
+    for (const NODE_ENV of ['production', 'test', undefined]) {
       const message = messageOf(() => loadApiEnv({ ...base, NODE_ENV, SESSION_SECRET: DEV_SESSION_SECRET }));
       expect(message).toMatch(/SESSION_SECRET: must not be the public development secret/);
       expect(message).not.toContain(DEV_SESSION_SECRET);

@@ -89,9 +89,8 @@ export type ApiEnv = Omit<z.output<z.ZodObject<typeof apiEnv>>, 'SESSION_SECRET'
  */
 export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   const env = loadEnv(apiEnv, source);
+  // Unset NODE_ENV means production (@livecart/config): development is always said explicitly.
   const development = env.NODE_ENV === 'development';
-  // NODE_ENV still defaults to development in @livecart/config; a session secret default needs it said.
-  const saidDevelopment = source.NODE_ENV === 'development';
   const problems: { variable: string; message: string; received: string | undefined }[] = [];
   if (env.ADMIN_TOKEN !== undefined) {
     problems.push({
@@ -103,7 +102,7 @@ export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   if (env.SESSION_SECRET === DEV_SESSION_SECRET && !development) {
     problems.push({ variable: 'SESSION_SECRET', message: `must not be the public development secret when NODE_ENV=${env.NODE_ENV}`, received: '<redacted>' });
   }
-  if (env.SESSION_SECRET === undefined && !saidDevelopment) {
+  if (env.SESSION_SECRET === undefined && !development) {
     problems.push({ variable: 'SESSION_SECRET', message: `is required unless NODE_ENV=development is set (signs staff session cookies; 32+ random characters)`, received: undefined });
   }
   if (env.SESSION_IDLE_TIMEOUT_S > env.SESSION_ABSOLUTE_TIMEOUT_S) {

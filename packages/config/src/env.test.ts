@@ -32,7 +32,7 @@ describe('loadEnv', () => {
       ORIGINS: 'http://a.test, http://b.test',
     });
     expect(env).toMatchObject({
-      NODE_ENV: 'development',
+      NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       PORT: 4000,
@@ -41,6 +41,14 @@ describe('loadEnv', () => {
       DEMO: true,
       ORIGINS: ['http://a.test', 'http://b.test'],
     });
+  });
+
+  it('means production when NODE_ENV is unset or empty: development only when said', () => {
+    const valid = { DATABASE_URL: 'postgres://u@localhost:5432/db', REDIS_URL: 'redis://localhost:6379', API_SECRET: 'a'.repeat(32) };
+    expect(loadEnv(shape, valid).NODE_ENV).toBe('production');
+    expect(loadEnv(shape, { ...valid, NODE_ENV: '' }).NODE_ENV).toBe('production');
+    expect(loadEnv(shape, { ...valid, NODE_ENV: 'development' }).NODE_ENV).toBe('development');
+    expect(loadEnv(shape, { ...valid, NODE_ENV: 'test' }).NODE_ENV).toBe('test');
   });
 
   it('throws once, naming every missing and invalid variable with what was expected', () => {

@@ -125,9 +125,14 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 
 /** Every service reads these. */
 export const baseEnv = {
+  /**
+   * Unset means production: every development default (a published credential, a relaxed policy) needs
+   * NODE_ENV=development said explicitly, as the `dev` scripts do, so a deployment that forgets to set
+   * it gets production behaviour rather than development shortcuts.
+   */
   NODE_ENV: z
     .enum(['development', 'test', 'production'], { error: 'expected development, test or production' })
-    .default('development'),
+    .default('production'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 };
 
