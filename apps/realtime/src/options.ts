@@ -10,6 +10,8 @@ export interface RealtimeOptions {
   redisCommandTimeoutMs: number;
   allowedOrigins: readonly string[];
   allowNoOrigin: boolean;
+  /** An Origin equal to the request's Host passes unlisted (the debug page): development only. */
+  allowSameHostOrigin: boolean;
   maxConnections: number;
   maxTopics: number;
   maxMessagesPerSecond: number;
@@ -33,6 +35,7 @@ export function optionsFromEnv(env: RealtimeEnv, logger: Logger): RealtimeOption
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     allowedOrigins: env.ALLOWED_ORIGINS,
     allowNoOrigin: env.WS_ALLOW_NO_ORIGIN,
+    allowSameHostOrigin: env.NODE_ENV === 'development',
     maxConnections: env.WS_MAX_CONNECTIONS,
     maxTopics: env.WS_MAX_TOPICS,
     maxMessagesPerSecond: env.WS_MAX_MESSAGES_PER_SECOND,

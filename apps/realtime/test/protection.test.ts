@@ -125,12 +125,21 @@ describe('heartbeat', () => {
 });
 
 describe('admission', () => {
-  it('refuses a foreign Origin with 403 and accepts allowed and same-origin pages', async () => {
+  it('refuses a foreign Origin with 403 and accepts allowed ones', async () => {
     const server = await start({ ALLOWED_ORIGINS: 'https://shop.example', WS_ALLOW_NO_ORIGIN: 'false' });
     await expect(TestClient.connect(server.wsUrl, { origin: 'https://evil.example' })).rejects.toEqual(new UpgradeRefused(403));
     await expect(TestClient.connect(server.wsUrl)).rejects.toEqual(new UpgradeRefused(403));
     await connect(server, { origin: 'https://shop.example' });
-    await connect(server, { origin: server.httpUrl });
+  });
+
+  it('takes an Origin equal to its Host (its own debug page) only with NODE_ENV=development said', async () => {
+    for (const NODE_ENV of ['production', 'test']) {
+      const server = await start({ NODE_ENV, ALLOWED_ORIGINS: 'https://shop.example' });
+      await expect(TestClient.connect(server.wsUrl, { origin: server.httpUrl }), NODE_ENV).rejects.toEqual(new UpgradeRefused(403));
+    }
+    const development = await start({ NODE_ENV: 'development', ALLOWED_ORIGINS: 'https://shop.example' });
+    await connect(development, { origin: development.httpUrl });
+    await expect(TestClient.connect(development.wsUrl, { origin: 'https://evil.example' })).rejects.toEqual(new UpgradeRefused(403));
   });
 
   it('answers 503 at the upgrade past the connection cap, and admits again once a slot frees', async () => {

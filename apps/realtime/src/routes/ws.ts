@@ -56,6 +56,7 @@ export async function wsRoutes(app: FastifyInstance, options: RealtimeOptions): 
     gate: new UpgradeGate({
       allowedOrigins: options.allowedOrigins,
       allowNoOrigin: options.allowNoOrigin,
+      allowSameHost: options.allowSameHostOrigin,
       maxConnections: options.maxConnections,
       openConnections: () => hub.connections.size,
       feedStarted: () => sequencer.isStarted,

@@ -4,14 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { isOriginAllowed } from './origin-policy.js';
 import { UpgradeGate } from './upgrade-gate.js';
 
-const policy = { allowedOrigins: ['https://shop.example'], allowNoOrigin: false };
+const policy = { allowedOrigins: ['https://shop.example'], allowNoOrigin: false, allowSameHost: false };
 
 describe('isOriginAllowed', () => {
-  it('allows listed origins and the page served by this host, refuses others', () => {
+  it('allows listed origins, refuses others', () => {
     expect(isOriginAllowed('https://shop.example', 'rt.example', policy)).toBe(true);
     expect(isOriginAllowed('https://evil.example', 'rt.example', policy)).toBe(false);
-    expect(isOriginAllowed('http://rt.example:4001', 'rt.example:4001', policy)).toBe(true);
     expect(isOriginAllowed('null', 'rt.example', policy)).toBe(false);
+  });
+
+  it('allows an Origin equal to the Host (the page served by this host) only when told to (development)', () => {
+    // A rebinding attack's page: its Origin and the Host its browser sends name the same attacker's site.
+    expect(isOriginAllowed('http://rebound.example:4001', 'rebound.example:4001', policy)).toBe(false);
+    expect(isOriginAllowed('http://rt.example:4001', 'rt.example:4001', { ...policy, allowSameHost: true })).toBe(true);
+    expect(isOriginAllowed('http://rt.example:4001', 'rt.example:4002', { ...policy, allowSameHost: true })).toBe(false);
+    expect(isOriginAllowed('not a url', 'rt.example', { ...policy, allowSameHost: true })).toBe(false);
   });
 
   it('allows a missing Origin only when configured, and * allows any', () => {

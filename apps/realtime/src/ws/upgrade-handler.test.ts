@@ -33,6 +33,7 @@ async function serve(gate: { maxConnections?: number; allowedOrigins?: string[] 
     gate: new UpgradeGate({
       allowedOrigins: gate.allowedOrigins ?? [],
       allowNoOrigin: true,
+      allowSameHost: false,
       maxConnections: gate.maxConnections ?? 10,
       openConnections: () => accepted.length,
       feedStarted: () => true,
