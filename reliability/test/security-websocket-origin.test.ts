@@ -6,7 +6,8 @@ import { attemptUpgrade } from '../src/security/ws-handshake.js';
 /**
  * The built realtime server admits a WebSocket only from an allowed Origin: a foreign page (or a
  * look-alike origin) gets HTTP 403 at the upgrade, before any WebSocket exists; a client without
- * Origin is refused too unless WS_ALLOW_NO_ORIGIN is on (apps/realtime/src/ws/origin-policy.ts).
+ * Origin is refused too unless WS_ALLOW_NO_ORIGIN is on (apps/realtime/src/ws/origin-policy.ts). An
+ * Origin naming the server's own Host passes only in development: elsewhere a DNS-rebinding page has one.
  */
 
 const skip = skipWithoutBuilds('security-websocket-origin', ['realtime']);
@@ -26,17 +27,19 @@ describe.skipIf(skip)('WebSocket Origin checks on the realtime server', () => {
   let backends: TestBackends;
   let strict: BuiltApp;
   let lenient: BuiltApp;
+  let development: BuiltApp;
 
   beforeAll(async () => {
     backends = await createTestBackends({ label: 'rel-ws-origin' });
-    [strict, lenient] = await Promise.all([
+    [strict, lenient, development] = await Promise.all([
       startRealtime({ backends, name: 'realtime-strict', allowedOrigins: [SHOP] }),
       startRealtime({ backends, name: 'realtime-no-origin-allowed', allowedOrigins: [SHOP], env: { WS_ALLOW_NO_ORIGIN: 'true' } }),
+      startRealtime({ backends, name: 'realtime-development', allowedOrigins: [SHOP], env: { NODE_ENV: 'development' } }),
     ]);
   });
 
   afterAll(async () => {
-    await Promise.all([strict, lenient].filter(Boolean).map((server) => server.stop()));
+    await Promise.all([strict, lenient, development].filter(Boolean).map((server) => server.stop()));
     await backends?.close();
   });
 
@@ -62,14 +65,16 @@ describe.skipIf(skip)('WebSocket Origin checks on the realtime server', () => {
     expect(await attemptUpgrade(socketUrlOf(lenient), undefined)).toMatchObject({ kind: 'open', firstMessage: { type: 'welcome' } });
   });
 
-  it('accepts its own origin, as documented for the debug page it serves', async () => {
-    expect(await attemptUpgrade(socketUrlOf(strict), strict.url)).toMatchObject({ kind: 'open' });
+  it('refuses an Origin equal to its Host (a DNS-rebinding page looks so) unless NODE_ENV=development, where its debug page uses it', async () => {
+    expect(await attemptUpgrade(socketUrlOf(strict), strict.url)).toMatchObject({ kind: 'refused', status: 403 });
+    expect(await attemptUpgrade(socketUrlOf(development), development.url)).toMatchObject({ kind: 'open' });
+    expect(await attemptUpgrade(socketUrlOf(development), 'https://evil.example')).toMatchObject({ kind: 'refused', status: 403 });
   });
 
   it('counts each refused upgrade in its metrics, by reason', async () => {
     const metrics = await (await fetch(`${strict.url}/metrics`)).text();
     const refused = /^realtime_upgrades_refused_total\{reason="origin"[^}]*\} (\d+)$/m.exec(metrics);
-    // The foreign origins and the client without one.
-    expect(Number(refused?.[1])).toBe(FOREIGN.length + 1);
+    // The foreign origins, the client without one, and its own.
+    expect(Number(refused?.[1])).toBe(FOREIGN.length + 2);
   });
 });
