@@ -66,6 +66,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     DATABASE_URL: options.databaseUrl,
     CORS_ORIGINS: origins.join(','),
     TRUST_PROXY: 'loopback',
+    // A cluster on this machine, to try things: its start prints the docs address.
+    API_DOCS_ENABLED: 'true',
   };
   const started = await Promise.allSettled([
     ...ports.api.map((port, i) => start(`api-${i + 1}`, 'api', port, apiEnv)),

@@ -153,15 +153,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Registered apart from the other /v1/products routes, so that the product-read lane can name its prefix.
   await app.register(getProductRoute, { prefix: '/v1/products' });
   if (options.readLane !== false) await app.register(productReadLane, { lane, prefix: '/v1/products', headers, trustProxy });
-  await app.register(async (docs) => {
-    // An HTML page with scripts and styles: helmet's defaults over the API's lock-down policy.
-    const docsSecurity = createSecurityHeaders(DOCS_HELMET_OPTIONS);
-    docs.addHook('onRequest', (request, reply, done) => {
-      setHeaderList(reply, docsSecurity(headers.isHttps(request.raw)));
-      done();
+  // The OpenAPI document is built either way (from the routes: the app's own contract); only serving it is optional.
+  if (env.API_DOCS_ENABLED) {
+    await app.register(async (docs) => {
+      // An HTML page with scripts and styles: helmet's defaults over the API's lock-down policy.
+      const docsSecurity = createSecurityHeaders(DOCS_HELMET_OPTIONS);
+      docs.addHook('onRequest', (request, reply, done) => {
+        setHeaderList(reply, docsSecurity(headers.isHttps(request.raw)));
+        done();
+      });
+      await docs.register(docsUi);
     });
-    await docs.register(docsUi);
-  });
+  }
   await app.register(healthRoutes);
   await app.register(v1Routes, { prefix: '/v1' });
   return app;

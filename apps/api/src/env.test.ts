@@ -68,4 +68,15 @@ describe('loadApiEnv', () => {
     }
     expect(messageOf(() => loadApiEnv({ ...production, TRUST_PROXY: 'the-proxy' }))).toMatch(/TRUST_PROXY: expected a hop count or IPs\/CIDRs/);
   });
+
+  it('serves /docs only in development unless API_DOCS_ENABLED says otherwise', () => {
+    const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET };
+    expect(loadApiEnv(production).API_DOCS_ENABLED).toBe(false);
+    expect(loadApiEnv({ ...production, NODE_ENV: undefined }).API_DOCS_ENABLED).toBe(false);
+    expect(loadApiEnv({ ...production, NODE_ENV: 'test' }).API_DOCS_ENABLED).toBe(false);
+    expect(loadApiEnv({ ...production, API_DOCS_ENABLED: 'true' }).API_DOCS_ENABLED).toBe(true);
+    expect(loadApiEnv({ ...base, NODE_ENV: 'development' }).API_DOCS_ENABLED).toBe(true);
+    expect(loadApiEnv({ ...base, NODE_ENV: 'development', API_DOCS_ENABLED: 'false' }).API_DOCS_ENABLED).toBe(false);
+    expect(messageOf(() => loadApiEnv({ ...production, API_DOCS_ENABLED: 'maybe' }))).toMatch(/API_DOCS_ENABLED: expected one of true\/false/);
+  });
 });

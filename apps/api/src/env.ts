@@ -35,6 +35,11 @@ const apiEnv = {
   LOGIN_FAILURE_DECAY_MS: envInt({ min: 1, max: 86_400_000, default: 60_000 }),
   CORS_ORIGINS: envList(['http://localhost:3000', 'http://127.0.0.1:3000']),
   /**
+   * Whether /docs (Swagger UI, the OpenAPI document at /docs/json) is served. Unset: only with
+   * NODE_ENV=development; a deployment shows its API surface only where someone chose to.
+   */
+  API_DOCS_ENABLED: envBoolean(false),
+  /**
    * The proxies whose X-Forwarded-For/-Proto are believed: a hop count, or their IPs/CIDRs. Off by
    * default; "trust everyone" is refused (a client would choose its own address). See http/proxy-trust.ts.
    */
@@ -78,6 +83,8 @@ const apiEnv = {
 };
 
 export type ApiEnv = Omit<z.output<z.ZodObject<typeof apiEnv>>, 'SESSION_SECRET' | 'ADMIN_TOKEN' | 'LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES'> & {
+  /** API_DOCS_ENABLED as said, else whether NODE_ENV=development. */
+  API_DOCS_ENABLED: boolean;
   SESSION_SECRET: string;
   LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: number;
 };
@@ -115,6 +122,7 @@ export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   const { ADMIN_TOKEN: _retired, ...rest } = env;
   return {
     ...rest,
+    API_DOCS_ENABLED: source.API_DOCS_ENABLED === undefined || source.API_DOCS_ENABLED === '' ? development : env.API_DOCS_ENABLED,
     SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
     LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES ?? Math.min(100_000, 4 * env.LOGIN_MAX_FAILURES_PER_ACCOUNT),
   };

@@ -45,8 +45,22 @@ describe('/metrics', () => {
 });
 
 describe('/docs', () => {
+  let docsApp: FastifyInstance;
+  beforeAll(async () => {
+    docsApp = await ctx.app({ API_DOCS_ENABLED: 'true' });
+  });
+
+  it('is not served unless API_DOCS_ENABLED (default: development only); the document is still built', async () => {
+    for (const url of ['/docs', '/docs/', '/docs/json', '/docs/yaml', '/docs/static/swagger-ui.css']) {
+      const answer = await app.inject({ url });
+      expect(answer.statusCode, url).toBe(404);
+      expect(answer.json<ErrorEnvelope>(), url).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+    }
+    expect(Object.keys((app.swagger() as { paths: object }).paths)).toContain('/v1/products');
+  });
+
   it('serves the OpenAPI 3.1 document generated from the route schemas, and the interactive page', async () => {
-    const json = await app.inject({ url: '/docs/json' });
+    const json = await docsApp.inject({ url: '/docs/json' });
     expect(json.statusCode).toBe(200);
     const doc = json.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();
     expect(doc.openapi).toBe('3.1.0');
@@ -54,24 +68,24 @@ describe('/docs', () => {
       expect.arrayContaining(['/v1/products', '/v1/products/{id}', '/v1/products/bulk', '/v1/orders', '/v1/orders/{id}', '/health', '/ready']),
     );
     expect(Object.keys(doc.paths['/v1/products/{id}'] ?? {})).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
-    const page = await app.inject({ url: '/docs/' });
+    const page = await docsApp.inject({ url: '/docs/' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
   });
 
   it('serves Swagger UI\'s files (loaded on the first /docs request) with their headers, and refusals as the envelope', async () => {
-    const css = await app.inject({ url: '/docs/static/swagger-ui.css' });
+    const css = await docsApp.inject({ url: '/docs/static/swagger-ui.css' });
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toMatch(/^text\/css/);
     expect(css.headers['content-security-policy']).toMatch(/frame-ancestors 'self'/);
-    const head = await app.inject({ method: 'HEAD', url: '/docs/static/swagger-ui.css' });
+    const head = await docsApp.inject({ method: 'HEAD', url: '/docs/static/swagger-ui.css' });
     expect(head.headers['content-length']).toBe(String(css.rawPayload.length));
-    const again = await app.inject({ url: '/docs/static/swagger-ui.css', headers: { 'if-none-match': String(css.headers.etag) } });
+    const again = await docsApp.inject({ url: '/docs/static/swagger-ui.css', headers: { 'if-none-match': String(css.headers.etag) } });
     expect(again.statusCode).toBe(304);
-    const missing = await app.inject({ url: '/docs/static/no-such-file.js' });
+    const missing = await docsApp.inject({ url: '/docs/static/no-such-file.js' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json<ErrorEnvelope>()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
-    const outside = await app.inject({ url: '/docs/static/%2e%2e%5c%2e%2e%5cpackage.json' });
+    const outside = await docsApp.inject({ url: '/docs/static/%2e%2e%5c%2e%2e%5cpackage.json' });
     expect(outside.statusCode).toBe(403);
     expect(outside.json<ErrorEnvelope>()).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
   });

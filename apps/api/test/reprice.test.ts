@@ -22,7 +22,7 @@ interface OpenApiOperation {
 beforeAll(async () => {
   ctx = await createTestContext('reprice');
   // Events stay in the outbox, where the test reads them.
-  app = await ctx.app({ OUTBOX_RELAY_ENABLED: 'false' });
+  app = await ctx.app({ OUTBOX_RELAY_ENABLED: 'false', API_DOCS_ENABLED: 'true' });
   db = testPool(ctx.databaseUrl);
 });
 afterAll(async () => {

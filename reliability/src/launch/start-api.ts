@@ -19,6 +19,8 @@ export function startApi(options: ApiLaunchOptions): Promise<BuiltApp> {
       DATABASE_URL: backends.databaseUrl,
       REDIS_URL: backends.redisUrl,
       REDIS_PREFIX: backends.redisPrefix,
+      // The suites probe /docs and read the OpenAPI document; a production api serves it only when told.
+      API_DOCS_ENABLED: 'true',
       ...options.env,
     },
     ...(options.log === undefined ? {} : { onLine: options.log.record }),

@@ -64,7 +64,8 @@ export async function startServers(options: StartServersOptions): Promise<TestSe
 
   const started = await Promise.allSettled([
     startBuiltApp('api', {
-      env: { ...shared, DATABASE_URL: backends.databaseUrl, CORS_ORIGINS: ORIGIN, ...options.apiEnv },
+      // API_DOCS_ENABLED: the fuzz reads the operations from the OpenAPI document at /docs/json.
+      env: { ...shared, DATABASE_URL: backends.databaseUrl, CORS_ORIGINS: ORIGIN, API_DOCS_ENABLED: 'true', ...options.apiEnv },
       ...(options.apiNodeArgs === undefined ? {} : { nodeArgs: options.apiNodeArgs }),
       onLine: onApiLine,
     }),
