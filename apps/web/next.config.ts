@@ -4,27 +4,6 @@ import type { NextConfig } from 'next';
 import { env } from './src/env';
 
 /**
- * Next.js streams each page's data as inline <script> tags, and nonces would make every page render
- * per request (no prerendered App Shell, no cached product pages), so inline scripts are allowed and
- * everything else is narrowed: scripts, styles, images and fonts from this origin only, no plugins, no
- * framing, no foreign <base> or form targets. The realtime socket may be any ws:/wss: address: the
- * browser's URL is read at run time, after these headers were compiled into the build. `next dev`
- * needs eval for React's debugging aids.
- */
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${env.NODE_ENV === 'development' ? " 'unsafe-eval'" : ''}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self' ws: wss:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-/**
  * The storefront uses none of these; a page that is compromised cannot ask for them either. Only
  * features browsers implement: Chromium reports every unknown one (`bluetooth`, for one, is not a
  * policy-controlled feature) on every page, and the browser tests fail on that report.
@@ -52,12 +31,12 @@ const config: NextConfig = {
   allowedDevOrigins: ['127.0.0.1'],
   poweredByHeader: false,
   reactStrictMode: true,
+  // The Content-Security-Policy is made per request, with its nonce (src/proxy.ts).
   async headers() {
     return [
       {
         source: '/:path*',
         headers: [
-          { key: 'Content-Security-Policy', value: contentSecurityPolicy },
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
           { key: 'X-Frame-Options', value: 'DENY' },

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiClient } from './support/api-client';
 import { type Browser, launchBrowser } from './support/browser';
 import { signIn, waitUntilLive } from './support/page-helpers';
+import { REACT_SHELL_SCRIPTS } from '../src/lib/security/content-security-policy';
 import { WEB_DIR } from './support/paths';
 import { type Stack, startStack, type WebMode } from './support/stack';
 
@@ -163,5 +164,30 @@ describe.each<WebMode>(['development', 'production'])('every page under %s', (mo
     );
     await Promise.all(opened.map(({ page }) => page.close()));
     expect(problems).toEqual([]);
+  });
+
+  it.runIf(mode === 'production')('sends a script policy without unsafe-inline and puts its fresh nonce on every inline script', async () => {
+    const documents = Object.values(visitsByRoute(product))
+      .flat()
+      .filter((visit) => !visit.fetched);
+    const shellScripts = new Set<string>(REACT_SHELL_SCRIPTS);
+    const nonces = new Set<string>();
+    // Twice each: the second visit of a product page is served from the page cache.
+    for (const visit of [...documents, ...documents]) {
+      const response = await fetch(`${stack.webUrl}${visit.path}`);
+      const html = await response.text();
+      const scriptSrc = (response.headers.get('content-security-policy') ?? '').split('; ').find((d) => d.startsWith('script-src ')) ?? '';
+      expect(scriptSrc, visit.path).not.toContain("'unsafe-inline'");
+      const nonce = /'nonce-([^']+)'/.exec(scriptSrc)?.[1];
+      expect(nonce, `${visit.path}: a nonce in script-src`).toBeDefined();
+      nonces.add(nonce!);
+      const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter(([, attributes]) => !/\bsrc=/.test(attributes!));
+      expect(inline.length, visit.path).toBeGreaterThan(0);
+      for (const [, attributes, body] of inline) {
+        if (shellScripts.has(body!)) continue;
+        expect(attributes, `${visit.path}: <script${attributes}>${body!.slice(0, 60)}`).toContain(`nonce="${nonce}"`);
+      }
+    }
+    expect(nonces.size, 'a new nonce per response').toBe(documents.length * 2);
   });
 });

@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from 'next';
-import type { ReactNode } from 'react';
+import { connection } from 'next/server';
+import { type ReactNode, Suspense } from 'react';
 import { SiteHeader } from '@/components/layout/site-header';
 import './globals.css';
 import styles from './layout.module.css';
@@ -10,6 +11,16 @@ export const metadata: Metadata = {
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+
+/**
+ * Renders nothing, after the request arrived: every page thus ends with a part rendered per request, and
+ * its page data (inline scripts) goes out then, with that response's CSP nonce (src/proxy.ts), instead
+ * of from a prerendered page that could carry none. The App Shell stays prerendered.
+ */
+async function PerRequest() {
+  await connection();
+  return null;
+}
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
@@ -23,6 +34,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           {children}
         </main>
         <footer className={styles.footer}>Prices and stock update live. Demo store; orders are not shipped.</footer>
+        <Suspense fallback={null}>
+          <PerRequest />
+        </Suspense>
       </body>
     </html>
   );
