@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { NextConfig } from 'next';
 // Validates the environment at build and at server start.
 import { env } from './src/env';
+import { NON_DOCUMENT_POLICY } from './src/lib/security/content-security-policy';
 
 /**
  * The storefront uses none of these; a page that is compromised cannot ask for them either. Only
@@ -31,9 +32,15 @@ const config: NextConfig = {
   allowedDevOrigins: ['127.0.0.1'],
   poweredByHeader: false,
   reactStrictMode: true,
-  // The Content-Security-Policy is made per request, with its nonce (src/proxy.ts).
+  // A document's Content-Security-Policy is made per request, with its nonce (src/proxy.ts); what the
+  // proxy leaves out gets a fixed one here.
   async headers() {
+    const nonDocument = [{ key: 'Content-Security-Policy', value: NON_DOCUMENT_POLICY }];
     return [
+      { source: '/_next/static/:path*', headers: nonDocument },
+      { source: '/_next/image', headers: nonDocument },
+      { source: '/api/:path*', headers: nonDocument },
+      { source: '/icon.svg', headers: nonDocument },
       {
         source: '/:path*',
         headers: [

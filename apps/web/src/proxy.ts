@@ -19,6 +19,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Documents, flight data and actions; not the hashed build assets, the route handlers or the icon.
-  matcher: [{ source: '/((?!_next/static|_next/image|api/|icon.svg).*)' }],
+  // Documents, flight data and actions; not the build assets, the route handlers or the icon, which get
+  // NON_DOCUMENT_POLICY from next.config.ts (the same paths there).
+  matcher: [{ source: '/((?!_next/static/|_next/image|api/|icon.svg).*)' }],
 };

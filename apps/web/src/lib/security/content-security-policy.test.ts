@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, createNonce, REACT_SHELL_SCRIPTS } from './content-security-policy';
+import { contentSecurityPolicy, createNonce, NON_DOCUMENT_POLICY, REACT_SHELL_SCRIPTS } from './content-security-policy';
 
 const directive = (policy: string, name: string) => policy.split('; ').find((d) => d.startsWith(`${name} `));
 
@@ -22,6 +22,14 @@ describe('contentSecurityPolicy', () => {
   it('keeps next dev working: inline and eval, no nonce', () => {
     const scripts = directive(contentSecurityPolicy({ development: true, realtimeUrl: 'ws://localhost:4001/ws' }), 'script-src')!;
     expect(scripts).toBe("script-src 'self' 'unsafe-inline' 'unsafe-eval'");
+  });
+});
+
+describe('NON_DOCUMENT_POLICY', () => {
+  it('allows no inline script at all and connects nowhere but here', () => {
+    expect(directive(NON_DOCUMENT_POLICY, 'script-src')).toBe("script-src 'self'");
+    expect(directive(NON_DOCUMENT_POLICY, 'connect-src')).toBe("connect-src 'self'");
+    expect(directive(NON_DOCUMENT_POLICY, 'frame-ancestors')).toBe("frame-ancestors 'none'");
   });
 });
 

@@ -31,13 +31,23 @@ export interface PolicyOptions {
  */
 export function contentSecurityPolicy(options: PolicyOptions): string {
   const scripts = options.development ? ["'self'", "'unsafe-inline'", "'unsafe-eval'"] : ["'self'", `'nonce-${options.nonce ?? ''}'`, ...shellScriptHashes];
+  return policy(scripts.join(' '), `'self' ${new URL(options.realtimeUrl).origin}`);
+}
+
+/**
+ * For what is not a document (build assets, route handlers, the icon; src/proxy.ts leaves them out): the
+ * same narrowing, with no script of any kind inline, should one ever be opened as a page.
+ */
+export const NON_DOCUMENT_POLICY = policy("'self'", "'self'");
+
+function policy(scriptSources: string, connectSources: string): string {
   return [
     "default-src 'self'",
-    `script-src ${scripts.join(' ')}`,
+    `script-src ${scriptSources}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",
-    `connect-src 'self' ${new URL(options.realtimeUrl).origin}`,
+    `connect-src ${connectSources}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
