@@ -75,6 +75,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     // Server-side calls go through the balancer, so they spread over both api instances too.
     start('web', 'web', ports.web, {
       API_URL: balancerUrl,
+      // Behind the balancer (or a proxy in front of it), which appends the shopper's address.
+      TRUST_PROXY_HOPS: '1',
       NEXT_PUBLIC_REALTIME_URL: `${origin.replace(/^http/, 'ws')}/ws`,
       REALTIME_SERVER_URL: `ws://${HOST}:${options.balancerPort}/ws`,
       // Its cache invalidator subscribes through the balancer too, with an Origin realtime allows.
