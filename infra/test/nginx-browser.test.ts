@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ensureServices, findFreePort, type Services } from '@livecart/local-services';
-import { clearRedisPrefix, createApiKey, createTestDatabase, HOST, missingBuildsMessage, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
+import { clearRedisPrefix, createApiKey, createStaffUser, createTestDatabase, HOST, missingBuildsMessage, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/cluster.js';
@@ -18,6 +18,8 @@ const missing = missingBuildsMessage(['api', 'realtime', 'web']);
 if (missing !== undefined) console.log(`[nginx-browser.test] skipped: ${missing}`);
 
 const redisPrefix = testRedisPrefix('infra-nginx');
+const editor = { email: 'nginx.editor@example.com', password: `nginx-test-${randomBytes(12).toString('hex')}` };
+const decimal = (minor: number) => (minor / 100).toFixed(2);
 
 /** The file as it was before the fix: the Host (and X-Forwarded-Host) without the browser's port. */
 function dropPortFromHost(source: string): string {
@@ -28,6 +30,14 @@ function dropPortFromHost(source: string): string {
 /** Waits for the page to hydrate: its live socket (opened by client code, through nginx's /ws) is up. */
 async function waitUntilLive(page: Page): Promise<void> {
   await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 20_000, interval: 50 }).toBe('connected');
+}
+
+/** The staff sign-in form (apps/web/src/app/login), submitted; resolves once its action answered. */
+async function signIn(page: Page, base: string): Promise<number> {
+  await page.goto(`${base}/login?next=%2Fadmin`);
+  await page.getByLabel('Email').fill(editor.email);
+  await page.getByLabel('Password').fill(editor.password);
+  return actionStatus(page, () => page.getByRole('button', { name: 'Sign in' }).click());
 }
 
 /** Runs `act` (a click that submits a server action form) and gives the status of the action's POST. */
@@ -58,9 +68,8 @@ describe.skipIf(missing !== undefined)('infra/nginx/nginx.conf in front of the c
     return body.id;
   }
 
-  async function stockOf(id: string): Promise<number> {
-    return ((await (await fetch(`${cluster.url}/v1/products/${id}`)).json()) as { stock: number }).stock;
-  }
+  const productOf = async (id: string) => (await (await fetch(`${cluster.url}/v1/products/${id}`)).json()) as { stock: number; priceMinor: number };
+  const stockOf = async (id: string) => (await productOf(id)).stock;
 
   beforeAll(async () => {
     // Before anything starts: a machine without them fails here, naming the package to install.
@@ -84,6 +93,7 @@ describe.skipIf(missing !== undefined)('infra/nginx/nginx.conf in front of the c
     nginx = await startNginx({ name: 'nginx', port: ports.nginx, upstreams });
     portless = await startNginx({ name: 'nginx-host-without-port', port: ports.portless, upstreams, edit: dropPortFromHost });
     apiKey = await createApiKey(database.url, { name: 'nginx test', scopes: ['catalog:write'] });
+    await createStaffUser(database.url, { ...editor, role: 'editor' });
     productId = await createProduct(100);
     browser = await launchChromium();
   });
@@ -122,6 +132,34 @@ describe.skipIf(missing !== undefined)('infra/nginx/nginx.conf in front of the c
     expect(status).toBeGreaterThanOrEqual(400);
     expect(await page.getByTestId('order-result').getAttribute('data-status').catch(() => null)).not.toBe('ok');
     expect(await stockOf(productId)).toBe(before);
+    await page.close();
+  });
+
+  it('signs a staff member in and saves an edit on the admin page (two server actions) from the browser', async () => {
+    const page = await browser.context.newPage();
+    expect(await signIn(page, nginx.url)).toBeLessThan(400);
+    await page.waitForURL((url) => url.pathname === '/admin');
+    await page.goto(`${nginx.url}/admin?q=${encodeURIComponent('Proxy test lamp')}`);
+    await waitUntilLive(page);
+    const row = page.locator(`[data-testid="admin-row"][data-product-id="${productId}"]`);
+    const price = (await productOf(productId)).priceMinor + 123;
+    await row.getByTestId('price-input').fill(decimal(price));
+
+    const status = await actionStatus(page, () => row.getByTestId('save').click());
+
+    expect(status).toBe(200);
+    await expect.poll(() => row.getByTestId('save-result').getAttribute('data-status'), { timeout: 15_000 }).toBe('saved');
+    await expect.poll(async () => (await productOf(productId)).priceMinor, { timeout: 5_000 }).toBe(price);
+    await page.close();
+  });
+
+  it('is what makes sign-in work: with Host $host Next.js refuses the sign-in action and no session is set', async () => {
+    // Cookies are shared across ports: drop the session the test above signed in with.
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    expect(await signIn(page, portless.url)).toBeGreaterThanOrEqual(400);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect((await browser.context.cookies(portless.url)).map((cookie) => cookie.name)).not.toContain('livecart_session');
     await page.close();
   });
 });
