@@ -6,8 +6,9 @@
  *   git worktree add ../livecart-before <rev> && (cd ../livecart-before && pnpm install && pnpm exec turbo run build --filter @livecart/api)
  *   pnpm --filter @livecart/bench exec tsx api/admin-patch.ts --baseline-api ../livecart-before/apps/api [--baseline-token] [--runs N] [--duration S]
  *
- * --baseline-token: the baseline build authenticates with a static ADMIN_TOKEN (builds before its
- * retirement); without it the baseline gets an API key too.
+ * --baseline-token: the baseline build also holds a static ADMIN_TOKEN (builds before its retirement) and
+ * is loaded twice per round, with that token and with an API key: the same write path behind either check.
+ * Without it the baseline gets an API key only.
  * Writes rotate over 1,000 products (no row lock serialises them) and two prices; the outbox relay is off in
  * every instance, so each measures its request path alone. Servers on core 0, autocannon on core 1. Each
  * round starts every target afresh, warms it, then measures them one after the other, the first target
@@ -130,7 +131,9 @@ try {
         pin: PIN,
       });
       running.push(baseline);
-      targets.push({ name: 'baseline', url: `http://127.0.0.1:${port}`, process: baseline, headers: { authorization: `Bearer ${args['baseline-token'] ? staticToken : apiKey}` } });
+      const url = `http://127.0.0.1:${port}`;
+      targets.push({ name: 'baseline', url, process: baseline, headers: { authorization: `Bearer ${args['baseline-token'] ? staticToken : apiKey}` } });
+      if (args['baseline-token']) targets.push({ name: 'baseline-key', url, process: baseline, headers: { authorization: `Bearer ${apiKey}` } });
     }
     return targets;
   };
@@ -177,6 +180,7 @@ try {
             sessionOverBaseline: round(median(perRound('session', 'baseline')), 3),
             keyOverBaseline: round(median(perRound('api-key', 'baseline')), 3),
             sessionOverKey: round(median(perRound('session', 'api-key')), 3),
+            ...(args['baseline-token'] ? { baselineKeyOverToken: round(median(perRound('baseline-key', 'baseline')), 3) } : {}),
           },
   };
   mkdirSync(RESULTS, { recursive: true });

@@ -20,7 +20,8 @@ const requests =
           headers: rotating.headers,
           setupRequest: (request: Record<string, unknown>) => {
             const i = next++;
-            return { ...request, path: rotating.paths[i % rotating.paths.length], body: rotating.bodies[i % rotating.bodies.length] };
+            const body = rotating.bodies.length === 0 ? {} : { body: rotating.bodies[i % rotating.bodies.length] };
+            return { ...request, path: rotating.paths[i % rotating.paths.length], ...body };
           },
         },
       ];

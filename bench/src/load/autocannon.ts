@@ -5,7 +5,7 @@ export interface LoadSpec {
   url: string;
   connections: number;
   durationS: number;
-  /** Requests other than a GET of `url`: request i goes to paths[i % n] with bodies[i % m] (paths relative to `url`'s origin). */
+  /** Requests other than a GET of `url`: request i goes to paths[i % n] with bodies[i % m], or none when `bodies` is empty (paths relative to `url`'s origin). */
   requests?: { method: string; headers: Record<string, string>; paths: string[]; bodies: string[] };
 }
 
