@@ -1,7 +1,6 @@
 'use client';
 
 import type { Product } from '@livecart/schemas/product';
-import Link from 'next/link';
 import { useActionState, useEffect, useState } from 'react';
 import { type SaveState, saveProduct } from '@/app/admin/actions';
 import { browserLiveStore } from '@/lib/live/browser-store';
@@ -9,6 +8,7 @@ import { useLiveProduct } from '@/lib/live/hooks';
 import { minorToDecimal } from '@/lib/money';
 import { useChangeCount } from '@/lib/use-change-count';
 import styles from './admin.module.css';
+import { ProductNameCell } from './product-name-cell';
 
 interface Draft {
   price: string;
@@ -45,14 +45,7 @@ export function ProductEditorRow({ initial }: { initial: Product }) {
 
   return (
     <tr data-testid="admin-row" data-product-id={product.id} className={deleted ? styles.deleted : undefined}>
-      <th scope="row">
-        <span key={changes} className={changes ? 'live-flash' : undefined}>
-          <Link href={`/products/${product.id}`}>{product.name}</Link>
-        </span>
-        <span className={styles.sku}>
-          {product.sku} · v{product.version}
-        </span>
-      </th>
+      <ProductNameCell product={product} changes={changes} />
       <td>{product.category}</td>
       <td>
         <span className={styles.money}>
