@@ -15,8 +15,7 @@
  * rotating; the ratios are medians of per-round ratios (neighbours in time on a noisy machine).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureServices, findFreePort } from '@livecart/local-services';
@@ -35,8 +34,8 @@ import {
 } from '@livecart/local-services/testing';
 import pg from 'pg';
 import { load } from '../src/load/autocannon.js';
-import { RESULTS, SERVER_CPUS } from '../src/runtime/paths.js';
-import { median, round } from '../src/stats.js';
+import { medianRatio, runInterleavedRounds, summarize, writeComparison } from '../src/compare/interleaved.js';
+import { SERVER_CPUS } from '../src/runtime/paths.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -149,44 +148,34 @@ try {
       target.process.pid,
     );
 
-  const results = new Map<string, number[]>();
-  for (let roundNo = 1; roundNo <= runs; roundNo++) {
-    const targets = await startTargets();
-    for (const target of targets) await run(target, Math.min(5, durationS));
-    const shift = (roundNo - 1) % targets.length;
-    for (const target of [...targets.slice(shift), ...targets.slice(0, shift)]) {
-      const result = await run(target, durationS);
-      if (result.errors + result.non2xx > 0) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
-      results.set(target.name, [...(results.get(target.name) ?? []), result.requestsPerSecond]);
-      console.error(`round ${roundNo}/${runs} ${target.name.padEnd(9)} ${Math.round(result.requestsPerSecond)} PATCH/s p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms`);
-    }
-    await Promise.all(running.splice(0).map((server) => server.stop()));
-  }
-
-  const perRound = (name: string, base: string) => (results.get(name) ?? []).map((rps, i) => rps / (results.get(base)?.[i] ?? Number.NaN));
-  const summary = {
-    date: new Date().toISOString(),
-    node: process.version,
-    loadavg: loadavg().map((value) => round(value, 2)),
+  const results = await runInterleavedRounds({
+    runs,
+    durationS,
+    unit: 'PATCH',
+    start: startTargets,
+    measure: run,
+    stop: async () => void (await Promise.all(running.splice(0).map((server) => server.stop()))),
+  });
+  const ratio = (name: string, base: string) => medianRatio(results, name, base);
+  const ratios =
+    BASELINE_DIR === undefined
+      ? { sessionOverKey: ratio('session', 'api-key') }
+      : {
+          sessionOverBaseline: ratio('session', 'baseline'),
+          keyOverBaseline: ratio('api-key', 'baseline'),
+          sessionOverKey: ratio('session', 'api-key'),
+          ...(args['baseline-token'] ? { baselineKeyOverToken: ratio('baseline-key', 'baseline') } : {}),
+        };
+  const patchPerSecond = summarize(results);
+  const file = writeComparison('admin-patch', {
     runs,
     durationS,
     connections,
     baseline: BASELINE_DIR === undefined ? null : { dir: BASELINE_DIR, auth: args['baseline-token'] ? 'static ADMIN_TOKEN' : 'api key' },
-    patchPerSecond: Object.fromEntries([...results].map(([name, list]) => [name, { median: Math.round(median(list)), runs: list.map(Math.round) }])),
-    ratios:
-      BASELINE_DIR === undefined
-        ? { sessionOverKey: round(median(perRound('session', 'api-key')), 3) }
-        : {
-            sessionOverBaseline: round(median(perRound('session', 'baseline')), 3),
-            keyOverBaseline: round(median(perRound('api-key', 'baseline')), 3),
-            sessionOverKey: round(median(perRound('session', 'api-key')), 3),
-            ...(args['baseline-token'] ? { baselineKeyOverToken: round(median(perRound('baseline-key', 'baseline')), 3) } : {}),
-          },
-  };
-  mkdirSync(RESULTS, { recursive: true });
-  const file = join(RESULTS, `${summary.date.slice(0, 10)}-admin-patch.json`);
-  writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(JSON.stringify({ patchPerSecond: Object.fromEntries(Object.entries(summary.patchPerSecond).map(([k, v]) => [k, v.median])), ratios: summary.ratios }, null, 2));
+    patchPerSecond,
+    ratios,
+  });
+  console.log(JSON.stringify({ patchPerSecond: Object.fromEntries(Object.entries(patchPerSecond).map(([k, v]) => [k, v.median])), ratios }, null, 2));
   console.error(`written to ${file}`);
 } finally {
   await Promise.allSettled(running.map((server) => server.stop()));

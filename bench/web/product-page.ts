@@ -11,8 +11,7 @@
  * them one after the other, the first rotating; the ratio is the median of per-round ratios.
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureServices, findFreePort } from '@livecart/local-services';
@@ -28,8 +27,8 @@ import {
   type RunningProcess,
 } from '@livecart/local-services/testing';
 import { load } from '../src/load/autocannon.js';
-import { RESULTS, SERVER_CPUS } from '../src/runtime/paths.js';
-import { median, round } from '../src/stats.js';
+import { medianRatio, runInterleavedRounds, summarize, writeComparison } from '../src/compare/interleaved.js';
+import { SERVER_CPUS } from '../src/runtime/paths.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -85,44 +84,27 @@ try {
     REALTIME_SERVER_ORIGIN: origin,
   });
 
-  const results = new Map<string, number[]>();
-  for (let roundNo = 1; roundNo <= runs; roundNo++) {
-    const targets: { name: string; url: string; pid: number; stop(): Promise<unknown> }[] = [];
-    const current = await startBuiltApp('web', { port: webPorts[0], pin: PIN, env: webEnv(origins[0] as string) });
-    targets.push({ name: 'web', url: current.url, pid: current.pid, stop: () => current.stop() });
-    if (args['baseline-web'] !== undefined) {
-      const baseline = await startBaselineWeb(args['baseline-web'], webEnv(origins[1] as string));
-      targets.push({ name: 'web-baseline', url: baseline.url, pid: baseline.process.pid, stop: async () => (await baseline.process.stop(), await baseline.dispose()) });
-    }
-    const run = (target: (typeof targets)[number], seconds: number) =>
-      load({ url: target.url, connections, durationS: seconds, requests: { method: 'GET', headers: {}, paths, bodies: [] } }, target.pid);
-    for (const target of targets) await run(target, Math.min(5, durationS));
-    const shift = (roundNo - 1) % targets.length;
-    for (const target of [...targets.slice(shift), ...targets.slice(0, shift)]) {
-      const result = await run(target, durationS);
-      if (result.errors + result.non2xx > 0) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
-      results.set(target.name, [...(results.get(target.name) ?? []), result.requestsPerSecond]);
-      console.error(`round ${roundNo}/${runs} ${target.name.padEnd(12)} ${Math.round(result.requestsPerSecond)} pages/s p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms`);
-    }
-    await Promise.all(targets.map((target) => target.stop()));
-  }
-
-  const perRound = (name: string, base: string) => (results.get(name) ?? []).map((rps, i) => rps / (results.get(base)?.[i] ?? Number.NaN));
-  const summary = {
-    date: new Date().toISOString(),
-    node: process.version,
-    loadavg: loadavg().map((value) => round(value, 2)),
+  type WebTarget = { name: string; url: string; pid: number; stop(): Promise<unknown> };
+  const results = await runInterleavedRounds<WebTarget>({
     runs,
     durationS,
-    connections,
-    baseline: args['baseline-web'] ?? null,
-    pagesPerSecond: Object.fromEntries([...results].map(([name, list]) => [name, { median: Math.round(median(list)), runs: list.map(Math.round) }])),
-    webOverBaseline: args['baseline-web'] === undefined ? null : round(median(perRound('web', 'web-baseline')), 3),
-  };
-  mkdirSync(RESULTS, { recursive: true });
-  const file = join(RESULTS, `${summary.date.slice(0, 10)}-product-page.json`);
-  writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(JSON.stringify({ pagesPerSecond: Object.fromEntries(Object.entries(summary.pagesPerSecond).map(([k, v]) => [k, v.median])), webOverBaseline: summary.webOverBaseline }, null, 2));
+    unit: 'pages',
+    async start() {
+      const current = await startBuiltApp('web', { port: webPorts[0], pin: PIN, env: webEnv(origins[0] as string) });
+      const targets: WebTarget[] = [{ name: 'web', url: current.url, pid: current.pid, stop: () => current.stop() }];
+      if (args['baseline-web'] !== undefined) {
+        const baseline = await startBaselineWeb(args['baseline-web'], webEnv(origins[1] as string));
+        targets.push({ name: 'web-baseline', url: baseline.url, pid: baseline.process.pid, stop: async () => (await baseline.process.stop(), await baseline.dispose()) });
+      }
+      return targets;
+    },
+    measure: (target, seconds) => load({ url: target.url, connections, durationS: seconds, requests: { method: 'GET', headers: {}, paths, bodies: [] } }, target.pid),
+    stop: async (targets) => void (await Promise.all(targets.map((target) => target.stop()))),
+  });
+  const pagesPerSecond = summarize(results);
+  const webOverBaseline = args['baseline-web'] === undefined ? null : medianRatio(results, 'web', 'web-baseline');
+  const file = writeComparison('product-page', { runs, durationS, connections, baseline: args['baseline-web'] ?? null, pagesPerSecond, webOverBaseline });
+  console.log(JSON.stringify({ pagesPerSecond: Object.fromEntries(Object.entries(pagesPerSecond).map(([k, v]) => [k, v.median])), webOverBaseline }, null, 2));
   console.error(`written to ${file}`);
 } finally {
   await Promise.allSettled(running.map((server) => server.stop()));
