@@ -1,13 +1,16 @@
 import type { LivecartEvent } from '@livecart/schemas/events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LiveStore, type RefetchResult } from './live-store';
+import { LiveStore, type LiveStoreOptions, type RefetchResult } from './live-store';
 import { FakeSocket, product, updated } from './test-support';
 
 const URL = 'ws://realtime.test/ws';
 const P = product();
 const TOPIC = `product:${P.id}` as const;
 
-function setup(refetch: (ids: string[]) => Promise<RefetchResult> = async () => ({ items: [], missing: [] })) {
+function setup(
+  refetch: (ids: string[]) => Promise<RefetchResult> = async () => ({ items: [], missing: [] }),
+  extra: Pick<LiveStoreOptions, 'silenceMs' | 'handshakeTimeoutMs'> = {},
+) {
   const sockets: FakeSocket[] = [];
   const warnings: string[] = [];
   const store = new LiveStore({
@@ -19,6 +22,7 @@ function setup(refetch: (ids: string[]) => Promise<RefetchResult> = async () => 
     refetch,
     random: () => 0.5,
     warn: (message) => warnings.push(message),
+    ...extra,
   });
   const last = () => {
     const socket = sockets.at(-1);
@@ -237,21 +241,6 @@ describe('LiveStore reconnect and resume', () => {
     expect(sockets).toHaveLength(2);
   });
 
-  it('drops a connection that has gone silent and opens a new one', async () => {
-    const { store, sockets, last } = setup();
-    store.configure(URL);
-    store.acquire([TOPIC], 1);
-    await tick();
-    last().welcome(1_000);
-    await tick(1_500);
-    expect(last().sent.at(-1)).toEqual({ type: 'ping' });
-    await tick(1_000);
-    expect(sockets[0]?.closedByClient).toBe(true);
-    expect(store.getState()).toBe('reconnecting');
-    await tick(250);
-    expect(sockets).toHaveLength(2);
-  });
-
   it('stops retrying while the browser is offline and reconnects when it is back', async () => {
     const { store, sockets, last } = setup();
     store.configure(URL);
@@ -320,5 +309,94 @@ describe('LiveStore reconnect and resume', () => {
     await tick(5_000);
     expect(refetch).toHaveBeenCalledTimes(2);
     expect(store.getProduct(P.id)?.product).toMatchObject({ priceMinor: 300, version: 3 });
+  });
+});
+
+describe('LiveStore silence and handshake timeout', () => {
+  const noRefetch = async () => ({ items: [], missing: [] });
+
+  async function welcomed(extra: Pick<LiveStoreOptions, 'silenceMs' | 'handshakeTimeoutMs'> = {}) {
+    const ctx = setup(noRefetch, extra);
+    ctx.store.configure(URL);
+    ctx.store.seed([P]);
+    ctx.store.acquire([TOPIC], 1);
+    await tick();
+    ctx.last().welcome();
+    return ctx;
+  }
+
+  it('pings a quiet connection, and replaces it within the window when nothing answers, resuming from the last seq', async () => {
+    const { store, sockets, last, warnings } = await welcomed({ silenceMs: 10_000 });
+    last().serverSends({ type: 'event', event: updated(7, { ...P, version: 2 }) });
+    await tick(3_999);
+    expect(last().sent.some((m) => m.type === 'ping')).toBe(false);
+    await tick(1_000);
+    expect(last().sent.at(-1)).toEqual({ type: 'ping' });
+    expect(store.getState()).toBe('connected');
+    await tick(4_999);
+    expect(sockets[0]?.closedByClient).toBe(true);
+    expect(store.getState()).toBe('reconnecting');
+    expect(warnings).toContain('realtime connection silent; reconnecting');
+    await tick(250);
+    expect(sockets).toHaveLength(2);
+    last().welcome();
+    expect(last().sent).toEqual([{ type: 'subscribe', topics: [TOPIC], since: 7 }]);
+  });
+
+  it('keeps a quiet connection that answers its pings, however long nothing happens', async () => {
+    const { store, sockets, last } = await welcomed({ silenceMs: 10_000 });
+    for (let second = 0; second < 120; second++) {
+      await tick(1_000);
+      if (last().sent.at(-1)?.type === 'ping') {
+        last().sent.length = 0;
+        last().serverSends({ type: 'pong', ts: 0 });
+      }
+    }
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0]?.closedByClient).toBe(false);
+    expect(store.getState()).toBe('connected');
+  });
+
+  it('counts events as signs of life: a busy feed is never pinged', async () => {
+    const { sockets, last } = await welcomed({ silenceMs: 10_000 });
+    for (let seq = 2; seq < 60; seq++) {
+      await tick(1_000);
+      last().serverSends({ type: 'event', event: updated(seq, { ...P, version: seq }) });
+    }
+    expect(last().sent.some((m) => m.type === 'ping')).toBe(false);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('probes before judging when its own timer ran late (a throttled tab), instead of blaming the server', async () => {
+    const { store, sockets, last } = await welcomed({ silenceMs: 10_000 });
+    vi.setSystemTime(Date.now() + 60_000);
+    await tick(1_000);
+    expect(last().sent.at(-1)).toEqual({ type: 'ping' });
+    expect(store.getState()).toBe('connected');
+    await tick(3_000); // the answer takes a while: still well inside the window counted from the ping
+    last().serverSends({ type: 'pong', ts: 0 });
+    await tick(3_000);
+    expect(sockets).toHaveLength(1);
+    expect(store.getState()).toBe('connected');
+  });
+
+  it('abandons a handshake that gets no welcome in time and retries with backoff', async () => {
+    const { store, sockets, last, warnings } = setup(noRefetch, { handshakeTimeoutMs: 5_000 });
+    store.configure(URL);
+    store.acquire([TOPIC], 1);
+    await tick();
+    await tick(4_999);
+    expect(sockets[0]?.closedByClient).toBe(false);
+    await tick(1);
+    expect(sockets[0]?.closedByClient).toBe(true);
+    expect(warnings).toContain('realtime handshake timed out; retrying');
+    expect(store.getState()).toBe('reconnecting');
+    await tick(188);
+    expect(sockets).toHaveLength(2);
+    last().welcome();
+    expect(store.getState()).toBe('connected');
+    await tick(6_000);
+    expect(last().closedByClient).toBe(false);
+    expect(last().sent).toEqual([{ type: 'subscribe', topics: [TOPIC], since: 1 }, { type: 'ping' }]);
   });
 });

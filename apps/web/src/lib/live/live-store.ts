@@ -32,7 +32,17 @@ export interface LiveStoreOptions {
   onReset?: (message: ResetMessage) => void;
   random?: () => number;
   warn?: (message: string, detail?: unknown) => void;
+  /**
+   * Longest time a welcomed connection may stay silent (no event, batch, pong or other message) before it
+   * is taken for dead and replaced; default 10 s. See `startSilenceWatch` for how the time is spent.
+   */
+  silenceMs?: number;
+  /** Longest wait from opening a socket to the server's `welcome`; default 5 s. */
+  handshakeTimeoutMs?: number;
 }
+
+export const DEFAULT_SILENCE_MS = 10_000;
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5_000;
 
 const REFETCH_CHUNK = 100;
 const REFETCH_ATTEMPTS = 3;
@@ -51,9 +61,11 @@ export class LiveStore {
   private attempt = 0;
   private everConnected = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
-  private heartbeatMs = 0;
+  private handshakeTimer: ReturnType<typeof setTimeout> | null = null;
+  private silenceTimer: ReturnType<typeof setInterval> | null = null;
   private lastMessageAt = 0;
+  /** When the unanswered `ping` went out; null while the server has spoken since. */
+  private pingSentAt: number | null = null;
   private flushQueued = false;
   private readonly interest = new TopicInterest();
   private readonly products = new ProductTable();
@@ -158,12 +170,19 @@ export class LiveStore {
     socket.onmessage = (event) => this.receive(socket, event.data);
     socket.onclose = (event) => this.closed(socket, event.code);
     socket.onerror = () => undefined; // a close event always follows; handled there
+    // A frozen server (or a balancer still sending to it) accepts the TCP connection and never answers.
+    this.handshakeTimer = setTimeout(() => {
+      this.handshakeTimer = null;
+      if (socket !== this.socket) return;
+      this.warn('realtime handshake timed out; retrying');
+      this.abandon();
+    }, this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS);
   }
 
   private closed(socket: SocketLike, code: number): void {
     if (socket !== this.socket) return;
     this.socket = null;
-    this.stopHeartbeat();
+    this.stopWatching();
     this.interest.connectionLost();
     if (!this.online || !this.url) return;
     this.setState('reconnecting');
@@ -175,7 +194,7 @@ export class LiveStore {
     const socket = this.socket;
     if (!socket) return;
     this.socket = null;
-    this.stopHeartbeat();
+    this.stopWatching();
     this.interest.connectionLost();
     socket.onmessage = socket.onclose = socket.onerror = null;
     try {
@@ -200,31 +219,47 @@ export class LiveStore {
     this.retryTimer = null;
   }
 
-  // ---- heartbeat: notices a silently dead connection (no close frame, e.g. a network switch) ----
-
-  private startHeartbeat(intervalMs: number): void {
-    this.stopHeartbeat();
-    this.heartbeatMs = intervalMs;
-    this.heartbeatTimer = setInterval(() => this.checkHeartbeat(), Math.max(250, Math.floor(intervalMs / 2)));
+  /** Gives up on the current socket (silent or never welcomed) and tries again after the backoff. */
+  private abandon(): void {
+    this.dropSocket();
+    this.setState('reconnecting');
+    this.scheduleRetry();
   }
 
-  private stopHeartbeat(): void {
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = null;
+  private stopWatching(): void {
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = null;
+    if (this.silenceTimer) clearInterval(this.silenceTimer);
+    this.silenceTimer = null;
+    this.pingSentAt = null;
   }
 
-  private checkHeartbeat(): void {
-    const socket = this.socket;
-    if (!socket) return;
-    const quiet = Date.now() - this.lastMessageAt;
-    if (quiet > 2 * this.heartbeatMs) {
-      this.warn('realtime connection silent; reconnecting');
-      this.dropSocket();
-      this.setState('reconnecting');
-      this.scheduleRetry();
-    } else if (quiet > this.heartbeatMs) {
-      this.send({ type: 'ping' });
-    }
+  // ---- silence: notices a connection that no longer carries anything (a frozen server, a dead network) ----
+
+  /**
+   * The server answers every `ping` with `pong` at once, so a quiet feed is probed rather than waited out:
+   * after 40% of the window without a message the store pings, and a server that has not said anything
+   * 40% of the window after that ping is dead. Checking every 10% of the window puts the verdict at
+   * most one window after the last message. The answer time is counted from the ping actually sent, so a
+   * timer that fires late (a throttled background tab, a laptop waking up) probes first instead of
+   * blaming the server for our own pause.
+   */
+  private startSilenceWatch(): void {
+    const windowMs = this.options.silenceMs ?? DEFAULT_SILENCE_MS;
+    const probeAfterMs = windowMs * 0.4;
+    this.pingSentAt = null;
+    if (this.silenceTimer) clearInterval(this.silenceTimer);
+    this.silenceTimer = setInterval(() => {
+      const now = Date.now();
+      if (this.pingSentAt === null) {
+        if (now - this.lastMessageAt < probeAfterMs) return;
+        this.pingSentAt = now;
+        this.send({ type: 'ping' });
+      } else if (now - this.pingSentAt >= probeAfterMs) {
+        this.warn('realtime connection silent; reconnecting');
+        this.abandon();
+      }
+    }, Math.max(50, windowMs * 0.1));
   }
 
   // ---- protocol ----
@@ -259,6 +294,7 @@ export class LiveStore {
   private receive(socket: SocketLike, data: unknown): void {
     if (socket !== this.socket) return;
     this.lastMessageAt = Date.now();
+    this.pingSentAt = null;
     let parsed: unknown;
     try {
       parsed = JSON.parse(String(data));
@@ -277,7 +313,9 @@ export class LiveStore {
         this.everConnected = true;
         this.attempt = 0;
         this.setState('connected');
-        this.startHeartbeat(message.limits.heartbeatIntervalMs);
+        if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+        this.handshakeTimer = null;
+        this.startSilenceWatch();
         this.flush();
         break;
       case 'subscribed':
