@@ -12,6 +12,11 @@ export interface BalancerOptions {
   host: string;
   port: number;
   pools: Record<PoolName, Target[]>;
+  /**
+   * A WebSocket upgrade whose instance has not started answering within this is given up on, and the
+   * instance is treated as failed: the next one is tried. Default 2 s.
+   */
+  upgradeTimeoutMs?: number;
 }
 
 export interface Balancer {
@@ -30,6 +35,7 @@ export function poolFor(pathname: string): PoolName {
 const MAX_BODY_BYTES = 1024 * 1024;
 /** A target that refused a connection is tried last for this long, as nginx's fail_timeout. */
 const FAIL_TIMEOUT_MS = 5_000;
+const UPGRADE_TIMEOUT_MS = 2_000;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Round robin, with targets that recently refused connections moved to the back. */
@@ -74,7 +80,8 @@ function readBody(request: http.IncomingMessage): Promise<Buffer> {
 /**
  * A small reverse proxy for the local cluster: HTTP round-robins over a pool (a request refused by one
  * instance goes to the next, as nginx's proxy_next_upstream), and WebSocket upgrades are piped to one
- * instance for the socket's life.
+ * instance for the socket's life. An upgrade that an instance accepts but does not answer within
+ * `upgradeTimeoutMs` goes to the next one, as nginx's proxy_connect/read timeouts with proxy_next_upstream.
  */
 export async function startBalancer(options: BalancerOptions): Promise<Balancer> {
   const pools = Object.fromEntries(Object.entries(options.pools).map(([name, targets]) => [name, new Pool(targets)])) as Record<
@@ -104,27 +111,50 @@ export async function startBalancer(options: BalancerOptions): Promise<Balancer>
     client.on('close', () => sockets.delete(client));
     client.on('error', () => client.destroy());
     const pool = pools[poolFor(pathOf(request))];
+    const upgradeTimeoutMs = options.upgradeTimeoutMs ?? UPGRADE_TIMEOUT_MS;
+    // A frozen instance (SIGSTOP, a stuck event loop) still accepts TCP connections, as its kernel does the
+    // accepting: only an answer to the upgrade request shows it is alive. Nothing was answered yet, so
+    // sending the same upgrade to the next instance is safe.
     const tryNext = (targets: Target[]) => {
       const [target, ...rest] = targets;
+      if (client.destroyed) return;
       if (target === undefined) {
         client.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n');
         return;
       }
       const upstream = net.connect(target.port, target.host);
-      upstream.once('error', () => {
+      let answered = false;
+      const giveUp = () => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(timer);
+        client.off('close', abandon);
+        upstream.destroy();
         pool.markFailed(target);
         tryNext(rest);
-      });
+      };
+      const abandon = () => {
+        clearTimeout(timer);
+        upstream.destroy();
+      };
+      const timer = setTimeout(giveUp, upgradeTimeoutMs);
+      client.once('close', abandon);
+      upstream.on('error', giveUp);
       upstream.once('connect', () => {
+        upstream.write(upgradeRequest(request));
+        if (head.length > 0) upstream.write(head);
+      });
+      upstream.once('data', (first: Buffer) => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(timer);
         sockets.add(upstream);
         upstream.on('close', () => {
           sockets.delete(upstream);
           client.destroy();
         });
         upstream.on('error', () => upstream.destroy());
-        client.on('close', () => upstream.destroy());
-        upstream.write(upgradeRequest(request));
-        if (head.length > 0) upstream.write(head);
+        client.write(first);
         upstream.pipe(client).pipe(upstream);
       });
     };

@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { findFreePort } from '@livecart/local-services';
@@ -68,6 +70,63 @@ describe('cluster balancer', () => {
         socket.close();
         expect(greeting).toBe('hello from b');
       }
+    });
+  });
+
+  describe('with a realtime instance frozen (SIGSTOP)', () => {
+    let live: http.Server;
+    let frozen: ChildProcess;
+    let balancer: Balancer;
+
+    beforeAll(async () => {
+      live = await new Promise<http.Server>((resolve) => {
+        const server = http.createServer();
+        new WebSocketServer({ server }).on('connection', (socket) => socket.send('hello from live'));
+        server.listen(0, '127.0.0.1', () => resolve(server));
+      });
+      const frozenPort = await findFreePort();
+      // A real process whose listen socket the kernel keeps accepting on while the process is stopped.
+      frozen = spawn(
+        process.execPath,
+        ['-e', `require('node:http').createServer((q, r) => r.end()).listen(${frozenPort}, '127.0.0.1', () => console.log('up'))`],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      await once(frozen.stdout!, 'data');
+      frozen.kill('SIGSTOP');
+      balancer = await startBalancer({
+        host: '127.0.0.1',
+        port: await findFreePort(),
+        pools: {
+          api: [],
+          realtime: [{ host: '127.0.0.1', port: frozenPort }, { host: '127.0.0.1', port: (live.address() as AddressInfo).port }],
+          web: [],
+        },
+        upgradeTimeoutMs: 1_500,
+      });
+    });
+
+    afterAll(async () => {
+      await balancer.close();
+      live.close();
+      frozen.kill('SIGKILL');
+    });
+
+    it('gives up on an upgrade the frozen instance accepts but never answers, and hands it to the live one', async () => {
+      const greetings: string[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const startedAt = Date.now();
+        const socket = new WebSocket(`${balancer.url.replace('http', 'ws')}/ws`, { handshakeTimeout: 5_000 });
+        greetings.push(
+          await new Promise<string>((resolve, reject) => {
+            socket.once('message', (data) => resolve(String(data)));
+            socket.once('error', reject);
+          }),
+        );
+        socket.close();
+        // At most one wait for the frozen instance; then it stays at the back of the pool.
+        expect(Date.now() - startedAt).toBeLessThan(i === 0 ? 4_000 : 1_200);
+      }
+      expect(greetings).toEqual(Array(4).fill('hello from live'));
     });
   });
 });

@@ -12,7 +12,12 @@ interface Container {
   ports?: { name?: string; containerPort: number }[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: object } }[];
   envFrom?: { configMapRef?: { name: string } }[];
-  readinessProbe?: { httpGet?: { path: string; port: string | number } };
+  readinessProbe?: {
+    httpGet?: { path: string; port: string | number };
+    periodSeconds?: number;
+    timeoutSeconds?: number;
+    failureThreshold?: number;
+  };
   livenessProbe?: { httpGet?: { path: string; port: string | number } };
   lifecycle?: { preStop?: { exec?: { command: string[] } } };
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -109,6 +114,12 @@ describe.skipIf(kubectlMissing).each(OVERLAYS)('k8s/%s', (overlay) => {
       }
     }
     expect(byComponent('realtime')!.spec!.template!.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(60);
+    // A frozen realtime pod must leave the Service within a few seconds (Kubernetes' defaults: 10 s period,
+    // 1 s timeout, 3 failures: 30 s).
+    const realtimeReadiness = byComponent('realtime')!.spec!.template!.spec.containers[0]!.readinessProbe!;
+    const { periodSeconds = 10, timeoutSeconds = 1, failureThreshold = 3 } = realtimeReadiness;
+    expect(timeoutSeconds).toBeLessThanOrEqual(1);
+    expect(periodSeconds * failureThreshold + timeoutSeconds).toBeLessThanOrEqual(6);
     for (const { object, spec } of podSpecs) {
       expect(spec.securityContext?.runAsNonRoot, object.metadata.name).toBe(true);
       for (const container of spec.containers) {
