@@ -15,6 +15,8 @@ class FakeServer {
   readonly sockets: WebSocket[] = [];
   state: ProductState & { seq: number } = { version: 3, priceMinor: 300, stock: 30, seq: 10 };
   snapshots = 0;
+  /** Off: behaves as a frozen instance, whose sockets stay open and say nothing. */
+  answersPings = true;
   private readonly server = http.createServer((request, response) => {
     this.snapshots++;
     const { seq, ...product } = this.state;
@@ -28,6 +30,7 @@ class FakeServer {
       this.sockets.push(socket);
       socket.on('message', (data) => {
         const message = JSON.parse(String(data)) as { type: string; topics: string[]; since?: number };
+        if (message.type === 'ping' && this.answersPings) socket.send(JSON.stringify({ type: 'pong', ts: Date.now() }));
         if (message.type !== 'subscribe') return;
         this.subscribes.push({ topics: message.topics, since: message.since });
         socket.send(JSON.stringify({ type: 'subscribed', topics: message.topics, seq: message.since ?? 0, replayed: 0 }));
@@ -76,6 +79,7 @@ describe('StoreClient', () => {
       tracked: [0],
       topics: [`product:${ID}`],
       backoffBaseMs: 20,
+      silenceMs: 500,
     });
     await client.start((id) => fetchSnapshot(`http://${address}`, id));
   });
@@ -124,5 +128,17 @@ describe('StoreClient', () => {
     server.send({ type: 'error', code: 'bad_topic', message: 'no' });
     server.send({ type: 'event', event: { ...event(13, 6), data: { id: '00000000-0000-4000-8000-000000000002', version: 1 } } });
     await waitUntil(() => client.problems.length === 2, { what: 'client.problems.length === 2', timeoutMs: 2_000, intervalMs: 10 });
+  });
+
+  it('keeps a quiet connection that answers its pings, and replaces one that goes silent within the window', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(client.silentDrops).toBe(0);
+    expect(server.subscribes).toHaveLength(1);
+    server.answersPings = false;
+    const mutedAt = Date.now();
+    await waitUntil(() => server.subscribes.length === 2, { what: 'a new subscription after the silence', timeoutMs: 3_000, intervalMs: 10 });
+    expect(Date.now() - mutedAt).toBeLessThan(1_500);
+    expect(client.silentDrops).toBe(1);
+    expect(server.subscribes[1]).toEqual({ topics: [`product:${ID}`], since: 10 });
   });
 });

@@ -16,6 +16,13 @@ export interface StoreClientOptions {
   /** Reconnect backoff as the storefront's: attempt n waits in [ceil/2, ceil], ceil = min(max, base·2ⁿ). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * As the storefront's live store: a welcomed connection silent this long (pinged after 40% of it, no
+   * answer 40% later) is dropped and replaced; default 10 s.
+   */
+  silenceMs?: number;
+  /** As the live store: no `welcome` this long after opening the socket abandons it; default 5 s. */
+  handshakeTimeoutMs?: number;
 }
 
 interface WireEvent {
@@ -51,11 +58,18 @@ export class StoreClient {
   /** Server `error` messages and protocol surprises; a correct run has none. */
   readonly problems: string[] = [];
   resets = 0;
+  /** Connections this client gave up on: silent once welcomed, or never welcomed in time. */
+  silentDrops = 0;
+  handshakeTimeouts = 0;
   private lastSeq = 0;
   private socket: WebSocket | undefined;
   private closed = false;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private silenceTimer: NodeJS.Timeout | undefined;
+  private lastMessageAt = 0;
+  private pingSentAt: number | undefined;
   private readonly refetchAbort = new AbortController();
   private pendingStart: { resolve: () => void; reject: (error: Error) => void } | undefined;
   private readonly follows: ReadonlySet<number>;
@@ -98,6 +112,7 @@ export class StoreClient {
     this.pendingStart?.reject(new Error('client closed before it subscribed'));
     this.pendingStart = undefined;
     clearTimeout(this.retryTimer);
+    this.stopWatching();
     this.refetchAbort.abort();
     this.socket?.terminate();
   }
@@ -106,15 +121,47 @@ export class StoreClient {
     if (this.closed) return;
     const socket = new WebSocket(this.options.wsUrl, [SUBPROTOCOL_JSON], { origin: this.options.origin });
     this.socket = socket;
-    socket.on('message', (data: RawData) => this.receive(data));
+    socket.on('message', (data: RawData) => this.receive(socket, data));
     // A refused upgrade (e.g. an instance not ready yet) is just a failed attempt.
     socket.on('unexpected-response', (request) => request.destroy());
     socket.on('error', () => {});
     socket.on('close', () => {
       if (this.socket !== socket || this.closed) return;
       this.socket = undefined;
+      this.stopWatching();
       this.scheduleReconnect();
     });
+    // A frozen instance accepts the connection and never answers the upgrade.
+    this.handshakeTimer = setTimeout(() => {
+      if (this.socket !== socket) return;
+      this.handshakeTimeouts++;
+      socket.terminate();
+    }, this.options.handshakeTimeoutMs ?? 5_000);
+  }
+
+  /** The live store's silence watch (apps/web src/lib/live/live-store.ts), same proportions. */
+  private watchSilence(socket: WebSocket): void {
+    const windowMs = this.options.silenceMs ?? 10_000;
+    const probeAfterMs = windowMs * 0.4;
+    this.stopWatching();
+    this.silenceTimer = setInterval(() => {
+      if (this.socket !== socket) return;
+      const now = Date.now();
+      if (this.pingSentAt === undefined) {
+        if (now - this.lastMessageAt < probeAfterMs) return;
+        this.pingSentAt = now;
+        socket.send(JSON.stringify({ type: 'ping' }));
+      } else if (now - this.pingSentAt >= probeAfterMs) {
+        this.silentDrops++;
+        socket.terminate();
+      }
+    }, Math.max(50, windowMs * 0.1));
+  }
+
+  private stopWatching(): void {
+    clearTimeout(this.handshakeTimer);
+    clearInterval(this.silenceTimer);
+    this.handshakeTimer = this.silenceTimer = this.pingSentAt = undefined;
   }
 
   private scheduleReconnect(): void {
@@ -125,7 +172,10 @@ export class StoreClient {
     this.retryTimer = setTimeout(() => this.connect(), ceiling / 2 + (ceiling / 2) * Math.random());
   }
 
-  private receive(data: RawData): void {
+  private receive(socket: WebSocket, data: RawData): void {
+    if (socket !== this.socket) return;
+    this.lastMessageAt = Date.now();
+    this.pingSentAt = undefined;
     let message: WireMessage;
     try {
       message = JSON.parse(String(data)) as WireMessage;
@@ -137,6 +187,7 @@ export class StoreClient {
       case 'welcome':
         this.attempt = 0;
         this.instances.push(message.instanceId ?? '?');
+        this.watchSilence(this.socket!);
         this.socket?.send(JSON.stringify({ type: 'subscribe', topics: this.options.topics, since: this.lastSeq }));
         break;
       case 'subscribed':
