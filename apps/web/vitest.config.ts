@@ -16,6 +16,18 @@ export default defineConfig({
         test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node' },
       },
       {
+        // Browser-free: the live store itself against built API and realtime processes on real Postgres and Redis.
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
         // Real Chromium against the real stack (Postgres, Redis, API, realtime, and the web's standalone server or `next dev`).
         resolve: { alias },
         test: {
