@@ -1,6 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { skipWithoutBuilds, waitUntil } from '@livecart/local-services/testing';
+import { SUBPROTOCOL_JSON } from '@livecart/schemas';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { describeRun, faultRow } from '../src/checker/fault-report.js';
 import { runFault } from '../src/checker/fault-run.js';
 import { findViolations } from '../src/checker/run-violations.js';
@@ -10,7 +12,8 @@ import { useFaultStack } from './support/fault-suite.js';
 /**
  * App instances killed with SIGKILL under load (no drain, no goodbye): a realtime instance, whose
  * clients must resume elsewhere with no gap, and the api instance holding the outbox relay lock,
- * whose role another instance must take over within 5 s.
+ * whose role another instance must take over within 5 s. And a realtime instance frozen with SIGSTOP,
+ * which keeps its sockets open and says nothing: its clients must notice the silence and leave it.
  */
 
 const skip = skipWithoutBuilds('faults-instances', ['api', 'realtime']);
@@ -19,6 +22,31 @@ const skip = skipWithoutBuilds('faults-instances', ['api', 'realtime']);
 const RELAY_TAKEOVER_MS = 5_000;
 /** Load kept running after the kill, so the survivors carry on under it. */
 const AFTER_KILL_MS = 3_000;
+/** How long the realtime instance stays frozen: far longer than the clients' silence window. */
+const FREEZE_MS = 30_000;
+/** The store clients' silence window (as the storefront's live store), plus slack for a shared VM. */
+const LEAVE_WITHIN_MS = 10_000 + 1_500;
+/**
+ * Then back on the live instance: the backoff, at worst one handshake that meets the frozen instance (the
+ * balancer gives up on it after 2 s) and one more abandoned by the client (5 s without a welcome, while
+ * the live instance replays for 250 clients at once), and slack.
+ */
+const MOVE_WITHIN_MS = LEAVE_WITHIN_MS + 2_000 + 5_000 + 1_000 + 2_500;
+
+/** Opens a socket through the balancer and says which instance welcomed it, and how fast. */
+async function handshake(wsUrl: string, origin: string): Promise<{ instance: string; ms: number }> {
+  const startedAt = Date.now();
+  const socket = new WebSocket(wsUrl, [SUBPROTOCOL_JSON], { origin, handshakeTimeout: 10_000 });
+  try {
+    const instance = await new Promise<string>((resolve, reject) => {
+      socket.once('message', (data) => resolve(String((JSON.parse(String(data)) as { instanceId?: string }).instanceId)));
+      socket.once('error', reject);
+    });
+    return { instance, ms: Date.now() - startedAt };
+  } finally {
+    socket.terminate();
+  }
+}
 
 describe.skipIf(skip)('faults: instances killed under load', () => {
   const suite = useFaultStack();
@@ -38,6 +66,57 @@ describe.skipIf(skip)('faults: instances killed under load', () => {
     expect(findViolations(result), describeRun(result)).toEqual([]);
     expect(victims.length).toBeGreaterThan(100);
     expect(new Set(victims.map((client) => client.instance))).toEqual(new Set(['realtime-2']));
+    // Resumed from the Redis Stream with `since`: nothing needed a reset to be recovered.
+    expect(result.fleet.clientsReset).toBe(0);
+    expect(result.deliveries.coveredByReset).toBe(0);
+  });
+
+  it('realtime instance frozen (SIGSTOP) for 30 s: its clients leave it within the silence window and miss nothing', async () => {
+    let victims: StoreClient[] = [];
+    let leftAfterMs = Number.POSITIVE_INFINITY;
+    let movedAfterMs = Number.POSITIVE_INFINITY;
+    const probes: { instance: string; ms: number }[] = [];
+    const pid = suite.stack.apps.pid('realtime-1')!;
+    const result = await runFault(suite.stack, async (fault) => {
+      victims = fault.fleet.clients.filter((client) => client.instance === 'realtime-1');
+      process.kill(pid, 'SIGSTOP');
+      const frozenAt = Date.now();
+      try {
+        await waitUntil(() => victims.every((client) => client.silentDrops > 0), {
+          what: 'every client of the frozen realtime-1 to drop its silent connection',
+          timeoutMs: FREEZE_MS - 2_000,
+          intervalMs: 25,
+        });
+        leftAfterMs = Date.now() - frozenAt;
+        await waitUntil(() => victims.every((client) => client.connected && client.instance === 'realtime-2'), {
+          what: 'every client of the frozen realtime-1 to reconnect to realtime-2',
+          timeoutMs: FREEZE_MS - 2_000 - leftAfterMs,
+          intervalMs: 25,
+        });
+        movedAfterMs = Date.now() - frozenAt;
+        // New handshakes while it is still frozen: the balancer must hand them to the live instance.
+        for (let i = 0; i < 4; i++) probes.push(await handshake(suite.stack.wsUrl, suite.stack.origin));
+        await delay(Math.max(0, frozenAt + FREEZE_MS - Date.now()));
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      fault.lifted();
+      const abandoned = victims.reduce((sum, client) => sum + client.handshakeTimeouts, 0);
+      fault.note(
+        `frozen ${FREEZE_MS / 1000} s; its ${victims.length} clients all dropped it within ${(leftAfterMs / 1000).toFixed(2)} s and were all on realtime-2 within ${(movedAfterMs / 1000).toFixed(2)} s (${abandoned} handshakes abandoned); new handshakes took ${Math.max(...probes.map((probe) => probe.ms))} ms at most`,
+      );
+      await delay(AFTER_KILL_MS);
+    });
+    suite.rows.push(faultRow('realtime-freeze', 'Realtime instance SIGSTOP 30 s', result));
+
+    expect(findViolations(result), describeRun(result)).toEqual([]);
+    expect(victims.length).toBeGreaterThan(100);
+    expect(leftAfterMs, describeRun(result)).toBeLessThanOrEqual(LEAVE_WITHIN_MS);
+    expect(movedAfterMs, describeRun(result)).toBeLessThanOrEqual(MOVE_WITHIN_MS);
+    expect(new Set(victims.map((client) => client.instance))).toEqual(new Set(['realtime-2']));
+    expect(probes.map((probe) => probe.instance)).toEqual(['realtime-2', 'realtime-2', 'realtime-2', 'realtime-2']);
+    // At most the balancer's 2 s upgrade timeout on the frozen instance, plus slack.
+    for (const probe of probes) expect(probe.ms).toBeLessThan(4_000);
     // Resumed from the Redis Stream with `since`: nothing needed a reset to be recovered.
     expect(result.fleet.clientsReset).toBe(0);
     expect(result.deliveries.coveredByReset).toBe(0);
