@@ -8,6 +8,7 @@ import {
   EventTransportError,
   eventJsonOfEntry,
   eventKeys,
+  parseEpochRecord,
   parseEventHead,
   serializeEvent,
   streamEntryId,
@@ -23,8 +24,8 @@ const event: LivecartEvent = {
 };
 
 describe('eventKeys', () => {
-  it('names the stream and the channel <prefix>:events', () => {
-    expect(eventKeys({ prefix: 'livecart' })).toEqual({ stream: 'livecart:events', channel: 'livecart:events' });
+  it('names the stream and the channel <prefix>:events, and the epoch record beside them', () => {
+    expect(eventKeys({ prefix: 'livecart' })).toEqual({ stream: 'livecart:events', channel: 'livecart:events', epoch: 'livecart:events:epoch' });
   });
 });
 
@@ -66,6 +67,30 @@ describe('serializeEvent', () => {
     expect(Object.keys(JSON.parse(json) as object)).toEqual(['seq', 'type', 'topics', 'occurredAt', 'actor', 'data']);
     expect(EventSchema.parse(JSON.parse(json))).toEqual(withActor);
     expect(parseEventHead(json).body).toEqual(withActor);
+  });
+});
+
+describe('epochs', () => {
+  const epoch = '0b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
+
+  it('writes the epoch right after seq and reads it back in the head', () => {
+    const json = serializeEvent({ ...event, epoch });
+    expect(Object.keys(JSON.parse(json) as object)).toEqual(['seq', 'epoch', 'type', 'topics', 'occurredAt', 'data']);
+    expect(parseEventHead(json).epoch).toBe(epoch);
+    expect(parseEventHead(serializeEvent(event)).epoch).toBeUndefined();
+  });
+
+  it('refuses an epoch that is not a uuid', () => {
+    const json = JSON.stringify({ ...JSON.parse(serializeEvent(event)), epoch: 7 });
+    expect(() => parseEventHead(json)).toThrow(/epoch must be a uuid/);
+  });
+
+  it('keeps the epoch record beside the stream and parses it strictly', () => {
+    expect(eventKeys({ prefix: 'p' }).epoch).toBe('p:events:epoch');
+    expect(parseEpochRecord({})).toBeUndefined();
+    expect(parseEpochRecord({ id: epoch, base: '17' })).toEqual({ id: epoch, base: 17 });
+    expect(() => parseEpochRecord({ id: 'x', base: '1' })).toThrow(EventTransportError);
+    expect(() => parseEpochRecord({ id: epoch, base: '-1' })).toThrow(EventTransportError);
   });
 });
 

@@ -8,7 +8,22 @@ import { MAX_TOPIC_LENGTH, type Topic } from './topics.js';
  * Producer and consumers deploy separately, so each rule here is a wire contract (see the README).
  *
  * Every function takes or returns a structured value (a history, a position) rather than a bare prefix or
- * number, so that an epoch can later join them here without changing how callers are shaped.
+ * number.
+ *
+ * Epochs. A seq is only meaningful within one history: Postgres hands seqs out, Redis keeps the stream, and
+ * the two can part ways — a database restored from a backup or to a point in time, a failover to a replica
+ * that had not received the last commits, a new database under an existing prefix all make Postgres hand out
+ * seqs the stream already holds, for other events. So a position is the pair (epoch, seq), as Centrifugo's
+ * stream position is (epoch, offset): the epoch is a uuid kept in Postgres (`outbox_sequence.epoch`, created
+ * with the database, replaced by the relay when it finds the stream does not continue the database's
+ * history) and in the stream's epoch record (`eventKeys().epoch`, a hash: `id`, and `base`, the seq the
+ * epoch's stream starts after). Every event carries its `epoch`. The relay publishes only while the stream's
+ * record names the database's epoch; when it does not, or the stream holds a different event under a seq
+ * the relay is about to publish, or the stream's top is ahead of the database, the relay starts a new epoch:
+ * it replaces the stream (the old history is deleted, never replayed as the new one) and the record in one
+ * step, then publishes. Consumers compare epochs before seqs: an event, a `since` or a snapshot header
+ * from another epoch is never compared by seq; the consumer starts over from a snapshot instead (realtime
+ * sends `reset`, the API drops its L1).
  */
 
 /** Which event history: today the Redis namespace it lives in (REDIS_PREFIX). */
@@ -22,12 +37,36 @@ export interface EventKeys {
   readonly stream: string;
   /** The pub/sub channel every event is PUBLISHed on, with the same bytes as its stream entry. */
   readonly channel: string;
+  /** The stream's epoch record: a hash with EPOCH_FIELDS, written by the relay with the stream itself. */
+  readonly epoch: string;
 }
 
 export function eventKeys(history: EventHistory): EventKeys {
   // One name, two Redis namespaces (keys and channels never collide).
   const name = `${history.prefix}:events`;
-  return { stream: name, channel: name };
+  return { stream: name, channel: name, epoch: `${name}:epoch` };
+}
+
+/** The fields of the epoch record: the epoch's id, and the seq its stream starts after. */
+export const EPOCH_FIELDS = { id: 'id', base: 'base' } as const;
+
+/** What the epoch record says: this stream holds epoch `id`'s events with seqs above `base`. */
+export interface EpochRecord {
+  readonly id: string;
+  readonly base: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The record as HGETALL returns it, or undefined when there is none (a stream no 0.3.0 relay wrote yet). */
+export function parseEpochRecord(hash: Readonly<Record<string, string>>): EpochRecord | undefined {
+  const id = hash[EPOCH_FIELDS.id];
+  const base = Number(hash[EPOCH_FIELDS.base] ?? Number.NaN);
+  if (id === undefined) return undefined;
+  if (!UUID.test(id) || !Number.isInteger(base) || base < 0 || base > MAX_SEQ) {
+    throw new EventTransportError(`malformed epoch record: ${JSON.stringify(hash).slice(0, 120)}`);
+  }
+  return { id, base };
 }
 
 /** The field of a stream entry that holds the event JSON; an entry has no other field. */
@@ -68,12 +107,12 @@ export function eventJsonOfEntry(fields: readonly string[]): string | undefined 
 
 /**
  * The bytes published for an event, on the stream and on the channel alike: its JSON with the head
- * (`seq`, `type`, `topics`, `occurredAt`) first, then `actor` when the event has one, and `data` last, so a
- * human reading XRANGE sees the head.
+ * (`seq`, `epoch`, `type`, `topics`, `occurredAt`) first, then `actor` when the event has one, and `data`
+ * last, so a human reading XRANGE sees the head.
  */
 export function serializeEvent(event: LivecartEvent): string {
-  const { seq, type, topics, occurredAt, actor, data } = event;
-  return JSON.stringify({ seq, type, topics, occurredAt, actor, data });
+  const { seq, epoch, type, topics, occurredAt, actor, data } = event;
+  return JSON.stringify({ seq, epoch, type, topics, occurredAt, actor, data });
 }
 
 /**
@@ -83,6 +122,8 @@ export function serializeEvent(event: LivecartEvent): string {
  */
 export interface EventHead {
   readonly seq: number;
+  /** The history `seq` belongs to; undefined on events of producers older than 0.3.0. */
+  readonly epoch: string | undefined;
   readonly type: string;
   /** Non-empty; each a non-empty string of at most MAX_TOPIC_LENGTH characters. */
   readonly topics: readonly Topic[];
@@ -124,15 +165,16 @@ export function parseEventHead(json: string): EventHead {
     fail('not JSON');
   }
   if (!isObject(body)) fail('not a JSON object');
-  const { seq, type, topics, occurredAt, data } = body;
+  const { seq, epoch, type, topics, occurredAt, data } = body;
   if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1 || seq > MAX_SEQ) {
     fail(`seq must be an integer from 1 to ${MAX_SEQ}`);
   }
+  if (epoch !== undefined && (typeof epoch !== 'string' || !UUID.test(epoch))) fail('epoch must be a uuid');
   if (typeof type !== 'string' || !EVENT_TYPE_PATTERN.test(type)) fail('type must be a dotted lowercase name');
   if (!Array.isArray(topics) || topics.length === 0) fail('topics must be a non-empty array');
   for (const topic of topics) if (!isTopic(topic)) fail(`topics must each be a string of 1 to ${MAX_TOPIC_LENGTH} characters`);
   const occurredAtMs = typeof occurredAt === 'string' ? Date.parse(occurredAt) : Number.NaN;
   if (Number.isNaN(occurredAtMs)) fail('occurredAt must be an ISO 8601 timestamp');
   if (!isObject(data) || typeof data.id !== 'string' || data.id.length === 0) fail('data.id must be a non-empty string');
-  return { seq, type, topics: topics as Topic[], occurredAtMs, subjectId: data.id, body };
+  return { seq, epoch, type, topics: topics as Topic[], occurredAtMs, subjectId: data.id, body };
 }
