@@ -1,10 +1,12 @@
 import { EventSchema, type LivecartEvent } from '@livecart/schemas/events';
-import { EVENT_FIELD, eventKeys, serializeEvent, streamEntryId, type EventKeys } from '@livecart/schemas/transport';
+import { randomUUID } from 'node:crypto';
+import { eventJsonOfEntry, eventKeys, parseEventHead, serializeEvent, streamEntryId, streamPositionOf, type EventKeys } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { z } from 'zod';
 import type { L2Store } from '../cache/l2-store.js';
 import type { Log } from '../log.js';
+import { adoptStreamEpoch, beginStreamEpoch, publishOutcome, queuePublishEvents } from './publish-script.js';
 
 export interface OutboxRelayOptions {
   /** The relay's own session: the advisory lock lives and dies with it. */
@@ -28,7 +30,17 @@ export interface RelayStats {
   failures: number;
   /** Rows set aside by this instance because they were not valid events. */
   rejected: number;
+  /** The epoch this instance publishes in (see the transport contract); empty until it first leads. */
+  epoch: string;
+  /** New epochs this instance started because the stream did not continue the database's history, by why. */
+  regressions: Record<RegressionReason, number>;
 }
+
+/**
+ * Why the stream does not continue the database's history: it names another epoch, its top is ahead of
+ * the database's last seq, or it holds another event (or none) under a seq the database is publishing.
+ */
+export type RegressionReason = 'other_epoch' | 'stream_ahead' | 'different_event';
 
 /** A row as stored: whatever the writer put there, until EventSchema says it is an event. */
 interface OutboxRow {
@@ -77,20 +89,29 @@ const MARK_PUBLISHED = `
 
 const MARK_REJECTED = 'UPDATE outbox SET rejected_at = now(), rejection = $2 WHERE seq = $1 AND published_at IS NULL';
 
+const READ_SEQUENCE = 'SELECT epoch, last_seq::float8 AS "lastSeq" FROM outbox_sequence';
+
 /** How much of a rejection's explanation is kept on the row and in the log. */
 const MAX_REJECTION_LENGTH = 2_000;
 
-/** Redis's answer to an XADD whose id is already in the stream: a re-publish after a crash, not a failure. */
-const ALREADY_IN_STREAM = /equal or smaller than the target stream top item/;
 
 /**
  * Publishes outbox rows to Redis, one relay at a time across all instances (Postgres session advisory
  * lock on a dedicated connection; the others retry every `lockRetryMs` and take over when the holder
  * dies). Wakes on NOTIFY from committing writes, polls as a safety net. If Redis is down, rows wait and
- * go out in seq order when it is back. At-least-once: consumers de-duplicate by seq.
+ * go out in seq order when it is back. At-least-once: consumers de-duplicate by seq within an epoch, and
+ * the relay publishes only while the stream continues the database's epoch (see `publish`).
  */
 export class OutboxRelay {
-  readonly stats: RelayStats = { leader: false, published: 0, lastPublishedSeq: 0, failures: 0, rejected: 0 };
+  readonly stats: RelayStats = {
+    leader: false,
+    published: 0,
+    lastPublishedSeq: 0,
+    failures: 0,
+    rejected: 0,
+    epoch: '',
+    regressions: { other_epoch: 0, stream_ahead: 0, different_event: 0 },
+  };
   private readonly keys: EventKeys;
   private stopping = false;
   private running: Promise<void> | undefined;
@@ -167,6 +188,7 @@ export class OutboxRelay {
     });
     try {
       await session.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      this.stats.epoch = (await this.readSequence(session)).epoch;
       while (!this.stopping && !this.sessionLost) {
         await this.cycle(session);
         await this.sleep(this.stats.failures === 0 ? this.options.pollMs : this.retryDelay());
@@ -199,7 +221,7 @@ export class OutboxRelay {
     if (first === undefined || last === undefined) return 0;
     const events = await this.validate(session, rows);
     try {
-      await this.publish(events);
+      await this.publish(session, events);
     } catch (error) {
       this.stats.failures++;
       if (this.stats.failures % 20 === 1) this.options.log.warn({ err: error }, 'outbox relay: Redis unavailable; events wait in the outbox');
@@ -244,20 +266,111 @@ export class OutboxRelay {
     return events;
   }
 
-  private async publish(events: readonly LivecartEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  /**
+   * Appends the events to the stream and publishes them, once the stream is known to continue this
+   * database's history: a batch whose seqs the stream already holds is a re-publish after a crash only if
+   * it holds the same events; anything else starts a new epoch before publishing (never a silent skip).
+   */
+  private async publish(session: pg.Client, events: readonly LivecartEvent[]): Promise<void> {
+    let pending = events;
+    while (pending.length > 0 && !this.sessionLost) {
+      const epoch = this.stats.epoch;
+      const serialized = pending.map((event) => ({ event, seq: event.seq, json: serializeEvent({ ...event, epoch }) }));
+      const pipeline = this.options.redis.pipeline();
+      for (const { event } of serialized) {
+        this.options.l2?.queueSetIfNewer(pipeline, event.data.id, event.data.version, event.type === 'product.deleted' ? null : event.data);
+      }
+      queuePublishEvents(pipeline, { stream: this.keys.stream, epochKey: this.keys.epoch, channel: this.keys.channel, epoch, maxLen: this.options.streamMaxLen, events: serialized });
+      const results = (await pipeline.exec()) ?? [];
+      for (const [error] of results) if (error !== null) throw error;
+      const outcome = publishOutcome(results.at(-1)?.[1]);
+      if (outcome.kind === 'ok') return;
+      const first = serialized[0]!;
+      const { lastSeq } = await this.readSequence(session);
+      if (outcome.kind === 'epoch' && outcome.streamEpoch === undefined) {
+        const top = await this.streamTop();
+        if (top > lastSeq) await this.regress(session, 'stream_ahead', first.seq, { streamTop: top, databaseSeq: lastSeq });
+        else await adoptStreamEpoch(this.options.redis, this.keys.epoch, epoch);
+      } else if (outcome.kind === 'epoch') {
+        await this.regress(session, 'other_epoch', first.seq, { streamEpoch: outcome.streamEpoch, databaseEpoch: epoch });
+      } else if (outcome.topSeq > lastSeq) {
+        await this.regress(session, 'stream_ahead', first.seq, { streamTop: outcome.topSeq, databaseSeq: lastSeq });
+      } else {
+        const held = serialized.filter(({ seq }) => seq <= outcome.topSeq);
+        if (await this.streamHolds(held)) pending = pending.filter(({ seq }) => seq > outcome.topSeq);
+        else await this.regress(session, 'different_event', first.seq, { seq: first.seq, streamTop: outcome.topSeq });
+      }
+    }
+  }
+
+  private async readSequence(session: pg.Client): Promise<{ epoch: string; lastSeq: number }> {
+    const { rows } = await session.query<{ epoch: string; lastSeq: number }>(READ_SEQUENCE);
+    const row = rows[0];
+    if (row === undefined) throw new Error('outbox_sequence has no row');
+    return row;
+  }
+
+  private async streamTop(): Promise<number> {
+    const [top] = await this.options.redis.xrevrange(this.keys.stream, '+', '-', 'COUNT', 1);
+    return top === undefined ? 0 : streamPositionOf(top[0]).seq;
+  }
+
+  /**
+   * Whether the stream holds these very events (a batch published before a crash, not yet marked):
+   * the same product, type, version and time under each seq, and not another epoch's. Those are
+   * published again on the channel (at-least-once: live consumers may have missed them).
+   */
+  private async streamHolds(events: readonly { event: LivecartEvent; seq: number }[]): Promise<boolean> {
+    const first = events[0];
+    const last = events.at(-1);
+    if (first === undefined || last === undefined) return true;
+    const entries = await this.options.redis.xrange(this.keys.stream, streamEntryId(first), streamEntryId(last));
+    const stored = new Map(entries.map(([id, fields]) => [streamPositionOf(id).seq, eventJsonOfEntry(fields) ?? '']));
+    for (const { event, seq } of events) {
+      const json = stored.get(seq);
+      if (json === undefined || !this.isSameEvent(json, event)) return false;
+    }
     const pipeline = this.options.redis.pipeline();
-    for (const event of events) {
-      // The same bytes go to the stream and the channel.
-      const json = serializeEvent(event);
-      this.options.l2?.queueSetIfNewer(pipeline, event.data.id, event.data.version, event.type === 'product.deleted' ? null : event.data);
-      pipeline.xadd(this.keys.stream, 'MAXLEN', '~', this.options.streamMaxLen, streamEntryId(event), EVENT_FIELD, json);
-      pipeline.publish(this.keys.channel, json);
+    for (const { seq } of events) pipeline.publish(this.keys.channel, stored.get(seq)!);
+    for (const [error] of (await pipeline.exec()) ?? []) if (error !== null) throw error;
+    return true;
+  }
+
+  private isSameEvent(json: string, event: LivecartEvent): boolean {
+    try {
+      const head = parseEventHead(json);
+      const data = head.body.data as { version?: unknown };
+      return (
+        (head.epoch === undefined || head.epoch === this.stats.epoch) &&
+        head.type === event.type &&
+        head.subjectId === event.data.id &&
+        data.version === event.data.version &&
+        head.occurredAtMs === Date.parse(event.occurredAt)
+      );
+    } catch {
+      return false;
     }
-    const results = (await pipeline.exec()) ?? [];
-    for (const [error] of results) {
-      if (error !== null && !ALREADY_IN_STREAM.test(error.message)) throw error;
-    }
+  }
+
+  /**
+   * Starts a new epoch: first in Postgres (should this stop half way, the next relay finds the stream in
+   * another epoch and starts one again), then the stream, replaced by an empty one whose events follow
+   * `firstSeq - 1`. The old history is deleted, so no consumer can be replayed it as this one; L2 entries
+   * may hold versions of the old history and go too.
+   */
+  private async regress(session: pg.Client, reason: RegressionReason, firstSeq: number, positions: Record<string, unknown>): Promise<void> {
+    const epoch = randomUUID();
+    await session.query('UPDATE outbox_sequence SET epoch = $1', [epoch]);
+    await beginStreamEpoch(this.options.redis, { stream: this.keys.stream, epochKey: this.keys.epoch }, epoch, firstSeq - 1);
+    await this.options.l2?.clear();
+    this.options.log.error(
+      { reason, ...positions, previousEpoch: this.stats.epoch, epoch, base: firstSeq - 1 },
+      reason === 'stream_ahead'
+        ? 'outbox relay: the event stream is ahead of the database (a restore or lost commits?); starting a new epoch'
+        : 'outbox relay: the event stream does not continue the database\'s history; starting a new epoch',
+    );
+    this.stats.epoch = epoch;
+    this.stats.regressions[reason]++;
   }
 
   /** Published rows and idempotency keys are kept for a while (debugging, retries), not forever. */

@@ -138,6 +138,17 @@ export default fp<MetricsPluginOptions>(
       },
     });
 
+    new Counter({
+      name: 'outbox_history_regressions_total',
+      help: 'New event epochs this instance started as the relay because the Redis stream did not continue the database\'s history (other_epoch, stream_ahead: its top was ahead of the database, different_event).',
+      labelNames: ['reason'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [reason, count] of Object.entries(fastify.relay?.stats.regressions ?? {})) this.inc({ reason }, count);
+      },
+    });
+
     const recordRequest = ({ method, url, route, statusCode, ms, log }: RecordedRequest): void => {
       duration.observe(method, route, statusCode, ms / 1000);
       if (ms > options.slowRequestMs) log.warn({ method, url, statusCode, ms: Math.round(ms) }, 'slow request');
