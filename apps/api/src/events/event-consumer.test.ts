@@ -6,14 +6,15 @@ import { EventConsumer } from './event-consumer.js';
 
 const { channel: CHANNEL } = eventKeys({ prefix: 'p' });
 // Only the head matters to the consumer; the rest of a product is left out.
-const event = (seq: number, id = `id-${seq}`) =>
-  JSON.stringify({ seq, type: 'product.updated', topics: ['catalog'], occurredAt: '2026-01-01T00:00:00.000Z', data: { id } });
+const event = (seq: number, id = `id-${seq}`, epoch?: string) =>
+  JSON.stringify({ seq, epoch, type: 'product.updated', topics: ['catalog'], occurredAt: '2026-01-01T00:00:00.000Z', data: { id } });
 const entry = (seq: number, id?: string): [string, string[]] => [streamEntryId({ seq }), [EVENT_FIELD, event(seq, id)]];
 
-function setup(stream: [string, string[]][] = []) {
+function setup(stream: [string, string[]][] = [], epochRecord: Record<string, string> = {}) {
   const subscriber = Object.assign(new EventEmitter(), {
     status: 'connecting',
     xrevrange: async () => stream.slice(-1),
+    hgetall: async () => epochRecord,
     subscribe: async () => 1,
   });
   const reader = {
@@ -55,6 +56,20 @@ describe('EventConsumer', () => {
     await publish(event(4, 'old'));
     expect(consumer.appliedSeq).toBe(6);
     expect(calls.filter((c) => c.startsWith('invalidate'))).toEqual(['invalidate a']);
+  });
+
+  it('empties L1 and starts over at the new seq when an event of another epoch arrives, however low its seq', async () => {
+    const [first, second] = ['0b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', '1b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b'];
+    const { consumer, calls, connect, publish } = setup([entry(5)], { id: first, base: '0' });
+    await consumer.start(50);
+    await connect();
+    expect(consumer.epoch).toBe(first);
+    await publish(event(6, 'a', first));
+    await publish(event(3, 'b', second));
+    expect([consumer.epoch, consumer.appliedSeq]).toEqual([second, 3]);
+    await publish(event(4, 'c', second));
+    expect(calls.slice(calls.indexOf('l1 on') + 1)).toEqual(['invalidate a', 'clear', 'invalidate c']);
+    expect(consumer.appliedSeq).toBe(4);
   });
 
   it('fills a gap from the stream before applying the next event', async () => {

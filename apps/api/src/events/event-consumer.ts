@@ -1,4 +1,4 @@
-import { eventJsonOfEntry, eventKeys, parseEventHead, streamEntryId, streamPositionOf, type EventHead } from '@livecart/schemas/transport';
+import { eventJsonOfEntry, eventKeys, parseEpochRecord, parseEventHead, streamEntryId, streamPositionOf, type EventHead } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
 import type { Log } from '../log.js';
 
@@ -26,12 +26,18 @@ export interface EventConsumerOptions {
  * While the subscription is down, L1 is switched off (and emptied), since invalidations would be
  * missed; on reconnect it starts empty at the stream's head. A gap in live seqs is filled from the
  * stream, or, when the stream no longer holds it, L1 is emptied.
+ *
+ * Seqs compare only within one epoch: an event or a stream of another epoch than `epoch` (a history that
+ * went back, see the transport contract) empties L1 and `appliedSeq` starts over in that epoch.
  */
 export class EventConsumer {
   appliedSeq = 0;
+  /** The epoch `appliedSeq` belongs to; undefined until known (or while the stream has no epoch record). */
+  epoch: string | undefined;
   private chain: Promise<void> = Promise.resolve();
   private readonly stream: string;
   private readonly channel: string;
+  private readonly epochKey: string;
   private connected = false;
   private firstSync: Promise<void>;
   private resolveFirstSync!: () => void;
@@ -40,6 +46,7 @@ export class EventConsumer {
     const keys = eventKeys({ prefix: options.prefix });
     this.stream = keys.stream;
     this.channel = keys.channel;
+    this.epochKey = keys.epoch;
     this.firstSync = new Promise((resolve) => (this.resolveFirstSync = resolve));
   }
 
@@ -82,12 +89,16 @@ export class EventConsumer {
   private async onConnect(): Promise<void> {
     try {
       const { subscriber } = this.options;
-      const head = await subscriber.xrevrange(this.stream, '+', '-', 'COUNT', 1);
+      const [head, record] = await Promise.all([
+        subscriber.xrevrange(this.stream, '+', '-', 'COUNT', 1),
+        subscriber.hgetall(this.epochKey).then(parseEpochRecord),
+      ]);
       await subscriber.subscribe(this.channel);
       // The connection may have dropped again while we waited; the next 'ready' starts over.
       if (subscriber.status !== 'ready') return;
       const top = head[0] === undefined ? 0 : streamPositionOf(head[0][0]).seq;
-      this.appliedSeq = Math.max(this.appliedSeq, top);
+      if (record !== undefined && record.id !== this.epoch) this.beginEpoch(record.id, Math.max(top, record.base));
+      else this.appliedSeq = Math.max(this.appliedSeq, top);
       this.connected = true;
       this.options.cache.setL1Enabled(true);
       this.resolveFirstSync();
@@ -105,10 +116,22 @@ export class EventConsumer {
   private async onMessage(message: string): Promise<void> {
     const head = this.parse(message);
     if (head === undefined) return;
+    if (head.epoch !== undefined && head.epoch !== this.epoch) {
+      this.beginEpoch(head.epoch, head.seq);
+      return;
+    }
     if (head.seq <= this.appliedSeq) return;
     if (head.seq > this.appliedSeq + 1) await this.fillGap(head.seq);
     this.options.cache.invalidate(head.subjectId);
     this.appliedSeq = head.seq;
+  }
+
+  /** Another history: nothing in L1 can be checked against it, so L1 starts empty at `seq` of `epoch`. */
+  private beginEpoch(epoch: string, seq: number): void {
+    if (this.epoch !== undefined) this.options.log.warn({ from: this.epoch, to: epoch, seq }, 'event epoch changed; emptying L1');
+    this.options.cache.clear();
+    this.epoch = epoch;
+    this.appliedSeq = seq;
   }
 
   private parse(message: string): EventHead | undefined {
