@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SeqSchema } from './common.js';
-import { EventSchema } from './events.js';
+import { EpochSchema, EventSchema } from './events.js';
 import { TopicSchema } from './topics.js';
 
 /** WebSocket subprotocols: JSON text frames by default, MessagePack binary frames on request. */
@@ -32,6 +32,12 @@ export const SubscribeMessageSchema = z.strictObject({
   topics: TopicListSchema,
   /** The last `seq` the client has applied: missed events after it are replayed first. */
   since: SeqSchema.optional(),
+  /**
+   * The epoch `since` belongs to (from `welcome`, `subscribed`, `reset` or an event): a `since` of another
+   * epoch than the server's gets `reset` (`epoch_changed`), never a replay. Without it, `since` is taken
+   * to be of the server's current epoch, as 0.2.0 clients send it.
+   */
+  epoch: EpochSchema.optional(),
   id: RequestIdSchema.optional(),
 });
 
@@ -69,6 +75,8 @@ export const WelcomeMessageSchema = z.object({
   instanceId: z.string().max(128),
   /** The newest event `seq` this instance has seen. */
   seq: SeqSchema,
+  /** The epoch of `seq` (absent while the event stream has none: a producer older than 0.3.0). */
+  epoch: EpochSchema.optional(),
   limits: LimitsSchema,
 });
 
@@ -77,6 +85,8 @@ export const SubscribedMessageSchema = z.object({
   topics: z.array(TopicSchema),
   /** Events with a greater `seq` arrive live from here on. */
   seq: SeqSchema,
+  /** The epoch of `seq`. */
+  epoch: EpochSchema.optional(),
   /** How many missed events were replayed before this message. */
   replayed: z.int().min(0),
   id: RequestIdSchema.optional(),
@@ -99,13 +109,18 @@ export const BatchMessageSchema = z.object({
   events: z.array(EventSchema).min(1),
 });
 
-export const RESET_REASONS = ['history_trimmed', 'replay_failed'] as const;
+/** `epoch_changed`: the event history went back and started a new epoch; seqs of the old one mean nothing now. */
+export const RESET_REASONS = ['history_trimmed', 'replay_failed', 'epoch_changed'] as const;
 
-/** History no longer covers `since`: refetch a snapshot of these topics, then carry on from `seq`. */
+/**
+ * History no longer covers `since`: refetch a snapshot of these topics, then carry on from `seq` of
+ * `epoch` (a client drops whatever it remembers by seq of another epoch).
+ */
 export const ResetMessageSchema = z.object({
   type: z.literal('reset'),
   topics: z.array(TopicSchema),
   seq: SeqSchema,
+  epoch: EpochSchema.optional(),
   reason: z.enum(RESET_REASONS),
   id: RequestIdSchema.optional(),
 });
