@@ -1,7 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { EpochRecord } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EventStream } from './event-stream.js';
+import type { LiveEvent } from './live-event.js';
 import { parseEvent } from './parse-event.js';
 import type { Sequencer } from './sequencer.js';
 
@@ -12,12 +14,19 @@ export interface EventSourceOptions {
   channel: string;
   sequencer: Sequencer;
   logger: Logger;
+  /**
+   * The stream is in another epoch than the one delivered so far: the sequencer has restarted after
+   * `record.base`; whoever holds positions of the old history must drop them (clients get `reset`).
+   */
+  onEpochChange: (record: EpochRecord, previous: string | undefined) => void;
 }
 
 export interface EventSourceStats {
   /** Messages received from pub/sub, duplicates included. */
   received: number;
   invalid: number;
+  /** Times the stream was found in another epoch than the one delivered so far. */
+  epochChanges: number;
 }
 
 /**
@@ -26,8 +35,12 @@ export interface EventSourceStats {
  * a network blip loses nothing.
  */
 export class RedisEventSource {
-  readonly stats: EventSourceStats = { received: 0, invalid: 0 };
+  readonly stats: EventSourceStats = { received: 0, invalid: 0, epochChanges: 0 };
   private subscribed = false;
+  /** The epoch delivered so far; undefined until known (or while the stream has no epoch record). */
+  private epoch: string | undefined;
+  /** Live events held while the epoch record is read again, after one of another epoch arrived. */
+  private held: LiveEvent[] | undefined;
   private stopped = false;
   /** Bumped on every connection change, so a stale (re)subscribe attempt gives up. */
   private generation = 0;
@@ -42,7 +55,7 @@ export class RedisEventSource {
       if (from !== channel) return;
       this.stats.received++;
       try {
-        sequencer.push(parseEvent(message));
+        this.receive(parseEvent(message));
       } catch (error) {
         this.stats.invalid++;
         logger.warn({ err: error, channel }, 'dropped a published message that is not a routable event');
@@ -54,6 +67,58 @@ export class RedisEventSource {
       if (this.subscribed) logger.warn({ channel }, 'event subscription lost; will catch up from the stream on reconnect');
       this.subscribed = false;
     });
+  }
+
+  /** The epoch delivered so far. */
+  get currentEpoch(): string | undefined {
+    return this.epoch;
+  }
+
+  private receive(event: LiveEvent): void {
+    if (this.held !== undefined) {
+      this.held.push(event);
+      return;
+    }
+    if (event.epoch !== undefined && event.epoch !== this.epoch && this.options.sequencer.isStarted) {
+      this.held = [event];
+      void this.followEpoch();
+      return;
+    }
+    this.options.sequencer.push(event);
+  }
+
+  /**
+   * An event of another epoch arrived: the relay wrote the stream's new record before publishing it, so
+   * the record says where that epoch's history starts. Events held meanwhile follow, those of the epoch
+   * now delivered; an event of yet another epoch is dropped (the stream, read again on a gap, has it).
+   */
+  private async followEpoch(): Promise<void> {
+    const { stream, logger } = this.options;
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        const [record, tail] = await Promise.all([stream.epoch(), stream.lastSeq()]);
+        if (record !== undefined && record.id !== this.epoch) this.switchEpoch(record, tail ?? record.base);
+        break;
+      } catch (error) {
+        logger.warn({ err: error, attempt }, 'reading the event stream\'s epoch failed; retrying');
+        await delay(Math.min(100 * 2 ** attempt, 2000), undefined, { ref: false });
+      }
+    }
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const event of held) {
+      if (event.epoch === undefined || event.epoch === this.epoch) this.options.sequencer.push(event);
+    }
+  }
+
+  private switchEpoch(record: EpochRecord, tail: number): void {
+    const previous = this.epoch;
+    this.epoch = record.id;
+    this.options.logger.warn({ from: previous, to: record.id, base: record.base }, 'the event history started a new epoch');
+    this.stats.epochChanges++;
+    this.options.sequencer.restart(record.base);
+    this.options.onEpochChange(record, previous);
+    this.options.sequencer.catchUp(tail);
   }
 
   /** Subscribed, and the sequencer knows where the feed stands. */
@@ -80,10 +145,15 @@ export class RedisEventSource {
       try {
         await subscriber.subscribe(channel);
         // Subscribed first, then the tail: whatever lands in between arrives live and is de-duplicated.
-        const tail = (await stream.lastSeq()) ?? 0;
+        const [lastSeq, record] = await Promise.all([stream.lastSeq(), stream.epoch()]);
+        const tail = lastSeq ?? 0;
         if (generation !== this.generation || this.stopped) return;
-        if (sequencer.isStarted) sequencer.catchUp(tail);
-        else sequencer.start(tail);
+        if (!sequencer.isStarted) {
+          this.epoch = record?.id;
+          sequencer.start(tail);
+        } else if (record !== undefined && record.id !== this.epoch) {
+          this.switchEpoch(record, tail);
+        } else sequencer.catchUp(tail);
         this.subscribed = true;
         logger.info({ channel, seq: Math.max(tail, sequencer.lastSeq) }, 'subscribed to events');
         this.resolveFirstReady();

@@ -1,4 +1,4 @@
-import { eventJsonOfEntry, streamEntryId, streamPositionOf } from '@livecart/schemas/transport';
+import { eventJsonOfEntry, parseEpochRecord, streamEntryId, streamPositionOf, type EpochRecord } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
 import type { LiveEvent } from './live-event.js';
 import { parseEvent } from './parse-event.js';
@@ -18,6 +18,8 @@ export interface EventStream {
   firstSeq(): Promise<number | null>;
   /** The newest seq, or null when the stream is empty. */
   lastSeq(): Promise<number | null>;
+  /** The stream's epoch record, or undefined when it has none (written before epochs existed). */
+  epoch(): Promise<EpochRecord | undefined>;
 }
 
 type StreamEntry = [id: string, fields: string[]];
@@ -27,6 +29,7 @@ export class RedisEventStream implements EventStream {
   constructor(
     private readonly redis: Redis,
     private readonly key: string,
+    private readonly epochKey: string,
     /** A retained entry that is not a routable event: it is skipped, and reported here. */
     private readonly onBadEntry: (id: string, error: unknown) => void,
   ) {}
@@ -54,5 +57,9 @@ export class RedisEventStream implements EventStream {
   async lastSeq(): Promise<number | null> {
     const [entry] = (await this.redis.xrevrange(this.key, '+', '-', 'COUNT', 1)) as StreamEntry[];
     return entry === undefined ? null : streamPositionOf(entry[0]).seq;
+  }
+
+  async epoch(): Promise<EpochRecord | undefined> {
+    return parseEpochRecord(await this.redis.hgetall(this.epochKey));
   }
 }

@@ -12,6 +12,8 @@ export class LiveEvent {
 
   constructor(
     readonly seq: number,
+    /** The history `seq` belongs to; undefined on events of producers older than 0.3.0. */
+    readonly epoch: string | undefined,
     readonly topics: readonly string[],
     /** Epoch milliseconds of the change, for publish→send lag. */
     readonly occurredAtMs: number,

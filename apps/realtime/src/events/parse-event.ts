@@ -9,5 +9,5 @@ import { LiveEvent } from './live-event.js';
  */
 export function parseEvent(raw: string): LiveEvent {
   const head = parseEventHead(raw);
-  return new LiveEvent(head.seq, head.topics, head.occurredAtMs, raw, head.body);
+  return new LiveEvent(head.seq, head.epoch, head.topics, head.occurredAtMs, raw, head.body);
 }

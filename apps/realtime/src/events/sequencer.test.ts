@@ -26,6 +26,26 @@ describe('Sequencer', () => {
     expect(sequencer.stats.duplicates).toBe(2);
   });
 
+  it('starts over after restart: lower seqs of the new history are delivered, a fill begun in the old one is discarded', async () => {
+    const { sequencer, delivered, stream } = setup();
+    sequencer.start(10);
+    sequencer.push(liveEvent(11));
+    stream.append(liveEvent(12), liveEvent(13));
+    // A read of the old history's gap is under way when the history changes under the same key.
+    stream.beforeRead = () => {
+      stream.beforeRead = undefined;
+      stream.events = [liveEvent(3), liveEvent(4)];
+      sequencer.restart(2);
+    };
+    sequencer.push(liveEvent(14));
+    await sequencer.idle();
+    await sequencer.idle();
+    sequencer.catchUp(4);
+    await sequencer.idle();
+    sequencer.push(liveEvent(5));
+    expect(delivered).toEqual([11, 3, 4, 5]);
+  });
+
   it('holds events pushed before start and drops those at or below the starting seq', () => {
     const { sequencer, delivered } = setup();
     sequencer.push(liveEvent(5));

@@ -41,6 +41,8 @@ export class Sequencer {
   private busy = false;
   private stopped = false;
   private work: Promise<void> = Promise.resolve();
+  /** Bumped by `restart`: a stream read begun before it belongs to another history and is discarded. */
+  private generation = 0;
   private readonly chunkSize: number;
   private readonly retryDelayMs: number;
   private readonly maxRetryDelayMs: number;
@@ -66,6 +68,18 @@ export class Sequencer {
     this.started = true;
     this.options.onStart?.(lastSeq);
     this.kick();
+  }
+
+  /**
+   * Starts over after `lastSeq` in another history (a new epoch): what is held or being fetched belongs to
+   * the old one and is dropped; nothing is delivered twice within the new one.
+   */
+  restart(lastSeq: number): void {
+    this.generation++;
+    this.last = lastSeq;
+    this.target = lastSeq;
+    this.pending = [];
+    this.options.onStart?.(lastSeq);
   }
 
   push(event: LiveEvent): void {
@@ -146,13 +160,16 @@ export class Sequencer {
 
   private async fill(to: number): Promise<void> {
     this.stats.gapFills++;
+    const generation = this.generation;
     while (this.last < to && !this.stopped) {
       const from = this.last + 1;
       const page = await this.options.stream.range(from, to, this.chunkSize);
+      if (generation !== this.generation) return;
       const first = page.events[0];
       if (first === undefined || first.seq > from) {
         // Either trimmed before we got here (lost) or seqs that were never written: the oldest entry tells.
         const oldest = await this.options.stream.firstSeq();
+        if (generation !== this.generation) return;
         if (oldest === null || oldest > from) {
           const lostTo = Math.min(to, (oldest ?? to + 1) - 1);
           this.stats.lost += lostTo - from + 1;

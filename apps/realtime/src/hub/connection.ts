@@ -55,6 +55,13 @@ export class Connection {
     return true;
   }
 
+  /** Another history begins after `seq`: every topic is delivered from there, whatever seqs came before. */
+  beginEpoch(seq: number): void {
+    for (const topic of this.following.keys()) this.following.set(topic, seq);
+    this.maxFrom = seq;
+    this.lastSeq = seq;
+  }
+
   unfollowAll(): void {
     this.following.clear();
   }

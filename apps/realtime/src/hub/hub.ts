@@ -25,6 +25,8 @@ export interface HubOptions extends WriteLineOptions {
 export class Hub {
   /** The newest seq published; subscriptions made now get live events after it. */
   seq = 0;
+  /** The epoch `seq` belongs to; undefined while the stream has no epoch record. */
+  epoch: string | undefined;
   readonly index = new TopicIndex<Connection>();
   readonly connections = new Set<Connection>();
   readonly stats: HubStats = emptyHubStats();
@@ -90,6 +92,16 @@ export class Hub {
       }
     }
     if (routed) this.line.routed(event);
+  }
+
+  /**
+   * Another history begins after `seq` of `epoch`: every connection is delivered its events from there on
+   * (they were told to reset; seqs of the old history compare with nothing).
+   */
+  beginEpoch(epoch: string, seq: number): void {
+    this.epoch = epoch;
+    this.seq = seq;
+    for (const connection of this.connections) connection.beginEpoch(seq);
   }
 
   /** Holds live events for `connection` (a replay is being written) after sending what it already queued. */

@@ -32,7 +32,7 @@ export const liveFeedPlugin = fp<RealtimeOptions>(
   async (app, options) => {
     const logger = app.log as Logger;
     const keys = eventKeys({ prefix: options.redisPrefix });
-    const stream = new RedisEventStream(app.redis, keys.stream, (id, error) =>
+    const stream = new RedisEventStream(app.redis, keys.stream, keys.epoch, (id, error) =>
       logger.warn({ err: error, id }, 'skipped a stream entry that is not a routable event'),
     );
     const clientStats = new ClientStats();
@@ -63,7 +63,21 @@ export const liveFeedPlugin = fp<RealtimeOptions>(
       hub,
       stream,
       sequencer,
-      source: new RedisEventSource({ subscriber: app.redisSubscriber, stream, channel: keys.channel, sequencer, logger }),
+      source: new RedisEventSource({
+        subscriber: app.redisSubscriber,
+        stream,
+        channel: keys.channel,
+        sequencer,
+        logger,
+        onEpochChange: (record) => {
+          hub.beginEpoch(record.id, record.base);
+          // Every position a client holds is of the old history: all of them refetch and carry on from here.
+          for (const connection of hub.connections) {
+            const topics = [...connection.topics.keys()];
+            if (topics.length > 0) connection.transport.sendMessage({ type: 'reset', topics, seq: record.base, epoch: record.id, reason: 'epoch_changed' });
+          }
+        },
+      }),
       heartbeat: new Heartbeat({
         intervalMs: options.heartbeatIntervalMs,
         timeoutMs: options.heartbeatTimeoutMs,

@@ -65,6 +65,7 @@ export const metricsPlugin = fp<{ instanceId: string }>(
 
     mirrored(registry, 'realtime_pubsub_messages_total', 'Messages received from Redis pub/sub.', () => source.stats.received);
     mirrored(registry, 'realtime_events_invalid_total', 'Published messages dropped as not routable.', () => source.stats.invalid);
+    mirrored(registry, 'realtime_epoch_changes_total', 'Times the event stream started a new epoch (every client was told to reset).', () => source.stats.epochChanges);
     mirrored(registry, 'realtime_events_duplicate_total', 'Re-published events dropped by seq.', () => sequencer.stats.duplicates);
     mirrored(registry, 'realtime_gap_fills_total', 'Stream reads to fill a gap in the live feed.', () => sequencer.stats.gapFills);
     mirrored(registry, 'realtime_events_recovered_total', 'Events read from the stream to fill gaps.', () => sequencer.stats.recovered);

@@ -112,12 +112,20 @@ export class Session {
       );
     }
     const id = message.id === undefined ? {} : { id: message.id };
+    const epoch = hub.epoch === undefined ? {} : { epoch: hub.epoch };
     const announce = (result: SubscribeResult) => {
       if (result.reset !== undefined) {
-        this.send({ type: 'reset', topics: result.topics, seq: result.seq, reason: result.reset, ...id });
+        this.send({ type: 'reset', topics: result.topics, seq: result.seq, ...epoch, reason: result.reset, ...id });
       }
-      this.send({ type: 'subscribed', topics: result.topics, seq: result.seq, replayed: result.replayed, ...id });
+      this.send({ type: 'subscribed', topics: result.topics, seq: result.seq, ...epoch, replayed: result.replayed, ...id });
     };
+    // A since of another history compares with nothing here: never replayed, always reset.
+    if (message.since !== undefined && message.epoch !== undefined && message.epoch !== hub.epoch) {
+      hub.subscribe(connection, topics, hub.seq);
+      announce({ topics, seq: hub.seq, replayed: 0, reset: 'epoch_changed' });
+      stats.count(stats.replays, 'reset');
+      return;
+    }
     const result = await subscribeWithReplay(
       {
         hub,

@@ -24,7 +24,7 @@ export interface SubscribeResult {
   seq: number;
   replayed: number;
   /** Set when the missed events could not be replayed: the client must refetch a snapshot. */
-  reset?: 'history_trimmed' | 'replay_failed';
+  reset?: 'history_trimmed' | 'replay_failed' | 'epoch_changed';
 }
 
 /**

@@ -85,6 +85,7 @@ export async function wsRoutes(app: FastifyInstance, options: RealtimeOptions): 
         protocolVersion: PROTOCOL_VERSION,
         instanceId: options.instanceId,
         seq: hub.seq,
+        ...(hub.epoch === undefined ? {} : { epoch: hub.epoch }),
         limits,
       });
     },

@@ -13,7 +13,7 @@ import { productUpdated } from './events.js';
 export function liveEvent(seq: number, topics: string[] = ['catalog']): LiveEvent {
   const event = productUpdated(seq, { topics });
   const raw = JSON.stringify(event);
-  return new LiveEvent(seq, topics, Date.parse(event.occurredAt), raw, JSON.parse(raw));
+  return new LiveEvent(seq, undefined, topics, Date.parse(event.occurredAt), raw, JSON.parse(raw));
 }
 
 /** The retained history in memory; `beforeRead` runs before each range read (to publish "during" it). */
@@ -47,6 +47,11 @@ export class MemoryStream implements EventStream {
 
   async firstSeq(): Promise<number | null> {
     return this.events[0]?.seq ?? null;
+  }
+
+  /** Memory streams have no epoch record, as streams written before epochs existed. */
+  async epoch(): Promise<undefined> {
+    return undefined;
   }
 
   async lastSeq(): Promise<number | null> {
