@@ -278,6 +278,28 @@ describe('LiveStore reconnect and resume', () => {
     expect(last().sent).toEqual([{ type: 'subscribe', topics: ['catalog'], since: 500 }]);
   });
 
+  it('on a reset into a new epoch, forgets the seqs of the old one and resumes in the new one', async () => {
+    const [oldEpoch, newEpoch] = ['0b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', '1b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b'];
+    const { store, sockets, last } = setup();
+    store.configure(URL);
+    store.seed([P]);
+    store.acquire([TOPIC], 1);
+    await tick();
+    last().welcome();
+    last().serverSends({ type: 'subscribed', topics: [TOPIC], seq: 1_000, epoch: oldEpoch, replayed: 0 });
+    last().serverSends({ type: 'event', event: { ...updated(1_118, { ...P, version: 2 }), epoch: oldEpoch } });
+    last().serverSends({ type: 'reset', topics: [TOPIC], seq: 800, epoch: newEpoch, reason: 'epoch_changed' });
+    // The same seq in the new history is another event; a late one of the old history is not applied.
+    last().serverSends({ type: 'event', event: { ...updated(1_118, { ...P, version: 5 }), epoch: newEpoch } });
+    last().serverSends({ type: 'event', event: { ...updated(1_119, { ...P, version: 9 }), epoch: oldEpoch } });
+    expect(store.getProduct(P.id)?.product.version).toBe(5);
+    last().serverCloses(1001);
+    await tick(1_000);
+    expect(sockets).toHaveLength(2);
+    last().welcome();
+    expect(last().sent).toEqual([{ type: 'subscribe', topics: [TOPIC], since: 1_118, epoch: newEpoch }]);
+  });
+
   it('tells an onReset listener (the server-side page cache) after handling the reset', async () => {
     const onReset = vi.fn();
     let socket: FakeSocket | undefined;

@@ -70,6 +70,8 @@ export class LiveStore {
   private readonly interest = new TopicInterest();
   private readonly products = new ProductTable();
   private readonly seen = new RecentSet<number>(4_096);
+  /** The event history our seqs belong to (as the server last named it); seqs of another compare with nothing. */
+  private epoch: string | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<(event: LivecartEvent) => void>();
 
@@ -287,7 +289,8 @@ export class LiveStore {
     const plan = this.interest.plan();
     for (const topics of plan.unsubscribe) this.send({ type: 'unsubscribe', topics });
     for (const { topics, since } of plan.subscribe) {
-      this.send(since === null ? { type: 'subscribe', topics } : { type: 'subscribe', topics, since });
+      if (since === null) this.send({ type: 'subscribe', topics });
+      else this.send(this.epoch === undefined ? { type: 'subscribe', topics, since } : { type: 'subscribe', topics, since, epoch: this.epoch });
     }
   }
 
@@ -319,6 +322,7 @@ export class LiveStore {
         this.flush();
         break;
       case 'subscribed':
+        this.epoch ??= message.epoch;
         for (const topic of message.topics) this.interest.advance(topic, message.seq);
         break;
       case 'event':
@@ -340,6 +344,8 @@ export class LiveStore {
   }
 
   private apply(event: LivecartEvent): void {
+    // Left over from a history the server has told us (or is about to tell us) is gone.
+    if (event.epoch !== undefined && this.epoch !== undefined && event.epoch !== this.epoch) return;
     // Advance first: a replay for a newly added topic may repeat an event another topic delivered.
     for (const topic of event.topics) this.interest.advance(topic, event.seq);
     if (!this.seen.add(event.seq)) return;
@@ -354,6 +360,12 @@ export class LiveStore {
 
   /** History no longer reaches our resume point: carry on live from `seq` and refetch what is shown. */
   private reset(message: ResetMessage): void {
+    if (message.epoch !== undefined && message.epoch !== this.epoch) {
+      // A new history: its seqs may be lower than ours, and the ones we saw name other events.
+      this.epoch = message.epoch;
+      this.seen.clear();
+      this.interest.restart(message.topics, message.seq);
+    }
     for (const topic of message.topics) this.interest.advance(topic, message.seq);
     const ids = new Set<string>();
     for (const topic of message.topics) {

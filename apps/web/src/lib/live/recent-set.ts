@@ -12,6 +12,10 @@ export class RecentSet<T> {
     return this.items.has(item);
   }
 
+  clear(): void {
+    this.items.clear();
+  }
+
   /** Adds `item`; returns false if it was already there. */
   add(item: T): boolean {
     if (this.items.has(item)) return false;

@@ -45,6 +45,11 @@ export class TopicInterest {
     if (current == null || seq > current) this.cursors.set(topic, seq);
   }
 
+  /** Another event history begins after `seq`: the resume points of `topics` move there, back or forth. */
+  restart(topics: readonly Topic[], seq: number): void {
+    for (const topic of topics) if (this.cursors.has(topic)) this.cursors.set(topic, seq);
+  }
+
   /** A new connection knows nothing of earlier subscriptions. */
   connectionLost(): void {
     this.sent.clear();
