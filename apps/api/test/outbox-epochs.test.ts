@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionConfig } from '../src/db/pool.js';
 import { OutboxRelay } from '../src/outbox/relay.js';
-import { AUTH, createProductVia, createTestContext, testPool, type TestContext } from './helpers.js';
+import { createProductVia, createTestContext, testPool, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
 let writer: FastifyInstance;

@@ -50,7 +50,7 @@ export class RedisEventSource {
   });
 
   constructor(private readonly options: EventSourceOptions) {
-    const { subscriber, channel, sequencer, logger } = options;
+    const { subscriber, channel, logger } = options;
     subscriber.on('message', (from: string, message: string) => {
       if (from !== channel) return;
       this.stats.received++;
