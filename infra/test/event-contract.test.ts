@@ -173,9 +173,12 @@ describe('event transport: api outbox relay → Redis → realtime server and ap
 
     expect(client.events.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(client.events.map((event) => event.type)).toEqual([...history, ...later].map((event) => event.type));
+    // Every event names the database's epoch (the stream was new, so the relay recorded that one).
+    const { rows } = await pool.query<{ epoch: string }>('SELECT epoch FROM outbox_sequence');
+    const epoch = rows[0]?.epoch;
     for (const [i, event] of client.events.entries()) {
       const actor = actors[i];
-      expect(EventSchema.parse(event)).toEqual({ ...[...history, ...later][i], seq: i + 1, occurredAt: event.occurredAt, ...(actor === undefined ? {} : { actor }) });
+      expect(EventSchema.parse(event)).toEqual({ ...[...history, ...later][i], seq: i + 1, epoch, occurredAt: event.occurredAt, ...(actor === undefined ? {} : { actor }) });
     }
     expect(client.events.map((event) => event.actor?.name)).toEqual(actors.map((actor) => actor?.name));
 

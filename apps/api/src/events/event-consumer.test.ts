@@ -72,6 +72,16 @@ describe('EventConsumer', () => {
     expect(consumer.appliedSeq).toBe(4);
   });
 
+  it('takes on the epoch of a stream that had no record when its history goes on forward, keeping L1', async () => {
+    const epoch = '0b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
+    const { consumer, calls, connect, publish } = setup([entry(5)]);
+    await consumer.start(50);
+    await connect();
+    await publish(event(6, 'a', epoch));
+    expect([consumer.epoch, consumer.appliedSeq]).toEqual([epoch, 6]);
+    expect(calls.slice(calls.indexOf('l1 on') + 1)).toEqual(['invalidate a']);
+  });
+
   it('fills a gap from the stream before applying the next event', async () => {
     const { consumer, calls, connect, publish, stream } = setup([entry(1)]);
     await consumer.start(50);

@@ -117,8 +117,13 @@ export class EventConsumer {
     const head = this.parse(message);
     if (head === undefined) return;
     if (head.epoch !== undefined && head.epoch !== this.epoch) {
-      this.beginEpoch(head.epoch, head.seq);
-      return;
+      // A stream without a record (fresh, or written before epochs) taken on by the relay goes on forward;
+      // a new history under such a stream starts below what was applied.
+      if (this.epoch === undefined && head.seq > this.appliedSeq) this.epoch = head.epoch;
+      else {
+        this.beginEpoch(head.epoch, head.seq);
+        return;
+      }
     }
     if (head.seq <= this.appliedSeq) return;
     if (head.seq > this.appliedSeq + 1) await this.fillGap(head.seq);

@@ -19,6 +19,8 @@ export interface EventSourceOptions {
    * `record.base`; whoever holds positions of the old history must drop them (clients get `reset`).
    */
   onEpochChange: (record: EpochRecord, previous: string | undefined) => void;
+  /** The epoch delivered from now on, when first known: no position changed, nobody needs a reset. */
+  onEpochKnown: (epoch: string) => void;
 }
 
 export interface EventSourceStats {
@@ -79,7 +81,15 @@ export class RedisEventSource {
       this.held.push(event);
       return;
     }
-    if (event.epoch !== undefined && event.epoch !== this.epoch && this.options.sequencer.isStarted) {
+    const { sequencer } = this.options;
+    if (event.epoch !== undefined && event.epoch !== this.epoch && sequencer.isStarted) {
+      // A stream without a record (fresh, or written before epochs) taken on by the relay: the history
+      // goes on forward. A new history under such a stream starts below what was delivered.
+      if (this.epoch === undefined && event.seq > sequencer.lastSeq) {
+        this.adopt(event.epoch);
+        sequencer.push(event);
+        return;
+      }
       this.held = [event];
       void this.followEpoch();
       return;
@@ -109,6 +119,11 @@ export class RedisEventSource {
     for (const event of held) {
       if (event.epoch === undefined || event.epoch === this.epoch) this.options.sequencer.push(event);
     }
+  }
+
+  private adopt(epoch: string): void {
+    this.epoch = epoch;
+    this.options.onEpochKnown(epoch);
   }
 
   private switchEpoch(record: EpochRecord, tail: number): void {
@@ -149,7 +164,7 @@ export class RedisEventSource {
         const tail = lastSeq ?? 0;
         if (generation !== this.generation || this.stopped) return;
         if (!sequencer.isStarted) {
-          this.epoch = record?.id;
+          if (record !== undefined) this.adopt(record.id);
           sequencer.start(tail);
         } else if (record !== undefined && record.id !== this.epoch) {
           this.switchEpoch(record, tail);

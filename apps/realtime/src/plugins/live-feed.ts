@@ -69,6 +69,9 @@ export const liveFeedPlugin = fp<RealtimeOptions>(
         channel: keys.channel,
         sequencer,
         logger,
+        onEpochKnown: (epoch) => {
+          hub.epoch = epoch;
+        },
         onEpochChange: (record) => {
           hub.beginEpoch(record.id, record.base);
           // Every position a client holds is of the old history: all of them refetch and carry on from here.

@@ -346,6 +346,8 @@ export class LiveStore {
   private apply(event: LivecartEvent): void {
     // Left over from a history the server has told us (or is about to tell us) is gone.
     if (event.epoch !== undefined && this.epoch !== undefined && event.epoch !== this.epoch) return;
+    // The first epoch heard of (a server that knew none when we subscribed): our seqs are of it.
+    this.epoch ??= event.epoch;
     // Advance first: a replay for a newly added topic may repeat an event another topic delivered.
     for (const topic of event.topics) this.interest.advance(topic, event.seq);
     if (!this.seen.add(event.seq)) return;
