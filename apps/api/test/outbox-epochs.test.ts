@@ -168,6 +168,21 @@ describe('event epochs', () => {
         return /outbox_history_regressions_total\{reason="other_epoch"\} 1/.test(text) ? text : undefined;
       }, { what: 'regression counted', timeoutMs: 10_000 });
       expect(metrics).toMatch(/outbox_history_regressions_total\{reason="stream_ahead"\} 0/);
+      // Reads name the epoch of their X-Event-Seq: the new one, once this instance applied its first event.
+      const epoch = await databaseEpoch();
+      const product = await createProductVia(app);
+      await waitUntil(
+        async () => {
+          const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+          return rows[0]?.n === 0 && app.events.epoch === epoch && app.events.appliedSeq === (await lastSeq()) ? true : undefined;
+        },
+        { what: 'the new epoch applied', timeoutMs: 10_000 },
+      );
+      for (const url of [`/v1/products/${product.id}`, '/v1/products?limit=1']) {
+        const read = await app.inject({ method: 'GET', url });
+        expect(read.headers['x-event-epoch'], url).toBe(epoch);
+        expect(Number(read.headers['x-event-seq']), url).toBe(await lastSeq());
+      }
     } finally {
       await app.close();
     }

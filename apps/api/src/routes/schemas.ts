@@ -17,3 +17,5 @@ export function errorResponses(): Record<string, JsonSchema> {
 }
 
 export const EVENT_SEQ_HEADER = 'x-event-seq';
+/** The epoch X-Event-Seq belongs to (absent until the instance knows one): subscribe with both. */
+export const EVENT_EPOCH_HEADER = 'x-event-epoch';

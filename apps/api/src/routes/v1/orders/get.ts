@@ -2,7 +2,7 @@ import { OrderIdParamsSchema, OrderSchema } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../../domain/errors.js';
 import { getOrder } from '../../../services/orders/get-order.js';
-import { errorResponses, EVENT_SEQ_HEADER, inputSchema, outputSchema } from '../../schemas.js';
+import { errorResponses, EVENT_EPOCH_HEADER, EVENT_SEQ_HEADER, inputSchema, outputSchema } from '../../schemas.js';
 
 export async function getOrderRoute(fastify: FastifyInstance): Promise<void> {
   fastify.get<{ Params: { id: string } }>(
@@ -16,10 +16,11 @@ export async function getOrderRoute(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const seq = fastify.events.appliedSeq;
+      const { appliedSeq: seq, epoch } = fastify.events;
       const order = await getOrder({ db: fastify.db, id: request.params.id });
       if (order === null) throw new NotFoundError(`order ${request.params.id} does not exist`);
       reply.header(EVENT_SEQ_HEADER, seq);
+      if (epoch !== undefined) reply.header(EVENT_EPOCH_HEADER, epoch);
       return order;
     },
   );

@@ -46,13 +46,14 @@ export const productReadLane = fp<ProductReadLaneOptions>(
       if (request.method !== 'GET' || url === undefined || url.length !== urlLength || !url.startsWith(prefix)) return false;
       const started = performance.now();
       const seq = events.appliedSeq;
+      const epoch = events.epoch;
       const entry = cache.lookup(url.slice(prefix.length));
       const serialized = entry?.serialized;
       if (entry === undefined || serialized === undefined) return false;
       const ip = clientIp(request);
       if (ip === undefined || admitRequest(ip, 'GET') !== 0) return false;
       cache.countL1Hit();
-      const answer = answerProductRead(entry.etag, serialized, request.headers['if-none-match'], seq);
+      const answer = answerProductRead(entry.etag, serialized, request.headers['if-none-match'], seq, epoch);
       response.writeHead(answer.statusCode, [...headers.forRequest(request), ...answer.headers]);
       response.end(answer.body);
       recordRequest({ method: 'GET', url, route, statusCode: answer.statusCode, ms: performance.now() - started, log });

@@ -17,13 +17,13 @@ export async function getProductRoute(fastify: FastifyInstance): Promise<void> {
   fastify.applyRateLimit(fastify);
 
   let serialize: ((product: Product) => string) | undefined;
-  const respond = (ifNoneMatch: string | undefined, reply: FastifyReply, entry: CachedProduct, seq: number): string | undefined => {
+  const respond = (ifNoneMatch: string | undefined, reply: FastifyReply, entry: CachedProduct, seq: number, epoch: string | undefined): string | undefined => {
     if (entry.serialized === undefined) {
       serialize ??= reply.getSerializationFunction('200') as (product: Product) => string;
       const json = serialize(entry.product);
       entry.serialized = { json, byteLength: Buffer.byteLength(json) };
     }
-    const answer = answerProductRead(entry.etag, entry.serialized, ifNoneMatch, seq);
+    const answer = answerProductRead(entry.etag, entry.serialized, ifNoneMatch, seq, epoch);
     setHeaderList(reply, answer.headers);
     reply.code(answer.statusCode);
     if (answer.body !== undefined) return answer.body;
@@ -46,13 +46,14 @@ export async function getProductRoute(fastify: FastifyInstance): Promise<void> {
     (request, reply) => {
       // Read before the data, so that X-Event-Seq never claims changes the data does not include.
       const seq = events.appliedSeq;
+      const epoch = events.epoch;
       const { id } = request.params;
       const ifNoneMatch = request.headers['if-none-match'];
       const cached = productCache.peek(id);
-      if (cached !== undefined) return respond(ifNoneMatch, reply, cached, seq);
+      if (cached !== undefined) return respond(ifNoneMatch, reply, cached, seq, epoch);
       return productCache.load(id).then((entry) => {
         if (entry === null) throw new NotFoundError(`product ${id} does not exist`);
-        return respond(ifNoneMatch, reply, entry, seq);
+        return respond(ifNoneMatch, reply, entry, seq, epoch);
       });
     },
   );

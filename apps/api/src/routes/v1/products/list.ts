@@ -1,7 +1,7 @@
 import { ProductListQuerySchema, ProductPageSchema, type ProductListQuery } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import { listProducts } from '../../../services/products/list-products.js';
-import { errorResponses, EVENT_SEQ_HEADER, inputSchema, outputSchema } from '../../schemas.js';
+import { errorResponses, EVENT_EPOCH_HEADER, EVENT_SEQ_HEADER, inputSchema, outputSchema } from '../../schemas.js';
 
 export async function listProductsRoute(fastify: FastifyInstance): Promise<void> {
   fastify.get<{ Querystring: ProductListQuery }>(
@@ -15,9 +15,10 @@ export async function listProductsRoute(fastify: FastifyInstance): Promise<void>
       },
     },
     async (request, reply) => {
-      const seq = fastify.events.appliedSeq;
+      const { appliedSeq: seq, epoch } = fastify.events;
       const page = await listProducts({ db: fastify.db, query: request.query });
       reply.header(EVENT_SEQ_HEADER, seq);
+      if (epoch !== undefined) reply.header(EVENT_EPOCH_HEADER, epoch);
       return page;
     },
   );
