@@ -47,8 +47,12 @@ export function eventKeys(history: EventHistory): EventKeys {
   return { stream: name, channel: name, epoch: `${name}:epoch` };
 }
 
-/** The fields of the epoch record: the epoch's id, and the seq its stream starts after. */
-export const EPOCH_FIELDS = { id: 'id', base: 'base' } as const;
+/**
+ * The fields of the epoch record: the epoch's id, the seq its stream starts after, and the highest relay
+ * lease generation that wrote to the stream (a fencing token: the stream refuses a lower one, so a relay
+ * that lost its lease while frozen cannot publish when it wakes). Consumers read only `id` and `base`.
+ */
+export const EPOCH_FIELDS = { id: 'id', base: 'base', generation: 'generation' } as const;
 
 /** What the epoch record says: this stream holds epoch `id`'s events with seqs above `base`. */
 export interface EpochRecord {
