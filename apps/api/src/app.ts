@@ -119,6 +119,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     streamMaxLen: env.OUTBOX_STREAM_MAXLEN,
     pollMs: env.OUTBOX_POLL_MS,
     lockRetryMs: env.OUTBOX_LOCK_RETRY_MS,
+    leaseMs: env.OUTBOX_LEASE_MS,
     batchSize: env.OUTBOX_BATCH_SIZE,
     retentionHours: env.OUTBOX_RETENTION_HOURS,
   });

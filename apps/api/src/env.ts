@@ -74,6 +74,7 @@ const apiEnv = {
   OUTBOX_RELAY_ENABLED: envBoolean(true),
   OUTBOX_POLL_MS: envInt({ min: 10, max: 60_000, default: 300 }),
   OUTBOX_LOCK_RETRY_MS: envInt({ min: 10, max: 60_000, default: 1_000 }),
+  OUTBOX_LEASE_MS: envInt({ min: 300, max: 600_000, default: 3_000 }),
   OUTBOX_BATCH_SIZE: envInt({ min: 1, max: 10_000, default: 500 }),
   OUTBOX_STREAM_MAXLEN: envInt({ min: 100, max: 100_000_000, default: 100_000 }),
   /** Development only (src/dev.ts): move prices and stock every second and place occasional orders. */

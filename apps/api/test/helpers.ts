@@ -54,6 +54,7 @@ export async function createTestContext(label: string): Promise<TestContext> {
       SESSION_SECRET,
       OUTBOX_POLL_MS: '50',
       OUTBOX_LOCK_RETRY_MS: '200',
+      OUTBOX_LEASE_MS: '1500',
       RATE_LIMIT_READ_MAX: '100000',
       RATE_LIMIT_WRITE_MAX: '100000',
       ...overrides,

@@ -60,6 +60,7 @@ async function relayUntilDrained(prefix: string): Promise<OutboxRelay> {
     streamMaxLen: 100_000,
     pollMs: 20,
     lockRetryMs: 100,
+    leaseMs: 1_500,
     batchSize: 50,
     retentionHours: 24,
     log: quiet,

@@ -56,6 +56,7 @@ function relayFor(redis: Redis, prefix: string, applicationName: string): Outbox
     streamMaxLen: 100_000,
     pollMs: 50,
     lockRetryMs: 200,
+    leaseMs: 1_500,
     batchSize: 50,
     retentionHours: 24,
     log: quiet,
@@ -253,10 +254,12 @@ describe('outbox relay', () => {
     await waitUntil(async () => ((await readStream(ctx.redisUrl, prefix)).length === 1 ? true : undefined), { what: 'first event', timeoutMs: 5_000, intervalMs: 20 });
     expect(second.stats.leader).toBe(false);
 
+    // The holder dies: its session goes, and it renews nothing more. Its lease lapses (1.5 s here).
     const pool = testPool(ctx.databaseUrl);
     await pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'relay-first'");
     await pool.end();
     const killedAt = Date.now();
+    await first.stop();
     for (let i = 0; i < 5; i++) {
       await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: i } });
     }

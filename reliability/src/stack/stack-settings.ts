@@ -8,7 +8,8 @@ export const API_SETTINGS: Readonly<Record<string, string>> = {
   DATABASE_STATEMENT_TIMEOUT_MS: '2000',
   // The request path's Redis commands: past this, the cache is skipped and Postgres answers.
   REDIS_COMMAND_TIMEOUT_MS: '250',
-  // The relay polls this often besides NOTIFY, and a standby tries the relay lock this often.
+  // The relay polls this often besides NOTIFY, and a standby tries the relay lease this often; the lease
+  // lapses after OUTBOX_LEASE_MS unless renewed (the default, 3 s: what the freeze test measures).
   OUTBOX_POLL_MS: '100',
   OUTBOX_LOCK_RETRY_MS: '250',
   // All load comes from one address; the limits are tested elsewhere.

@@ -1,15 +1,17 @@
 import { EventSchema, type LivecartEvent } from '@livecart/schemas/events';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { eventJsonOfEntry, eventKeys, parseEventHead, serializeEvent, streamEntryId, streamPositionOf, type EventKeys } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { z } from 'zod';
 import type { L2Store } from '../cache/l2-store.js';
 import type { Log } from '../log.js';
-import { adoptStreamEpoch, beginStreamEpoch, publishOutcome, queuePublishEvents } from './publish-script.js';
+import { adoptStreamEpoch, beginStreamEpoch, claimStream, publishOutcome, queuePublishEvents } from './publish-script.js';
+import { LeaseLostError, releaseLease, renewLease, takeLease, type RelayLease } from './relay-lease.js';
 
 export interface OutboxRelayOptions {
-  /** The relay's own session: the advisory lock lives and dies with it. */
+  /** The relay's own session (LISTEN, the lease, seqs and marks); the lease does not depend on it staying open. */
   connection: pg.ClientConfig;
   redis: Redis;
   prefix: string;
@@ -17,7 +19,10 @@ export interface OutboxRelayOptions {
   l2?: L2Store;
   streamMaxLen: number;
   pollMs: number;
+  /** How often a standby tries to take the lease. */
   lockRetryMs: number;
+  /** How long the lease lasts unless renewed; the holder renews it every third of that. */
+  leaseMs: number;
   batchSize: number;
   retentionHours: number;
   log: Log;
@@ -25,6 +30,10 @@ export interface OutboxRelayOptions {
 
 export interface RelayStats {
   leader: boolean;
+  /** The generation of the lease this instance holds or last held (0: never held one). */
+  generation: number;
+  /** Times this instance stepped down because its lease lapsed or was taken over. */
+  leaseLosses: number;
   published: number;
   lastPublishedSeq: number;
   failures: number;
@@ -53,15 +62,14 @@ interface OutboxRow {
   occurredAt: string;
 }
 
-/** Session advisory lock key shared by every API instance: whoever holds it is the one relay. */
-export const RELAY_LOCK_KEY = 4_242_017_001;
 const NOTIFY_CHANNEL = 'livecart_outbox';
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 /** While Redis refuses batches, retries back off from pollMs up to this. */
 const MAX_RETRY_DELAY_MS = 1_000;
 
 // Seqs are handed out in id order among the rows visible now and committed before anything is
-// published, so a seq never changes once given and never goes backwards. The audit entries of those
+// published, so a seq never changes once given and never goes backwards. Only by the lease's current
+// generation: the counter's row lock orders this against a takeover, and a stale holder assigns nothing. The audit entries of those
 // events get the seq in the same statement: the audit log outlives the pruned outbox rows.
 const ASSIGN_SEQS = `
   WITH pending AS (
@@ -69,10 +77,11 @@ const ASSIGN_SEQS = `
     FROM (SELECT id FROM outbox WHERE seq IS NULL ORDER BY id LIMIT $1) AS unassigned
   ), counter AS (
     UPDATE outbox_sequence SET last_seq = last_seq + (SELECT count(*) FROM pending)
+    WHERE lease_holder = $2 AND lease_generation = $3
     RETURNING last_seq - (SELECT count(*) FROM pending) AS base
   ), assigned AS (
     UPDATE outbox o SET seq = counter.base + pending.n
-    FROM pending, counter WHERE o.id = pending.id
+    FROM pending, counter WHERE o.id = pending.id AND o.seq IS NULL
     RETURNING o.id, o.seq
   )
   UPDATE audit_log a SET event_seq = assigned.seq
@@ -96,15 +105,20 @@ const MAX_REJECTION_LENGTH = 2_000;
 
 
 /**
- * Publishes outbox rows to Redis, one relay at a time across all instances (Postgres session advisory
- * lock on a dedicated connection; the others retry every `lockRetryMs` and take over when the holder
- * dies). Wakes on NOTIFY from committing writes, polls as a safety net. If Redis is down, rows wait and
+ * Publishes outbox rows to Redis, one relay at a time across all instances: the holder of the history's
+ * lease (see relay-lease.ts), which it renews every `leaseMs / 3`; the others try every `lockRetryMs` and
+ * take it once it lapsed, so a holder that died, froze or stalls is replaced within about `leaseMs`. Each
+ * takeover raises the lease generation, and every write of the holder is fenced by it: Postgres assigns
+ * no seq and the stream takes no event from a holder that was superseded while it could not tell.
+ * Wakes on NOTIFY from committing writes, polls as a safety net. If Redis is down, rows wait and
  * go out in seq order when it is back. At-least-once: consumers de-duplicate by seq within an epoch, and
  * the relay publishes only while the stream continues the database's epoch (see `publish`).
  */
 export class OutboxRelay {
   readonly stats: RelayStats = {
     leader: false,
+    generation: 0,
+    leaseLosses: 0,
     published: 0,
     lastPublishedSeq: 0,
     failures: 0,
@@ -119,6 +133,13 @@ export class OutboxRelay {
   private woken = false;
   private session: pg.Client | undefined;
   private sessionLost = false;
+  private leaseLost = false;
+  /** Local time after which the lease may have lapsed: the last renewal's start, plus leaseMs. */
+  private leaseDeadline = 0;
+  private renewing = false;
+  /** Whether this lease's generation is on the stream's record yet (see `publish`). */
+  private claimed = false;
+  private readonly holder = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   private lastHousekeeping = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -129,7 +150,7 @@ export class OutboxRelay {
     this.running ??= this.run();
   }
 
-  /** Finishes the batch in hand, releases the lock and closes the session. */
+  /** Finishes the batch in hand, releases the lease and closes the session. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake();
@@ -144,26 +165,31 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      const session = await this.acquire();
-      if (session !== undefined) {
-        await this.lead(session);
-        await this.release(session);
+      const held = await this.acquire();
+      if (held !== undefined) {
+        await this.lead(held.session, held.lease);
+        await this.release(held.session, held.lease);
       }
       if (!this.stopping) await this.sleep(this.options.lockRetryMs);
     }
   }
 
-  private async acquire(): Promise<pg.Client | undefined> {
+  private async acquire(): Promise<{ session: pg.Client; lease: RelayLease } | undefined> {
     const session = new pg.Client(this.options.connection);
     this.sessionLost = false;
+    this.leaseLost = false;
     session.on('error', (error) => this.onSessionLost(session, error));
     session.on('end', () => this.onSessionLost(session));
     try {
       await session.connect();
-      const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
-      if (rows[0]?.locked === true) return session;
+      const takenAt = Date.now();
+      const lease = await takeLease(session, this.holder, this.options.leaseMs);
+      if (lease !== undefined) {
+        this.leaseDeadline = takenAt + this.options.leaseMs;
+        return { session, lease };
+      }
     } catch (error) {
-      this.options.log.warn({ err: error }, 'outbox relay: could not reach Postgres for the relay lock');
+      this.options.log.warn({ err: error }, 'outbox relay: could not reach Postgres for the relay lease');
     }
     await session.end().catch(() => {});
     return undefined;
@@ -173,14 +199,46 @@ export class OutboxRelay {
     if (session !== this.session || this.sessionLost) return;
     this.sessionLost = true;
     this.stats.leader = false;
-    if (!this.stopping) this.options.log.error({ err: error }, 'outbox relay: lock session lost; relaying stopped');
+    if (!this.stopping) this.options.log.error({ err: error }, 'outbox relay: relay session lost; relaying stopped');
     this.wake();
   }
 
-  private async lead(session: pg.Client): Promise<void> {
+  /** Whether this instance may still act as the relay: its session is up and its lease is its own. */
+  private get leading(): boolean {
+    return !this.sessionLost && !this.leaseLost;
+  }
+
+  /** The lease lapsed or another instance took it: stop at once, write nothing more, compete again. */
+  private stepDown(why: string): void {
+    if (this.leaseLost) return;
+    this.leaseLost = true;
+    this.stats.leader = false;
+    this.stats.leaseLosses++;
+    this.options.log.error({ generation: this.stats.generation, why }, 'outbox relay: lease lost; this instance steps down');
+    this.wake();
+  }
+
+  private async renew(session: pg.Client, lease: RelayLease): Promise<void> {
+    if (this.renewing || !this.leading) return;
+    this.renewing = true;
+    const sentAt = Date.now();
+    try {
+      if (await renewLease(session, lease, this.options.leaseMs)) this.leaseDeadline = sentAt + this.options.leaseMs;
+      else this.stepDown('the lease lapsed or was taken over');
+    } catch (error) {
+      // The session's own error handler steps down if the session is gone; otherwise the next try may work.
+      if (this.leading) this.options.log.warn({ err: error }, 'outbox relay: could not renew the lease');
+    } finally {
+      this.renewing = false;
+    }
+  }
+
+  private async lead(session: pg.Client, lease: RelayLease): Promise<void> {
     this.session = session;
     this.stats.leader = true;
-    this.options.log.info('outbox relay: this instance is the relay');
+    this.stats.generation = lease.generation;
+    this.options.log.info({ generation: lease.generation }, 'outbox relay: this instance is the relay');
+    const renewal = setInterval(() => void this.renew(session, lease), Math.max(1, Math.floor(this.options.leaseMs / 3)));
     // While Redis is failing, a commit changes nothing for the relay: retrying on each NOTIFY would re-read
     // the whole waiting backlog from Postgres once per write, for as long as the outage lasts.
     session.on('notification', () => {
@@ -189,45 +247,60 @@ export class OutboxRelay {
     try {
       await session.query(`LISTEN ${NOTIFY_CHANNEL}`);
       this.stats.epoch = (await this.readSequence(session)).epoch;
-      while (!this.stopping && !this.sessionLost) {
-        await this.cycle(session);
+      this.claimed = false;
+      while (!this.stopping && this.leading) {
+        await this.cycle(session, lease);
         await this.sleep(this.stats.failures === 0 ? this.options.pollMs : this.retryDelay());
       }
     } catch (error) {
-      if (!this.sessionLost) this.options.log.error({ err: error }, 'outbox relay: session failed; relaying stopped');
+      if (error instanceof LeaseLostError) this.stepDown(error.message);
+      else if (!this.sessionLost) this.options.log.error({ err: error }, 'outbox relay: session failed; relaying stopped');
     } finally {
+      clearInterval(renewal);
       this.stats.leader = false;
     }
   }
 
-  private async release(session: pg.Client): Promise<void> {
-    if (!this.sessionLost) await session.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK_KEY]).catch(() => {});
+  private async release(session: pg.Client, lease: RelayLease): Promise<void> {
+    if (this.leading) await releaseLease(session, lease).catch(() => {});
     this.session = undefined;
     await session.end().catch(() => {});
   }
 
   /** Assigns seqs, then publishes until nothing is left. Redis failures leave rows for the next cycle. */
-  private async cycle(session: pg.Client): Promise<void> {
-    await session.query(ASSIGN_SEQS, [this.options.batchSize * 10]);
-    while (!this.stopping && !this.sessionLost && (await this.publishBatch(session)) === this.options.batchSize);
+  private async cycle(session: pg.Client, lease: RelayLease): Promise<void> {
+    await session.query(ASSIGN_SEQS, [this.options.batchSize * 10, lease.holder, lease.generation]);
+    while (!this.stopping && this.leading && (await this.publishBatch(session, lease)) === this.options.batchSize);
     if (Date.now() - this.lastHousekeeping > HOUSEKEEPING_EVERY_MS) await this.housekeeping(session);
   }
 
   /** Publishes the next rows in seq order; the number of rows done with, 0 when Redis refused them. */
-  private async publishBatch(session: pg.Client): Promise<number> {
+  private async publishBatch(session: pg.Client, lease: RelayLease): Promise<number> {
     const { rows } = await session.query<OutboxRow>(NEXT_UNPUBLISHED, [this.options.batchSize]);
     const first = rows[0];
     const last = rows.at(-1);
     if (first === undefined || last === undefined) return 0;
+    // Back from a freeze before the renewal timer ran: the lease may be another's already.
+    if (Date.now() >= this.leaseDeadline) {
+      await this.renew(session, lease);
+      if (!this.leading || Date.now() >= this.leaseDeadline) {
+        this.stepDown('the lease was not renewed in time');
+        return 0;
+      }
+    }
     const events = await this.validate(session, rows);
     try {
-      await this.publish(session, events);
+      await this.publish(session, lease, events);
     } catch (error) {
+      if (error instanceof LeaseLostError) {
+        this.stepDown(error.message);
+        return 0;
+      }
       this.stats.failures++;
       if (this.stats.failures % 20 === 1) this.options.log.warn({ err: error }, 'outbox relay: Redis unavailable; events wait in the outbox');
       return 0;
     }
-    if (this.sessionLost) return 0;
+    if (!this.leading) return 0;
     await session.query(MARK_PUBLISHED, [first.seq, last.seq]);
     this.stats.published += events.length;
     this.stats.lastPublishedSeq = last.seq;
@@ -271,36 +344,47 @@ export class OutboxRelay {
    * database's history: a batch whose seqs the stream already holds is a re-publish after a crash only if
    * it holds the same events; anything else starts a new epoch before publishing (never a silent skip).
    */
-  private async publish(session: pg.Client, events: readonly LivecartEvent[]): Promise<void> {
+  private async publish(session: pg.Client, lease: RelayLease, events: readonly LivecartEvent[]): Promise<void> {
+    // Before the first publish of a lease: from then on the previous holder's writes are refused by the
+    // stream, even if it does not know yet that it lost the lease. Redis failures here are like a publish's.
+    if (!this.claimed) {
+      if (!(await claimStream(this.options.redis, this.streamKeys(), this.stats.epoch, lease.generation))) throw new LeaseLostError('the stream');
+      this.claimed = true;
+    }
     let pending = events;
-    while (pending.length > 0 && !this.sessionLost) {
+    while (pending.length > 0 && this.leading) {
       const epoch = this.stats.epoch;
       const serialized = pending.map((event) => ({ event, seq: event.seq, json: serializeEvent({ ...event, epoch }) }));
       const pipeline = this.options.redis.pipeline();
       for (const { event } of serialized) {
         this.options.l2?.queueSetIfNewer(pipeline, event.data.id, event.data.version, event.type === 'product.deleted' ? null : event.data);
       }
-      queuePublishEvents(pipeline, { stream: this.keys.stream, epochKey: this.keys.epoch, channel: this.keys.channel, epoch, maxLen: this.options.streamMaxLen, events: serialized });
+      queuePublishEvents(pipeline, { ...this.streamKeys(), channel: this.keys.channel, epoch, generation: lease.generation, maxLen: this.options.streamMaxLen, events: serialized });
       const results = (await pipeline.exec()) ?? [];
       for (const [error] of results) if (error !== null) throw error;
       const outcome = publishOutcome(results.at(-1)?.[1]);
       if (outcome.kind === 'ok') return;
+      if (outcome.kind === 'fenced') throw new LeaseLostError(`the stream (at generation ${outcome.generation})`);
       const first = serialized[0]!;
       const { lastSeq } = await this.readSequence(session);
       if (outcome.kind === 'epoch' && outcome.streamEpoch === undefined) {
         const top = await this.streamTop();
-        if (top > lastSeq) await this.regress(session, 'stream_ahead', first.seq, { streamTop: top, databaseSeq: lastSeq });
+        if (top > lastSeq) await this.regress(session, lease, 'stream_ahead', first.seq, { streamTop: top, databaseSeq: lastSeq });
         else await adoptStreamEpoch(this.options.redis, this.keys.epoch, epoch);
       } else if (outcome.kind === 'epoch') {
-        await this.regress(session, 'other_epoch', first.seq, { streamEpoch: outcome.streamEpoch, databaseEpoch: epoch });
+        await this.regress(session, lease, 'other_epoch', first.seq, { streamEpoch: outcome.streamEpoch, databaseEpoch: epoch });
       } else if (outcome.topSeq > lastSeq) {
-        await this.regress(session, 'stream_ahead', first.seq, { streamTop: outcome.topSeq, databaseSeq: lastSeq });
+        await this.regress(session, lease, 'stream_ahead', first.seq, { streamTop: outcome.topSeq, databaseSeq: lastSeq });
       } else {
         const held = serialized.filter(({ seq }) => seq <= outcome.topSeq);
         if (await this.streamHolds(held)) pending = pending.filter(({ seq }) => seq > outcome.topSeq);
-        else await this.regress(session, 'different_event', first.seq, { seq: first.seq, streamTop: outcome.topSeq });
+        else await this.regress(session, lease, 'different_event', first.seq, { seq: first.seq, streamTop: outcome.topSeq });
       }
     }
+  }
+
+  private streamKeys(): { stream: string; epochKey: string } {
+    return { stream: this.keys.stream, epochKey: this.keys.epoch };
   }
 
   private async readSequence(session: pg.Client): Promise<{ epoch: string; lastSeq: number }> {
@@ -358,10 +442,11 @@ export class OutboxRelay {
    * `firstSeq - 1`. The old history is deleted, so no consumer can be replayed it as this one; L2 entries
    * may hold versions of the old history and go too.
    */
-  private async regress(session: pg.Client, reason: RegressionReason, firstSeq: number, positions: Record<string, unknown>): Promise<void> {
+  private async regress(session: pg.Client, lease: RelayLease, reason: RegressionReason, firstSeq: number, positions: Record<string, unknown>): Promise<void> {
     const epoch = randomUUID();
-    await session.query('UPDATE outbox_sequence SET epoch = $1', [epoch]);
-    await beginStreamEpoch(this.options.redis, { stream: this.keys.stream, epochKey: this.keys.epoch }, epoch, firstSeq - 1);
+    const { rowCount } = await session.query('UPDATE outbox_sequence SET epoch = $1 WHERE lease_holder = $2 AND lease_generation = $3', [epoch, lease.holder, lease.generation]);
+    if (rowCount !== 1) throw new LeaseLostError('Postgres');
+    if (!(await beginStreamEpoch(this.options.redis, this.streamKeys(), { epoch, base: firstSeq - 1, previousEpoch: this.stats.epoch }, lease.generation))) throw new LeaseLostError('the stream');
     await this.options.l2?.clear();
     this.options.log.error(
       { reason, ...positions, previousEpoch: this.stats.epoch, epoch, base: firstSeq - 1 },

@@ -122,10 +122,27 @@ export default fp<MetricsPluginOptions>(
     }
     new Gauge({
       name: 'outbox_relay_leader',
-      help: '1 on the instance currently holding the relay lock.',
+      help: '1 on the instance currently holding the relay lease.',
       registers: [registry],
       collect() {
         this.set(fastify.relay?.stats.leader === true ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'outbox_relay_lease_generation',
+      help: 'Generation (fencing token) of the relay lease this instance holds or last held; 0 if it never held one.',
+      registers: [registry],
+      collect() {
+        this.set(fastify.relay?.stats.generation ?? 0);
+      },
+    });
+    new Counter({
+      name: 'outbox_relay_lease_losses_total',
+      help: 'Times this instance stepped down as the relay because its lease lapsed or was taken over (a freeze or a stall).',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(fastify.relay?.stats.leaseLosses ?? 0);
       },
     });
     new Counter({

@@ -4,7 +4,7 @@ import { OutboxRelay } from '../outbox/relay.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Present on every instance; only the one holding the advisory lock publishes. */
+    /** Present on every instance; only the one holding the relay lease publishes. */
     relay: OutboxRelay | undefined;
   }
 }
@@ -16,6 +16,7 @@ export interface OutboxRelayPluginOptions {
   streamMaxLen: number;
   pollMs: number;
   lockRetryMs: number;
+  leaseMs: number;
   batchSize: number;
   retentionHours: number;
 }
@@ -27,7 +28,7 @@ export default fp<OutboxRelayPluginOptions>(
       return;
     }
     const relay = new OutboxRelay({
-      // No statement timeout would fit the lock's session: it is held for as long as the process lives.
+      // A stuck statement fails after 30 s; the lease, renewed every third of OUTBOX_LEASE_MS, lapses well before.
       connection: connectionConfig({ connectionString: options.databaseUrl, statementTimeoutMs: 30_000, applicationName: 'livecart-relay' }),
       redis: fastify.createRedis({ commandTimeout: 5_000 }),
       prefix: options.prefix,
@@ -35,6 +36,7 @@ export default fp<OutboxRelayPluginOptions>(
       streamMaxLen: options.streamMaxLen,
       pollMs: options.pollMs,
       lockRetryMs: options.lockRetryMs,
+      leaseMs: options.leaseMs,
       batchSize: options.batchSize,
       retentionHours: options.retentionHours,
       log: fastify.log.child({ component: 'outbox-relay' }),

@@ -1,0 +1,51 @@
+import type pg from 'pg';
+
+/**
+ * The relay's lease on one event history (its outbox_sequence row): held by one instance at a time,
+ * renewed while it is alive, taken by another once it lapses. Each takeover raises the generation, the
+ * fencing token every write of the holder carries: Postgres and the Redis stream refuse a lower one.
+ */
+export interface RelayLease {
+  readonly holder: string;
+  readonly generation: number;
+}
+
+// clock_timestamp, not now(): one clock (the database's) decides every lapse, whatever the instances' clocks say.
+const TAKE = `
+  UPDATE outbox_sequence
+  SET lease_holder = $1, lease_generation = lease_generation + 1,
+      lease_expires_at = clock_timestamp() + make_interval(secs => $2::float8 / 1000)
+  WHERE lease_expires_at IS NULL OR lease_expires_at <= clock_timestamp()
+  RETURNING lease_generation::float8 AS generation`;
+
+const RENEW = `
+  UPDATE outbox_sequence SET lease_expires_at = clock_timestamp() + make_interval(secs => $3::float8 / 1000)
+  WHERE lease_holder = $1 AND lease_generation = $2 AND lease_expires_at > clock_timestamp()`;
+
+const RELEASE = 'UPDATE outbox_sequence SET lease_expires_at = NULL WHERE lease_holder = $1 AND lease_generation = $2';
+
+/** Takes the lease if nobody holds it or its holder let it lapse; undefined while another one holds it. */
+export async function takeLease(client: pg.ClientBase, holder: string, leaseMs: number): Promise<RelayLease | undefined> {
+  const { rows } = await client.query<{ generation: number }>(TAKE, [holder, leaseMs]);
+  const row = rows[0];
+  return row === undefined ? undefined : { holder, generation: row.generation };
+}
+
+/** Extends the lease by `leaseMs` from now; false when it lapsed or was taken over (the holder must stop). */
+export async function renewLease(client: pg.ClientBase, lease: RelayLease, leaseMs: number): Promise<boolean> {
+  const { rowCount } = await client.query(RENEW, [lease.holder, lease.generation, leaseMs]);
+  return rowCount === 1;
+}
+
+/** Ends the lease now, so a standby takes over at its next try instead of after the lapse. */
+export async function releaseLease(client: pg.ClientBase, lease: RelayLease): Promise<void> {
+  await client.query(RELEASE, [lease.holder, lease.generation]);
+}
+
+/** Thrown where the database or the stream refused a write because a newer generation holds the lease. */
+export class LeaseLostError extends Error {
+  constructor(where: string) {
+    super(`relay lease lost: ${where} refused this generation`);
+    this.name = 'LeaseLostError';
+  }
+}
