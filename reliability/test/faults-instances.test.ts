@@ -4,22 +4,38 @@ import { SUBPROTOCOL_JSON } from '@livecart/schemas';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { describeRun, faultRow } from '../src/checker/fault-report.js';
-import { runFault } from '../src/checker/fault-run.js';
+import { DEFAULT_RUN_SIZE, runFault } from '../src/checker/fault-run.js';
 import { findViolations } from '../src/checker/run-violations.js';
 import type { StoreClient } from '../src/checker/store-client.js';
 import { useFaultStack } from './support/fault-suite.js';
 
 /**
  * App instances killed with SIGKILL under load (no drain, no goodbye): a realtime instance, whose
- * clients must resume elsewhere with no gap, and the api instance holding the outbox relay lock,
- * whose role another instance must take over within 5 s. And a realtime instance frozen with SIGSTOP,
- * which keeps its sockets open and says nothing: its clients must notice the silence and leave it.
+ * clients must resume elsewhere with no gap, and the api instance holding the outbox relay lease,
+ * whose role another instance must take over within 5 s. And instances frozen with SIGSTOP, which keep
+ * their connections open and say nothing: a realtime instance, whose clients must notice the silence and
+ * leave it, and the relay's lease holder, which another instance must replace once its lease lapses and
+ * which, woken, must step down without publishing.
  */
+
+/** Read from one instance's /metrics (undefined if it does not answer or lacks the metric). */
+async function metric(url: string, name: string): Promise<number | undefined> {
+  // The signal also covers reading the body: a slow answer is no answer.
+  const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })
+    .then((response) => response.text())
+    .catch(() => '');
+  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  return match === null ? undefined : Number(match[1]);
+}
 
 const skip = skipWithoutBuilds('faults-instances', ['api', 'realtime']);
 
-/** The issue's promise for a relay holder that dies. */
+/** The issue's promise for a relay holder that dies or freezes. */
 const RELAY_TAKEOVER_MS = 5_000;
+/** The api's default OUTBOX_LEASE_MS (the fault stack keeps it): a frozen holder is replaced after it. */
+const LEASE_MS = 3_000;
+/** A woken lease holder's first renewal fails and it steps down; plus slack for its backlog of requests. */
+const STEP_DOWN_WITHIN_MS = 5_000;
 /** Load kept running after the kill, so the survivors carry on under it. */
 const AFTER_KILL_MS = 3_000;
 /** How long the realtime instance stays frozen: far longer than the clients' silence window. */
@@ -145,5 +161,58 @@ describe.skipIf(skip)('faults: instances killed under load', () => {
     // Requests in flight on the killed instance get a 502 from the balancer; the writer retries them.
     expect(findViolations(result, { allowBalancer502: true }), describeRun(result)).toEqual([]);
     expect(takeoverMs, describeRun(result)).toBeLessThanOrEqual(RELAY_TAKEOVER_MS);
+  });
+
+  it('api instance holding the relay lease frozen (SIGSTOP) for 30 s: another one publishes within the lease, the woken one steps down, no event lost', async () => {
+    let takeoverMs = Number.POSITIVE_INFINITY;
+    let stepDownMs = Number.POSITIVE_INFINITY;
+    let frozenApi = { from: 0, to: 0 };
+    const result = await runFault(suite.stack, async (fault) => {
+      let leader: string | undefined;
+      await waitUntil(async () => (leader = await suite.stack.relayLeader()) !== undefined, { what: 'an api instance to report outbox_relay_leader 1', timeoutMs: 10_000, intervalMs: 100 });
+      if (leader === undefined) return;
+      const survivor = suite.stack.apps.names('api').find((name) => name !== leader)!;
+      const leaderUrl = suite.stack.apps.url(leader);
+      const survivorUrl = suite.stack.apps.url(survivor);
+      const pid = suite.stack.apps.pid(leader)!;
+      const publishedBefore = (await metric(survivorUrl, 'outbox_published_total')) ?? 0;
+      process.kill(pid, 'SIGSTOP');
+      const frozenAt = Date.now();
+      try {
+        // Writes go on through the survivor: its first published event is the takeover.
+        await waitUntil(async () => ((await metric(survivorUrl, 'outbox_published_total')) ?? 0) > publishedBefore, {
+          what: `${survivor} to publish while ${leader} is frozen`,
+          timeoutMs: FREEZE_MS - 2_000,
+          intervalMs: 50,
+        });
+        takeoverMs = Date.now() - frozenAt;
+        await delay(Math.max(0, frozenAt + FREEZE_MS - Date.now()));
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      const wokeAt = Date.now();
+      frozenApi = { from: frozenAt, to: wokeAt };
+      fault.lifted();
+      await waitUntil(
+        async () => (await metric(leaderUrl, 'outbox_relay_lease_losses_total')) === 1 && (await metric(leaderUrl, 'outbox_relay_leader')) === 0,
+        { what: `the woken ${leader} to step down`, timeoutMs: 10_000, intervalMs: 25 },
+      );
+      stepDownMs = Date.now() - wokeAt;
+      fault.note(
+        `${leader} frozen ${FREEZE_MS / 1000} s; ${survivor} published ${(takeoverMs / 1000).toFixed(2)} s after the freeze (lease ${LEASE_MS / 1000} s); the woken ${leader} stepped down within ${(stepDownMs / 1000).toFixed(2)} s`,
+      );
+      await delay(AFTER_KILL_MS);
+      expect(await suite.stack.relayLeader()).toBe(survivor);
+    },
+    // The balancer keeps handing the frozen instance half the requests (its HTTP pool has no health
+    // check): a write whose tries keep meeting it is retried until it wakes, as a patient client would.
+    { ...DEFAULT_RUN_SIZE, retryForMs: FREEZE_MS + 15_000 });
+    suite.rows.push(faultRow('relay-holder-freeze', 'API relay-lease holder SIGSTOP 30 s', result));
+
+    // Requests the balancer handed to the frozen instance hang until the client gives up (and are retried).
+    expect(findViolations(result, { frozenApi }), describeRun(result)).toEqual([]);
+    expect(takeoverMs, describeRun(result)).toBeLessThanOrEqual(RELAY_TAKEOVER_MS);
+    // Its renewal is overdue the moment it wakes; the slack is for the 30 s of requests it answers at once.
+    expect(stepDownMs, describeRun(result)).toBeLessThanOrEqual(STEP_DOWN_WITHIN_MS);
   });
 });

@@ -33,6 +33,8 @@ export interface RunSize {
   settleTimeoutMs: number;
   /** How long every client may take to subscribe at the start; the fleet's default when absent. */
   startTimeoutMs?: number;
+  /** How long a failed write keeps being retried; the load's default (20 s) when absent. */
+  retryForMs?: number;
 }
 
 export const DEFAULT_RUN_SIZE: RunSize = {
@@ -107,7 +109,13 @@ export async function runFault(
       catalogEvery: size.catalogEvery,
       ...(size.startTimeoutMs === undefined ? {} : { startTimeoutMs: size.startTimeoutMs }),
     });
-    load = new ApiLoad({ api: target, products, ratePerSecond: size.ratePerSecond, ...(size.mix === undefined ? {} : { mix: size.mix }) });
+    load = new ApiLoad({
+      api: target,
+      products,
+      ratePerSecond: size.ratePerSecond,
+      ...(size.mix === undefined ? {} : { mix: size.mix }),
+      ...(size.retryForMs === undefined ? {} : { retryForMs: size.retryForMs }),
+    });
     const result = await measure(inject, size, { truth, products, fleet, load, stopped: () => stopWatching });
     return { ...result, processProblems: target.processProblems?.() ?? [] };
   } catch (error) {

@@ -197,10 +197,10 @@ function targets(ports: readonly number[]) {
 async function relayLeader(apps: AppProcesses): Promise<string | undefined> {
   for (const name of apps.names('api')) {
     if (!apps.isRunning(name)) continue;
-    const text = await fetch(`${apps.url(name)}/metrics`, { signal: AbortSignal.timeout(5_000) }).then(
-      (response) => response.text(),
-      () => '',
-    );
+    // The signal also covers reading the body (an instance just woken from SIGSTOP can be that slow).
+    const text = await fetch(`${apps.url(name)}/metrics`, { signal: AbortSignal.timeout(5_000) })
+      .then((response) => response.text())
+      .catch(() => '');
     if (/^outbox_relay_leader 1$/m.test(text)) return name;
   }
   return undefined;
