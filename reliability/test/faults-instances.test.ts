@@ -138,7 +138,7 @@ describe.skipIf(skip)('faults: instances killed under load', () => {
     expect(result.deliveries.coveredByReset).toBe(0);
   });
 
-  it('api instance holding the relay lock killed: another one takes over within 5 s, no event lost', async () => {
+  it('api instance holding the relay lease killed: another one takes over within 5 s, no event lost', async () => {
     let takeoverMs = Number.POSITIVE_INFINITY;
     const result = await runFault(
       suite.stack,
@@ -156,7 +156,7 @@ describe.skipIf(skip)('faults: instances killed under load', () => {
         await delay(AFTER_KILL_MS);
       },
     );
-    suite.rows.push(faultRow('relay-holder-kill', 'API relay-lock holder SIGKILL', result));
+    suite.rows.push(faultRow('relay-holder-kill', 'API relay-lease holder SIGKILL', result));
 
     // Requests in flight on the killed instance get a 502 from the balancer; the writer retries them.
     expect(findViolations(result, { allowBalancer502: true }), describeRun(result)).toEqual([]);
