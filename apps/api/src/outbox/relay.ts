@@ -69,8 +69,9 @@ const MAX_RETRY_DELAY_MS = 1_000;
 
 // Seqs are handed out in id order among the rows visible now and committed before anything is
 // published, so a seq never changes once given and never goes backwards. Only by the lease's current
-// generation: the counter's row lock orders this against a takeover, and a stale holder assigns nothing. The audit entries of those
-// events get the seq in the same statement: the audit log outlives the pruned outbox rows.
+// generation: the counter's row lock orders this against a takeover, and a stale holder assigns nothing.
+// The audit entries of those events get the seq in the same statement: the audit log outlives the
+// pruned outbox rows.
 const ASSIGN_SEQS = `
   WITH pending AS (
     SELECT id, row_number() OVER (ORDER BY id) AS n
