@@ -192,7 +192,12 @@ describe('relay lease', () => {
     expect(await streamSeqs(prefix)).toEqual(before);
 
     // The other one lets go: the relay takes a new generation and publishes the waiting event, in order.
-    await releaseLease(pool, taken!);
+    const releasing = await pool.connect();
+    try {
+      await releaseLease(releasing, taken!);
+    } finally {
+      releasing.release();
+    }
     await drained();
     expect(relay.stats.leader).toBe(true);
     expect(relay.stats.generation).toBe(taken!.generation + 1);
