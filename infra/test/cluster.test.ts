@@ -125,7 +125,7 @@ describe.skipIf(missing !== undefined)('local cluster', () => {
     await cluster.instances.get(leader!)!.stop('SIGKILL');
     for (let i = 0; i < 3; i += 1) await write(survivor);
 
-    await waitUntil(async () => (await relayLeader()) === survivor, { what: `${survivor} to take the relay lock`, timeoutMs: 5_000, intervalMs: 25 });
+    await waitUntil(async () => (await relayLeader()) === survivor, { what: `${survivor} to take the relay lease`, timeoutMs: 5_000, intervalMs: 25 });
     await waitUntil(allReceived, { what: 'every event after the takeover', timeoutMs: 5_000 - (Date.now() - killedAt), intervalMs: 25 });
     expect(Date.now() - killedAt).toBeLessThanOrEqual(5_000);
     await expectExactlyOnce(0);

@@ -140,6 +140,7 @@ describe('event transport: api outbox relay → Redis → realtime server and ap
       streamMaxLen: 1_000,
       pollMs: 50,
       lockRetryMs: 200,
+      leaseMs: 1_500,
       batchSize: 100,
       retentionHours: 24,
       log: quiet,

@@ -4,7 +4,7 @@ import type { ApiEnv } from './env.js';
 
 /**
  * Starts the API and owns the process: listen, then on SIGTERM/SIGINT stop accepting, let in-flight
- * requests finish, release the relay lock and close Redis and Postgres (Fastify onClose hooks), exit 0.
+ * requests finish, release the relay lease and close Redis and Postgres (Fastify onClose hooks), exit 0.
  * A second signal (a second later), or a drain longer than SHUTDOWN_TIMEOUT_MS, exits at once with 1.
  */
 export async function runServer(env: ApiEnv): Promise<void> {

@@ -51,7 +51,7 @@ export interface Stack {
   apps: AppProcesses;
   /** The environment each kind of app runs with, beyond connection settings. */
   settings: { api: Record<string, string>; realtime: Record<string, string> };
-  /** The api instance that holds the outbox relay lock, as its /metrics says. */
+  /** The api instance that holds the outbox relay lease, as its /metrics says. */
   relayLeader(): Promise<string | undefined>;
   /** Apps that exited without being told to (crashes), with their last output. */
   processProblems(): string[];
