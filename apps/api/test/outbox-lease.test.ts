@@ -132,6 +132,11 @@ describe('relay lease', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
+    // Should an assertion fail first, the writes stop before the writer closes.
+    cleanups.push(async () => {
+      writing = false;
+      await writes.catch(() => {});
+    });
 
     process.kill(holder.pid, 'SIGSTOP');
     frozen = true;
