@@ -18,8 +18,13 @@ const PASSWORD = 'lantern-orbit-63-quartz';
 /** Writes anyone may make: shoppers' orders and the sign-in routes themselves. */
 const PUBLIC_WRITES = new Set(['POST /v1/orders', 'POST /v1/auth/login', 'POST /v1/auth/logout']);
 const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** Bookkeeping a refused caller may cause on its own credential (written at most once a minute). */
-const BOOKKEEPING_COLUMNS: Record<string, string[]> = { staff_sessions: ['last_seen_at'], api_keys: ['last_used_at'] };
+/** Columns bookkeeping writes whatever the requests do: a credential's last use (at most once a minute), the relay's lease. */
+const BOOKKEEPING_COLUMNS: Record<string, string[]> = {
+  staff_sessions: ['last_seen_at'],
+  api_keys: ['last_used_at'],
+  // The relay renews its lease on its own clock, whatever the requests do.
+  outbox_sequence: ['lease_expires_at'],
+};
 
 interface Fixtures {
   productId: string;
