@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { IdSchema, TimestampSchema } from './common.js';
 
 /** Ordered from least to most: each role can do everything the ones before it can. */
+/**
+ * The staff session cookie's name: the API sets it, the web keeps the same cookie on its own origin and
+ * forwards it back. One name for both processes.
+ */
+export const SESSION_COOKIE = 'livecart_session';
+
 export const STAFF_ROLES = ['viewer', 'editor', 'admin'] as const;
 export const StaffRoleSchema = z.enum(STAFF_ROLES, { error: 'must be one of viewer, editor, admin' });
 export type StaffRole = z.infer<typeof StaffRoleSchema>;

@@ -1,6 +1,7 @@
 import { fastifyCookie, signerFactory } from '@fastify/cookie';
+import { SESSION_COOKIE } from '@livecart/schemas';
 
-export const SESSION_COOKIE = 'livecart_session';
+export { SESSION_COOKIE };
 
 /** Signs and reads the session cookie; a forged or tampered one is dropped before any lookup. */
 export function createSessionCookie(secret: string) {

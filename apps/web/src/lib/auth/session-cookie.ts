@@ -1,10 +1,10 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { NextResponse } from 'next/server';
+import { SESSION_COOKIE } from '@livecart/schemas';
 import type { CallerHeaders } from '@/lib/api/auth';
 
-/** The API's session cookie; the web keeps the same name and value on its own origin. */
-export const SESSION_COOKIE = 'livecart_session';
+export { SESSION_COOKIE };
 
 /** The session the API's answer set (`Set-Cookie: livecart_session=…`), read with Next's own cookie parser. */
 export function sessionFromSetCookie(apiHeaders: Headers): { value: string; expires: Date | undefined } | undefined {
