@@ -1,5 +1,5 @@
 import { waitUntil } from '@livecart/local-services/testing';
-import { eventJsonOfEntry, eventKeys, parseEpochRecord, streamPositionOf } from '@livecart/schemas/transport';
+import { eventJsonOfEntry, eventKeys, parseEpochNotice, parseEpochRecord, streamPositionOf } from '@livecart/schemas/transport';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -51,8 +51,7 @@ async function lastSeq(): Promise<number> {
   return rows[0]!.n;
 }
 
-/** Runs a relay on `prefix` until the outbox is drained. */
-async function relayUntilDrained(prefix: string): Promise<OutboxRelay> {
+function startRelay(prefix: string): OutboxRelay {
   const relay = new OutboxRelay({
     connection: connectionConfig({ connectionString: ctx.databaseUrl, statementTimeoutMs: 10_000, applicationName: 'relay-epochs' }),
     redis,
@@ -66,14 +65,24 @@ async function relayUntilDrained(prefix: string): Promise<OutboxRelay> {
     log: quiet,
   });
   relay.start();
+  return relay;
+}
+
+async function waitUntilDrained(): Promise<void> {
+  await waitUntil(
+    async () => {
+      const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+      return rows[0]?.n === 0 ? true : undefined;
+    },
+    { what: 'outbox drained', timeoutMs: 10_000, intervalMs: 20 },
+  );
+}
+
+/** Runs a relay on `prefix` until the outbox is drained. */
+async function relayUntilDrained(prefix: string): Promise<OutboxRelay> {
+  const relay = startRelay(prefix);
   try {
-    await waitUntil(
-      async () => {
-        const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
-        return rows[0]?.n === 0 ? true : undefined;
-      },
-      { what: 'outbox drained', timeoutMs: 10_000, intervalMs: 20 },
-    );
+    await waitUntilDrained();
   } finally {
     await relay.stop();
   }
@@ -114,20 +123,70 @@ describe('event epochs', () => {
     expect(relay.stats.regressions).toEqual({ other_epoch: 0, stream_ahead: 0, different_event: 0 });
   });
 
-  it('starts a new epoch when the database went back and writes reuse seqs the stream holds for other events', async () => {
+  it('starts a new epoch as soon as it takes the lease after the database went back, and announces it', async () => {
     const prefix = `${ctx.prefix}:fresh`;
+    const keys = eventKeys({ prefix });
     const oldEpoch = await databaseEpoch();
     await rollBack(2);
     const base = await lastSeq();
-    await writeProducts(3);
-    const relay = await relayUntilDrained(prefix);
+    // Nothing is written afterwards: only the relay's check when it takes the lease can find the regression.
+    const listener = new Redis(ctx.redisUrl);
+    const heard: string[] = [];
+    listener.on('message', (_channel: string, message: string) => heard.push(message));
+    await listener.subscribe(keys.channel);
+    const relay = startRelay(prefix);
+    try {
+      await waitUntil(() => (heard.length > 0 ? true : undefined), { what: 'the epoch notice', timeoutMs: 10_000, intervalMs: 20 });
+    } finally {
+      await relay.stop();
+      listener.disconnect();
+    }
     const epoch = await databaseEpoch();
     expect(epoch).not.toBe(oldEpoch);
-    expect(relay.stats.regressions.different_event).toBe(1);
-    expect(parseEpochRecord(await redis.hgetall(eventKeys({ prefix }).epoch))).toEqual({ id: epoch, base });
-    // Only the new history is left: the old events under the reused seqs are gone, not replayable.
-    const events = await readStream(prefix);
-    expect(events.map((e) => [e.seq, e.epoch])).toEqual([1, 2, 3].map((i) => [base + i, epoch]));
+    expect(relay.stats.regressions).toEqual({ other_epoch: 0, stream_ahead: 1, different_event: 0 });
+    expect(parseEpochRecord(await redis.hgetall(keys.epoch))).toEqual({ id: epoch, base });
+    expect(heard.map((message) => parseEpochNotice(message))).toEqual([{ id: epoch, base }]);
+    // The old events under seqs the database will hand out again are gone, not replayable as the new history.
+    expect(await readStream(prefix)).toEqual([]);
+    await writeProducts(1);
+    await relayUntilDrained(prefix);
+    expect((await readStream(prefix)).map((e) => [e.seq, e.epoch])).toEqual([[base + 1, epoch]]);
+  });
+
+  it('starts a new epoch when the database goes back under a running relay and writes reuse seqs the stream holds', async () => {
+    const prefix = `${ctx.prefix}:fresh`;
+    const relay = startRelay(prefix);
+    try {
+      await writeProducts(2);
+      await waitUntilDrained();
+      const oldEpoch = await databaseEpoch();
+      // One event back: the next write takes the stream's top seq again, for another event.
+      await rollBack(1);
+      const base = await lastSeq();
+      await writeProducts(3);
+      await waitUntilDrained();
+      const epoch = await databaseEpoch();
+      expect(epoch).not.toBe(oldEpoch);
+      expect(relay.stats.regressions.different_event).toBe(1);
+      expect(parseEpochRecord(await redis.hgetall(eventKeys({ prefix }).epoch))).toEqual({ id: epoch, base });
+      const events = await readStream(prefix);
+      expect(events.map((e) => [e.seq, e.epoch])).toEqual([1, 2, 3].map((i) => [base + i, epoch]));
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('moves its lease past a generation the stream saw that the restored database does not know, and publishes', async () => {
+    const prefix = `${ctx.prefix}:fresh`;
+    // Takeovers after the backup the database was restored from raised the stream's fencing token.
+    await redis.hset(eventKeys({ prefix }).epoch, 'generation', 99);
+    await writeProducts(1);
+    const relay = await relayUntilDrained(prefix);
+    const { rows } = await pool.query<{ generation: number }>('SELECT lease_generation::int AS generation FROM outbox_sequence');
+    expect(rows[0]!.generation).toBeGreaterThan(99);
+    expect(relay.stats.generation).toBe(rows[0]!.generation);
+    expect(Number(await redis.hget(eventKeys({ prefix }).epoch, 'generation'))).toBe(rows[0]!.generation);
+    expect((await readStream(prefix)).at(-1)?.seq).toBe(await lastSeq());
   });
 
   it('starts a new epoch, counting it, when the stream top is ahead of the database', async () => {

@@ -228,7 +228,7 @@ describe('relay lease', () => {
     expect(await claimStream(redis, keys, epoch, 3)).toBe(true);
     expect(await publish(2)).toEqual({ kind: 'fenced', generation: 3 });
     expect(await redis.xlen(keys.stream)).toBe(0);
-    expect(await beginStreamEpoch(redis, keys, { epoch: '00000000-0000-4000-8000-00000000000b', base: 0, previousEpoch: epoch }, 2)).toBe(false);
+    expect(await beginStreamEpoch(redis, { ...keys, channel: `${prefix}:events` }, { epoch: '00000000-0000-4000-8000-00000000000b', base: 0, previousEpoch: epoch }, 2)).toBe(false);
     expect(await redis.hget(keys.epochKey, 'id')).toBe(epoch);
     expect(await claimStream(redis, keys, epoch, 2)).toBe(false);
     expect(await publish(3)).toEqual({ kind: 'ok' });

@@ -8,8 +8,10 @@ import {
   EventTransportError,
   eventJsonOfEntry,
   eventKeys,
+  parseEpochNotice,
   parseEpochRecord,
   parseEventHead,
+  serializeEpochNotice,
   serializeEvent,
   streamEntryId,
   streamPositionOf,
@@ -91,6 +93,15 @@ describe('epochs', () => {
     expect(parseEpochRecord({ id: epoch, base: '17' })).toEqual({ id: epoch, base: 17 });
     expect(() => parseEpochRecord({ id: 'x', base: '1' })).toThrow(EventTransportError);
     expect(() => parseEpochRecord({ id: epoch, base: '-1' })).toThrow(EventTransportError);
+  });
+
+  it('announces a new epoch on the channel with a notice no event can be taken for', () => {
+    const notice = serializeEpochNotice({ id: epoch, base: 41 });
+    expect(parseEpochNotice(notice)).toEqual({ id: epoch, base: 41 });
+    expect(() => parseEventHead(notice)).toThrow(EventTransportError);
+    expect(parseEpochNotice(serializeEvent({ ...event, epoch }))).toBeUndefined();
+    expect(() => parseEpochNotice('{"epochBegun":{"id":"x","base":1}}')).toThrow(EventTransportError);
+    expect(() => parseEpochNotice('{"epochBegun":')).toThrow(EventTransportError);
   });
 });
 

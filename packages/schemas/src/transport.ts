@@ -73,6 +73,38 @@ export function parseEpochRecord(hash: Readonly<Record<string, string>>): EpochR
   return { id, base };
 }
 
+/**
+ * Published on the channel (never added to the stream) when the relay begins an epoch, right after the
+ * stream and its record are replaced: consumers learn of the new history at once, not only with its first
+ * event, which may be long in coming after a restore that left nothing to publish.
+ */
+export interface EpochNotice {
+  readonly epochBegun: EpochRecord;
+}
+
+const NOTICE_PREFIX = '{"epochBegun":';
+
+export function serializeEpochNotice(record: EpochRecord): string {
+  return JSON.stringify({ epochBegun: { id: record.id, base: record.base } } satisfies EpochNotice);
+}
+
+/**
+ * The record a channel message announces, or undefined when the message is not a notice (an event: the
+ * check costs one prefix comparison). Throws EventTransportError for a notice that is malformed.
+ */
+export function parseEpochNotice(message: string): EpochRecord | undefined {
+  if (!message.startsWith(NOTICE_PREFIX)) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(message);
+  } catch {
+    throw new EventTransportError('malformed epoch notice: not JSON');
+  }
+  const record = isObject(body) && isObject(body.epochBegun) ? body.epochBegun : undefined;
+  if (record === undefined) throw new EventTransportError('malformed epoch notice');
+  return parseEpochRecord({ id: String(record.id), base: String(record.base) });
+}
+
 /** The field of a stream entry that holds the event JSON; an entry has no other field. */
 export const EVENT_FIELD = 'e';
 

@@ -1,4 +1,4 @@
-import { eventJsonOfEntry, eventKeys, parseEpochRecord, parseEventHead, streamEntryId, streamPositionOf, type EventHead } from '@livecart/schemas/transport';
+import { eventJsonOfEntry, eventKeys, parseEpochNotice, parseEpochRecord, parseEventHead, streamEntryId, streamPositionOf, type EpochRecord, type EventHead } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
 import type { Log } from '../log.js';
 
@@ -114,6 +114,12 @@ export class EventConsumer {
   }
 
   private async onMessage(message: string): Promise<void> {
+    const notice = this.parseNotice(message);
+    if (notice !== undefined) {
+      // Announced before any of its events: nothing applied so far can be checked against the new history.
+      if (notice.id !== this.epoch) this.beginEpoch(notice.id, notice.base);
+      return;
+    }
     const head = this.parse(message);
     if (head === undefined) return;
     if (head.epoch !== undefined && head.epoch !== this.epoch) {
@@ -137,6 +143,16 @@ export class EventConsumer {
     this.options.cache.clear();
     this.epoch = epoch;
     this.appliedSeq = seq;
+  }
+
+  private parseNotice(message: string): EpochRecord | undefined {
+    try {
+      return parseEpochNotice(message);
+    } catch (error) {
+      this.options.log.error({ err: error, message: message.slice(0, 200) }, 'malformed epoch notice; emptying L1');
+      this.options.cache.clear();
+      return undefined;
+    }
   }
 
   private parse(message: string): EventHead | undefined {

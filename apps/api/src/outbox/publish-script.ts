@@ -1,4 +1,4 @@
-import { EPOCH_FIELDS, EVENT_FIELD } from '@livecart/schemas/transport';
+import { EPOCH_FIELDS, EVENT_FIELD, serializeEpochNotice } from '@livecart/schemas/transport';
 import type { ChainableCommander, Redis } from 'ioredis';
 
 /**
@@ -42,11 +42,13 @@ return {'ok', ''}`;
 
 /**
  * Replaces the stream by an empty one of a new epoch, whose events follow `base`, unless fenced in the
- * epoch it replaces. KEYS: stream, epoch record. ARGV: new epoch, generation, base, previous epoch.
+ * epoch it replaces, and announces it on the channel. KEYS: stream, epoch record. ARGV: new epoch,
+ * generation, base, previous epoch, channel, the epoch notice.
  */
 const BEGIN_EPOCH = `${fence('ARGV[4]')}
 redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('HSET', KEYS[2], '${EPOCH_FIELDS.id}', ARGV[1], '${EPOCH_FIELDS.base}', ARGV[3], '${EPOCH_FIELDS.generation}', ARGV[2])
+redis.call('PUBLISH', ARGV[5], ARGV[6])
 return {'ok', ''}`;
 
 /**
@@ -96,16 +98,18 @@ export function publishOutcome(reply: unknown): PublishOutcome {
 }
 
 /**
- * Replaces the stream by an empty one of epoch `next.epoch`, whose events follow `next.base`, in one
- * step; false when a newer generation wrote to the stream in `previousEpoch`.
+ * Replaces the stream by an empty one of epoch `next.epoch`, whose events follow `next.base`, and
+ * announces it on `channel`, in one step; false when a newer generation wrote to the stream in
+ * `previousEpoch`.
  */
 export async function beginStreamEpoch(
   redis: Redis,
-  keys: StreamKeys,
+  keys: StreamKeys & { channel: string },
   next: { epoch: string; base: number; previousEpoch: string },
   generation: number,
 ): Promise<boolean> {
-  const reply = await redis.eval(BEGIN_EPOCH, 2, keys.stream, keys.epochKey, next.epoch, generation, next.base, next.previousEpoch);
+  const notice = serializeEpochNotice({ id: next.epoch, base: next.base });
+  const reply = await redis.eval(BEGIN_EPOCH, 2, keys.stream, keys.epochKey, next.epoch, generation, next.base, next.previousEpoch, keys.channel, notice);
   return publishOutcome(reply).kind === 'ok';
 }
 

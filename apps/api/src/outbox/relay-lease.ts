@@ -7,7 +7,8 @@ import type pg from 'pg';
  */
 export interface RelayLease {
   readonly holder: string;
-  readonly generation: number;
+  /** Changes only when raiseLease moves it past a generation the stream saw (a database that went back). */
+  generation: number;
 }
 
 // clock_timestamp, not now(): one clock (the database's) decides every lapse, whatever the instances' clocks say.
@@ -22,6 +23,10 @@ const RENEW = `
   UPDATE outbox_sequence SET lease_expires_at = clock_timestamp() + make_interval(secs => $3::float8 / 1000)
   WHERE lease_holder = $1 AND lease_generation = $2 AND lease_expires_at > clock_timestamp()`;
 
+const RAISE = `
+  UPDATE outbox_sequence SET lease_generation = $3
+  WHERE lease_holder = $1 AND lease_generation = $2 AND lease_expires_at > clock_timestamp()`;
+
 const RELEASE = 'UPDATE outbox_sequence SET lease_expires_at = NULL WHERE lease_holder = $1 AND lease_generation = $2';
 
 /** Takes the lease if nobody holds it or its holder let it lapse; undefined while another one holds it. */
@@ -34,6 +39,12 @@ export async function takeLease(client: pg.ClientBase, holder: string, leaseMs: 
 /** Extends the lease by `leaseMs` from now; false when it lapsed or was taken over (the holder must stop). */
 export async function renewLease(client: pg.ClientBase, lease: RelayLease, leaseMs: number): Promise<boolean> {
   const { rowCount } = await client.query(RENEW, [lease.holder, lease.generation, leaseMs]);
+  return rowCount === 1;
+}
+
+/** Moves a lease that is still this holder's to `generation`; false when it lapsed or was taken over. */
+export async function raiseLease(client: pg.ClientBase, lease: RelayLease, generation: number): Promise<boolean> {
+  const { rowCount } = await client.query(RAISE, [lease.holder, lease.generation, generation]);
   return rowCount === 1;
 }
 

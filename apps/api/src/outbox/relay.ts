@@ -1,14 +1,14 @@
 import { EventSchema, type LivecartEvent } from '@livecart/schemas/events';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { eventJsonOfEntry, eventKeys, parseEventHead, serializeEvent, streamEntryId, streamPositionOf, type EventKeys } from '@livecart/schemas/transport';
+import { EPOCH_FIELDS, eventJsonOfEntry, eventKeys, parseEpochRecord, parseEventHead, serializeEvent, streamEntryId, streamPositionOf, type EventKeys } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { z } from 'zod';
 import type { L2Store } from '../cache/l2-store.js';
 import type { Log } from '../log.js';
 import { adoptStreamEpoch, beginStreamEpoch, claimStream, publishOutcome, queuePublishEvents } from './publish-script.js';
-import { LeaseLostError, releaseLease, renewLease, takeLease, type RelayLease } from './relay-lease.js';
+import { LeaseLostError, raiseLease, releaseLease, renewLease, takeLease, type RelayLease } from './relay-lease.js';
 
 export interface OutboxRelayOptions {
   /** The relay's own session (LISTEN, the lease, seqs and marks); the lease does not depend on it staying open. */
@@ -100,6 +100,11 @@ const MARK_PUBLISHED = `
 const MARK_REJECTED = 'UPDATE outbox SET rejected_at = now(), rejection = $2 WHERE seq = $1 AND published_at IS NULL';
 
 const READ_SEQUENCE = 'SELECT epoch, last_seq::float8 AS "lastSeq" FROM outbox_sequence';
+
+const READ_POSITION = `
+  SELECT last_seq::float8 AS "lastSeq",
+    (SELECT min(seq)::float8 FROM outbox WHERE published_at IS NULL AND rejected_at IS NULL AND seq IS NOT NULL) AS pending
+  FROM outbox_sequence`;
 
 /** How much of a rejection's explanation is kept on the row and in the log. */
 const MAX_REJECTION_LENGTH = 2_000;
@@ -249,6 +254,11 @@ export class OutboxRelay {
       await session.query(`LISTEN ${NOTIFY_CHANNEL}`);
       this.stats.epoch = (await this.readSequence(session)).epoch;
       this.claimed = false;
+      await this.claim(session, lease).catch((error: unknown) => {
+        if (error instanceof LeaseLostError) throw error;
+        // Redis is not answering: the first publish claims the stream instead.
+        this.options.log.warn({ err: error }, 'outbox relay: could not check the event stream yet');
+      });
       while (!this.stopping && this.leading) {
         await this.cycle(session, lease);
         await this.sleep(this.stats.failures === 0 ? this.options.pollMs : this.retryDelay());
@@ -346,12 +356,8 @@ export class OutboxRelay {
    * it holds the same events; anything else starts a new epoch before publishing (never a silent skip).
    */
   private async publish(session: pg.Client, lease: RelayLease, events: readonly LivecartEvent[]): Promise<void> {
-    // Before the first publish of a lease: from then on the previous holder's writes are refused by the
-    // stream, even if it does not know yet that it lost the lease. Redis failures here are like a publish's.
-    if (!this.claimed) {
-      if (!(await claimStream(this.options.redis, this.streamKeys(), this.stats.epoch, lease.generation))) throw new LeaseLostError('the stream');
-      this.claimed = true;
-    }
+    // Redis failures here are like a publish's.
+    if (!this.claimed) await this.claim(session, lease);
     let pending = events;
     while (pending.length > 0 && this.leading) {
       const epoch = this.stats.epoch;
@@ -365,7 +371,10 @@ export class OutboxRelay {
       for (const [error] of results) if (error !== null) throw error;
       const outcome = publishOutcome(results.at(-1)?.[1]);
       if (outcome.kind === 'ok') return;
-      if (outcome.kind === 'fenced') throw new LeaseLostError(`the stream (at generation ${outcome.generation})`);
+      if (outcome.kind === 'fenced') {
+        if (await this.outrank(session, lease, outcome.generation)) continue;
+        throw new LeaseLostError(`the stream (at generation ${outcome.generation})`);
+      }
       const first = serialized[0]!;
       const { lastSeq } = await this.readSequence(session);
       if (outcome.kind === 'epoch' && outcome.streamEpoch === undefined) {
@@ -384,8 +393,64 @@ export class OutboxRelay {
     }
   }
 
-  private streamKeys(): { stream: string; epochKey: string } {
-    return { stream: this.keys.stream, epochKey: this.keys.epoch };
+  private streamKeys(): { stream: string; epochKey: string; channel: string } {
+    return { stream: this.keys.stream, epochKey: this.keys.epoch, channel: this.keys.channel };
+  }
+
+  /**
+   * Fences off the previous holders on the stream (from now on their writes are refused, even if they do
+   * not know yet that they lost the lease), then compares the stream with the database, so that a history
+   * that went back (a restore, a failover that lost commits) starts a new epoch as soon as the lease is
+   * taken, not only with the next write. Runs once per lease, before anything is published.
+   */
+  private async claim(session: pg.Client, lease: RelayLease): Promise<void> {
+    let claimed = await claimStream(this.options.redis, this.streamKeys(), this.stats.epoch, lease.generation);
+    if (!claimed) {
+      const recorded = Number((await this.options.redis.hget(this.keys.epoch, EPOCH_FIELDS.generation)) ?? 0);
+      claimed = (await this.outrank(session, lease, recorded)) && (await claimStream(this.options.redis, this.streamKeys(), this.stats.epoch, lease.generation));
+    }
+    if (!claimed) throw new LeaseLostError('the stream');
+    this.claimed = true;
+    const [record, top, position] = await Promise.all([
+      this.options.redis.hgetall(this.keys.epoch).then(parseEpochRecord),
+      this.streamTop(),
+      this.readPosition(session),
+    ]);
+    const streamTop = Math.max(top, record?.base ?? 0);
+    if (record !== undefined && record.id !== this.stats.epoch) {
+      await this.regress(session, lease, 'other_epoch', position.next, { streamEpoch: record.id, databaseEpoch: this.stats.epoch });
+    } else if (streamTop > position.lastSeq) {
+      await this.regress(session, lease, 'stream_ahead', position.next, { streamTop, databaseSeq: position.lastSeq });
+    }
+  }
+
+  /**
+   * The stream was written by a higher generation than the lease this instance holds, in the database's
+   * own epoch. If the database says the lease is still ours, it is the database that went back (restored
+   * to before later takeovers): generations never go back in one history. The lease then moves past the
+   * stream's generation, and the history check that follows decides about the epoch. False when the lease
+   * is no longer ours: this instance is the stale one and must step down.
+   */
+  private async outrank(session: pg.Client, lease: RelayLease, streamGeneration: number): Promise<boolean> {
+    if (!(streamGeneration > lease.generation)) return false;
+    const raised = await raiseLease(session, lease, streamGeneration + 1);
+    if (!raised) return false;
+    this.options.log.error(
+      { generation: lease.generation, streamGeneration },
+      'outbox relay: the event stream saw a later relay lease than the database holds (a restore or lost commits?)',
+    );
+    lease.generation = streamGeneration + 1;
+    this.stats.generation = lease.generation;
+    this.claimed = false;
+    return true;
+  }
+
+  /** The database's last seq, and the first seq to publish next (the oldest unpublished one, or the next to give). */
+  private async readPosition(session: pg.Client): Promise<{ lastSeq: number; next: number }> {
+    const { rows } = await session.query<{ lastSeq: number; pending: number | null }>(READ_POSITION);
+    const row = rows[0];
+    if (row === undefined) throw new Error('outbox_sequence has no row');
+    return { lastSeq: row.lastSeq, next: row.pending ?? row.lastSeq + 1 };
   }
 
   private async readSequence(session: pg.Client): Promise<{ epoch: string; lastSeq: number }> {

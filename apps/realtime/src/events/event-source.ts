@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { EpochRecord } from '@livecart/schemas/transport';
+import { parseEpochNotice, type EpochRecord } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EventStream } from './event-stream.js';
@@ -57,7 +57,9 @@ export class RedisEventSource {
       if (from !== channel) return;
       this.stats.received++;
       try {
-        this.receive(parseEvent(message));
+        const notice = parseEpochNotice(message);
+        if (notice === undefined) this.receive(parseEvent(message));
+        else this.announced(notice);
       } catch (error) {
         this.stats.invalid++;
         logger.warn({ err: error, channel }, 'dropped a published message that is not a routable event');
@@ -95,6 +97,16 @@ export class RedisEventSource {
       return;
     }
     this.options.sequencer.push(event);
+  }
+
+  /**
+   * The relay began an epoch (it replaced the stream and its record first): follow it now, before its
+   * first event, so clients reset at once even when nothing is published for a while.
+   */
+  private announced(record: EpochRecord): void {
+    if (record.id === this.epoch || !this.options.sequencer.isStarted || this.held !== undefined) return;
+    this.held = [];
+    void this.followEpoch();
   }
 
   /**
