@@ -43,13 +43,13 @@ async function AdminContent({ searchParams }: Props) {
   const session = await requireStaffPage(catalogHref(raw, '/admin'));
   // Viewers watch (prices, the live feed); editors and admins change things. The API checks every write again.
   const enabled = hasRole(session.user.role, 'editor');
-  const [{ page, seq }, categories] = await Promise.all([listProducts(query, ADMIN_PAGE_SIZE), listCategories().catch(() => [])]);
+  const [{ page, seq, epoch }, categories] = await Promise.all([listProducts(query, ADMIN_PAGE_SIZE), listCategories().catch(() => [])]);
   return (
     <>
       <StaffBar session={session} />
       <div className={styles.layout}>
         {/* The whole catalog topic: the feed shows every change, and every row stays current. */}
-        <LiveSubscription url={env.NEXT_PUBLIC_REALTIME_URL} products={page.items} seq={seq} topics={[CATALOG_TOPIC]} />
+        <LiveSubscription url={env.NEXT_PUBLIC_REALTIME_URL} products={page.items} seq={seq} epoch={epoch} topics={[CATALOG_TOPIC]} />
         <section className={styles.panel} aria-labelledby="products-title">
           <h2 id="products-title">Products</h2>
           {enabled ? null : (

@@ -12,7 +12,7 @@ import styles from './product-grid.module.css';
  * subscribes to exactly the products shown and resumes from that seq, so no change is lost in between.
  */
 export async function ProductGrid({ query }: { query: CatalogQuery }) {
-  const { page, seq } = await listProducts(query);
+  const { page, seq, epoch } = await listProducts(query);
   if (page.items.length === 0) {
     return (
       <section className={styles.empty} aria-labelledby="empty-title">
@@ -27,7 +27,7 @@ export async function ProductGrid({ query }: { query: CatalogQuery }) {
       <h2 id="results-title" className="visually-hidden">
         Products
       </h2>
-      <LiveSubscription url={env.NEXT_PUBLIC_REALTIME_URL} products={page.items} seq={seq} topics={page.items.map((p) => productTopic(p.id))} />
+      <LiveSubscription url={env.NEXT_PUBLIC_REALTIME_URL} products={page.items} seq={seq} epoch={epoch} topics={page.items.map((p) => productTopic(p.id))} />
       <ul className={styles.grid} data-testid="product-grid">
         {page.items.map((product) => (
           <ProductCard key={product.id} initial={product} />

@@ -30,6 +30,8 @@ export interface ApiResponse<T> {
   data: T;
   /** `X-Event-Seq`: the data is at least as new as this event; null if the API did not say. */
   seq: number | null;
+  /** `X-Event-Epoch`: the event history `seq` belongs to; null if the API did not say. */
+  epoch: string | null;
   headers: Headers;
 }
 
@@ -68,7 +70,7 @@ export async function apiRequest<S extends z.ZodType>(path: string, request: Api
   if (!response.ok) throw toApiError(response.status, json, parseRetryAfter(response.headers.get('retry-after')));
   const parsed = request.schema.safeParse(json);
   if (!parsed.success) throw new ApiError(response.status, 'BAD_RESPONSE', `Unexpected response from ${path}.`);
-  return { data: parsed.data, seq: parseSeq(response.headers.get('x-event-seq')), headers: response.headers };
+  return { data: parsed.data, seq: parseSeq(response.headers.get('x-event-seq')), epoch: parseEpoch(response.headers.get('x-event-epoch')), headers: response.headers };
 }
 
 function toApiError(status: number, body: unknown, retryAfterSeconds: number | null): ApiError {
@@ -83,6 +85,12 @@ function toApiError(status: number, body: unknown, retryAfterSeconds: number | n
 /** Delay-seconds only: the API never sends an HTTP date. */
 function parseRetryAfter(value: string | null): number | null {
   return value !== null && /^\d{1,9}$/.test(value) ? Number(value) : null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function parseEpoch(value: string | null): string | null {
+  return value !== null && UUID.test(value) ? value : null;
 }
 
 export function parseSeq(value: string | null): number | null {

@@ -10,19 +10,26 @@ import { ApiError, apiRequest } from './http';
 export const CATALOG_PAGE_SIZE = 24;
 
 export async function listProducts(query: CatalogQuery, limit = CATALOG_PAGE_SIZE) {
-  const { data, seq } = await apiRequest(`/v1/products?${toApiSearch(query, limit)}`, { schema: ProductPageSchema });
-  return { page: data, seq };
+  const { data, seq, epoch } = await apiRequest(`/v1/products?${toApiSearch(query, limit)}`, { schema: ProductPageSchema });
+  return { page: data, seq, epoch };
 }
 
 /**
  * One product and the event seq it is current to, or null if it does not exist. Wrapped in React's
  * `cache` so the page and its metadata share one API call per request.
  */
-export const getProduct = cache(async (id: string): Promise<{ product: Product; seq: number | null } | null> => {
+export interface ProductSnapshot {
+  product: Product;
+  /** The event seq (`X-Event-Seq`) and history (`X-Event-Epoch`) the copy is current to. */
+  seq: number | null;
+  epoch: string | null;
+}
+
+export const getProduct = cache(async (id: string): Promise<ProductSnapshot | null> => {
   if (!z.uuid().safeParse(id).success) return null;
   try {
-    const { data, seq } = await apiRequest(`/v1/products/${id}`, { schema: ProductSchema });
-    return { product: data, seq };
+    const { data, seq, epoch } = await apiRequest(`/v1/products/${id}`, { schema: ProductSchema });
+    return { product: data, seq, epoch };
   } catch (error) {
     if (error instanceof ApiError && error.code === 'NOT_FOUND') return null;
     throw error;
@@ -50,7 +57,7 @@ export const PRERENDER_PLACEHOLDER_ID = '00000000-0000-4000-8000-000000000000';
  * resumes its live updates from exactly where this copy was taken. The lifetime only bounds how old
  * that seq can get (how much history a browser replays); correctness comes from the event expiry.
  */
-export async function getProductSnapshot(id: string): Promise<{ product: Product; seq: number | null } | null> {
+export async function getProductSnapshot(id: string): Promise<ProductSnapshot | null> {
   'use cache';
   cacheLife({ stale: 30, revalidate: 60, expire: 3_600 });
   cacheTag(ALL_PRODUCTS_TAG, productTag(id));

@@ -40,19 +40,20 @@ export function useLiveEvents(listener: (event: LivecartEvent) => void): void {
 export interface LiveSubscriptionOptions {
   /** Realtime endpoint, from the server's env. */
   url: string;
-  /** What the server rendered, and the `X-Event-Seq` it was current to. */
+  /** What the server rendered, and the `X-Event-Seq` it was current to, in history `X-Event-Epoch`. */
   products: readonly Product[];
   seq: number | null;
+  epoch?: string | null;
   topics: readonly Topic[];
 }
 
 /** Seeds the store with server-rendered products and keeps `topics` subscribed while mounted. */
-export function useLiveSubscription({ url, products, seq, topics }: LiveSubscriptionOptions): void {
+export function useLiveSubscription({ url, products, seq, epoch = null, topics }: LiveSubscriptionOptions): void {
   const topicKey = topics.join(' ');
   useEffect(() => {
     const store = browserLiveStore();
     store.configure(url);
     store.seed(products);
-    return store.acquire(topicKey ? (topicKey.split(' ') as Topic[]) : [], seq);
-  }, [url, products, seq, topicKey]);
+    return store.acquire(topicKey ? (topicKey.split(' ') as Topic[]) : [], seq, epoch);
+  }, [url, products, seq, epoch, topicKey]);
 }

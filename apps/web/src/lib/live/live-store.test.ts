@@ -300,6 +300,72 @@ describe('LiveStore reconnect and resume', () => {
     expect(last().sent).toEqual([{ type: 'subscribe', topics: [TOPIC], since: 1_118, epoch: newEpoch }]);
   });
 
+  it('after a reset into a new epoch, shows the restored product though its version is lower than the one shown', async () => {
+    const [oldEpoch, newEpoch] = ['0b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', '1b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b'];
+    // The database went back to version 3 of P; the page showed version 7 of the lost history.
+    let answer: (result: RefetchResult) => void = () => undefined;
+    const refetch = vi.fn(() => new Promise<RefetchResult>((resolve) => (answer = resolve)));
+    const { store, last } = setup(refetch);
+    store.configure(URL);
+    store.seed([{ ...P, version: 7, priceMinor: 700 }]);
+    store.acquire([TOPIC], 1);
+    await tick();
+    last().welcome();
+    last().serverSends({ type: 'subscribed', topics: [TOPIC], seq: 1_000, epoch: oldEpoch, replayed: 0 });
+    last().serverSends({ type: 'reset', topics: [TOPIC], seq: 800, epoch: newEpoch, reason: 'epoch_changed' });
+    await tick();
+    answer({ items: [{ ...P, version: 3, priceMinor: 300 }], missing: [] });
+    await tick();
+    expect(store.getProduct(P.id)?.product).toMatchObject({ version: 3, priceMinor: 300 });
+    // From then on, newer versions of the new history only.
+    last().serverSends({ type: 'event', event: { ...updated(801, { ...P, version: 4, priceMinor: 400 }), epoch: newEpoch } });
+    last().serverSends({ type: 'event', event: { ...updated(802, { ...P, version: 2, priceMinor: 200 }), epoch: newEpoch } });
+    expect(store.getProduct(P.id)?.product).toMatchObject({ version: 4, priceMinor: 400 });
+  });
+
+  it('drops the answer of a refetch asked before the history changed again', async () => {
+    const [first, second, third] = ['0b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', '1b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', '2b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b'];
+    const answers: ((result: RefetchResult) => void)[] = [];
+    const refetch = vi.fn(() => new Promise<RefetchResult>((resolve) => answers.push(resolve)));
+    const { store, last } = setup(refetch);
+    store.configure(URL);
+    store.seed([{ ...P, version: 7, priceMinor: 700 }]);
+    store.acquire([TOPIC], 1);
+    await tick();
+    last().welcome();
+    last().serverSends({ type: 'subscribed', topics: [TOPIC], seq: 1_000, epoch: first, replayed: 0 });
+    last().serverSends({ type: 'reset', topics: [TOPIC], seq: 800, epoch: second, reason: 'epoch_changed' });
+    await tick();
+    last().serverSends({ type: 'reset', topics: [TOPIC], seq: 500, epoch: third, reason: 'epoch_changed' });
+    await tick();
+    answers[0]!({ items: [{ ...P, version: 5, priceMinor: 500 }], missing: [] });
+    await tick();
+    expect(store.getProduct(P.id)?.product.version).toBe(7);
+    answers[1]!({ items: [{ ...P, version: 2, priceMinor: 200 }], missing: [] });
+    await tick();
+    expect(store.getProduct(P.id)?.product).toMatchObject({ version: 2, priceMinor: 200 });
+  });
+
+  it('names the page\'s epoch when it resumes, and reads again what a page of another history shows', async () => {
+    const [pageEpoch, otherEpoch] = ['0b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', '1b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b'];
+    const refetch = vi.fn(async () => ({ items: [], missing: [] }));
+    const { store, last } = setup(refetch);
+    store.configure(URL);
+    store.seed([P]);
+    store.acquire([TOPIC], 40, pageEpoch);
+    await tick();
+    last().welcome();
+    expect(last().sent).toEqual([{ type: 'subscribe', topics: [TOPIC], since: 40, epoch: pageEpoch }]);
+    last().serverSends({ type: 'subscribed', topics: [TOPIC], seq: 40, epoch: pageEpoch, replayed: 0 });
+    // Another page rendered in a history this tab does not know: its seq is not resumed from.
+    const other = product({ id: '00000000-0000-4000-8000-000000000002' });
+    store.seed([other]);
+    store.acquire([`product:${other.id}`], 7, otherEpoch);
+    await tick();
+    expect(last().sent.at(-1)).toEqual({ type: 'subscribe', topics: [`product:${other.id}`] });
+    expect(refetch).toHaveBeenCalledWith([other.id]);
+  });
+
   it('tells an onReset listener (the server-side page cache) after handling the reset', async () => {
     const onReset = vi.fn();
     let socket: FakeSocket | undefined;

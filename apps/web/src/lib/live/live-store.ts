@@ -115,7 +115,17 @@ export class LiveStore {
    * Declares interest in `topics`, resuming after `since` (the `X-Event-Seq` the caller's data was
    * rendered at, so nothing between render and subscribe is missed). Returns the matching release.
    */
-  acquire(topics: readonly Topic[], since: number | null): () => void {
+  acquire(topics: readonly Topic[], since: number | null, epoch: string | null = null): () => void {
+    if (since !== null && epoch !== null) {
+      // The first history heard of: subscribing names it, and the server resets us if it is gone.
+      if (this.epoch === undefined) this.epoch = epoch;
+      else if (epoch !== this.epoch) {
+        // The caller's data is of another history than ours: its seq means nothing here. Live from
+        // now, and what it shows is read again.
+        since = null;
+        this.refetchTopics(topics);
+      }
+    }
     for (const topic of topics) this.interest.acquire(topic, since);
     this.scheduleFlush();
     this.ensureConnected();
@@ -363,14 +373,22 @@ export class LiveStore {
   /** History no longer reaches our resume point: carry on live from `seq` and refetch what is shown. */
   private reset(message: ResetMessage): void {
     if (message.epoch !== undefined && message.epoch !== this.epoch) {
-      // A new history: its seqs may be lower than ours, and the ones we saw name other events.
+      // A new history: its seqs may be lower than ours, the ones we saw name other events, and its
+      // versions may be lower than the ones shown.
       this.epoch = message.epoch;
       this.seen.clear();
+      this.products.forgetVersions();
       this.interest.restart(message.topics, message.seq);
     }
     for (const topic of message.topics) this.interest.advance(topic, message.seq);
+    this.refetchTopics(message.topics);
+    this.options.onReset?.(message);
+  }
+
+  /** Reads again every product on screen that `topics` cover. */
+  private refetchTopics(topics: readonly Topic[]): void {
     const ids = new Set<string>();
-    for (const topic of message.topics) {
+    for (const topic of topics) {
       if (topic.startsWith('product:')) {
         ids.add(topic.slice('product:'.length));
         continue;
@@ -382,13 +400,15 @@ export class LiveStore {
     }
     const list = [...ids].filter((id) => this.products.has(id));
     for (let i = 0; i < list.length; i += REFETCH_CHUNK) void this.refetch(list.slice(i, i + REFETCH_CHUNK), 0);
-    this.options.onReset?.(message);
   }
 
   private async refetch(ids: string[], attempt: number): Promise<void> {
     if (!this.options.refetch) return;
+    const epoch = this.epoch;
     try {
       const { items, missing } = await this.options.refetch(ids);
+      // Asked before the history changed again: the answer belongs to the one that is gone.
+      if (this.epoch !== epoch) return;
       let changed = false;
       for (const product of items) changed = this.products.offer(product) || changed;
       for (const id of missing) changed = this.products.remove(id) || changed;

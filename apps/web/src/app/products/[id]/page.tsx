@@ -42,10 +42,10 @@ async function Product({ params }: Props) {
   const { id } = await params;
   const found = await getProductSnapshot(id);
   if (!found) notFound();
-  const { product, seq } = found;
+  const { product, seq, epoch } = found;
   return (
     <>
-      <LiveSubscription url={env.NEXT_PUBLIC_REALTIME_URL} products={[product]} seq={seq} topics={[productTopic(product.id)]} />
+      <LiveSubscription url={env.NEXT_PUBLIC_REALTIME_URL} products={[product]} seq={seq} epoch={epoch} topics={[productTopic(product.id)]} />
       <ProductDetails initial={product} />
     </>
   );
