@@ -27,6 +27,7 @@ describe('findPostgresBinaries', () => {
     expect(await findPostgresBinaries({ LIVECART_PG_BIN_DIR: dir })).toEqual({
       initdb: join(dir, 'initdb'),
       pgCtl: join(dir, 'pg_ctl'),
+      dir,
     });
   });
 

@@ -5,6 +5,8 @@ import { delimiter, join } from 'node:path';
 export interface PostgresBinaries {
   initdb: string;
   pgCtl: string;
+  /** The directory both are in: the client tools of the same version (pg_dump, pg_restore) are there too. */
+  dir: string;
 }
 
 async function isExecutable(file: string): Promise<boolean> {
@@ -60,7 +62,7 @@ export async function findPostgresBinaries(env: NodeJS.ProcessEnv): Promise<Post
         ];
   // pg_ctl runs the `postgres` next to itself, so all three must come from one directory.
   const dir = await firstDirWith(dirs, ['initdb', 'pg_ctl', 'postgres']);
-  return dir === undefined ? undefined : { initdb: join(dir, 'initdb'), pgCtl: join(dir, 'pg_ctl') };
+  return dir === undefined ? undefined : { initdb: join(dir, 'initdb'), pgCtl: join(dir, 'pg_ctl'), dir };
 }
 
 /** PATH, then Homebrew's bin dirs (absent from PATH when started from a GUI). LIVECART_REDIS_BIN_DIR overrides. */

@@ -3,3 +3,4 @@ export { startLocalPostgres, type LocalServer, type LocalServerOptions } from '.
 export { startLocalRedis } from './redis.js';
 export { findFreePort } from './ports.js';
 export { DevDatabaseError, MissingServicesError, ServiceUnreachableError, type ServiceKey } from './errors.js';
+export { findPostgresBinaries, type PostgresBinaries } from './binaries.js';

@@ -39,6 +39,8 @@ export interface WriteOutcome {
   /** [product number, version] the acknowledgement reported (PATCH, bulk). */
   versions: [number, number][];
   orderId: string | undefined;
+  /** Epoch ms of the last answer (or of giving up). */
+  answeredAt: number;
 }
 
 export interface LoadOptions {
@@ -129,7 +131,7 @@ export class ApiLoad {
       return;
     }
     const request = this.compose(op);
-    const outcome: WriteOutcome = { op, acked: false, refused: false, unknown: false, versions: [], orderId: undefined };
+    const outcome: WriteOutcome = { op, acked: false, refused: false, unknown: false, versions: [], orderId: undefined, answeredAt: 0 };
     const firstAt = Date.now();
     for (let retry = 0; ; retry++) {
       const answer = await this.attempt(op, request.path, request.method, request.body, request.headers);
@@ -149,6 +151,7 @@ export class ApiLoad {
       }
       await delay(Math.min(100 * 2 ** retry, 1_000));
     }
+    outcome.answeredAt = Date.now();
     this.writes.push(outcome);
   }
 

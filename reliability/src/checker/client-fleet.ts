@@ -25,6 +25,10 @@ export interface FleetStats {
   reconnects: number;
   /** Clients that received at least one `reset`. */
   clientsReset: number;
+  /** Clients told (by a `reset`) that the history began a new epoch. */
+  clientsMovedEpoch: number;
+  /** Events of another epoch than their client's (replays of a gone history). Must be 0. */
+  foreignEpochEvents: number;
   /** Clients per realtime instance they are on now. */
   byInstance: Record<string, number>;
 }
@@ -88,9 +92,13 @@ export class ClientFleet {
     return fleet;
   }
 
-  /** True when every client shows at least `target`'s version of each product it follows. */
-  caughtUp(target: ReadonlyMap<number, number>): boolean {
+  /**
+   * True when every client shows at least `target`'s version of each product it follows; with `epoch`,
+   * only once every client is in that epoch and shows nothing of an older history.
+   */
+  caughtUp(target: ReadonlyMap<number, number>, epoch?: string): boolean {
     for (const client of this.clients) {
+      if (epoch !== undefined && (client.epoch !== epoch || client.showsStale)) return false;
       for (const [product, state] of client.view) {
         if (state.version < (target.get(product) ?? 0)) return false;
       }
@@ -98,9 +106,10 @@ export class ClientFleet {
     return true;
   }
 
-  /** True when every client's view equals `truth` exactly (version, price and stock). */
-  matches(truth: ReadonlyMap<number, ProductState>): boolean {
+  /** True when every client's view equals `truth` exactly (version, price and stock), in `epoch` when given. */
+  matches(truth: ReadonlyMap<number, ProductState>, epoch?: string): boolean {
     for (const client of this.clients) {
+      if (epoch !== undefined && (client.epoch !== epoch || client.showsStale)) return false;
       for (const [product, state] of client.view) {
         const expected = truth.get(product);
         if (expected === undefined || !sameState(state, expected)) return false;
@@ -114,7 +123,11 @@ export class ClientFleet {
     let connected = 0;
     let reconnects = 0;
     let clientsReset = 0;
+    let clientsMovedEpoch = 0;
+    let foreignEpochEvents = 0;
     for (const client of this.clients) {
+      if (client.epochChanges > 0) clientsMovedEpoch++;
+      foreignEpochEvents += client.foreignEpochEvents;
       if (client.connected) {
         connected++;
         const instance = client.instance ?? '?';
@@ -123,7 +136,7 @@ export class ClientFleet {
       reconnects += Math.max(0, client.instances.length - 1);
       if (client.resets > 0) clientsReset++;
     }
-    return { clients: this.clients.length, connected, reconnects, clientsReset, byInstance };
+    return { clients: this.clients.length, connected, reconnects, clientsReset, clientsMovedEpoch, foreignEpochEvents, byInstance };
   }
 
   close(): void {

@@ -70,4 +70,33 @@ describe('DeliveryLedger', () => {
     built.event(1, 7, 2);
     expect(built.tally(new Map()).examples).toHaveLength(1);
   });
+
+  describe('after the history began a new epoch', () => {
+    // The old history reached v7 at seq 20; the database went back to v3 at seq 12 and goes on from there.
+    const old: Step[] = [['snapshot', 10, 2], ['event', 11, 3], ['event', 15, 6], ['event', 20, 7]];
+    const begun = (steps: Step[]) => {
+      const built = ledger(old);
+      built.beginEpoch(12);
+      for (const step of steps) {
+        if (step[0] === 'event') built.event(step[1], 0, step[2]);
+        else if (step[0] === 'refetch') built.refetch(0, step[1]);
+      }
+      return built;
+    };
+    const start = new Map([[0, 3]]);
+
+    it('accounts the new history from the version it started with, though versions repeat', () => {
+      const tally = begun([['event', 13, 4], ['event', 14, 5]]).tally(truth, start);
+      expect(tally).toMatchObject({ expected: 2, delivered: 2, lost: 0, duplicates: 0, outOfOrder: 0 });
+    });
+
+    it('counts a version of the new history that never arrived, unless the refetch at the epoch change showed it', () => {
+      expect(begun([['refetch', 4], ['event', 14, 5]]).tally(truth, start)).toMatchObject({ lost: 0, coveredByReset: 1 });
+      expect(begun([['refetch', 3], ['event', 14, 5]]).tally(truth, start)).toMatchObject({ lost: 1 });
+    });
+
+    it('needs the versions the new epoch started from', () => {
+      expect(() => begun([]).tally(truth)).toThrow(/new epoch/);
+    });
+  });
 });

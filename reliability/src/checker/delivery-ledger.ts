@@ -47,8 +47,23 @@ export class DeliveryLedger {
   private resetSeen = false;
   private readonly trails = new Map<number, ProductTrail>();
   private readonly examples: string[] = [];
+  /**
+   * What arrived since the history began a new epoch (a restore, a failover that lost commits): versions
+   * start over below what the old history reached, so they are kept as they came and accounted at the end
+   * from the versions the new history started with, which only the database can tell.
+   */
+  private newEpoch: { seq: number; events: [number, number, number][]; refetched: Map<number, number> } | undefined;
 
   constructor(private readonly name: (product: number) => string = (product) => `product #${product}`) {}
+
+  /** The history began a new epoch after `seq`: its events and refetches are accounted on their own. */
+  beginEpoch(seq: number): void {
+    this.newEpoch = { seq, events: [], refetched: new Map() };
+  }
+
+  get epochsBegun(): boolean {
+    return this.newEpoch !== undefined;
+  }
 
   /** The state the client starts from (a snapshot read with its X-Event-Seq). */
   snapshot(product: number, version: number, seq: number): void {
@@ -58,6 +73,11 @@ export class DeliveryLedger {
   }
 
   event(seq: number, product: number, version: number): void {
+    if (this.newEpoch !== undefined) {
+      this.events++;
+      this.newEpoch.events.push([seq, product, version]);
+      return;
+    }
     this.events++;
     const trail = this.trails.get(product);
     if (trail === undefined) {
@@ -95,12 +115,40 @@ export class DeliveryLedger {
 
   /** A product read again over HTTP; it covers missed versions only after a reset. */
   refetch(product: number, version: number): void {
+    if (this.newEpoch !== undefined) {
+      this.newEpoch.refetched.set(product, Math.max(this.newEpoch.refetched.get(product) ?? 0, version));
+      return;
+    }
     const trail = this.trails.get(product);
     if (trail !== undefined && this.resetSeen) trail.refetched = Math.max(trail.refetched, version);
   }
 
-  /** Accounts every version up to `truth`'s for each followed product. */
-  tally(truth: ReadonlyMap<number, ProductState>): DeliveryTally {
+  /**
+   * Accounts every version up to `truth`'s for each followed product. After a new epoch began, only the
+   * new history is accounted for loss, from `epochStart` (each product's version when it began; required
+   * then); what arrived before it still counts for duplicates and order.
+   */
+  tally(truth: ReadonlyMap<number, ProductState>, epochStart?: ReadonlyMap<number, number>): DeliveryTally {
+    const era = this.newEpoch;
+    if (era !== undefined) {
+      if (epochStart === undefined) throw new Error('a new epoch began: the versions it started from are needed');
+      const after = new DeliveryLedger(this.name);
+      for (const product of this.trails.keys()) {
+        const base = epochStart.get(product);
+        if (base === undefined) throw new Error(`no version at the new epoch's start for ${this.name(product)}`);
+        after.snapshot(product, base, era.seq);
+      }
+      after.reset(era.seq);
+      for (const [seq, product, version] of era.events) after.event(seq, product, version);
+      for (const [product, version] of era.refetched) after.refetch(product, version);
+      const tally = after.tally(truth);
+      return {
+        ...tally,
+        duplicates: tally.duplicates + this.duplicates,
+        outOfOrder: tally.outOfOrder + this.outOfOrder,
+        examples: [...this.examples, ...tally.examples].slice(0, MAX_EXAMPLES),
+      };
+    }
     const tally: DeliveryTally = {
       expected: 0,
       delivered: 0,

@@ -21,6 +21,8 @@ export interface FaultRow {
   lost: number;
   duplicated: number;
   outOfOrder: number;
+  /** Products some client showed differently from Postgres once everything settled (absent in rows recorded before it was counted). */
+  staleViews?: number;
   /** Clients that had to refetch after a `reset`, and reconnections. */
   clientsReset: number;
   reconnects: number;
@@ -51,6 +53,7 @@ export function faultRow(fault: string, title: string, result: FaultRunResult): 
     lost: result.deliveries.lost,
     duplicated: result.deliveries.duplicates,
     outOfOrder: result.deliveries.outOfOrder,
+    staleViews: result.deliveries.viewMismatches,
     clientsReset: result.fleet.clientsReset,
     reconnects: result.fleet.reconnects,
     convergeMs: result.convergeMs ?? null,
@@ -111,6 +114,7 @@ export function renderFaultTable(rows: readonly FaultRow[]): string {
     'Lost',
     'Duplicated',
     'Out of order',
+    'Stale views',
     'Covered by reset',
     'Time to converge',
     'During the fault: 2xx / 503 / other (slowest)',
@@ -127,6 +131,7 @@ export function renderFaultTable(rows: readonly FaultRow[]): string {
         row.lost,
         row.duplicated,
         row.outOfOrder,
+        row.staleViews ?? '–',
         `${row.coveredByReset} (${row.clientsReset} clients)`,
         seconds(row.convergeMs),
         `${row.duringFault.ok} / ${row.duringFault.unavailable} / ${row.duringFault.other} (${row.duringFault.slowestMs} ms)`,

@@ -59,6 +59,30 @@ export interface FaultContext {
   lifted(): void;
   /** Notes for the report, e.g. how long a takeover took. */
   note(text: string): void;
+  /**
+   * The database went back in time (a restore, a failover that lost commits): call before `lifted()`.
+   * From then on the run expects the relay to start a new epoch and every client to follow it; writes
+   * answered within `lostWindow` may be gone with the rollback, and the new history is accounted from
+   * `epochStart`, each product's version in the database as restored.
+   */
+  rewound(rewind: Rewind): void;
+}
+
+export interface Rewind {
+  epochStart: ReadonlyMap<number, number>;
+  /** Epoch ms: from the backup the database went back to, until it was back. */
+  lostWindow: { from: number; to: number };
+}
+
+/** What became of a history that went back. */
+export interface HistoryReport {
+  previousEpoch: string;
+  /** The epoch Postgres holds at the end; never the previous one. */
+  epoch: string;
+  /** Clients told that the history began a new epoch; every client must be. */
+  clientsMoved: number;
+  /** Acknowledged writes answered while the database was going back, and gone with it. */
+  rolledBackWrites: number;
 }
 
 export interface FaultRunResult {
@@ -66,6 +90,8 @@ export interface FaultRunResult {
   faultStart: number;
   faultEnd: number;
   load: ApiLoad;
+  /** The run's products. */
+  products: ProductSet;
   fleet: FleetStats;
   deliveries: DeliveryReport;
   outbox: OutboxReport;
@@ -75,8 +101,10 @@ export interface FaultRunResult {
   settleMs: number | undefined;
   acknowledged: AcknowledgedReport;
   notes: string[];
-  /** Problems the clients themselves saw (server `error` messages, failed refetches). */
+  /** Problems the clients themselves saw (server `error` messages, failed refetches, events of a gone epoch). */
   clientProblems: string[];
+  /** Set when the fault declared that the database went back. */
+  history: HistoryReport | undefined;
   /** Apps that exited on their own during the run. */
   processProblems: string[];
 }
@@ -147,17 +175,28 @@ async function measure(
 ): Promise<Omit<FaultRunResult, 'processProblems'>> {
   const notes: string[] = [];
   let liftedAt: number | undefined;
+  let rewind: Rewind | undefined;
+  const previousEpoch = await truth.epoch();
+  /** After a rewind: the epoch that replaced `previousEpoch`, once the relay has started it. */
+  const newEpoch = async (): Promise<string> => {
+    for (;;) {
+      const epoch = await truth.epoch();
+      if (epoch !== previousEpoch || stopped()) return epoch;
+      await delay(POLL_MS);
+    }
+  };
   let convergence: Promise<number | undefined> = Promise.resolve(undefined);
   let settled = false;
 
   const watchConvergence = async (from: number): Promise<number | undefined> => {
     try {
       const reached = await truth.versions(products);
+      const epoch = rewind === undefined ? undefined : await newEpoch();
       while (!stopped() && !settled) {
-        if (fleet.caughtUp(reached)) return Date.now() - from;
+        if (fleet.caughtUp(reached, epoch)) return Date.now() - from;
         await delay(POLL_MS);
       }
-      return fleet.caughtUp(reached) ? Date.now() - from : undefined;
+      return fleet.caughtUp(reached, epoch) ? Date.now() - from : undefined;
     } catch (error) {
       notes.push(`convergence not measured: ${(error as Error).message}`);
       return undefined;
@@ -178,6 +217,9 @@ async function measure(
       convergence = watchConvergence(liftedAt);
     },
     note: (text) => notes.push(text),
+    rewound: (declared) => {
+      rewind = declared;
+    },
   });
   if (liftedAt === undefined) throw new Error('the fault never called lifted()');
   const faultEnd = liftedAt;
@@ -186,23 +228,26 @@ async function measure(
 
   await waitUntil(async () => (await truth.unpublished()) === 0, { what: 'the outbox to drain', timeoutMs: 30_000, intervalMs: 100 });
   const final = await truth.products(products);
+  const finalEpoch = await truth.epoch();
   const settleStarted = Date.now();
-  const matched = await waitUntil(() => fleet.matches(final), { what: 'every client to match the truth', timeoutMs: size.settleTimeoutMs, intervalMs: POLL_MS }).catch(() => false);
+  const matched = await waitUntil(() => fleet.matches(final, rewind === undefined ? undefined : finalEpoch), { what: 'every client to match the truth', timeoutMs: size.settleTimeoutMs, intervalMs: POLL_MS }).catch(() => false);
   const settleMs = matched ? Date.now() - settleStarted : undefined;
   settled = true;
   const convergeMs = await convergence;
 
   const name = (product: number) => `product ${products.id(product)}`;
-  const deliveries = verifyDeliveries(fleet.clients, final, name);
+  const deliveries = verifyDeliveries(fleet.clients, final, name, rewind?.epochStart);
   const rows = await truth.outboxEvents(products);
   const outbox = verifyOutbox(rows, final, name);
   const orderIds = load.writes.flatMap((write) => (write.acked && write.orderId !== undefined ? [write.orderId] : []));
-  const acknowledged = verifyAcknowledged(load.writes, rows, await truth.existingOrders(orderIds));
+  const acknowledged = verifyAcknowledged(load.writes, rows, await truth.existingOrders(orderIds), rewind?.lostWindow);
+  const stats = fleet.stats();
   return {
     faultStart,
     faultEnd,
     load,
-    fleet: fleet.stats(),
+    products,
+    fleet: stats,
     deliveries,
     outbox,
     convergeMs,
@@ -210,5 +255,9 @@ async function measure(
     acknowledged,
     notes,
     clientProblems: fleet.clients.flatMap((client) => client.problems).slice(0, 20),
+    history:
+      rewind === undefined
+        ? undefined
+        : { previousEpoch, epoch: finalEpoch, clientsMoved: stats.clientsMovedEpoch, rolledBackWrites: acknowledged.rolledBack },
   };
 }

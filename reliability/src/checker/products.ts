@@ -73,6 +73,8 @@ export interface Snapshot {
   state: ProductState;
   /** X-Event-Seq: the data includes every event up to this seq. */
   seq: number;
+  /** X-Event-Epoch: the history `seq` belongs to (undefined while the API knows none). */
+  epoch: string | undefined;
 }
 
 /**
@@ -85,7 +87,8 @@ export async function fetchSnapshot(apiUrl: string, id: string, signal?: AbortSi
     const product = answer.body as Partial<ProductState> | undefined;
     const seq = Number(answer.headers?.get('x-event-seq'));
     if (isSuccess(answer.status) && product !== undefined && Number.isSafeInteger(seq)) {
-      return { state: { version: Number(product.version), priceMinor: Number(product.priceMinor), stock: Number(product.stock) }, seq };
+      const epoch = answer.headers?.get('x-event-epoch') ?? undefined;
+      return { state: { version: Number(product.version), priceMinor: Number(product.priceMinor), stock: Number(product.stock) }, seq, epoch };
     }
     if (signal?.aborted === true) throw new Error(`snapshot of ${id} abandoned: ${String(answer.status)}`);
     await delay(Math.min(100 * 2 ** attempt, 1_000));

@@ -41,6 +41,12 @@ export function findViolations(result: FaultRunResult, options: ViolationOptions
   if (result.convergeMs === undefined) violations.push('clients never caught up with what Postgres held when the fault was lifted');
   if (fleet.connected < fleet.clients) violations.push(`${fleet.clients - fleet.connected} of ${fleet.clients} clients not connected at the end`);
   count('problems seen by clients', result.clientProblems.length, result.clientProblems);
+  count('events of a gone epoch delivered to clients after they moved on', fleet.foreignEpochEvents);
+  const { history } = result;
+  if (history !== undefined) {
+    if (history.epoch === history.previousEpoch) violations.push('the database went back, and the relay never started a new epoch');
+    count('clients never told of the new epoch', fleet.clients - history.clientsMoved);
+  }
   count('app processes that exited on their own', result.processProblems.length, result.processProblems);
 
   const frozen = options.frozenApi;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { SUBPROTOCOL_JSON } from '@livecart/schemas';
 import WebSocket, { type RawData } from 'ws';
 import { DeliveryLedger } from './delivery-ledger.js';
@@ -25,8 +26,13 @@ export interface StoreClientOptions {
   handshakeTimeoutMs?: number;
 }
 
+/** How often, and how far apart, a refetch after an epoch change asks again while answered from the old one. */
+const REFETCH_EPOCH_ATTEMPTS = 50;
+const REFETCH_EPOCH_RETRY_MS = 100;
+
 interface WireEvent {
   seq: number;
+  epoch?: string;
   type: string;
   data: { id: string; version: number; priceMinor?: number; stock?: number };
 }
@@ -35,6 +41,7 @@ interface WireMessage {
   type: string;
   instanceId?: string;
   seq?: number;
+  epoch?: string;
   topics?: string[];
   event?: WireEvent;
   events?: WireEvent[];
@@ -58,6 +65,12 @@ export class StoreClient {
   /** Server `error` messages and protocol surprises; a correct run has none. */
   readonly problems: string[] = [];
   resets = 0;
+  /** The history its positions belong to: from its snapshots, then `subscribed` and `reset`. */
+  epoch: string | undefined;
+  /** Resets that named a new epoch (the history went back or started over). */
+  epochChanges = 0;
+  /** Events of another epoch than the client's: replays of a history it was told is gone. Must be 0. */
+  foreignEpochEvents = 0;
   /** Connections this client gave up on: silent once welcomed, or never welcomed in time. */
   silentDrops = 0;
   handshakeTimeouts = 0;
@@ -73,6 +86,8 @@ export class StoreClient {
   private readonly refetchAbort = new AbortController();
   private pendingStart: { resolve: () => void; reject: (error: Error) => void } | undefined;
   private readonly follows: ReadonlySet<number>;
+  /** Shown states from a history that is gone: the next state of the new one replaces them, whatever its version. */
+  private readonly stale = new Set<number>();
 
   constructor(private readonly options: StoreClientOptions) {
     this.follows = new Set(options.tracked);
@@ -92,6 +107,7 @@ export class StoreClient {
     if (this.closed) throw new Error('client closed before it started');
     const snapshots = await Promise.all(this.options.tracked.map((product) => snapshot(this.options.products.id(product))));
     let since = Number.MAX_SAFE_INTEGER;
+    this.epoch = snapshots.find((snapshot) => snapshot.epoch !== undefined)?.epoch;
     snapshots.forEach(({ state, seq }, i) => {
       const product = this.options.tracked[i]!;
       this.ledger.snapshot(product, state.version, seq);
@@ -188,9 +204,12 @@ export class StoreClient {
         this.attempt = 0;
         this.instances.push(message.instanceId ?? '?');
         this.watchSilence(this.socket!);
-        this.socket?.send(JSON.stringify({ type: 'subscribe', topics: this.options.topics, since: this.lastSeq }));
+        this.socket?.send(
+          JSON.stringify({ type: 'subscribe', topics: this.options.topics, since: this.lastSeq, ...(this.epoch === undefined ? {} : { epoch: this.epoch }) }),
+        );
         break;
       case 'subscribed':
+        this.epoch ??= message.epoch;
         this.lastSeq = Math.max(this.lastSeq, message.seq ?? 0);
         this.pendingStart?.resolve();
         this.pendingStart = undefined;
@@ -202,7 +221,7 @@ export class StoreClient {
         for (const event of message.events ?? []) this.apply(event);
         break;
       case 'reset':
-        this.reset(message.seq ?? 0, message.topics ?? []);
+        this.reset(message.seq ?? 0, message.topics ?? [], message.epoch);
         break;
       case 'error':
         this.problems.push(`server error ${message.code ?? '?'}: ${message.message ?? ''}`);
@@ -213,6 +232,12 @@ export class StoreClient {
   }
 
   private apply(event: WireEvent): void {
+    if (event.epoch !== undefined && this.epoch !== undefined && event.epoch !== this.epoch) {
+      this.foreignEpochEvents++;
+      this.problems.push(`event ${event.seq} of epoch ${event.epoch} while in epoch ${this.epoch}`);
+      return;
+    }
+    this.epoch ??= event.epoch;
     this.lastSeq = Math.max(this.lastSeq, event.seq);
     const product = this.options.products.indexOf(event.data.id);
     if (product === undefined || !this.follows.has(product)) {
@@ -224,11 +249,23 @@ export class StoreClient {
     this.offer(product, { version: event.data.version, priceMinor: Number(event.data.priceMinor), stock: Number(event.data.stock) });
   }
 
-  /** History does not reach back to our seq: carry on live from `seq` and refetch what the topics cover. */
-  private reset(seq: number, topics: readonly string[]): void {
+  /**
+   * History does not reach back to our seq: carry on live from `seq` and refetch what the topics cover.
+   * A reset into a new epoch starts over at `seq` (seqs of the new history may be lower), and what is shown
+   * belongs to a history that is gone: the new one's states replace it whatever their versions.
+   */
+  private reset(seq: number, topics: readonly string[], epoch: string | undefined): void {
     this.resets++;
-    this.ledger.reset(seq);
-    this.lastSeq = Math.max(this.lastSeq, seq);
+    if (epoch !== undefined && epoch !== this.epoch) {
+      this.epoch = epoch;
+      this.epochChanges++;
+      this.ledger.beginEpoch(seq);
+      this.lastSeq = seq;
+      for (const product of this.view.keys()) this.stale.add(product);
+    } else {
+      this.ledger.reset(seq);
+      this.lastSeq = Math.max(this.lastSeq, seq);
+    }
     const concerned = new Set<number>();
     for (const topic of topics) {
       if (topic.startsWith('product:')) {
@@ -243,8 +280,21 @@ export class StoreClient {
 
   private async refetch(product: number): Promise<void> {
     try {
-      const { state } = await fetchSnapshot(this.options.apiUrl, this.options.products.id(product), this.refetchAbort.signal);
-      if (this.closed) return;
+      const epoch = this.epoch;
+      let snapshot = await fetchSnapshot(this.options.apiUrl, this.options.products.id(product), this.refetchAbort.signal);
+      // An API instance that has not heard of the new epoch yet answers from the old history: ask again.
+      for (let attempt = 1; snapshot.epoch !== undefined && epoch !== undefined && snapshot.epoch !== epoch && attempt <= REFETCH_EPOCH_ATTEMPTS; attempt++) {
+        await delay(REFETCH_EPOCH_RETRY_MS);
+        if (this.closed || this.epoch !== epoch) return;
+        snapshot = await fetchSnapshot(this.options.apiUrl, this.options.products.id(product), this.refetchAbort.signal);
+      }
+      const { state } = snapshot;
+      // Started in a history that has been left since: its answer belongs to that one.
+      if (this.closed || this.epoch !== epoch) return;
+      if (snapshot.epoch !== undefined && epoch !== undefined && snapshot.epoch !== epoch) {
+        this.problems.push(`refetch of ${this.options.products.id(product)} kept answering from epoch ${snapshot.epoch}, not ${epoch}`);
+        return;
+      }
       this.ledger.refetch(product, state.version);
       this.offer(product, state);
     } catch (error) {
@@ -255,6 +305,12 @@ export class StoreClient {
   /** Newer versions only, as the storefront's product table: a late or stale copy never rolls back. */
   private offer(product: number, state: ProductState): void {
     const held = this.view.get(product);
-    if (held === undefined || state.version > held.version) this.view.set(product, state);
+    const stale = this.stale.delete(product);
+    if (held === undefined || stale || state.version > held.version) this.view.set(product, state);
+  }
+
+  /** True while something shown belongs to a history that is gone. */
+  get showsStale(): boolean {
+    return this.stale.size > 0;
   }
 }

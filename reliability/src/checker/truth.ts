@@ -41,6 +41,14 @@ export class Truth {
     return new Map([...states].map(([product, state]) => [product, state.version]));
   }
 
+  /** The event history's epoch, as the database holds it (the relay replaces it when the history went back). */
+  async epoch(): Promise<string> {
+    const { rows } = await this.pool.query<{ epoch: string }>('SELECT epoch FROM outbox_sequence');
+    const epoch = rows[0]?.epoch;
+    if (epoch === undefined) throw new Error('outbox_sequence has no row');
+    return epoch;
+  }
+
   /** Outbox rows not yet published, over the whole database. */
   async unpublished(): Promise<number> {
     const { rows } = await this.pool.query<{ count: number }>('SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL');

@@ -38,6 +38,8 @@ export function verifyDeliveries(
   clients: readonly ClientRecord[],
   truth: ReadonlyMap<number, ProductState>,
   name: (product: number) => string = String,
+  /** When the history began a new epoch during the run: each product's version when it began. */
+  epochStart?: ReadonlyMap<number, number>,
 ): DeliveryReport {
   const report: DeliveryReport = {
     clients: clients.length,
@@ -54,7 +56,7 @@ export function verifyDeliveries(
     if (report.examples.length < MAX_EXAMPLES) report.examples.push(text);
   };
   clients.forEach((client, c) => {
-    const tally = client.ledger.tally(truth);
+    const tally = client.ledger.tally(truth, epochStart);
     report.expected += tally.expected;
     report.delivered += tally.delivered;
     report.coveredByReset += tally.coveredByReset;

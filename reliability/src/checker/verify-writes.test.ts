@@ -9,6 +9,7 @@ const write = (overrides: Partial<WriteOutcome>): WriteOutcome => ({
   unknown: false,
   versions: [],
   orderId: undefined,
+  answeredAt: 1_000,
   ...overrides,
 });
 
@@ -21,7 +22,7 @@ describe('verifyAcknowledged', () => {
 
   it('accepts acknowledged versions that have their event and orders that exist', () => {
     const writes = [write({ versions: [[0, 3]] }), write({ op: 'bulk', versions: [[0, 2], [1, 2]] }), write({ op: 'order', orderId: 'o-1' })];
-    expect(verifyAcknowledged(writes, outbox, new Set(['o-1']))).toEqual({ acked: 3, missing: 0, examples: [] });
+    expect(verifyAcknowledged(writes, outbox, new Set(['o-1']))).toEqual({ acked: 3, missing: 0, rolledBack: 0, examples: [] });
   });
 
   it('counts an acknowledged version without an event and an acknowledged order that is gone', () => {
@@ -30,5 +31,11 @@ describe('verifyAcknowledged', () => {
     expect(report.acked).toBe(2);
     expect(report.missing).toBe(2);
     expect(report.examples).toHaveLength(2);
+  });
+
+  it('counts writes answered while a restore rolled the database back as rolled back, not missing, and no others', () => {
+    const writes = [write({ versions: [[1, 3]], answeredAt: 1_500 }), write({ op: 'order', orderId: 'o-2', answeredAt: 2_500 })];
+    const report = verifyAcknowledged(writes, outbox, new Set(), { from: 1_200, to: 2_000 });
+    expect(report).toMatchObject({ acked: 2, rolledBack: 1, missing: 1 });
   });
 });
