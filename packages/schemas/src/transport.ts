@@ -21,7 +21,8 @@ import { MAX_TOPIC_LENGTH, type Topic } from './topics.js';
  * record names the database's epoch; when it does not, or the stream holds a different event under a seq
  * the relay is about to publish, or the stream's top is ahead of the database, the relay starts a new epoch:
  * it replaces the stream (the old history is deleted, never replayed as the new one) and the record in one
- * step, then publishes. Consumers compare epochs before seqs: an event, a `since` or a snapshot header
+ * step, announces the new epoch on the channel (an `EpochNotice`), then publishes. It checks as soon as it
+ * takes the relay lease, so a restore is found before the next write. Consumers compare epochs before seqs: an event, a `since` or a snapshot header
  * from another epoch is never compared by seq; the consumer starts over from a snapshot instead (realtime
  * sends `reset`, the API drops its L1).
  */
