@@ -191,10 +191,13 @@ async function measure(
   const watchConvergence = async (from: number): Promise<number | undefined> => {
     try {
       const reached = await truth.versions(products);
-      const epoch = rewind === undefined ? undefined : await newEpoch();
+      // After a rewind the relay may start more than one epoch (a new database comes with its own, which
+      // the stream does not name): the clients must be in the one Postgres holds when they are checked.
+      let epoch = rewind === undefined ? undefined : await newEpoch();
       while (!stopped() && !settled) {
         if (fleet.caughtUp(reached, epoch)) return Date.now() - from;
         await delay(POLL_MS);
+        if (epoch !== undefined) epoch = await truth.epoch();
       }
       return fleet.caughtUp(reached, epoch) ? Date.now() - from : undefined;
     } catch (error) {
@@ -238,9 +241,9 @@ async function measure(
   const name = (product: number) => `product ${products.id(product)}`;
   const deliveries = verifyDeliveries(fleet.clients, final, name, rewind?.epochStart);
   const rows = await truth.outboxEvents(products);
-  const outbox = verifyOutbox(rows, final, name);
+  const outbox = verifyOutbox(rows, final, name, rewind?.epochStart);
   const orderIds = load.writes.flatMap((write) => (write.acked && write.orderId !== undefined ? [write.orderId] : []));
-  const acknowledged = verifyAcknowledged(load.writes, rows, await truth.existingOrders(orderIds), rewind?.lostWindow);
+  const acknowledged = verifyAcknowledged(load.writes, rows, await truth.existingOrders(orderIds), rewind?.lostWindow, rewind?.epochStart);
   const stats = fleet.stats();
   return {
     faultStart,

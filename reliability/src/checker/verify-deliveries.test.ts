@@ -38,4 +38,9 @@ describe('verifyOutbox', () => {
     expect(report.mismatched).toBe(2);
     expect(report.unpublished).toBe(1);
   });
+
+  it('after the history went back, lets versions up to the restored one lack their event, and no later one', () => {
+    expect(verifyOutbox([row(4), row(5)], truth, String, new Map([[0, 3]]))).toMatchObject({ mismatched: 0 });
+    expect(verifyOutbox([row(5)], truth, String, new Map([[0, 3]]))).toMatchObject({ mismatched: 1 });
+  });
 });

@@ -38,4 +38,9 @@ describe('verifyAcknowledged', () => {
     const report = verifyAcknowledged(writes, outbox, new Set(), { from: 1_200, to: 2_000 });
     expect(report).toMatchObject({ acked: 2, rolledBack: 1, missing: 1 });
   });
+
+  it('takes versions up to the one a database went back to as in its rows, whether or not their events survived', () => {
+    const writes = [write({ versions: [[1, 2]] }), write({ versions: [[1, 4]], answeredAt: 5_000 })];
+    expect(verifyAcknowledged(writes, [], new Set(), undefined, new Map([[1, 3]]))).toMatchObject({ acked: 2, missing: 1 });
+  });
 });

@@ -19,13 +19,16 @@ export function verifyAcknowledged(
   existingOrders: ReadonlySet<string>,
   /** Epoch ms: writes answered within it were committed after the backup a restore went back to. */
   rolledBackWindow?: { from: number; to: number },
+  /** Each product's version in the database the history went back to: versions up to it are in its rows, event or not. */
+  epochStart?: ReadonlyMap<number, number>,
 ): AcknowledgedReport {
-  const recorded = new Set(outbox.map((row) => `${row.product}:${row.version}`));
+  const events = new Set(outbox.map((row) => `${row.product}:${row.version}`));
+  const recorded = (product: number, version: number) => events.has(`${product}:${version}`) || version <= (epochStart?.get(product) ?? 0);
   const report: AcknowledgedReport = { acked: 0, missing: 0, rolledBack: 0, examples: [] };
   for (const write of writes) {
     if (!write.acked) continue;
     report.acked++;
-    const absent = write.versions.filter(([product, version]) => !recorded.has(`${product}:${version}`));
+    const absent = write.versions.filter(([product, version]) => !recorded(product, version));
     const orderAbsent = write.orderId !== undefined && !existingOrders.has(write.orderId);
     if (absent.length === 0 && !orderAbsent) continue;
     if (rolledBackWindow !== undefined && write.answeredAt >= rolledBackWindow.from && write.answeredAt <= rolledBackWindow.to) {

@@ -12,6 +12,8 @@ export interface FaultSuite {
   readonly rows: FaultRow[];
 }
 
+const RECENT_LINES = 25;
+
 /** Registers the hooks of a fault suite (call inside its describe). */
 export function useFaultStack(): FaultSuite {
   let current: Stack | undefined;
@@ -19,7 +21,12 @@ export function useFaultStack(): FaultSuite {
   beforeEach(async () => {
     current = await startStack();
   });
-  afterEach(async () => {
+  afterEach(async (context) => {
+    // A failed fault is easier to read with what the apps said last.
+    if (context.task.result?.state === 'fail' && current !== undefined) {
+      const { apps } = current;
+      for (const name of apps.names()) console.log(`--- ${name}, last lines ---\n${apps.recentOutput(name).slice(-RECENT_LINES).join('\n')}`);
+    }
     await current?.stop();
     current = undefined;
   });
