@@ -8,6 +8,7 @@ export * from './json-schema.js';
 export * from './order.js';
 export * from './product.js';
 export * from './realtime.js';
+export * from './realtime-token.js';
 export * from './staff.js';
 export * from './topics.js';
 export * from './transport.js';

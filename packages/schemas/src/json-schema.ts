@@ -17,6 +17,7 @@ import {
   ProductUpdateSchema,
 } from './product.js';
 import { ClientMessageSchema, ServerMessageSchema } from './realtime.js';
+import { RealtimeTokenRequestSchema, RealtimeTokenSchema } from './realtime-token.js';
 import {
   ApiKeyCreatedSchema,
   ApiKeyCreateSchema,
@@ -67,6 +68,8 @@ export const namedSchemas = {
   AuditPage: AuditPageSchema,
   ErrorEnvelope: ErrorEnvelopeSchema,
   Event: EventSchema,
+  RealtimeTokenRequest: RealtimeTokenRequestSchema,
+  RealtimeToken: RealtimeTokenSchema,
   ClientMessage: ClientMessageSchema,
   ServerMessage: ServerMessageSchema,
 } as const satisfies Record<string, z.ZodType>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SeqSchema } from './common.js';
 import { EpochSchema, EventSchema } from './events.js';
+import { REALTIME_TOKEN_MAX_LENGTH } from './realtime-token.js';
 import { TopicSchema } from './topics.js';
 
 /** WebSocket subprotocols: JSON text frames by default, MessagePack binary frames on request. */
@@ -38,6 +39,12 @@ export const SubscribeMessageSchema = z.strictObject({
    * to be of the server's current epoch, as 0.2.0 clients send it.
    */
   epoch: EpochSchema.optional(),
+  /**
+   * A realtime token (`POST /v1/realtime/tokens`, see `realtime-token`) granting every private topic
+   * (`order:<id>`, `cart:<id>`) of `topics`; public topics need none. Optional: 0.3 clients follow public
+   * topics as before.
+   */
+  token: z.string().min(1).max(REALTIME_TOKEN_MAX_LENGTH).optional(),
   id: RequestIdSchema.optional(),
 });
 
@@ -92,9 +99,17 @@ export const SubscribedMessageSchema = z.object({
   id: RequestIdSchema.optional(),
 });
 
+/**
+ * Why the server ended a subscription the client did not ask to end: `token_expired`, the token that opened
+ * these private topics expired (subscribe again with a fresh token and `since` to miss nothing).
+ */
+export const UNSUBSCRIBED_REASONS = ['token_expired'] as const;
+
 export const UnsubscribedMessageSchema = z.object({
   type: z.literal('unsubscribed'),
   topics: z.array(TopicSchema),
+  /** Absent when the client asked (`unsubscribe`); set when the server ended the subscription itself. */
+  reason: z.enum(UNSUBSCRIBED_REASONS).optional(),
   id: RequestIdSchema.optional(),
 });
 
@@ -125,6 +140,13 @@ export const ResetMessageSchema = z.object({
   id: RequestIdSchema.optional(),
 });
 
+/**
+ * `error` codes. Those of a refused `subscribe` (nothing of that message is subscribed, other subscriptions
+ * carry on): `token_required`, a private topic (`order:<id>`, `cart:<id>`) was named without a token;
+ * `token_invalid`, the token is malformed, forged, tampered with, or signed by a key this server no longer
+ * holds; `token_expired`, it expired (mint a fresh one); `topic_forbidden`, it is valid but does not grant
+ * every private topic named.
+ */
 export const REALTIME_ERROR_CODES = [
   'bad_json',
   'bad_message',
@@ -133,6 +155,10 @@ export const REALTIME_ERROR_CODES = [
   'rate_limited',
   'unsupported_frame',
   'internal',
+  'token_required',
+  'token_invalid',
+  'token_expired',
+  'topic_forbidden',
 ] as const;
 
 export const ErrorMessageSchema = z.object({
