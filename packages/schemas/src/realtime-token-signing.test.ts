@@ -8,6 +8,7 @@ import {
   grantsTopic,
   mintRealtimeToken,
   parseRealtimeTokenKeys,
+  resolveRealtimeTokenKeys,
   signRealtimeToken,
   verifyRealtimeToken,
 } from './realtime-token-signing.js';
@@ -149,5 +150,23 @@ describe('the key ring', () => {
     const result = RealtimeTokenKeysSchema.safeParse('k:short');
     expect(result.success).toBe(false);
     expect(RealtimeTokenKeysSchema.parse(DEV_REALTIME_TOKEN_KEYS).signing.kid).toBe('dev');
+  });
+});
+
+describe('resolveRealtimeTokenKeys', () => {
+  const configured = parseRealtimeTokenKeys(`k:${secret()}`);
+  const dev = parseRealtimeTokenKeys(DEV_REALTIME_TOKEN_KEYS);
+
+  it('falls back to the development ring only under development and test', () => {
+    expect(resolveRealtimeTokenKeys(undefined, 'development')).toMatchObject({ ring: { signing: { kid: 'dev' } } });
+    expect(resolveRealtimeTokenKeys(undefined, 'test')).toMatchObject({ ring: { signing: { kid: 'dev' } } });
+    expect(resolveRealtimeTokenKeys(undefined, 'production')).toEqual({ problem: expect.stringMatching(/is required/) });
+  });
+
+  it('refuses the development key in production, even renamed and second in the ring', () => {
+    expect(resolveRealtimeTokenKeys(dev, 'production')).toEqual({ problem: expect.stringMatching(/development key/) });
+    const renamed = parseRealtimeTokenKeys(`k:${secret()},old:${DEV_REALTIME_TOKEN_KEYS.slice(4)}`);
+    expect(resolveRealtimeTokenKeys(renamed, 'production')).toEqual({ problem: expect.stringMatching(/development key/) });
+    expect(resolveRealtimeTokenKeys(configured, 'production')).toEqual({ ring: configured });
   });
 });

@@ -175,3 +175,23 @@ export function verifyRealtimeToken({ ring, token, nowMs }: VerifyRealtimeTokenO
 export function grantsTopic(claims: RealtimeTokenClaims, topic: string): boolean {
   return claims.topics.includes(topic);
 }
+
+const DEV_RING = parseRealtimeTokenKeys(DEV_REALTIME_TOKEN_KEYS);
+const DEV_SECRET = Buffer.from(DEV_RING.signing.secret);
+
+/**
+ * The ring an app runs with, given what REALTIME_TOKEN_KEYS held (parsed, or undefined when unset) and its
+ * NODE_ENV: the public development ring only under development or test, and never a ring holding the
+ * development key elsewhere. `problem` says why the app must not start.
+ */
+export function resolveRealtimeTokenKeys(configured: RealtimeTokenKeyRing | undefined, nodeEnv: string): { ring: RealtimeTokenKeyRing } | { problem: string } {
+  const relaxed = nodeEnv === 'development' || nodeEnv === 'test';
+  if (configured === undefined) {
+    return relaxed
+      ? { ring: DEV_RING }
+      : { problem: 'is required unless NODE_ENV is development or test: kid:base64secret[,kid:base64secret…], each secret 32+ random bytes (openssl rand -base64 32)' };
+  }
+  const holdsDevKey = [...configured.keys.values()].some((secret) => DEV_SECRET.equals(secret));
+  if (holdsDevKey && !relaxed) return { problem: `must not hold the public development key when NODE_ENV=${nodeEnv}` };
+  return { ring: configured };
+}
