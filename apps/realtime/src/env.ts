@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { baseEnv, envBoolean, envInt, envList, httpEnv, loadEnv, redisEnv, type EnvSource } from '@livecart/config';
+import { baseEnv, EnvError, envBoolean, envInt, envList, httpEnv, loadEnv, redisEnv, type EnvSource } from '@livecart/config';
+import { RealtimeTokenKeysSchema, resolveRealtimeTokenKeys } from '@livecart/schemas/realtime-token-signing';
 import { z } from 'zod';
 
 export const SLOW_CONSUMER_POLICIES = ['close', 'latest'] as const;
@@ -43,6 +44,12 @@ export const realtimeEnv = {
   REDIS_COMMAND_TIMEOUT_MS: envInt({ min: 10, max: 60_000, default: 5_000 }),
   /** A resume further back than this many events gets `reset` instead of a replay. */
   WS_REPLAY_MAX_EVENTS: envInt({ min: 1, max: 10_000_000, default: 10_000 }),
+  /**
+   * The keys realtime tokens are verified with, `kid:base64secret[,kid:base64secret…]` (the api's
+   * REALTIME_TOKEN_KEYS: every key here verifies). Unset: the public development ring, under NODE_ENV
+   * development or test only.
+   */
+  REALTIME_TOKEN_KEYS: RealtimeTokenKeysSchema.optional(),
   /** How long shutdown waits for clients to answer the 1001 close before cutting them off. */
   SHUTDOWN_GRACE_MS: envInt({ min: 0, max: 600_000, default: 5_000 }),
 };
@@ -51,5 +58,7 @@ export type RealtimeEnv = ReturnType<typeof readEnv>;
 
 export function readEnv(source: EnvSource = process.env) {
   const env = loadEnv(realtimeEnv, source);
-  return { ...env, INSTANCE_ID: env.INSTANCE_ID ?? `${hostname()}-${process.pid}` };
+  const keys = resolveRealtimeTokenKeys(env.REALTIME_TOKEN_KEYS, env.NODE_ENV);
+  if ('problem' in keys) throw new EnvError([{ variable: 'REALTIME_TOKEN_KEYS', message: keys.problem, received: env.REALTIME_TOKEN_KEYS === undefined ? undefined : '<redacted>' }]);
+  return { ...env, INSTANCE_ID: env.INSTANCE_ID ?? `${hostname()}-${process.pid}`, REALTIME_TOKEN_KEYS: keys.ring };
 }

@@ -1,3 +1,4 @@
+import type { RealtimeTokenKeyRing } from '@livecart/schemas/realtime-token-signing';
 import type { Logger } from 'pino';
 import type { RealtimeEnv, SlowConsumerPolicy } from './env.js';
 
@@ -24,6 +25,10 @@ export interface RealtimeOptions {
   adaptiveFlush: boolean;
   replayMaxEvents: number;
   shutdownGraceMs: number;
+  /** Verifies the tokens that open private topics. */
+  tokenKeys: RealtimeTokenKeyRing;
+  /** The clock tokens are checked against (epoch ms); tests move it. */
+  now?: () => number;
   logger: Logger;
 }
 
@@ -48,6 +53,7 @@ export function optionsFromEnv(env: RealtimeEnv, logger: Logger): RealtimeOption
     adaptiveFlush: env.WS_ADAPTIVE_FLUSH,
     replayMaxEvents: env.WS_REPLAY_MAX_EVENTS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    tokenKeys: env.REALTIME_TOKEN_KEYS,
     logger,
   };
 }

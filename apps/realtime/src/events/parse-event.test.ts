@@ -18,4 +18,11 @@ describe('parseEvent', () => {
     expect(() => parseEvent(raw)).toThrow(EventTransportError);
     expect(() => parseEvent(raw)).toThrow(/topics/);
   });
+
+  it('routes an event of a private topic through its private topics only, never catalog or another public one', () => {
+    const order = 'order:0b6f2a1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
+    const raw = JSON.stringify(productUpdated(7, { topics: ['catalog', order, 'category:kitchen'] }));
+    expect(parseEvent(raw).topics).toEqual([order]);
+    expect(parseEvent(raw).raw).toBe(raw);
+  });
 });

@@ -6,7 +6,10 @@ import {
   type SubscribeMessage,
   type UnsubscribeMessage,
 } from '@livecart/schemas';
+import type { RealtimeTokenKeyRing } from '@livecart/schemas/realtime-token-signing';
 import type { Logger } from 'pino';
+import { authorizeSubscribe } from '../auth/authorize-subscribe.js';
+import { PrivateGrants } from '../auth/private-grants.js';
 import type { EventStream } from '../events/event-stream.js';
 import type { Connection } from '../hub/connection.js';
 import type { Hub } from '../hub/hub.js';
@@ -29,6 +32,9 @@ export interface SessionContext {
   replayChunkSize: number;
   replayDrainTimeoutMs: number;
   stats: ClientStats;
+  /** Verifies the tokens of private topics. */
+  tokenKeys: RealtimeTokenKeyRing;
+  now: () => number;
   logger: Logger;
 }
 
@@ -41,6 +47,10 @@ export class Session {
   private readonly rateLimiter: RateLimiter;
   /** The message being handled, if any; the next one waits for it. */
   private queue: Promise<void> | undefined;
+  /** Private topics followed, with their tokens' ends; created with the first (most sessions have none). */
+  private grants: PrivateGrants | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiryAt: number | undefined;
 
   constructor(
     private readonly options: SessionContext,
@@ -70,7 +80,18 @@ export class Session {
     const parsed = parseClientMessage(decoded.value);
     if (!parsed.ok) return this.sendError(parsed.code, parsed.message, parsed.id);
     const message = parsed.message;
-    const handled = this.queue === undefined ? this.dispatch(message) : this.queue.then(() => this.dispatch(message));
+    this.enqueue(() => this.dispatch(message));
+  }
+
+  /** The socket closed: stops the token expiry timer. */
+  close(): void {
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+  }
+
+  /** Runs `task` after the message being handled, if any: one thing at a time per session. */
+  private enqueue(task: () => Promise<void>): void {
+    const handled = this.queue === undefined ? task() : this.queue.then(task);
     this.queue = handled;
     // Idle sessions hold no promise: there are tens of thousands of them.
     void handled.then(() => {
@@ -103,6 +124,8 @@ export class Session {
     const { connection } = this;
     const { hub, limits, stats } = this.options;
     const topics = [...new Set(message.topics)];
+    const authorization = authorizeSubscribe({ topics, token: message.token, ring: this.options.tokenKeys, nowMs: this.options.now() });
+    if (!authorization.ok) return this.sendError(authorization.code, authorization.message, message.id);
     const added = topics.filter((topic) => !connection.topics.has(topic)).length;
     if (connection.topics.size + added > limits.maxTopicsPerConnection) {
       return this.sendError(
@@ -110,6 +133,10 @@ export class Session {
         `a connection may follow at most ${limits.maxTopicsPerConnection} topics (has ${connection.topics.size}, asked for ${added} more)`,
         message.id,
       );
+    }
+    if (authorization.grants.size > 0) {
+      (this.grants ??= new PrivateGrants()).grant(authorization.grants);
+      this.scheduleExpiry();
     }
     const id = message.id === undefined ? {} : { id: message.id };
     const epoch = hub.epoch === undefined ? {} : { epoch: hub.epoch };
@@ -153,7 +180,36 @@ export class Session {
   private unsubscribe(message: UnsubscribeMessage): void {
     const topics = [...new Set(message.topics)];
     this.options.hub.unsubscribe(this.connection, topics);
+    this.grants?.forget(topics);
     this.send({ type: 'unsubscribed', topics, ...(message.id === undefined ? {} : { id: message.id }) });
+  }
+
+  /**
+   * A private subscription lasts as long as its token: at the token's `exp` the topic is unsubscribed and
+   * the client told (`unsubscribed`, reason `token_expired`); a fresh token sent before then extends it.
+   */
+  private scheduleExpiry(): void {
+    const next = this.grants?.nextExpiry();
+    if (this.expiryTimer !== undefined && this.expiryAt === next) return;
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    if (next === undefined || this.connection.closed) return;
+    this.expiryAt = next;
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = undefined;
+      this.enqueue(async () => this.expire());
+    }, Math.max(0, next - this.options.now()));
+    this.expiryTimer.unref();
+  }
+
+  private expire(): void {
+    if (this.connection.closed || this.grants === undefined) return;
+    const topics = this.grants.takeExpired(this.options.now());
+    if (topics.length > 0) {
+      this.options.hub.unsubscribe(this.connection, topics);
+      this.send({ type: 'unsubscribed', topics, reason: 'token_expired' });
+    }
+    this.scheduleExpiry();
   }
 
   private send(message: ControlMessage): void {

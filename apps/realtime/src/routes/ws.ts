@@ -36,6 +36,8 @@ export async function wsRoutes(app: FastifyInstance, options: RealtimeOptions): 
     replayChunkSize: REPLAY_CHUNK_SIZE,
     replayDrainTimeoutMs: options.heartbeatTimeoutMs,
     stats: clientStats,
+    tokenKeys: options.tokenKeys,
+    now: options.now ?? Date.now,
     logger,
   };
   const onSocketError = (error: Error & { code?: string }) => {
@@ -77,6 +79,7 @@ export async function wsRoutes(app: FastifyInstance, options: RealtimeOptions): 
       });
       socket.on('pong', () => heartbeat.seen(transport));
       socket.on('close', () => {
+        session.close();
         hub.remove(connection);
         heartbeat.remove(transport);
       });
