@@ -13,8 +13,9 @@ export interface BuiltAppOptions {
   /** Prefixes its output and names it in errors; default the app's name. */
   name?: string;
   /**
-   * The app's settings, over processBaseEnv() (NODE_ENV=production, LOG_LEVEL=warn) and, for the api, a
-   * SESSION_SECRET of the run; HOST and PORT are set here.
+   * The app's settings, over processBaseEnv() (NODE_ENV=production, LOG_LEVEL=warn), for the api a
+   * SESSION_SECRET of the run, and for the api and realtime REALTIME_TOKEN_KEYS of the run
+   * (`REALTIME_TOKEN_KEYS_OF_RUN`); HOST and PORT are set here.
    */
   env?: Record<string, string>;
   /** Default: a free port. A fixed one keeps a restarted app where a balancer or client expects it. */
@@ -87,9 +88,15 @@ async function webLaunch(distDir: string): Promise<Launch> {
  */
 const SESSION_SECRET = randomBytes(32).toString('base64url');
 
+/**
+ * Both the api and realtime refuse to start in production without a realtime token key ring, and must share
+ * it (the api signs, realtime verifies): one ring per test run, given to every api and realtime started.
+ */
+export const REALTIME_TOKEN_KEYS_OF_RUN = `run:${randomBytes(32).toString('base64')}`;
+
 async function launchOf(app: AppName, options: BuiltAppOptions): Promise<Launch> {
   if (app === 'web') return webLaunch(options.webDistDir ?? '.next');
-  const env: Record<string, string> = app === 'api' ? { SESSION_SECRET } : {};
+  const env: Record<string, string> = app === 'api' ? { SESSION_SECRET, REALTIME_TOKEN_KEYS: REALTIME_TOKEN_KEYS_OF_RUN } : { REALTIME_TOKEN_KEYS: REALTIME_TOKEN_KEYS_OF_RUN };
   return { cwd: appDir(app), entry: 'dist/server.js', readyPath: '/ready', env, dispose: async () => {} };
 }
 

@@ -4,7 +4,7 @@
  */
 export { createApiKey, createStaffUser, migrateDatabase, seedDatabase } from './api-tools.js';
 export { createTestBackends, type TestBackends, type TestBackendsOptions } from './backends.js';
-export { HOST, startBuiltApp, type BuiltApp, type BuiltAppOptions } from './built-app.js';
+export { HOST, REALTIME_TOKEN_KEYS_OF_RUN, startBuiltApp, type BuiltApp, type BuiltAppOptions } from './built-app.js';
 export { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from './database.js';
 export { processBaseEnv } from './process-env.js';
 export { APPS, appDir, BUILD_OUTPUTS, missingBuilds, missingBuildsMessage, repoRoot, requireBuilds, skipWithoutBuilds, type AppName } from './repo.js';
