@@ -167,6 +167,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     });
   }
   await app.register(healthRoutes);
-  await app.register(v1Routes, { prefix: '/v1' });
+  await app.register(v1Routes, { prefix: '/v1', realtimeTokenKeys: env.REALTIME_TOKEN_KEYS });
   return app;
 }

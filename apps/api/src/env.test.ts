@@ -1,8 +1,11 @@
 import { EnvError } from '@livecart/config/env';
+import { randomBytes } from 'node:crypto';
+import { DEV_REALTIME_TOKEN_KEYS } from '@livecart/schemas/realtime-token-signing';
 import { describe, expect, it } from 'vitest';
 import { DEV_SESSION_SECRET, loadApiEnv } from './env.js';
 
-const base = { DATABASE_URL: 'postgres://localhost/db', REDIS_URL: 'redis://localhost:6379' };
+const TOKEN_KEY = randomBytes(32).toString('base64');
+const base = { DATABASE_URL: 'postgres://localhost/db', REDIS_URL: 'redis://localhost:6379', REALTIME_TOKEN_KEYS: `k1:${TOKEN_KEY}` };
 const SECRET = 'a-session-secret-of-32-characters-or-more';
 
 function messageOf(load: () => unknown): string {
@@ -78,5 +81,17 @@ describe('loadApiEnv', () => {
     expect(loadApiEnv({ ...base, NODE_ENV: 'development' }).API_DOCS_ENABLED).toBe(true);
     expect(loadApiEnv({ ...base, NODE_ENV: 'development', API_DOCS_ENABLED: 'false' }).API_DOCS_ENABLED).toBe(false);
     expect(messageOf(() => loadApiEnv({ ...production, API_DOCS_ENABLED: 'maybe' }))).toMatch(/API_DOCS_ENABLED: expected one of true\/false/);
+  });
+
+  it('takes the realtime token key ring, the development one only under development or test, never echoed', () => {
+    const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET };
+    expect(loadApiEnv(production).REALTIME_TOKEN_KEYS.signing.kid).toBe('k1');
+    const { REALTIME_TOKEN_KEYS: _unset, ...withoutKeys } = production;
+    expect(messageOf(() => loadApiEnv(withoutKeys))).toMatch(/REALTIME_TOKEN_KEYS: is required unless NODE_ENV is development or test/);
+    expect(loadApiEnv({ ...withoutKeys, NODE_ENV: 'test' }).REALTIME_TOKEN_KEYS.signing.kid).toBe('dev');
+    expect(messageOf(() => loadApiEnv({ ...production, REALTIME_TOKEN_KEYS: DEV_REALTIME_TOKEN_KEYS }))).toMatch(/REALTIME_TOKEN_KEYS: must not hold the public development key/);
+    const weak = messageOf(() => loadApiEnv({ ...production, REALTIME_TOKEN_KEYS: `k1:${TOKEN_KEY.slice(0, 20)}` }));
+    expect(weak).toMatch(/REALTIME_TOKEN_KEYS: key k1: the secret is 15 bytes; it needs 32/);
+    expect(weak).not.toContain(TOKEN_KEY.slice(0, 20));
   });
 });

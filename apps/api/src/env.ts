@@ -1,4 +1,5 @@
 import { baseEnv, databaseEnv, EnvError, envBoolean, envInt, envList, httpEnv, loadEnv, redisEnv, type EnvSource } from '@livecart/config/env';
+import { RealtimeTokenKeysSchema, resolveRealtimeTokenKeys, type RealtimeTokenKeyRing } from '@livecart/schemas/realtime-token-signing';
 import { z } from 'zod';
 import { parseTrustProxy } from './http/proxy-trust.js';
 
@@ -13,6 +14,12 @@ const apiEnv = {
   /** Retired: refused when set, so a deployment that still relies on it learns why its writes stop. */
   ADMIN_TOKEN: z.string().optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * Signs realtime tokens (`POST /v1/realtime/tokens`): `kid:base64secret[,kid:base64secret…]`, each 32+
+   * random bytes; the first key signs. Realtime verifies with the same ring. Unset: the public development
+   * ring, under NODE_ENV development or test only.
+   */
+  REALTIME_TOKEN_KEYS: RealtimeTokenKeysSchema.optional(),
   /** A session unused this long ends (seconds). */
   SESSION_IDLE_TIMEOUT_S: envInt({ min: 5, max: 30 * 86_400, default: 8 * 3_600 }),
   /** A session ends this long after login, however much it is used (seconds). */
@@ -83,17 +90,19 @@ const apiEnv = {
   OUTBOX_RETENTION_HOURS: envInt({ min: 1, max: 24 * 365, default: 72 }),
 };
 
-export type ApiEnv = Omit<z.output<z.ZodObject<typeof apiEnv>>, 'SESSION_SECRET' | 'ADMIN_TOKEN' | 'LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES'> & {
+export type ApiEnv = Omit<z.output<z.ZodObject<typeof apiEnv>>, 'SESSION_SECRET' | 'ADMIN_TOKEN' | 'LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES' | 'REALTIME_TOKEN_KEYS'> & {
   /** API_DOCS_ENABLED as said, else whether NODE_ENV=development. */
   API_DOCS_ENABLED: boolean;
   SESSION_SECRET: string;
   LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: number;
+  REALTIME_TOKEN_KEYS: RealtimeTokenKeyRing;
 };
 
 /**
- * The one place that reads the process environment. The development default (the session secret)
- * applies only when NODE_ENV=development is said explicitly, and is refused anywhere else, since
- * they are published in the source: a deployment never starts with a guessable credential.
+ * The one place that reads the process environment. The development defaults apply only where said
+ * explicitly (the session secret under NODE_ENV=development; the realtime token keys under development
+ * or test) and are refused anywhere else, since they are published in the source: a deployment never
+ * starts with a guessable credential.
  */
 export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   const env = loadEnv(apiEnv, source);
@@ -113,18 +122,23 @@ export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   if (env.SESSION_SECRET === undefined && !development) {
     problems.push({ variable: 'SESSION_SECRET', message: `is required unless NODE_ENV=development is set (signs staff session cookies; 32+ random characters)`, received: undefined });
   }
+  const tokenKeys = resolveRealtimeTokenKeys(env.REALTIME_TOKEN_KEYS, env.NODE_ENV);
+  if ('problem' in tokenKeys) {
+    problems.push({ variable: 'REALTIME_TOKEN_KEYS', message: tokenKeys.problem, received: env.REALTIME_TOKEN_KEYS === undefined ? undefined : '<redacted>' });
+  }
   if (env.SESSION_IDLE_TIMEOUT_S > env.SESSION_ABSOLUTE_TIMEOUT_S) {
     problems.push({ variable: 'SESSION_IDLE_TIMEOUT_S', message: 'must not exceed SESSION_ABSOLUTE_TIMEOUT_S', received: String(env.SESSION_IDLE_TIMEOUT_S) });
   }
   if (env.LOGIN_COOLDOWN_MS > env.LOGIN_COOLDOWN_MAX_MS) {
     problems.push({ variable: 'LOGIN_COOLDOWN_MS', message: 'must not exceed LOGIN_COOLDOWN_MAX_MS', received: String(env.LOGIN_COOLDOWN_MS) });
   }
-  if (problems.length > 0) throw new EnvError(problems);
+  if (problems.length > 0 || 'problem' in tokenKeys) throw new EnvError(problems);
   const { ADMIN_TOKEN: _retired, ...rest } = env;
   return {
     ...rest,
     API_DOCS_ENABLED: source.API_DOCS_ENABLED === undefined || source.API_DOCS_ENABLED === '' ? development : env.API_DOCS_ENABLED,
     SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    REALTIME_TOKEN_KEYS: tokenKeys.ring,
     LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES ?? Math.min(100_000, 4 * env.LOGIN_MAX_FAILURES_PER_ACCOUNT),
   };
 }

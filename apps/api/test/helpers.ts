@@ -1,4 +1,4 @@
-import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
+import { clearRedisPrefix, createTestDatabase, REALTIME_TOKEN_KEYS_OF_RUN, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
 import { API_KEY_SCOPES, type Product, type ProductCreateInput } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
@@ -73,6 +73,7 @@ export async function createTestContext(label: string): Promise<TestContext> {
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       SESSION_SECRET,
+      REALTIME_TOKEN_KEYS: REALTIME_TOKEN_KEYS_OF_RUN,
       ...overrides,
     }),
     async app(overrides, options = {}) {

@@ -28,6 +28,7 @@ const BOOKKEEPING_COLUMNS: Record<string, string[]> = {
 
 interface Fixtures {
   productId: string;
+  orderId: string;
   userId: string;
   keyId: string;
 }
@@ -52,6 +53,8 @@ const SAMPLES: Record<string, (fixtures: Fixtures) => Sample> = {
   'POST /v1/api-keys': () => ({ url: '/v1/api-keys', body: { name: 'intruder', scopes: [...API_KEY_SCOPES] } }),
   'DELETE /v1/api-keys/:id': (f) => ({ url: `/v1/api-keys/${f.keyId}` }),
   'POST /v1/auth/logout-everywhere': () => ({ url: '/v1/auth/logout-everywhere' }),
+  // Writes nothing, but hands out access: refused like a write.
+  'POST /v1/realtime/tokens': (f) => ({ url: '/v1/realtime/tokens', body: { topics: [`order:${f.orderId}`] } }),
 };
 
 interface Operation {
@@ -143,8 +146,10 @@ describe('every mutating operation, enumerated', () => {
     expect(operations.map((operation) => operation.key).filter((key) => SAMPLES[key] === undefined), 'mutating routes without a sample request').toEqual([]);
 
     const admin = await signIn('admin');
+    const productId = (await app.inject({ method: 'POST', url: '/v1/products', headers: admin.cookie, payload: productInput({ category: 'testing' }) })).json<Product>().id;
     const fixtures: Fixtures = {
-      productId: (await app.inject({ method: 'POST', url: '/v1/products', headers: admin.cookie, payload: productInput({ category: 'testing' }) })).json<Product>().id,
+      productId,
+      orderId: (await app.inject({ method: 'POST', url: '/v1/orders', payload: { items: [{ productId, quantity: 1 }] } })).json<{ id: string }>().id,
       userId: (await staff('viewer')).id,
       keyId: (await createKey(admin.cookie, ['orders:read'])).id,
     };

@@ -24,6 +24,7 @@ export default fp(
           { name: 'auth', description: 'Staff sign-in and sessions' },
           { name: 'staff', description: 'Staff users and API keys (admins)' },
           { name: 'audit', description: 'Who changed what: every write, with its actor' },
+          { name: 'realtime', description: 'Tokens for private WebSocket topics' },
           { name: 'operations', description: 'Probes' },
         ],
         components: {

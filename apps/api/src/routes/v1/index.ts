@@ -1,12 +1,18 @@
+import type { RealtimeTokenKeyRing } from '@livecart/schemas/realtime-token-signing';
 import type { FastifyInstance } from 'fastify';
 import { apiKeyRoutes } from './api-keys/index.js';
 import { auditRoutes } from './audit/index.js';
 import { authRoutes } from './auth/index.js';
 import { orderRoutes } from './orders/index.js';
 import { productRoutes } from './products/index.js';
+import { realtimeRoutes } from './realtime/index.js';
 import { staffUserRoutes } from './staff-users/index.js';
 
-export async function v1Routes(fastify: FastifyInstance): Promise<void> {
+export interface V1RoutesOptions {
+  realtimeTokenKeys: RealtimeTokenKeyRing;
+}
+
+export async function v1Routes(fastify: FastifyInstance, options: V1RoutesOptions): Promise<void> {
   fastify.applyRateLimit(fastify);
   await fastify.register(productRoutes, { prefix: '/products' });
   await fastify.register(orderRoutes, { prefix: '/orders' });
@@ -14,4 +20,5 @@ export async function v1Routes(fastify: FastifyInstance): Promise<void> {
   await fastify.register(staffUserRoutes, { prefix: '/staff-users' });
   await fastify.register(apiKeyRoutes, { prefix: '/api-keys' });
   await fastify.register(auditRoutes, { prefix: '/audit' });
+  await fastify.register(realtimeRoutes, { prefix: '/realtime', tokenKeys: options.realtimeTokenKeys });
 }

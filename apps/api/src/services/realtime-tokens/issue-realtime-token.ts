@@ -1,0 +1,42 @@
+import { parsePrivateTopic, type ErrorDetail, type RealtimeToken } from '@livecart/schemas';
+import { mintRealtimeToken, type RealtimeTokenKeyRing } from '@livecart/schemas/realtime-token-signing';
+import type { Principal } from '../../auth/access.js';
+import type { Queryable } from '../../db/pool.js';
+import { ForbiddenError } from '../../domain/errors.js';
+import { TOPIC_AUTHORIZERS } from './topic-authorizers.js';
+import type { TopicAuthorizer } from './topic-authorizer.js';
+
+export interface IssueRealtimeTokenOptions {
+  db: Queryable;
+  principal: Principal;
+  /** Private topics (validated by the request schema). */
+  topics: readonly string[];
+  ring: RealtimeTokenKeyRing;
+  nowMs: number;
+  authorizers?: typeof TOPIC_AUTHORIZERS;
+}
+
+async function anyAllows(rules: readonly TopicAuthorizer[], options: Parameters<TopicAuthorizer>[0]): Promise<boolean> {
+  for (const rule of rules) if (await rule(options)) return true;
+  return false;
+}
+
+/**
+ * A realtime token for `topics` when the principal may follow every one of them; otherwise ForbiddenError
+ * naming each refused topic. A topic that does not exist is refused like one of somebody else's: the
+ * answer tells nothing about what exists.
+ */
+export async function issueRealtimeToken(options: IssueRealtimeTokenOptions): Promise<RealtimeToken> {
+  const { db, principal } = options;
+  const authorizers = options.authorizers ?? TOPIC_AUTHORIZERS;
+  const topics = [...new Set(options.topics)];
+  const refused: ErrorDetail[] = [];
+  for (const topic of topics) {
+    const parsed = parsePrivateTopic(topic);
+    const allowed = parsed !== undefined && (await anyAllows(authorizers[parsed.kind], { db, principal, id: parsed.id }));
+    if (!allowed) refused.push({ field: `body.topics[${options.topics.indexOf(topic)}]`, message: `may not follow ${topic}` });
+  }
+  if (refused.length > 0) throw new ForbiddenError('a realtime token is only given for topics the caller may follow', refused);
+  const { token, expiresAt } = mintRealtimeToken({ ring: options.ring, subject: `${principal.type}:${principal.id}`, topics, nowMs: options.nowMs });
+  return { token, expiresAt: expiresAt.toISOString() };
+}
