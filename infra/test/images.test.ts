@@ -4,7 +4,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureServices, findFreePort, type Services } from '@livecart/local-services';
-import { clearRedisPrefix, createTestDatabase, startProcess, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
+import { clearRedisPrefix, createTestDatabase, REALTIME_TOKEN_KEYS_OF_RUN as REALTIME_TOKEN_KEYS, startProcess, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { buildWithoutEngine, type BuiltImage } from './support/build-without-engine.js';
 import { migrateCommand } from './support/compose.js';
@@ -54,12 +54,12 @@ interface AppSettings {
 const settings: Record<AppName, AppSettings> = {
   api: {
     readyPath: '/ready',
-    env: () => ({ REDIS_URL: services.redisUrl, REDIS_PREFIX: redisPrefix, SESSION_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' }),
+    env: () => ({ REDIS_URL: services.redisUrl, REDIS_PREFIX: redisPrefix, SESSION_SECRET: randomBytes(32).toString('base64url'), REALTIME_TOKEN_KEYS, LOG_LEVEL: 'warn' }),
     stoppedCode: 0,
   },
   realtime: {
     readyPath: '/ready',
-    env: () => ({ REDIS_URL: services.redisUrl, REDIS_PREFIX: redisPrefix, INSTANCE_ID: 'image-test', LOG_LEVEL: 'warn' }),
+    env: () => ({ REDIS_URL: services.redisUrl, REDIS_PREFIX: redisPrefix, INSTANCE_ID: 'image-test', REALTIME_TOKEN_KEYS, LOG_LEVEL: 'warn' }),
     stoppedCode: 0,
   },
   web: {
