@@ -488,3 +488,71 @@ describe('LiveStore silence and handshake timeout', () => {
     expect(last().sent).toEqual([{ type: 'subscribe', topics: [TOPIC], since: 1 }, { type: 'ping' }]);
   });
 });
+
+describe('LiveStore private topics', () => {
+  const ORDER = 'order:00000000-0000-4000-8000-0000000000aa' as const;
+
+  function setupWithTokens() {
+    const minted: string[][] = [];
+    const sockets: FakeSocket[] = [];
+    const store = new LiveStore({
+      connect: (url, protocol) => {
+        const socket = new FakeSocket(url, protocol);
+        sockets.push(socket);
+        return socket;
+      },
+      random: () => 0.5,
+      warn: () => {},
+      tokenFor: async (topics) => {
+        minted.push(topics);
+        return `token-${minted.length}`;
+      },
+    });
+    return { store, sockets, minted, last: () => sockets.at(-1)! };
+  }
+
+  it('subscribes private topics with a minted token, public ones without', async () => {
+    const { store, last, minted } = setupWithTokens();
+    store.configure(URL);
+    store.acquire([TOPIC, ORDER], 7);
+    await tick();
+    last().welcome();
+    await tick();
+    expect(minted).toEqual([[ORDER]]);
+    expect(last().sent).toEqual([
+      { type: 'subscribe', topics: [TOPIC], since: 7 },
+      { type: 'subscribe', topics: [ORDER], since: 7, token: 'token-1' },
+    ]);
+  });
+
+  it('mints a fresh token on reconnect and resumes from the last applied seq', async () => {
+    const { store, last, minted, sockets } = setupWithTokens();
+    store.configure(URL);
+    store.acquire([ORDER], 7);
+    await tick();
+    last().welcome();
+    await tick();
+    last().serverSends({ type: 'event', event: { ...updated(9, P), topics: [ORDER] } });
+    last().serverCloses(1001);
+    await tick(300);
+    expect(sockets).toHaveLength(2);
+    last().welcome();
+    await tick();
+    expect(minted).toHaveLength(2);
+    expect(last().sent).toEqual([{ type: 'subscribe', topics: [ORDER], since: 9, token: 'token-2' }]);
+  });
+
+  it('follows again with a fresh token when the server ends a subscription at its token expiry', async () => {
+    const { store, last, minted } = setupWithTokens();
+    store.configure(URL);
+    store.acquire([ORDER], 7);
+    await tick();
+    last().welcome();
+    await tick();
+    last().serverSends({ type: 'event', event: { ...updated(12, P), topics: [ORDER] } });
+    last().serverSends({ type: 'unsubscribed', topics: [ORDER], reason: 'token_expired' });
+    await tick();
+    expect(minted).toHaveLength(2);
+    expect(last().sent.at(-1)).toEqual({ type: 'subscribe', topics: [ORDER], since: 12, token: 'token-2' });
+  });
+});

@@ -7,7 +7,7 @@ import {
   ServerMessageSchema,
   SUBPROTOCOL_JSON,
 } from '@livecart/schemas/realtime';
-import type { Topic } from '@livecart/schemas/topics';
+import { isPrivateTopic, type Topic } from '@livecart/schemas/topics';
 import { backoffDelay } from './backoff';
 import { type LiveEntry, ProductTable } from './product-table';
 import { RecentSet } from './recent-set';
@@ -39,6 +39,12 @@ export interface LiveStoreOptions {
   silenceMs?: number;
   /** Longest wait from opening a socket to the server's `welcome`; default 5 s. */
   handshakeTimeoutMs?: number;
+  /**
+   * A realtime token for private topics (`order:<id>`, `cart:<id>`), from the API's `POST /v1/realtime/tokens`.
+   * Asked anew for every subscribe of private topics: after each reconnect, and when the server ends a
+   * subscription whose token expired. Without it, private topics are never subscribed.
+   */
+  tokenFor?: (topics: Topic[]) => Promise<string>;
 }
 
 export const DEFAULT_SILENCE_MS = 10_000;
@@ -299,9 +305,36 @@ export class LiveStore {
     const plan = this.interest.plan();
     for (const topics of plan.unsubscribe) this.send({ type: 'unsubscribe', topics });
     for (const { topics, since } of plan.subscribe) {
-      if (since === null) this.send({ type: 'subscribe', topics });
-      else this.send(this.epoch === undefined ? { type: 'subscribe', topics, since } : { type: 'subscribe', topics, since, epoch: this.epoch });
+      const open = topics.filter((topic) => !isPrivateTopic(topic));
+      const owned = topics.filter(isPrivateTopic);
+      if (open.length > 0) this.sendSubscribe(open, since);
+      if (owned.length > 0) void this.subscribePrivate(owned, since);
     }
+  }
+
+  private sendSubscribe(topics: Topic[], since: number | null, token?: string): void {
+    const withToken = token === undefined ? {} : { token };
+    if (since === null) this.send({ type: 'subscribe', topics, ...withToken });
+    else this.send({ type: 'subscribe', topics, since, ...(this.epoch === undefined ? {} : { epoch: this.epoch }), ...withToken });
+  }
+
+  /** Private topics go out with a freshly minted token, on the connection they were planned for. */
+  private async subscribePrivate(topics: Topic[], since: number | null): Promise<void> {
+    const socket = this.socket;
+    let token: string;
+    try {
+      if (!this.options.tokenFor) throw new Error('no tokenFor option: private topics cannot be followed');
+      token = await this.options.tokenFor(topics);
+    } catch (error) {
+      this.warn(`no realtime token for ${topics.join(', ')}`, error);
+      if (socket === this.socket) this.interest.unsent(topics);
+      return;
+    }
+    if (socket !== this.socket || this.state !== 'connected') return;
+    // The resume point may have moved while the token was minted.
+    const cursors = topics.map((topic) => this.interest.cursor(topic));
+    const resumeAt = cursors.every((cursor) => cursor != null) ? Math.min(...(cursors as number[])) : since;
+    this.sendSubscribe(topics, resumeAt, token);
   }
 
   private receive(socket: SocketLike, data: unknown): void {
@@ -348,6 +381,12 @@ export class LiveStore {
         this.warn(`realtime error ${message.code}: ${message.message}`);
         break;
       case 'unsubscribed':
+        // The token of these private topics expired: follow them again with a fresh one, from where we are.
+        if (message.reason === 'token_expired') {
+          this.interest.unsent(message.topics);
+          this.scheduleFlush();
+        }
+        break;
       case 'pong':
         break;
     }

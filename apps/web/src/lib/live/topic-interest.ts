@@ -50,6 +50,11 @@ export class TopicInterest {
     for (const topic of topics) if (this.cursors.has(topic)) this.cursors.set(topic, seq);
   }
 
+  /** The connection does not follow `topics` (a refused or ended subscription): the next plan asks again. */
+  unsent(topics: readonly Topic[]): void {
+    for (const topic of topics) this.sent.delete(topic);
+  }
+
   /** A new connection knows nothing of earlier subscriptions. */
   connectionLost(): void {
     this.sent.clear();
