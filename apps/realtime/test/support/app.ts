@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { REALTIME_TOKEN_KEYS_OF_RUN } from '@livecart/local-services/testing';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
@@ -25,6 +26,8 @@ export async function startApp(options: { redisUrl: string; prefix: string; env?
     REDIS_PREFIX: options.prefix,
     WS_ALLOW_NO_ORIGIN: 'true',
     SHUTDOWN_GRACE_MS: '1000',
+    // As deployed: a production NODE_ENV (some tests say it) needs a key ring of its own.
+    REALTIME_TOKEN_KEYS: REALTIME_TOKEN_KEYS_OF_RUN,
     ...options.env,
   });
   const app = await buildApp(optionsFromEnv(env, pino({ level: 'silent' })));
