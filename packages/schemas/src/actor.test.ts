@@ -8,13 +8,14 @@ describe('ActorSchema', () => {
     { type: 'user', id: USER_ID, name: 'ada@shop.example' },
     { type: 'api_key', id: USER_ID, name: 'nightly import' },
     { type: 'guest', id: null, name: 'guest' },
+    { type: 'customer', id: USER_ID, name: 'customer' },
     { type: 'system', id: null, name: 'demo traffic' },
   ])('parses a $type actor as it is', (actor) => {
     expect(ActorSchema.parse(actor)).toEqual(actor);
   });
 
   it('covers every actor type, the guest constant included', () => {
-    expect(ACTOR_TYPES).toEqual(['user', 'api_key', 'guest', 'system']);
+    expect(ACTOR_TYPES).toEqual(['user', 'api_key', 'guest', 'customer', 'system']);
     expect(ActorSchema.parse(GUEST_ACTOR)).toEqual(GUEST_ACTOR);
   });
 
@@ -23,6 +24,7 @@ describe('ActorSchema', () => {
     expect(ActorSchema.safeParse({ type: 'api_key', name: 'x' }).success).toBe(false);
     expect(ActorSchema.safeParse({ type: 'api_key', id: 'admin-token', name: 'x' }).success).toBe(false);
     expect(ActorSchema.safeParse({ type: 'guest', id: USER_ID, name: 'guest' }).success).toBe(false);
+    expect(ActorSchema.safeParse({ type: 'customer', id: null, name: 'customer' }).success).toBe(false);
     expect(ActorSchema.safeParse({ type: 'system', id: USER_ID, name: 'job' }).success).toBe(false);
   });
 

@@ -16,12 +16,21 @@ export const AUDIT_ACTIONS = [
   'staff_user.signed_out_everywhere',
   'api_key.created',
   'api_key.revoked',
+  'customer.created',
+  'cart.created',
+  'cart.line_added',
+  'cart.line_updated',
+  'cart.line_removed',
+  'cart.merged',
+  'cart.expired',
+  'cart.checked_out',
+  'reservation.expired',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
 /** What a change happened to. An order changes the stock of each product it names: one entry per product. */
-export const AUDIT_SUBJECT_TYPES = ['product', 'order', 'staff_user', 'api_key'] as const;
+export const AUDIT_SUBJECT_TYPES = ['product', 'order', 'staff_user', 'api_key', 'customer', 'cart'] as const;
 export const AuditSubjectTypeSchema = z.enum(AUDIT_SUBJECT_TYPES);
 export type AuditSubjectType = z.infer<typeof AuditSubjectTypeSchema>;
 
@@ -57,7 +66,7 @@ export const AUDIT_PAGE_SIZE_DEFAULT = 50;
 export const AUDIT_PAGE_SIZE_MAX = 200;
 
 /**
- * Changes of one product (`productId`), by one actor (`actorType`, plus `actorId` for users and keys), or
+ * Changes of one product (`productId`), by one actor (`actorType`, plus `actorId` for users, keys and customers), or
  * both; without either, every change. Newest first; `cursor` is a previous page's `nextCursor`.
  */
 export const AuditListQuerySchema = z.strictObject({

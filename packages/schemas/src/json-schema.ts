@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ActorSchema } from './actor.js';
 import { AuditEntrySchema, AuditListQuerySchema, AuditPageSchema } from './audit.js';
+import { CartIdParamsSchema, CartLineAddSchema, CartLineParamsSchema, CartLineUpdateSchema, CartSchema } from './cart.js';
+import { CustomerLoginSchema, CustomerSchema, CustomerSignUpSchema, ShopperSessionSchema } from './customer.js';
 import { ErrorEnvelopeSchema } from './errors.js';
 import { EventSchema } from './events.js';
 import { OrderCreateHeadersSchema, OrderCreateSchema, OrderIdParamsSchema, OrderSchema } from './order.js';
@@ -62,6 +64,15 @@ export const namedSchemas = {
   ApiKeyList: ApiKeyListSchema,
   ApiKeyCreate: ApiKeyCreateSchema,
   ApiKeyCreated: ApiKeyCreatedSchema,
+  Cart: CartSchema,
+  CartIdParams: CartIdParamsSchema,
+  CartLineParams: CartLineParamsSchema,
+  CartLineAdd: CartLineAddSchema,
+  CartLineUpdate: CartLineUpdateSchema,
+  Customer: CustomerSchema,
+  CustomerSignUp: CustomerSignUpSchema,
+  CustomerLogin: CustomerLoginSchema,
+  ShopperSession: ShopperSessionSchema,
   Actor: ActorSchema,
   AuditEntry: AuditEntrySchema,
   AuditListQuery: AuditListQuerySchema,

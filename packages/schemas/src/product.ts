@@ -32,7 +32,13 @@ export const ProductSchema = z.object({
   category: CategorySlugSchema,
   priceMinor: MinorAmountSchema,
   currency: CurrencySchema,
+  /** Units on hand, held in carts included: what staff count and edit. */
   stock: StockSchema,
+  /**
+   * Units anyone may still put in a cart or buy: `stock` less the units held in shoppers' carts. What a
+   * storefront shows. Absent only on events written before 0.5.0, when it equalled `stock`.
+   */
+  available: StockSchema.optional(),
   imageUrl: ImageUrlSchema.nullable(),
   version: VersionSchema,
   createdAt: TimestampSchema,
@@ -180,6 +186,7 @@ export const ProductListQuerySchema = z.strictObject({
   category: CategorySlugSchema.optional(),
   minPrice: MinorAmountSchema.optional(),
   maxPrice: MinorAmountSchema.optional(),
+  /** Products with units available (not all held in carts), or with none. */
   inStock: z.boolean().optional(),
   q: z.string().max(100).regex(/\S/, { error: 'must not be blank' }).optional(),
   sort: ProductSortSchema.default('newest'),

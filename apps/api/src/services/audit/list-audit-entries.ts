@@ -15,13 +15,13 @@ interface AuditRow extends Omit<AuditEntry, 'actor'> {
   actorName: string;
 }
 
-/** Users and keys are named by id; guests and the system have none (one actor type each). */
+/** Users, keys and customers are named by id; guests and the system have none (one actor type each). */
 function checkActorFilter(query: AuditListQuery): void {
   const { actorType, actorId } = query;
   if (actorId !== undefined && actorType === undefined) {
     throw new BadRequestError('actorId needs actorType', [{ field: 'query.actorType', message: 'is required with actorId' }]);
   }
-  const needsId = actorType === 'user' || actorType === 'api_key';
+  const needsId = actorType === 'user' || actorType === 'api_key' || actorType === 'customer';
   if (needsId && actorId === undefined) {
     throw new BadRequestError(`an actor of type ${actorType} is named by its id`, [{ field: 'query.actorId', message: `is required with actorType ${actorType}` }]);
   }
