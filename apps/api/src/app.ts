@@ -13,6 +13,7 @@ import { createHttpServerFactory } from './http/server-factory.js';
 import { ServerLane } from './http/server-lane.js';
 import authPlugin from './plugins/auth.js';
 import cachePlugin from './plugins/cache.js';
+import cartSweeperPlugin from './plugins/cart-sweeper.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import eventConsumerPlugin from './plugins/event-consumer.js';
@@ -21,6 +22,7 @@ import outboxRelayPlugin from './plugins/outbox-relay.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import redisPlugin from './plugins/redis.js';
 import responseHeadersPlugin, { preflightRoute } from './plugins/response-headers.js';
+import shoppersPlugin from './plugins/shoppers.js';
 import swaggerPlugin, { docsUi } from './plugins/swagger.js';
 import { healthRoutes } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
@@ -139,6 +141,25 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     ...(options.now === undefined ? {} : { now: options.now }),
   });
+  const cartTimes = { cartTtlMs: env.CART_TTL_MS, holdTtlMs: env.RESERVATION_TTL_MS };
+  await app.register(shoppersPlugin, {
+    prefix: env.REDIS_PREFIX,
+    sessionSecret: env.SESSION_SECRET,
+    idleTimeoutS: env.SHOPPER_SESSION_IDLE_TIMEOUT_S,
+    absoluteTimeoutS: env.SHOPPER_SESSION_ABSOLUTE_TIMEOUT_S,
+    // The staff limits: a customer account is worth guarding as well as a staff one.
+    login: {
+      maxPerAccountAddress: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES,
+      maxPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+      cooldownMs: env.LOGIN_COOLDOWN_MS,
+      cooldownMaxMs: env.LOGIN_COOLDOWN_MAX_MS,
+      decayMs: env.LOGIN_FAILURE_DECAY_MS,
+    },
+    times: cartTimes,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  await app.register(cartSweeperPlugin, { intervalMs: env.CART_SWEEP_INTERVAL_MS });
   await app.register(rateLimitPlugin, {
     enabled: env.RATE_LIMIT_ENABLED,
     prefix: env.REDIS_PREFIX,

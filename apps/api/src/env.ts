@@ -40,6 +40,16 @@ const apiEnv = {
   LOGIN_COOLDOWN_MAX_MS: envInt({ min: 1, max: 86_400_000, default: 15 * 60_000 }),
   /** A tier forgets one failure per this many ms: sustained, one wrong guess per this interval gets through. */
   LOGIN_FAILURE_DECAY_MS: envInt({ min: 1, max: 86_400_000, default: 60_000 }),
+  /** A shopper session (guest or customer) unused this long ends (seconds). */
+  SHOPPER_SESSION_IDLE_TIMEOUT_S: envInt({ min: 5, max: 365 * 86_400, default: 7 * 86_400 }),
+  /** A shopper session ends this long after it started, however much it is used (seconds). */
+  SHOPPER_SESSION_ABSOLUTE_TIMEOUT_S: envInt({ min: 5, max: 365 * 86_400, default: 30 * 86_400 }),
+  /** A cart unused this long expires: the sweeper removes it and gives back what it holds (ms). */
+  CART_TTL_MS: envInt({ min: 1_000, max: 90 * 86_400_000, default: 7 * 86_400_000 }),
+  /** How long a cart line holds its units after the cart's last activity (ms); see README, Carts and stock holds. */
+  RESERVATION_TTL_MS: envInt({ min: 500, max: 86_400_000, default: 10 * 60_000 }),
+  /** How often each instance sweeps lapsed holds and expired carts (ms); any number of instances may. */
+  CART_SWEEP_INTERVAL_MS: envInt({ min: 100, max: 3_600_000, default: 5_000 }),
   CORS_ORIGINS: envList(['http://localhost:3000', 'http://127.0.0.1:3000']),
   /**
    * Whether /docs (Swagger UI, the OpenAPI document at /docs/json) is served. Unset: only with
@@ -128,6 +138,9 @@ export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   }
   if (env.SESSION_IDLE_TIMEOUT_S > env.SESSION_ABSOLUTE_TIMEOUT_S) {
     problems.push({ variable: 'SESSION_IDLE_TIMEOUT_S', message: 'must not exceed SESSION_ABSOLUTE_TIMEOUT_S', received: String(env.SESSION_IDLE_TIMEOUT_S) });
+  }
+  if (env.SHOPPER_SESSION_IDLE_TIMEOUT_S > env.SHOPPER_SESSION_ABSOLUTE_TIMEOUT_S) {
+    problems.push({ variable: 'SHOPPER_SESSION_IDLE_TIMEOUT_S', message: 'must not exceed SHOPPER_SESSION_ABSOLUTE_TIMEOUT_S', received: String(env.SHOPPER_SESSION_IDLE_TIMEOUT_S) });
   }
   if (env.LOGIN_COOLDOWN_MS > env.LOGIN_COOLDOWN_MAX_MS) {
     problems.push({ variable: 'LOGIN_COOLDOWN_MS', message: 'must not exceed LOGIN_COOLDOWN_MAX_MS', received: String(env.LOGIN_COOLDOWN_MS) });

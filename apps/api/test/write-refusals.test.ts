@@ -2,7 +2,7 @@ import { API_KEY_SCOPES, STAFF_ROLES, type Actor, type ApiKeyCreated, type ApiKe
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { securityOf, type Access } from '../src/auth/access.js';
+import { isShopperAccess, securityOf, SHOPPER_SECURITY, type Access } from '../src/auth/access.js';
 import { createStaffUser } from '../src/services/staff/create-staff-user.js';
 import { createTestContext, productInput, testPool, type TestContext } from './helpers.js';
 
@@ -15,7 +15,7 @@ import { createTestContext, productInput, testPool, type TestContext } from './h
 /** Who the test's own arrangements are recorded as in the audit log. */
 const SETUP: Actor = { type: 'system', id: null, name: 'write-refusals test' };
 const PASSWORD = 'lantern-orbit-63-quartz';
-/** Writes anyone may make: shoppers' orders and the sign-in routes themselves. */
+/** Writes anyone may make: shoppers' orders and the staff sign-in routes themselves. */
 const PUBLIC_WRITES = new Set(['POST /v1/orders', 'POST /v1/auth/login', 'POST /v1/auth/logout']);
 const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Columns bookkeeping writes whatever the requests do: a credential's last use (at most once a minute), the relay's lease. */
@@ -138,9 +138,15 @@ describe('every mutating operation, enumerated', () => {
     for (const route of registered) {
       const key = `${route.method} ${route.url}`;
       if (PUBLIC_WRITES.has(key)) continue;
-      expect(route.access, `${key} declares no access`).toBeDefined();
-      expect(documented.get(key), `${key}: OpenAPI security`).toEqual(securityOf(route.access!));
-      operations.push({ key, method: route.method, access: route.access! });
+      const access = route.access!;
+      expect(access, `${key} declares no access`).toBeDefined();
+      // Shoppers' routes take a shopper session, not a staff credential (test/shoppers-ownership.test.ts).
+      if (isShopperAccess(access)) {
+        expect(documented.get(key), `${key}: OpenAPI security`).toEqual(SHOPPER_SECURITY);
+        continue;
+      }
+      expect(documented.get(key), `${key}: OpenAPI security`).toEqual(securityOf(access));
+      operations.push({ key, method: route.method, access });
     }
     expect(operations.length).toBeGreaterThanOrEqual(10);
     expect(operations.map((operation) => operation.key).filter((key) => SAMPLES[key] === undefined), 'mutating routes without a sample request').toEqual([]);
@@ -163,6 +169,13 @@ describe('every mutating operation, enumerated', () => {
     // refused for the disabled flag itself.
     const disabledKeptSession = await signIn('admin');
     await pool.query('UPDATE staff_users SET disabled = true WHERE id = $1', [disabledKeptSession.userId]);
+    // Shoppers' sessions: a signed-up customer's and a guest's (from the first cart action).
+    const customer = await app.inject({ method: 'POST', url: '/v1/customers', payload: { email: 'shopper@shop.test', password: PASSWORD } });
+    expect(customer.statusCode, customer.body).toBe(201);
+    const customerCookie = { cookie: String(customer.headers['set-cookie']).split(';')[0]! };
+    const guest = await app.inject({ method: 'POST', url: '/v1/carts' });
+    expect(guest.statusCode, guest.body).toBe(201);
+    const guestCookie = { cookie: String(guest.headers['set-cookie']).split(';')[0]! };
     const revokedKey = await createKey(admin.cookie, API_KEY_SCOPES);
     expect((await app.inject({ method: 'DELETE', url: `/v1/api-keys/${revokedKey.id}`, headers: admin.cookie })).statusCode).toBe(200);
     /** For each scope, a key holding every other one; for routes keys may not call, one holding all. */
@@ -177,6 +190,8 @@ describe('every mutating operation, enumerated', () => {
       const outOfScope = keysWithout.get(access.scope);
       return [
         { name: 'anonymous', headers: {}, status: 401 },
+        { name: 'customer session', headers: customerCookie, status: 401 },
+        { name: 'guest session', headers: guestCookie, status: 401 },
         ...lowerRoles.map((role): Caller => ({ name: `${role} session`, headers: sessions[role]!, status: 403 })),
         { name: 'logged-out admin session', headers: loggedOut.cookie, status: 401 },
         { name: 'disabled admin session', headers: disabled.cookie, status: 401 },
@@ -208,7 +223,7 @@ describe('every mutating operation, enumerated', () => {
     }
     expect(await snapshot()).toEqual(before);
     console.log(`[write-refusals] ${operations.length} mutating operations, ${refusals} refusals: ${[...counts].map(([name, count]) => `${name} ${count}`).join(', ')}`);
-    expect(refusals).toBeGreaterThanOrEqual(operations.length * 7);
+    expect(refusals).toBeGreaterThanOrEqual(operations.length * 9);
 
     // The same samples pass validation and reach the service: with an admin's session each is carried out
     // (deletions last, so that the other samples still find their product and key).

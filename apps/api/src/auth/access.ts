@@ -9,6 +9,23 @@ export interface Access {
   scope?: ApiKeyScope;
 }
 
+/**
+ * What a shoppers' route needs instead (`config.access` too): a shopper session, a guest's or a customer's
+ * (`session`; routes that may start a guest session do so themselves), or a signed-in customer's
+ * (`customer`). Staff credentials are not shopper sessions: a staff cookie or key counts for nothing here,
+ * and a shopper's cookie for nothing on staff routes.
+ */
+export interface ShopperAccess {
+  shopper: 'session' | 'customer';
+}
+
+export function isShopperAccess(access: Access | ShopperAccess): access is ShopperAccess {
+  return 'shopper' in access;
+}
+
+/** How a shoppers' route shows in OpenAPI: the shopper session cookie. */
+export const SHOPPER_SECURITY: Record<string, string[]>[] = [{ shopperSession: [] }];
+
 /** Who stands behind a request. */
 export type Principal =
   | { type: 'user'; id: string; name: string; role: StaffRole; sessionDigest: Buffer }

@@ -9,6 +9,8 @@ const KNOWN_ADDRESS_TTL_MS = 30 * 86_400_000;
 export interface LoginThrottleOptions {
   redis: Redis;
   prefix: string;
+  /** Whose sign-ins are counted: staff (`login`, the default) and customers (`customer-login`) apart. */
+  namespace?: string;
   /** Failures of one account from one address before cool-downs start: the strict tier. */
   maxPerAccountAddress: number;
   /** Failures of one account from every address together. */
@@ -51,7 +53,8 @@ export class LoginThrottle {
   private async run(mode: 'begin' | 'success' | 'release', email: string, ip: string): Promise<number> {
     const { prefix, decayMs, cooldownMs, cooldownMaxMs, maxPerAccountAddress, maxPerAccount, maxPerIp } = this.options;
     const account = createHash('sha256').update(email.toLowerCase()).digest('base64url');
-    const keys = [`${prefix}:login:pair:${account}:${ip}`, `${prefix}:login:account:${account}`, `${prefix}:login:ip:${ip}`, `${prefix}:login:known:${account}:${ip}`];
+    const space = `${prefix}:${this.options.namespace ?? 'login'}`;
+    const keys = [`${space}:pair:${account}:${ip}`, `${space}:account:${account}`, `${space}:ip:${ip}`, `${space}:known:${account}:${ip}`];
     const args = [mode, decayMs, cooldownMs, cooldownMaxMs, maxPerAccountAddress, maxPerAccount, maxPerIp, KNOWN_ADDRESS_TTL_MS];
     try {
       return Number(await this.options.redis.eval(LOGIN_THROTTLE_SCRIPT, keys.length, ...keys, ...args));

@@ -16,3 +16,7 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 export function isQueryTimeout(error: unknown): boolean {
   return error instanceof Error && error.message === 'Query read timeout';
 }
+
+export function isCheckViolation(error: unknown, constraint?: string): boolean {
+  return isPgError(error) && error.code === '23514' && (constraint === undefined || error.constraint === constraint);
+}

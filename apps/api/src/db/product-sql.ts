@@ -10,6 +10,7 @@ export function productColumns(alias = ''): string {
     `${p}price_minor AS "priceMinor"`,
     `${p}currency`,
     `${p}stock`,
+    `${p}stock - ${p}reserved AS available`,
     `${p}image_url AS "imageUrl"`,
     `${p}version`,
     `${p}created_at AS "createdAt"`,

@@ -1,7 +1,7 @@
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from '@livecart/schemas';
-import { allows, securityOf, type Access, type Principal } from '../auth/access.js';
+import { allows, isShopperAccess, securityOf, type Access, type Principal, type ShopperAccess } from '../auth/access.js';
 import { actorOf } from '../auth/actor.js';
 import { CredentialResolver } from '../auth/credential-resolver.js';
 import { LoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle.js';
@@ -12,8 +12,8 @@ import { ForbiddenError, UnauthorizedError } from '../domain/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The role or scope this route needs; absent on public routes. */
-    access?: Access;
+    /** The role or scope this route needs, or the shopper session it needs (plugins/shoppers.ts); absent on public routes. */
+    access?: Access | ShopperAccess;
   }
   interface FastifyRequest {
     /** Who made the request, on routes that declare `config.access`. */
@@ -31,7 +31,7 @@ declare module 'fastify' {
 export interface RouteAccess {
   method: string;
   url: string;
-  access: Access | undefined;
+  access: Access | ShopperAccess | undefined;
 }
 
 export interface Identity {
@@ -108,7 +108,7 @@ export default fp<AuthPluginOptions>(
     fastify.decorateRequest('principal', null);
     fastify.decorateRequest('actor', {
       getter(this: FastifyRequest) {
-        return actorOf(this.principal);
+        return actorOf(this.principal, this.shopper ?? null);
       },
     });
 
@@ -127,7 +127,8 @@ export default fp<AuthPluginOptions>(
     fastify.addHook('onRoute', (route) => {
       const access = route.config?.access;
       for (const method of [route.method].flat()) routeAccess.push({ method, url: route.url, access });
-      if (access === undefined) return;
+      // Shoppers' routes are the shoppers plugin's: no staff credential counts there.
+      if (access === undefined || isShopperAccess(access)) return;
       const check: onRequestHookHandler = async (request, reply) => {
         const principal = await authenticate(request.headers.authorization, request.headers.cookie);
         if (principal === undefined && BEARER.test(request.headers.authorization ?? '')) {

@@ -1,6 +1,7 @@
 import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';
+import { SHOPPER_SESSION_COOKIE } from '@livecart/schemas';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
 
 /**
@@ -16,11 +17,13 @@ export default fp(
           title: 'livecart API',
           version: '1',
           description:
-            'Catalog, stock and orders. Reads are public; every write needs a staff session (cookie, from POST /v1/auth/login) with a high enough role, or an API key (`Authorization: Bearer <key>`) with the scope the operation names. Every write is recorded with who made it (GET /v1/audit).',
+            'Catalog, stock, carts and orders. Reads are public; carts and customer accounts take a shopper session (its own cookie); every other write needs a staff session (cookie, from POST /v1/auth/login) with a high enough role, or an API key (`Authorization: Bearer <key>`) with the scope the operation names. Every write is recorded with who made it (GET /v1/audit).',
         },
         tags: [
           { name: 'products', description: 'The catalog' },
           { name: 'orders', description: 'Orders decrement stock atomically' },
+          { name: 'carts', description: 'Shoppers’ carts: their lines hold stock for a while' },
+          { name: 'customers', description: 'Customer accounts, sign-in and sessions' },
           { name: 'auth', description: 'Staff sign-in and sessions' },
           { name: 'staff', description: 'Staff users and API keys (admins)' },
           { name: 'audit', description: 'Who changed what: every write, with its actor' },
@@ -34,6 +37,12 @@ export default fp(
               in: 'cookie',
               name: SESSION_COOKIE,
               description: 'A staff session from POST /v1/auth/login; the listed value is the least role the operation needs.',
+            },
+            shopperSession: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: SHOPPER_SESSION_COOKIE,
+              description: 'A shopper session: a guest one starts with the first cart action (POST /v1/carts), a customer one at sign-in (POST /v1/customer-auth/login). Never a staff credential.',
             },
             apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created by an admin; the listed value is the scope the operation needs.' },
           },

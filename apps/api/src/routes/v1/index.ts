@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { apiKeyRoutes } from './api-keys/index.js';
 import { auditRoutes } from './audit/index.js';
 import { authRoutes } from './auth/index.js';
+import { cartRoutes } from './carts/index.js';
+import { customerAuthRoutes, customerRoutes } from './customers/index.js';
 import { orderRoutes } from './orders/index.js';
 import { productRoutes } from './products/index.js';
 import { realtimeRoutes } from './realtime/index.js';
@@ -21,4 +23,7 @@ export async function v1Routes(fastify: FastifyInstance, options: V1RoutesOption
   await fastify.register(apiKeyRoutes, { prefix: '/api-keys' });
   await fastify.register(auditRoutes, { prefix: '/audit' });
   await fastify.register(realtimeRoutes, { prefix: '/realtime', tokenKeys: options.realtimeTokenKeys });
+  await fastify.register(cartRoutes, { prefix: '/carts' });
+  await fastify.register(customerRoutes, { prefix: '/customers' });
+  await fastify.register(customerAuthRoutes, { prefix: '/customer-auth' });
 }

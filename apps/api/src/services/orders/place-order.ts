@@ -45,7 +45,7 @@ const LOCK = 'SELECT id, sku, name, price_minor, currency, stock FROM products W
 const DECREMENT = `
   UPDATE products p SET stock = p.stock - c.quantity
   FROM unnest($1::uuid[], $2::int[]) AS c(id, quantity)
-  WHERE p.id = c.id AND p.stock >= c.quantity
+  WHERE p.id = c.id AND p.stock - p.reserved >= c.quantity
   RETURNING ${productColumns('p')}`;
 
 const INSERT_ORDER = 'INSERT INTO orders (currency, total_minor) VALUES ($1, $2) RETURNING id';

@@ -6,6 +6,7 @@ import { withTransaction } from '../../db/transaction.js';
 import { BadRequestError, NotFoundError, VersionMismatchError } from '../../domain/errors.js';
 import { productChanges } from '../../domain/field-changes.js';
 import { productEventTopics } from '../../domain/product-topics.js';
+import { stockBelowHeld } from './stock-below-held.js';
 
 export interface BulkUpdateProductsOptions {
   pool: pg.Pool;
@@ -56,11 +57,11 @@ export async function bulkUpdateProducts(options: BulkUpdateProductsOptions): Pr
     if (missing.length > 0) throw new NotFoundError(`${missing.length} of the products do not exist`, missing.slice(0, 100));
     if (stale.length > 0) throw new VersionMismatchError(`${stale.length} of the products changed since read`, stale.slice(0, 100));
 
-    const { rows } = await client.query<Product>(UPDATE, [
-      ids,
-      items.map((item) => item.priceMinor ?? null),
-      items.map((item) => item.stock ?? null),
-    ]);
+    const { rows } = await client
+      .query<Product>(UPDATE, [ids, items.map((item) => item.priceMinor ?? null), items.map((item) => item.stock ?? null)])
+      .catch((error: unknown) => {
+        throw stockBelowHeld(error, 'body.items');
+      });
     const byId = new Map(rows.map((product) => [product.id, product]));
     const updated = ids.map((id) => byId.get(id) as Product);
     const changes: RecordedChange[] = items.map((item, i) => {

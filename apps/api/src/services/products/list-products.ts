@@ -62,7 +62,7 @@ export async function listProducts(options: ListProductsOptions): Promise<Produc
   if (listing.category !== undefined) where.push(`category = ${param(listing.category)}`);
   if (listing.minPrice !== undefined) where.push(`price_minor >= ${param(listing.minPrice)}`);
   if (listing.maxPrice !== undefined) where.push(`price_minor <= ${param(listing.maxPrice)}`);
-  if (listing.inStock !== undefined) where.push(listing.inStock ? 'stock > 0' : 'stock = 0');
+  if (listing.inStock !== undefined) where.push(listing.inStock ? 'stock > reserved' : 'stock <= reserved');
   if (listing.q !== undefined) {
     const tsquery = toPrefixQuery(listing.q);
     where.push(tsquery === null ? 'false' : `search @@ to_tsquery('simple', ${param(tsquery)})`);

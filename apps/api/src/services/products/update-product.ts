@@ -7,6 +7,7 @@ import { BadRequestError } from '../../domain/errors.js';
 import { productChanges } from '../../domain/field-changes.js';
 import { productEventTopics } from '../../domain/product-topics.js';
 import { lockProduct } from './lock-product.js';
+import { stockBelowHeld } from './stock-below-held.js';
 
 export type ProductChanges = Omit<ProductUpdate, 'version'>;
 
@@ -52,7 +53,11 @@ export async function updateProduct(options: UpdateProductOptions): Promise<Prod
   const versionParam = options.expectedVersion === undefined ? undefined : values.length + 2;
   if (options.expectedVersion !== undefined) values.push(options.expectedVersion);
   return withTransaction(options.pool, async (client) => {
-    const { rows } = await client.query<Product & { before: Product }>(updateStatement(assignments, versionParam), [options.id, ...values]);
+    const { rows } = await client
+      .query<Product & { before: Product }>(updateStatement(assignments, versionParam), [options.id, ...values])
+      .catch((error: unknown) => {
+        throw stockBelowHeld(error, 'body.stock');
+      });
     if (rows[0] === undefined) {
       // Missing, or at another version: the lock's own checks say which (the transaction rolls back).
       await lockProduct(client, options.id, options.expectedVersion);

@@ -1,0 +1,17 @@
+import type { Customer } from '@livecart/schemas';
+import type { CartOwner } from '../services/carts/cart-owner.js';
+
+/** A shopper's live session: a guest's (`customer` null) or a signed-in customer's. */
+export interface Shopper {
+  /** The session's row id (a guest's cart is owned by it). */
+  id: string;
+  digest: Buffer;
+  customer: Customer | null;
+  idleExpiresAt: Date;
+  expiresAt: Date;
+}
+
+/** Whose carts a shopper may see: a customer's own, or the guest session's. */
+export function cartOwnerOf(shopper: Shopper): CartOwner {
+  return shopper.customer === null ? { sessionId: shopper.id } : { customerId: shopper.customer.id };
+}

@@ -1,0 +1,119 @@
+import {
+  CartIdParamsSchema,
+  CartLineAddSchema,
+  CartLineParamsSchema,
+  CartLineUpdateSchema,
+  CartSchema,
+  type Cart,
+  type CartLineAdd,
+  type CartLineUpdate,
+  type Product,
+} from '@livecart/schemas';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ShopperAccess } from '../../../auth/access.js';
+import { cartOwnerOf } from '../../../auth/shopper.js';
+import { NotFoundError } from '../../../domain/errors.js';
+import { addCartLine } from '../../../services/carts/add-cart-line.js';
+import type { CartWriteOptions } from '../../../services/carts/cart-write.js';
+import { getCart } from '../../../services/carts/get-cart.js';
+import { openCart } from '../../../services/carts/open-cart.js';
+import { removeCartLine } from '../../../services/carts/remove-cart-line.js';
+import { updateCartLine } from '../../../services/carts/update-cart-line.js';
+import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
+
+const SHOPPER: ShopperAccess = { shopper: 'session' };
+const CART = { 200: outputSchema(CartSchema), ...errorResponses() };
+
+/**
+ * Carts: the first cart action starts a guest session (its cookie set on the answer); every other route
+ * serves only the owner's cart: another session's, an expired one, or no session at all is a 404.
+ */
+export async function cartRoutes(fastify: FastifyInstance): Promise<void> {
+  const { shoppers } = fastify;
+
+  /** Where a cart write happens; a request without a shopper session owns no cart. */
+  const cartOf = (request: FastifyRequest<{ Params: { id: string } }>): CartWriteOptions => {
+    if (request.shopper === null) throw new NotFoundError(`cart ${request.params.id} does not exist`);
+    return { pool: fastify.db, cartId: request.params.id, owner: cartOwnerOf(request.shopper), actor: request.actor, times: shoppers.times };
+  };
+  const answer = async (reply: FastifyReply, result: { cart: Cart; products: Product[] }): Promise<Cart> => {
+    await Promise.all(result.products.map((product) => fastify.productCache.recordWrite(product.id, product.version, product)));
+    reply.header('cache-control', 'no-store');
+    return result.cart;
+  };
+
+  fastify.post(
+    '',
+    {
+      config: { access: SHOPPER },
+      schema: {
+        tags: ['carts'],
+        operationId: 'openCart',
+        summary: "The session's current cart, made if it has none (201); starts a guest session when the request has no shopper session",
+        response: { 200: outputSchema(CartSchema), 201: outputSchema(CartSchema), ...errorResponses() },
+      },
+    },
+    async (request, reply) => {
+      const shopper = await shoppers.ensure(request, reply);
+      const opened = await openCart({ pool: fastify.db, owner: cartOwnerOf(shopper), actor: request.actor, times: shoppers.times });
+      reply.code(opened.created ? 201 : 200).header('location', `/v1/carts/${opened.cart.id}`);
+      return answer(reply, opened);
+    },
+  );
+
+  fastify.get<{ Params: { id: string } }>(
+    '/:id',
+    {
+      config: { access: SHOPPER },
+      schema: { tags: ['carts'], operationId: 'getCart', summary: 'The cart with its totals; reading it renews its holds', params: inputSchema(CartIdParamsSchema), response: CART },
+    },
+    async (request, reply) => answer(reply, { cart: await getCart(cartOf(request)), products: [] }),
+  );
+
+  fastify.post<{ Params: { id: string }; Body: CartLineAdd }>(
+    '/:id/lines',
+    {
+      config: { access: SHOPPER },
+      schema: {
+        tags: ['carts'],
+        operationId: 'addCartLine',
+        summary: 'Put units of a product in the cart (more of it if it is there), holding them; 409 beyond what is available or in another currency, 422 beyond the caps',
+        params: inputSchema(CartIdParamsSchema),
+        body: inputSchema(CartLineAddSchema),
+        response: CART,
+      },
+    },
+    async (request, reply) => answer(reply, await addCartLine({ ...cartOf(request), productId: request.body.productId, quantity: request.body.quantity })),
+  );
+
+  fastify.patch<{ Params: { id: string; productId: string }; Body: CartLineUpdate }>(
+    '/:id/lines/:productId',
+    {
+      config: { access: SHOPPER },
+      schema: {
+        tags: ['carts'],
+        operationId: 'updateCartLine',
+        summary: "Set a line's quantity, holding more units or giving some back; 409 beyond what is available",
+        params: inputSchema(CartLineParamsSchema),
+        body: inputSchema(CartLineUpdateSchema),
+        response: CART,
+      },
+    },
+    async (request, reply) => answer(reply, await updateCartLine({ ...cartOf(request), productId: request.params.productId, quantity: request.body.quantity })),
+  );
+
+  fastify.delete<{ Params: { id: string; productId: string } }>(
+    '/:id/lines/:productId',
+    {
+      config: { access: SHOPPER },
+      schema: {
+        tags: ['carts'],
+        operationId: 'removeCartLine',
+        summary: 'Take a line out of the cart, giving its held units back',
+        params: inputSchema(CartLineParamsSchema),
+        response: CART,
+      },
+    },
+    async (request, reply) => answer(reply, await removeCartLine({ ...cartOf(request), productId: request.params.productId })),
+  );
+}

@@ -1,0 +1,80 @@
+import type { Actor, Product } from '@livecart/schemas';
+import type pg from 'pg';
+import { recordChanges, type RecordedChange } from '../../db/record-changes.js';
+import { checkLineQuantity, checkNewLine } from '../../domain/cart-caps.js';
+import { ConflictError, NotFoundError, OutOfStockError, UnprocessableError } from '../../domain/errors.js';
+import type { CartTimes } from './cart-owner.js';
+import { holdStock, lockProducts } from './hold-stock.js';
+import type { LockedCart } from './lock-cart.js';
+
+export interface SetLineQuantityOptions {
+  client: pg.PoolClient;
+  /** Locked by the caller (lockCart), so that its lines cannot change meanwhile. */
+  cart: LockedCart;
+  productId: string;
+  /** The line's new quantity, or how many units to add to it (`mode`). */
+  quantity: number;
+  mode: 'add' | 'set';
+  actor: Actor;
+  times: CartTimes;
+}
+
+interface LineRow {
+  quantity: number;
+  held: number;
+}
+
+/**
+ * Sets a line's quantity and holds exactly that many units for it: only the difference to what it holds
+ * now is taken from (or given back to) the product, in the same transaction, with the product's event.
+ * Refuses, changing nothing: an unknown product (422), one in another currency than the cart (409), more
+ * than the per-line or per-cart caps (422), more than is available (409). Locks: cart (caller), line,
+ * product, as every cart writer does.
+ */
+export async function setLineQuantity(options: SetLineQuantityOptions): Promise<Product[]> {
+  const { client, cart, productId, actor } = options;
+  const field = 'body.quantity';
+  const { rows: lines } = await client.query<LineRow>('SELECT quantity, held FROM cart_lines WHERE cart_id = $1 AND product_id = $2 FOR UPDATE', [cart.id, productId]);
+  const line = lines[0];
+  if (line === undefined && options.mode === 'set') throw new NotFoundError(`the cart has no line for product ${productId}`);
+  if (line === undefined) checkNewLine(cart.lineCount, 'body.productId');
+  const product = (await lockProducts(client, [productId])).get(productId);
+  if (product === undefined) throw new UnprocessableError('no such product', [{ field: 'body.productId', message: 'no such product' }]);
+  if (cart.currency !== null && product.currency !== cart.currency) {
+    throw new ConflictError(`the cart is in ${cart.currency}; this product is priced in ${product.currency}`, [
+      { field: 'body.productId', message: `is priced in ${product.currency}, not ${cart.currency}` },
+    ]);
+  }
+  const target = options.mode === 'add' ? (line?.quantity ?? 0) + options.quantity : options.quantity;
+  checkLineQuantity(target, field);
+  const held = line?.held ?? 0;
+  const delta = target - held;
+  if (delta > product.available) {
+    throw new OutOfStockError('not enough of this product is available', [
+      { field, message: `this cart can hold at most ${held + product.available} of it (${product.available} more)` },
+    ]);
+  }
+  const changes: RecordedChange[] = [];
+  const products: Product[] = [];
+  if (delta !== 0) {
+    const hold = await holdStock(client, productId, delta, options.mode === 'add' ? 'cart.line_added' : 'cart.line_updated');
+    // The product is locked and was checked just above; only a broken invariant gets here.
+    if (hold === undefined) throw new OutOfStockError('not enough of this product is available', [{ field, message: 'is more than is available' }]);
+    changes.push(hold.change);
+    products.push(hold.product);
+  }
+  await client.query(
+    `INSERT INTO cart_lines (cart_id, product_id, quantity, held, hold_expires_at)
+     VALUES ($1, $2, $3, $3, now() + $4 * interval '1 millisecond')
+     ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = $3, held = $3, hold_expires_at = excluded.hold_expires_at`,
+    [cart.id, productId, target, options.times.holdTtlMs],
+  );
+  if (cart.currency === null) await client.query('UPDATE carts SET currency = $2 WHERE id = $1', [cart.id, product.currency]);
+  changes.unshift({
+    action: line === undefined ? 'cart.line_added' : 'cart.line_updated',
+    subject: { type: 'cart', id: cart.id },
+    change: [{ field: `quantity:${productId}`, from: line?.quantity ?? null, to: target }],
+  });
+  await recordChanges(client, actor, changes);
+  return products;
+}
