@@ -1,4 +1,5 @@
 import { CART_MAX_LINE_QUANTITY, SHOPPER_SESSION_COOKIE, type Cart, type Product, type ProductPage } from '@livecart/schemas';
+import { waitUntil } from '@livecart/local-services/testing';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +152,8 @@ describe('carts', () => {
     const actor = { type: 'system' as const, id: null, name: 'carts test' };
     const [one, two] = await Promise.all([expireHolds({ pool, actor, batchSize: 10 }), expireHolds({ pool, actor, batchSize: 10 })]);
     expect(one.released + two.released).toBe(1);
+    // Released outside this app: its cache learns of it from the event.
+    await waitUntil(async () => (await product(item.id)).available === 6, { what: 'the released units to show' });
     expect(await product(item.id)).toMatchObject({ stock: 6, available: 6 });
     const read = await app.inject({ method: 'GET', url: `/v1/carts/${shopper.cart.id}`, headers: { cookie: shopper.cookie } });
     expect(read.json<Cart>().lines[0]).toMatchObject({ quantity: 4, heldUntil: null });

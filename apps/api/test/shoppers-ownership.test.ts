@@ -87,7 +87,7 @@ describe('cart ownership', () => {
     const callers = [
       { name: 'another guest', headers: { cookie: strangerGuest.cookie } },
       { name: 'another customer', headers: { cookie: strangerCustomer.cookie } },
-      { name: 'no session', headers: {} },
+      { name: 'no session', headers: {} as Record<string, string> },
       { name: 'a forged cookie', headers: { cookie: forged } },
     ];
     const routes = app.routeAccess.filter((route) => route.url.startsWith('/v1/carts/:id') && route.method !== 'HEAD');

@@ -22,7 +22,8 @@ export async function lockProducts(client: pg.PoolClient, ids: readonly string[]
 /**
  * Holds `delta` more units of a product (or releases `-delta`), in the caller's transaction. The condition
  * and the table's checks (reserved within stock, never negative) make Postgres the judge: a hold that does
- * not fit changes nothing and returns undefined. The product's version moves (the trigger), and the change
+ * not fit changes nothing and returns undefined. The row is locked from here to the end of the transaction,
+ * so callers do this last, after their other statements, to keep the hottest rows' locks short. The product's version moves (the trigger), and the change
  * comes back with its stock.changed event, carrying the new availability.
  */
 export async function holdStock(
@@ -30,11 +31,13 @@ export async function holdStock(
   productId: string,
   delta: number,
   action: RecordedChange['action'],
+  /** When given, the product must still be priced in it (the cart's currency). */
+  currency?: string,
 ): Promise<{ product: Product; change: RecordedChange } | undefined> {
   const { rows } = await client.query<Product & { before: number }>(
-    `UPDATE products SET reserved = reserved + $2 WHERE id = $1 AND stock - reserved >= $2
+    `UPDATE products SET reserved = reserved + $2 WHERE id = $1 AND stock - reserved >= $2 AND ($3::text IS NULL OR currency = $3)
      RETURNING ${productColumns()}, stock - reserved + $2 AS before`,
-    [productId, delta],
+    [productId, delta, currency ?? null],
   );
   const row = rows[0];
   if (row === undefined) return undefined;

@@ -4,7 +4,7 @@ import { recordChanges, type RecordedChange } from '../../db/record-changes.js';
 import { checkLineQuantity, checkNewLine } from '../../domain/cart-caps.js';
 import { ConflictError, NotFoundError, OutOfStockError, UnprocessableError } from '../../domain/errors.js';
 import type { CartTimes } from './cart-owner.js';
-import { holdStock, lockProducts } from './hold-stock.js';
+import { holdStock } from './hold-stock.js';
 import type { LockedCart } from './lock-cart.js';
 
 export interface SetLineQuantityOptions {
@@ -29,7 +29,7 @@ interface LineRow {
  * now is taken from (or given back to) the product, in the same transaction, with the product's event.
  * Refuses, changing nothing: an unknown product (422), one in another currency than the cart (409), more
  * than the per-line or per-cart caps (422), more than is available (409). Locks: cart (caller), line,
- * product, as every cart writer does.
+ * product (last, held only for the statements that must follow it), as every cart writer does.
  */
 export async function setLineQuantity(options: SetLineQuantityOptions): Promise<Product[]> {
   const { client, cart, productId, actor } = options;
@@ -38,7 +38,10 @@ export async function setLineQuantity(options: SetLineQuantityOptions): Promise<
   const line = lines[0];
   if (line === undefined && options.mode === 'set') throw new NotFoundError(`the cart has no line for product ${productId}`);
   if (line === undefined) checkNewLine(cart.lineCount, 'body.productId');
-  const product = (await lockProducts(client, [productId])).get(productId);
+  // Read without a lock: refusals (by far the most common answer when a product runs out) take no lock on
+  // it at all. The hold below is conditional, so a stale read can only refuse early, never over-hold.
+  const { rows: found } = await client.query<{ currency: string; available: number }>('SELECT currency, stock - reserved AS available FROM products WHERE id = $1', [productId]);
+  const product = found[0];
   if (product === undefined) throw new UnprocessableError('no such product', [{ field: 'body.productId', message: 'no such product' }]);
   if (cart.currency !== null && product.currency !== cart.currency) {
     throw new ConflictError(`the cart is in ${cart.currency}; this product is priced in ${product.currency}`, [
@@ -56,13 +59,6 @@ export async function setLineQuantity(options: SetLineQuantityOptions): Promise<
   }
   const changes: RecordedChange[] = [];
   const products: Product[] = [];
-  if (delta !== 0) {
-    const hold = await holdStock(client, productId, delta, options.mode === 'add' ? 'cart.line_added' : 'cart.line_updated');
-    // The product is locked and was checked just above; only a broken invariant gets here.
-    if (hold === undefined) throw new OutOfStockError('not enough of this product is available', [{ field, message: 'is more than is available' }]);
-    changes.push(hold.change);
-    products.push(hold.product);
-  }
   await client.query(
     `INSERT INTO cart_lines (cart_id, product_id, quantity, held, hold_expires_at)
      VALUES ($1, $2, $3, $3, now() + $4 * interval '1 millisecond')
@@ -70,11 +66,18 @@ export async function setLineQuantity(options: SetLineQuantityOptions): Promise<
     [cart.id, productId, target, options.times.holdTtlMs],
   );
   if (cart.currency === null) await client.query('UPDATE carts SET currency = $2 WHERE id = $1', [cart.id, product.currency]);
-  changes.unshift({
+  changes.push({
     action: line === undefined ? 'cart.line_added' : 'cart.line_updated',
     subject: { type: 'cart', id: cart.id },
     change: [{ field: `quantity:${productId}`, from: line?.quantity ?? null, to: target }],
   });
+  if (delta !== 0) {
+    const hold = await holdStock(client, productId, delta, options.mode === 'add' ? 'cart.line_added' : 'cart.line_updated', product.currency);
+    // Others took what was available (or the price moved to another currency) since the read above.
+    if (hold === undefined) throw new OutOfStockError('not enough of this product is available', [{ field, message: 'is more than is available now' }]);
+    changes.push(hold.change);
+    products.push(hold.product);
+  }
   await recordChanges(client, actor, changes);
   return products;
 }
