@@ -1,3 +1,5 @@
+import type { Product } from '@livecart/schemas/product';
+
 /** At or below this many units a shopper sees "only N left". */
 export const LOW_STOCK_THRESHOLD = 5;
 
@@ -14,4 +16,12 @@ export function stockLabel(stock: number): string {
   if (state.kind === 'sold_out') return 'Sold out';
   if (state.kind === 'low') return `Only ${state.left} left`;
   return 'In stock';
+}
+
+/**
+ * What a shopper may still buy: stock less the units held in carts. Events written before the API sent
+ * `available` carry only `stock`, which then was the same.
+ */
+export function availableOf(product: Pick<Product, 'stock' | 'available'>): number {
+  return product.available ?? product.stock;
 }

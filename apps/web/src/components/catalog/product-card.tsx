@@ -3,6 +3,7 @@
 import type { Product } from '@livecart/schemas/product';
 import Link from 'next/link';
 import { useLiveProduct } from '@/lib/live/hooks';
+import { availableOf } from '@/lib/stock';
 import { PriceTag } from '../product/price-tag';
 import { ProductImage } from '../product/product-image';
 import { StockBadge } from '../product/stock-badge';
@@ -22,7 +23,7 @@ export function ProductCard({ initial }: { initial: Product }) {
         </h2>
         <div className={styles.meta}>
           <PriceTag minor={product.priceMinor} currency={product.currency} />
-          {deleted ? <span className={styles.gone}>No longer available</span> : <StockBadge stock={product.stock} />}
+          {deleted ? <span className={styles.gone}>No longer available</span> : <StockBadge stock={availableOf(product)} />}
         </div>
       </div>
     </li>

@@ -2,6 +2,7 @@
 
 import type { Product } from '@livecart/schemas/product';
 import { useLiveProduct } from '@/lib/live/hooks';
+import { availableOf } from '@/lib/stock';
 import { BuyForm } from './buy-form';
 import { PriceTag } from './price-tag';
 import styles from './product-details.module.css';
@@ -18,14 +19,14 @@ export function ProductDetails({ initial }: { initial: Product }) {
         <h1 className={styles.name}>{product.name}</h1>
         <div className={styles.priceRow}>
           <PriceTag minor={product.priceMinor} currency={product.currency} large />
-          {deleted ? null : <StockBadge stock={product.stock} />}
+          {deleted ? null : <StockBadge stock={availableOf(product)} />}
         </div>
         {deleted ? (
           <p className={styles.gone} role="status">
             This product has been removed from the shop.
           </p>
         ) : (
-          <BuyForm productId={product.id} productName={product.name} stock={product.stock} />
+          <BuyForm productId={product.id} productName={product.name} stock={availableOf(product)} />
         )}
         {product.description ? <p className={styles.description}>{product.description}</p> : null}
         <dl className={styles.facts}>
