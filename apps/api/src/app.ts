@@ -159,7 +159,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     times: cartTimes,
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  await app.register(cartSweeperPlugin, { intervalMs: env.CART_SWEEP_INTERVAL_MS });
+  await app.register(cartSweeperPlugin, { intervalMs: env.CART_SWEEP_INTERVAL_MS, shopperIdleTimeoutS: env.SHOPPER_SESSION_IDLE_TIMEOUT_S });
   await app.register(rateLimitPlugin, {
     enabled: env.RATE_LIMIT_ENABLED,
     prefix: env.REDIS_PREFIX,

@@ -5,6 +5,8 @@ import { expireHolds } from '../services/carts/expire-holds.js';
 
 export interface CartSweeperPluginOptions {
   intervalMs: number;
+  /** Shopper sessions unused this long are deleted too (they could no longer be used anyway). */
+  shopperIdleTimeoutS: number;
 }
 
 /** Who the sweeper's releases are recorded as. */
@@ -15,8 +17,8 @@ const BATCH = 200;
 const MAX_BATCHES = 25;
 
 /**
- * Every instance sweeps, every CART_SWEEP_INTERVAL_MS: lapsed holds are given back, then expired carts
- * removed. Row locks taken with SKIP LOCKED make concurrent sweeps (on this instance or any other) share
+ * Every instance sweeps, every CART_SWEEP_INTERVAL_MS: lapsed holds are given back, expired carts
+ * removed and dead shopper sessions deleted. Row locks taken with SKIP LOCKED make concurrent sweeps (on this instance or any other) share
  * the work instead of repeating it: each hold is released once (services/carts/expire-holds.ts). A failed
  * sweep (a deadlock, Postgres away) is logged and the next tick tries again.
  */
@@ -37,7 +39,7 @@ export default fp<CartSweeperPluginOptions>(
       if (closing) return;
       const { products } = await expireCarts({ pool: fastify.db, actor: CART_SWEEPER_ACTOR, batchSize: BATCH });
       await remember(products);
-      await fastify.db.query('DELETE FROM shopper_sessions WHERE expires_at <= now()');
+      await fastify.db.query("DELETE FROM shopper_sessions WHERE expires_at <= now() OR last_seen_at < now() - $1 * interval '1 second'", [options.shopperIdleTimeoutS]);
     };
     const timer = setInterval(() => {
       if (running !== undefined || closing) return;
