@@ -81,7 +81,11 @@ async function goBack(stack: Stack, fault: FaultContext, how: Rewind): Promise<R
   const copyUrl = stack.postgres.url(copy);
   try {
     let backupAt = Date.now();
-    if (how !== 'new-database') {
+    if (how === 'new-database') {
+      // Made and migrated beforehand, as an operator would; its rows are loaded once the apps are cut off.
+      await stack.postgres.createDatabase(copy);
+      await migrateDatabase(copyUrl);
+    } else {
       await stack.postgres.backup(DATABASE, backupFile);
       if (how === 'failover') await stack.postgres.restore(backupFile, copy);
       await delay(LOST_WRITES_MS);
@@ -96,8 +100,6 @@ async function goBack(stack: Stack, fault: FaultContext, how: Rewind): Promise<R
     if (how === 'restore') await stack.postgres.restore(backupFile, copy);
     if (how === 'new-database') {
       backupAt = cutAt;
-      await stack.postgres.createDatabase(copy);
-      await migrateDatabase(copyUrl);
       await stack.postgres.copyRows(DATABASE, copy, EXPORTED_TABLES, backupFile);
     }
     const restored = new Truth(copyUrl);
