@@ -11,6 +11,14 @@ export const AUDIT_ACTIONS = [
   'product.bulk_updated',
   'product.repriced',
   'order.placed',
+  'order.paid',
+  'order.fulfilled',
+  'order.cancelled',
+  'order.expired',
+  'payment.created',
+  'payment.declined',
+  'payment.succeeded',
+  'payment.refunded',
   'staff_user.created',
   'staff_user.updated',
   'staff_user.signed_out_everywhere',
@@ -29,8 +37,11 @@ export const AUDIT_ACTIONS = [
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
-/** What a change happened to. An order changes the stock of each product it names: one entry per product. */
-export const AUDIT_SUBJECT_TYPES = ['product', 'order', 'staff_user', 'api_key', 'customer', 'cart'] as const;
+/**
+ * What a change happened to. An order changes the stock of each product it names (when placed, and when
+ * cancelled or expired): one entry per product. A payment is one attempt to pay an order.
+ */
+export const AUDIT_SUBJECT_TYPES = ['product', 'order', 'payment', 'staff_user', 'api_key', 'customer', 'cart'] as const;
 export const AuditSubjectTypeSchema = z.enum(AUDIT_SUBJECT_TYPES);
 export type AuditSubjectType = z.infer<typeof AuditSubjectTypeSchema>;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventSchema, type LivecartEvent } from './events.js';
+import { EventSchema, isCatalogEvent, ORDER_EVENT_TYPES, orderEventType, PublishedEventSchema, type LivecartEvent } from './events.js';
+import { ORDER_STATUSES } from './order.js';
 import { sampleProduct } from '../test/fixtures.js';
 
 const product = sampleProduct;
@@ -57,6 +58,44 @@ describe('EventSchema', () => {
     expect(EventSchema.safeParse({ ...ok, topics: [] }).success).toBe(false);
     expect(EventSchema.safeParse({ ...ok, topics: Array(9).fill('catalog') }).success).toBe(false);
     expect(EventSchema.safeParse({ ...ok, topics: ['product:1'] }).success).toBe(false);
+  });
+});
+
+describe('order events (0.6.0)', () => {
+  const order = {
+    id: '1c6f2a1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+    status: 'paid',
+    items: [{ productId: product.id, sku: product.sku, name: product.name, quantity: 1, unitPriceMinor: 100, lineTotalMinor: 100 }],
+    currency: 'EUR',
+    totalMinor: 100,
+    createdAt: '2025-01-02T03:04:05Z',
+    updatedAt: '2025-01-02T03:05:05Z',
+    paymentDueAt: '2025-01-02T03:19:05Z',
+  };
+  const orderBase = { ...base, topics: [`order:${order.id}`] };
+
+  it('names one event type per status, order.<status>', () => {
+    expect(ORDER_EVENT_TYPES).toEqual(ORDER_STATUSES.map((status) => `order.${status}`));
+    expect(orderEventType('pending_payment')).toBe('order.pending_payment');
+  });
+
+  it.each(ORDER_EVENT_TYPES)('publishes a %s event carrying the whole order on its private topic', (type) => {
+    const event = PublishedEventSchema.parse({ ...orderBase, type, data: order });
+    expect(event.data).toEqual(order);
+    expect(isCatalogEvent(event)).toBe(false);
+  });
+
+  it('keeps order events out of EventSchema, what the public topics carry, and catalog events in both', () => {
+    expect(EventSchema.safeParse({ ...orderBase, type: 'order.paid', data: order }).success).toBe(false);
+    const stock = PublishedEventSchema.parse({ ...base, type: 'stock.changed', data: product });
+    expect(isCatalogEvent(stock)).toBe(true);
+  });
+
+  it('refuses an order event carrying a product, on a public topic, or on more than its own topic', () => {
+    expect(PublishedEventSchema.safeParse({ ...orderBase, type: 'order.paid', data: product }).success).toBe(false);
+    expect(PublishedEventSchema.safeParse({ ...orderBase, topics: ['catalog'], type: 'order.paid', data: order }).success).toBe(false);
+    expect(PublishedEventSchema.safeParse({ ...orderBase, topics: [`order:${order.id}`, 'catalog'], type: 'order.paid', data: order }).success).toBe(false);
+    expect(PublishedEventSchema.safeParse({ ...orderBase, topics: ['order:not-a-uuid'], type: 'order.paid', data: order }).success).toBe(false);
   });
 });
 

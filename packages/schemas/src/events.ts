@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import { ActorSchema } from './actor.js';
 import { CategorySlugSchema, IdSchema, SeqSchema, TimestampSchema, VersionSchema } from './common.js';
+import { ORDER_STATUSES, OrderSchema, type OrderStatus } from './order.js';
 import { ProductSchema, SkuSchema } from './product.js';
-import { TopicSchema } from './topics.js';
+import { OrderTopicSchema, TopicSchema } from './topics.js';
 
+/** An order's event is named for the status it entered: `order.<status>`, on its private topic `order:<id>`. */
+export type OrderEventType = `order.${OrderStatus}`;
+export const ORDER_EVENT_TYPES = ORDER_STATUSES.map((status): OrderEventType => `order.${status}`) as readonly OrderEventType[];
+
+export function orderEventType(status: OrderStatus): OrderEventType {
+  return `order.${status}`;
+}
+
+/** The types of EventSchema: the catalog's events, the ones the public topics carry. */
 export const EVENT_TYPES = ['product.created', 'product.updated', 'product.deleted', 'stock.changed'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -57,6 +67,25 @@ export const ProductDeletedEventSchema = z.object({
   }),
 });
 
+/** An order entered a status (`order.pending_payment` when placed, then `order.paid`, ...); the whole order follows. */
+const orderEvent = <S extends OrderStatus>(status: S) =>
+  z.object({
+    ...eventBase,
+    type: z.literal(`order.${status}` as `order.${S}`),
+    /** The order's private topic only. */
+    topics: z.array(OrderTopicSchema).min(1).max(1),
+    data: OrderSchema,
+  });
+export const OrderPendingPaymentEventSchema = orderEvent('pending_payment');
+export const OrderPaidEventSchema = orderEvent('paid');
+export const OrderFulfilledEventSchema = orderEvent('fulfilled');
+export const OrderCancelledEventSchema = orderEvent('cancelled');
+export const OrderExpiredEventSchema = orderEvent('expired');
+
+/**
+ * The events of the public topics (the catalog's): each carries a product, or what is left of a deleted
+ * one. What a WebSocket client receives on the topics it may subscribe to.
+ */
 export const EventSchema = z.discriminatedUnion('type', [
   ProductCreatedEventSchema,
   ProductUpdatedEventSchema,
@@ -64,6 +93,27 @@ export const EventSchema = z.discriminatedUnion('type', [
   ProductDeletedEventSchema,
 ]);
 export type LivecartEvent = z.infer<typeof EventSchema>;
+
+/** The events of an order's private topic. */
+export const OrderEventSchema = z.discriminatedUnion('type', [
+  OrderPendingPaymentEventSchema,
+  OrderPaidEventSchema,
+  OrderFulfilledEventSchema,
+  OrderCancelledEventSchema,
+  OrderExpiredEventSchema,
+]);
+export type OrderEvent = z.infer<typeof OrderEventSchema>;
+
+/** Everything the outbox relay publishes: the public topics' events and the private ones'. */
+export const PublishedEventSchema = z.discriminatedUnion('type', [...EventSchema.options, ...OrderEventSchema.options]);
+export type PublishedEvent = z.infer<typeof PublishedEventSchema>;
+
+const CATALOG_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+/** Whether a published event is one of the catalog's (a product in `data`), not an order's. */
+export function isCatalogEvent(event: PublishedEvent): event is LivecartEvent {
+  return CATALOG_TYPES.has(event.type);
+}
 export type ProductCreatedEvent = z.infer<typeof ProductCreatedEventSchema>;
 export type ProductUpdatedEvent = z.infer<typeof ProductUpdatedEventSchema>;
 export type StockChangedEvent = z.infer<typeof StockChangedEventSchema>;

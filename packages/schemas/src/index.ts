@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './json-schema.js';
 export * from './order.js';
+export * from './payment.js';
 export * from './product.js';
 export * from './realtime.js';
 export * from './realtime-token.js';

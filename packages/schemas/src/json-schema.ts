@@ -4,8 +4,9 @@ import { AuditEntrySchema, AuditListQuerySchema, AuditPageSchema } from './audit
 import { CartIdParamsSchema, CartLineAddSchema, CartLineParamsSchema, CartLineUpdateSchema, CartSchema } from './cart.js';
 import { CustomerLoginSchema, CustomerSchema, CustomerSignUpSchema, ShopperSessionSchema } from './customer.js';
 import { ErrorEnvelopeSchema } from './errors.js';
-import { EventSchema } from './events.js';
-import { OrderCreateHeadersSchema, OrderCreateSchema, OrderIdParamsSchema, OrderSchema } from './order.js';
+import { EventSchema, OrderEventSchema } from './events.js';
+import { OrderAccessQuerySchema, OrderCreateHeadersSchema, OrderCreateSchema, OrderIdParamsSchema, OrderPlacedSchema, OrderSchema } from './order.js';
+import { OrderPaymentCreateSchema, PaymentSchema, PaymentWebhookReceivedSchema, PaymentWebhookSchema } from './payment.js';
 import {
   BulkProductUpdateResultSchema,
   BulkProductUpdateSchema,
@@ -54,6 +55,12 @@ export const namedSchemas = {
   OrderCreateHeaders: OrderCreateHeadersSchema,
   OrderIdParams: OrderIdParamsSchema,
   Order: OrderSchema,
+  OrderPlaced: OrderPlacedSchema,
+  OrderAccessQuery: OrderAccessQuerySchema,
+  OrderPaymentCreate: OrderPaymentCreateSchema,
+  Payment: PaymentSchema,
+  PaymentWebhook: PaymentWebhookSchema,
+  PaymentWebhookReceived: PaymentWebhookReceivedSchema,
   Login: LoginSchema,
   StaffSession: StaffSessionSchema,
   StaffUser: StaffUserSchema,
@@ -81,6 +88,7 @@ export const namedSchemas = {
   Event: EventSchema,
   RealtimeTokenRequest: RealtimeTokenRequestSchema,
   RealtimeToken: RealtimeTokenSchema,
+  OrderEvent: OrderEventSchema,
   ClientMessage: ClientMessageSchema,
   ServerMessage: ServerMessageSchema,
 } as const satisfies Record<string, z.ZodType>;

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  FINAL_ORDER_STATUSES,
   IdempotencyKeySchema,
+  nextOrderStatus,
+  ORDER_ACTIONS,
+  ORDER_STATUSES,
   ORDER_MAX_ITEMS,
   ORDER_MAX_QUANTITY,
   OrderCreateHeadersSchema,
@@ -57,13 +61,15 @@ describe('IdempotencyKeySchema', () => {
 describe('OrderSchema', () => {
   const order = {
     id: '1c6f2a1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
-    status: 'confirmed',
+    status: 'pending_payment',
     items: [
       { productId, sku: 'MUG-001', name: 'Blue mug', quantity: 2, unitPriceMinor: 1299, lineTotalMinor: 2598 },
     ],
     currency: 'EUR',
     totalMinor: 2598,
     createdAt: '2025-01-02T03:04:05Z',
+    updatedAt: '2025-01-02T03:04:05Z',
+    paymentDueAt: '2025-01-02T03:19:05Z',
   };
 
   it('parses an order as the API returns it', () => {
@@ -72,5 +78,27 @@ describe('OrderSchema', () => {
 
   it('keeps totals integral', () => {
     expect(OrderSchema.safeParse({ ...order, totalMinor: 25.98 }).success).toBe(false);
+  });
+});
+
+describe('the order state machine', () => {
+  it('allows exactly the documented transitions', () => {
+    const allowed = ORDER_STATUSES.flatMap((status) =>
+      ORDER_ACTIONS.flatMap((action) => {
+        const next = nextOrderStatus(status, action);
+        return next === null ? [] : [`${status} -${action}-> ${next}`];
+      }),
+    );
+    expect(allowed.sort()).toEqual([
+      'paid -cancel-> cancelled',
+      'paid -fulfil-> fulfilled',
+      'pending_payment -cancel-> cancelled',
+      'pending_payment -confirm_payment-> paid',
+      'pending_payment -expire-> expired',
+    ]);
+  });
+
+  it('ends in fulfilled, cancelled or expired', () => {
+    expect([...FINAL_ORDER_STATUSES].sort()).toEqual(['cancelled', 'expired', 'fulfilled']);
   });
 });

@@ -31,6 +31,9 @@ export const PrivateTopicSchema = z
   .regex(PRIVATE_TOPIC_PATTERN, { error: 'must be order:<lowercase uuid> or cart:<lowercase uuid>' });
 export type PrivateTopic = z.infer<typeof PrivateTopicSchema>;
 
+/** One order's private topic, `order:<id>`: where its `order.<status>` events are published. */
+export const OrderTopicSchema = PrivateTopicSchema.regex(/^order:/, { error: 'must be order:<lowercase uuid>' });
+
 export const CATALOG_TOPIC = 'catalog' as const;
 
 export function productTopic(id: string): Topic {

@@ -1,5 +1,5 @@
 import { MAX_SEQ } from './common.js';
-import type { LivecartEvent } from './events.js';
+import type { PublishedEvent } from './events.js';
 import { MAX_TOPIC_LENGTH, type Topic } from './topics.js';
 
 /*
@@ -147,7 +147,7 @@ export function eventJsonOfEntry(fields: readonly string[]): string | undefined 
  * (`seq`, `epoch`, `type`, `topics`, `occurredAt`) first, then `actor` when the event has one, and `data`
  * last, so a human reading XRANGE sees the head.
  */
-export function serializeEvent(event: LivecartEvent): string {
+export function serializeEvent(event: PublishedEvent): string {
   const { seq, epoch, type, topics, occurredAt, actor, data } = event;
   return JSON.stringify({ seq, epoch, type, topics, occurredAt, actor, data });
 }
@@ -172,13 +172,14 @@ export interface EventHead {
   readonly body: Readonly<Record<string, unknown>>;
 }
 
-export const EVENT_TYPE_PATTERN = /^[a-z]+(?:\.[a-z]+)+$/;
+/** Lowercase dotted words; a word after the first may hold underscores (`order.pending_payment`). */
+export const EVENT_TYPE_PATTERN = /^[a-z]+(?:\.[a-z][a-z_]*)+$/;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-// Not matched against TOPIC_PATTERN: the relay checked every topic against TopicSchema, and a topic no
+// Not matched against TOPIC_PATTERN: the relay checked every topic against the event schemas, and a topic no
 // client can subscribe to reaches no one. Three regex matches per event would cost a sizeable fraction of
 // the JSON.parse that this parser is otherwise limited to.
 function isTopic(value: unknown): value is Topic {
