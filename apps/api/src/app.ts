@@ -18,7 +18,10 @@ import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import eventConsumerPlugin from './plugins/event-consumer.js';
 import metricsPlugin from './plugins/metrics.js';
+import orderExpiryPlugin from './plugins/order-expiry.js';
+import ordersPlugin from './plugins/orders.js';
 import outboxRelayPlugin from './plugins/outbox-relay.js';
+import paymentsPlugin from './plugins/payments.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import redisPlugin from './plugins/redis.js';
 import responseHeadersPlugin, { preflightRoute } from './plugins/response-headers.js';
@@ -166,11 +169,20 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     windowMs: env.RATE_LIMIT_WINDOW_MS,
     readMax: env.RATE_LIMIT_READ_MAX,
     writeMax: env.RATE_LIMIT_WRITE_MAX,
+    orderMax: env.RATE_LIMIT_ORDER_MAX,
     syncMs: env.RATE_LIMIT_SYNC_MS,
     allowList: env.RATE_LIMIT_ALLOW_LIST,
     trustProxy,
   });
   await app.register(metricsPlugin, { slowRequestMs: env.SLOW_REQUEST_MS });
+  await app.register(ordersPlugin, { linkKeys: env.ORDER_LINK_KEYS, linkTtlS: env.ORDER_LINK_TTL_S, paymentTtlMs: env.ORDER_PAYMENT_TTL_MS });
+  await app.register(paymentsPlugin, {
+    webhookSecret: env.PAYMENT_WEBHOOK_SECRET,
+    webhookToleranceS: env.PAYMENT_WEBHOOK_TOLERANCE_S,
+    webhookUrl: env.PAYMENT_WEBHOOK_URL,
+    testDelayMs: env.PAYMENT_TEST_DELAY_MS,
+  });
+  await app.register(orderExpiryPlugin, { sweepMs: env.ORDER_EXPIRY_SWEEP_MS, batch: env.ORDER_EXPIRY_BATCH });
 
   // Registered apart from the other /v1/products routes, so that the product-read lane can name its prefix.
   await app.register(getProductRoute, { prefix: '/v1/products' });

@@ -44,6 +44,7 @@ if (env.DEMO_TRAFFIC) {
     pool: demoPool,
     logger,
     intervalMs: env.DEMO_INTERVAL_MS,
+    paymentTtlMs: env.ORDER_PAYMENT_TTL_MS,
     actor,
     shouldStop: async () => ((await isKeyRevoked(demoPool, actor.id)) ? `its API key "${actor.name}" was revoked` : undefined),
   });

@@ -2,11 +2,13 @@ import { EnvError } from '@livecart/config/env';
 import { randomBytes } from 'node:crypto';
 import { DEV_REALTIME_TOKEN_KEYS } from '@livecart/schemas/realtime-token-signing';
 import { describe, expect, it } from 'vitest';
-import { DEV_SESSION_SECRET, loadApiEnv } from './env.js';
+import { DEV_ORDER_LINK_KEYS, DEV_PAYMENT_WEBHOOK_SECRET, DEV_SESSION_SECRET, loadApiEnv } from './env.js';
 
 const TOKEN_KEY = randomBytes(32).toString('base64');
 const base = { DATABASE_URL: 'postgres://localhost/db', REDIS_URL: 'redis://localhost:6379', REALTIME_TOKEN_KEYS: `k1:${TOKEN_KEY}` };
 const SECRET = 'a-session-secret-of-32-characters-or-more';
+/** What a deployment must set besides SESSION_SECRET. */
+const ORDER_SECRETS = { ORDER_LINK_KEYS: 'k1:an-order-link-key-of-32-characters-or-more', PAYMENT_WEBHOOK_SECRET: 'a-webhook-secret-of-32-characters-or-more' };
 
 function messageOf(load: () => unknown): string {
   try {
@@ -28,16 +30,16 @@ describe('loadApiEnv', () => {
 
   it('refuses the retired ADMIN_TOKEN in every mode, saying what replaces it, without echoing it', () => {
     for (const NODE_ENV of ['production', 'test', 'development']) {
-      const message = messageOf(() => loadApiEnv({ ...base, NODE_ENV, SESSION_SECRET: SECRET, ADMIN_TOKEN: 'an-old-static-admin-token' }));
+      const message = messageOf(() => loadApiEnv({ ...base, NODE_ENV, SESSION_SECRET: SECRET, ...ORDER_SECRETS, ADMIN_TOKEN: 'an-old-static-admin-token' }));
       expect(message).toMatch(/ADMIN_TOKEN: is retired/);
       expect(message).toMatch(/keys:create/);
       expect(message).not.toContain('an-old-static-admin-token');
     }
-    expect(loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET })).not.toHaveProperty('ADMIN_TOKEN');
+    expect(loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, ...ORDER_SECRETS })).not.toHaveProperty('ADMIN_TOKEN');
   });
 
   it('derives the per-email login limit from the strict one unless it is set, and refuses a first cool-down above the longest', () => {
-    const env = { ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET };
+    const env = { ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, ...ORDER_SECRETS };
     expect(loadApiEnv(env)).toMatchObject({ LOGIN_MAX_FAILURES_PER_ACCOUNT: 5, LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: 20 });
     expect(loadApiEnv({ ...env, LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000' }).LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES).toBe(40_000);
     expect(loadApiEnv({ ...env, LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: '7' }).LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES).toBe(7);
@@ -57,12 +59,12 @@ describe('loadApiEnv', () => {
     expect(messageOf(() => loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT_S: '100', SESSION_ABSOLUTE_TIMEOUT_S: '50' }))).toMatch(
       /SESSION_IDLE_TIMEOUT_S: must not exceed SESSION_ABSOLUTE_TIMEOUT_S/,
     );
-    const env = loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET });
+    const env = loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, ...ORDER_SECRETS });
     expect(env).toMatchObject({ PORT: 4000, RATE_LIMIT_ENABLED: true, SESSION_IDLE_TIMEOUT_S: 28_800, AUTH_CACHE_TTL_MS: 30_000 });
   });
 
   it('takes TRUST_PROXY as a hop count or a list of proxies, off by default, and refuses trusting everyone by name', () => {
-    const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET };
+    const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, ...ORDER_SECRETS };
     expect(loadApiEnv(production).TRUST_PROXY).toEqual({ kind: 'none' });
     expect(loadApiEnv({ ...production, TRUST_PROXY: '1' }).TRUST_PROXY).toEqual({ kind: 'hops', hops: 1 });
     expect(loadApiEnv({ ...production, TRUST_PROXY: '172.28.0.10,172.28.0.11' }).TRUST_PROXY).toEqual({ kind: 'addresses', addresses: ['172.28.0.10', '172.28.0.11'] });
@@ -72,8 +74,34 @@ describe('loadApiEnv', () => {
     expect(messageOf(() => loadApiEnv({ ...production, TRUST_PROXY: 'the-proxy' }))).toMatch(/TRUST_PROXY: expected a hop count or IPs\/CIDRs/);
   });
 
-  it('serves /docs only in development unless API_DOCS_ENABLED says otherwise', () => {
+  it('requires the order-link keys and the webhook secret outside development and tests, refusing the published defaults, without echoing them', () => {
     const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET };
+    for (const NODE_ENV of ['production', undefined]) {
+      const message = messageOf(() => loadApiEnv({ ...production, NODE_ENV }));
+      expect(message).toMatch(/ORDER_LINK_KEYS: is required/);
+      expect(message).toMatch(/PAYMENT_WEBHOOK_SECRET: is required/);
+      const published = messageOf(() => loadApiEnv({ ...production, NODE_ENV, ORDER_LINK_KEYS: `new:${'n'.repeat(32)},${DEV_ORDER_LINK_KEYS}`, PAYMENT_WEBHOOK_SECRET: DEV_PAYMENT_WEBHOOK_SECRET }));
+      expect(published).toMatch(/ORDER_LINK_KEYS: must not hold the public development key/);
+      expect(published).toMatch(/PAYMENT_WEBHOOK_SECRET: must not be the public development secret/);
+      expect(published).not.toContain(DEV_PAYMENT_WEBHOOK_SECRET);
+      expect(published).not.toContain('dev-order-link-key');
+    }
+    for (const NODE_ENV of ['development', 'test']) {
+      const env = loadApiEnv({ ...production, NODE_ENV });
+      expect(env.ORDER_LINK_KEYS).toEqual([{ id: 'dev', secret: expect.any(String) }]);
+      expect(env.PAYMENT_WEBHOOK_SECRET).toBe(DEV_PAYMENT_WEBHOOK_SECRET);
+    }
+    const weak = messageOf(() => loadApiEnv({ ...production, ORDER_LINK_KEYS: 'k1:short-secret', PAYMENT_WEBHOOK_SECRET: 'short-secret' }));
+    expect(weak).toMatch(/ORDER_LINK_KEYS: entry 1 \(key k1\) needs a secret of at least 32 characters/);
+    expect(weak).toMatch(/PAYMENT_WEBHOOK_SECRET: must be at least 32 characters/);
+    expect(weak).not.toContain('short-secret');
+    const env = loadApiEnv({ ...production, ...ORDER_SECRETS, ORDER_LINK_KEYS: `k2:${'b'.repeat(32)},${ORDER_SECRETS.ORDER_LINK_KEYS}` });
+    expect(env.ORDER_LINK_KEYS.map((key) => key.id)).toEqual(['k2', 'k1']);
+    expect(env).toMatchObject({ ORDER_PAYMENT_TTL_MS: 900_000, ORDER_LINK_TTL_S: 2_592_000, PAYMENT_WEBHOOK_TOLERANCE_S: 300, RATE_LIMIT_ORDER_MAX: 30 });
+  });
+
+  it('serves /docs only in development unless API_DOCS_ENABLED says otherwise', () => {
+    const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, ...ORDER_SECRETS };
     expect(loadApiEnv(production).API_DOCS_ENABLED).toBe(false);
     expect(loadApiEnv({ ...production, NODE_ENV: undefined }).API_DOCS_ENABLED).toBe(false);
     expect(loadApiEnv({ ...production, NODE_ENV: 'test' }).API_DOCS_ENABLED).toBe(false);

@@ -2,9 +2,13 @@ import { baseEnv, databaseEnv, EnvError, envBoolean, envInt, envList, httpEnv, l
 import { RealtimeTokenKeysSchema, resolveRealtimeTokenKeys, type RealtimeTokenKeyRing } from '@livecart/schemas/realtime-token-signing';
 import { z } from 'zod';
 import { parseTrustProxy } from './http/proxy-trust.js';
+import { parseLinkKeys, type LinkKey } from './auth/order-link.js';
 
 /** Signs session cookies when NODE_ENV=development and SESSION_SECRET is unset; refused everywhere else. */
 export const DEV_SESSION_SECRET = 'dev-session-secret-not-for-production-0123456789';
+/** Sign order links and payment webhooks under NODE_ENV=development or test when unset; refused everywhere else. */
+export const DEV_ORDER_LINK_KEYS = 'dev:dev-order-link-key-not-for-production-0123456789';
+export const DEV_PAYMENT_WEBHOOK_SECRET = 'dev-payment-webhook-secret-not-for-production-0123456789';
 
 const apiEnv = {
   ...baseEnv,
@@ -98,20 +102,60 @@ const apiEnv = {
   DEMO_TRAFFIC: envBoolean(true),
   DEMO_INTERVAL_MS: envInt({ min: 100, max: 60_000, default: 1_000 }),
   OUTBOX_RETENTION_HOURS: envInt({ min: 1, max: 24 * 365, default: 72 }),
+  /** Orders placed per client address per RATE_LIMIT_WINDOW_MS (creation, payment, cancellation each count). */
+  RATE_LIMIT_ORDER_MAX: envInt({ min: 1, max: 1_000_000_000, default: 30 }),
+  /** How long a new order waits for its payment before it expires and its stock goes back. */
+  ORDER_PAYMENT_TTL_MS: envInt({ min: 1_000, max: 7 * 86_400_000, default: 15 * 60_000 }),
+  /** How often each instance looks for unpaid orders past their deadline (any number of instances may). */
+  ORDER_EXPIRY_SWEEP_MS: envInt({ min: 50, max: 3_600_000, default: 5_000 }),
+  /** Orders expired per sweep at most; the next sweep takes the rest. */
+  ORDER_EXPIRY_BATCH: envInt({ min: 1, max: 10_000, default: 100 }),
+  /**
+   * The keys that sign order links (`<key id>:<secret>`, comma-separated): the first signs, every one is
+   * accepted, so a new key goes first and the old one stays until its links have expired.
+   */
+  ORDER_LINK_KEYS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return undefined;
+      try {
+        return parseLinkKeys(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** How long an order link (its token) lets its holder read, pay and cancel the order. */
+  ORDER_LINK_TTL_S: envInt({ min: 60, max: 365 * 86_400, default: 30 * 86_400 }),
+  /** Signs and verifies the payment provider's webhooks (HMAC-SHA256, Standard Webhooks). */
+  PAYMENT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** A webhook signed longer ago than this (or this far in the future) is refused as a replay. */
+  PAYMENT_WEBHOOK_TOLERANCE_S: envInt({ min: 1, max: 3_600, default: 300 }),
+  /** Where the test provider delivers its webhooks; unset: this api's own address. */
+  PAYMENT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** How long after payment the test provider confirms the delayed-confirmation card (4000 0000 0000 3220). */
+  PAYMENT_TEST_DELAY_MS: envInt({ min: 0, max: 600_000, default: 3_000 }),
 };
 
-export type ApiEnv = Omit<z.output<z.ZodObject<typeof apiEnv>>, 'SESSION_SECRET' | 'ADMIN_TOKEN' | 'LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES' | 'REALTIME_TOKEN_KEYS'> & {
+export type ApiEnv = Omit<
+  z.output<z.ZodObject<typeof apiEnv>>,
+  'SESSION_SECRET' | 'ADMIN_TOKEN' | 'LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES' | 'REALTIME_TOKEN_KEYS' | 'ORDER_LINK_KEYS' | 'PAYMENT_WEBHOOK_SECRET'
+> & {
   /** API_DOCS_ENABLED as said, else whether NODE_ENV=development. */
   API_DOCS_ENABLED: boolean;
   SESSION_SECRET: string;
+  /** The signing key first. */
+  ORDER_LINK_KEYS: readonly LinkKey[];
+  PAYMENT_WEBHOOK_SECRET: string;
   LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: number;
   REALTIME_TOKEN_KEYS: RealtimeTokenKeyRing;
 };
 
 /**
  * The one place that reads the process environment. The development defaults apply only where said
- * explicitly (the session secret under NODE_ENV=development; the realtime token keys under development
- * or test) and are refused anywhere else, since they are published in the source: a deployment never
+ * explicitly (the session secret under NODE_ENV=development; the realtime token keys, order-link keys and
+ * payment webhook secret under development or test) and are refused anywhere else, since they are published in the source: a deployment never
  * starts with a guessable credential.
  */
 export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
@@ -136,6 +180,21 @@ export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   if ('problem' in tokenKeys) {
     problems.push({ variable: 'REALTIME_TOKEN_KEYS', message: tokenKeys.problem, received: env.REALTIME_TOKEN_KEYS === undefined ? undefined : '<redacted>' });
   }
+  // Tests may lean on the published defaults too; a deployment (NODE_ENV production or unset) never does.
+  const devOrTest = development || env.NODE_ENV === 'test';
+  const devLinkSecret = parseLinkKeys(DEV_ORDER_LINK_KEYS)[0]?.secret;
+  if (env.ORDER_LINK_KEYS === undefined && !devOrTest) {
+    problems.push({ variable: 'ORDER_LINK_KEYS', message: 'is required unless NODE_ENV is development or test (signs order links; <key id>:<32+ random characters>)', received: undefined });
+  }
+  if (env.ORDER_LINK_KEYS?.some((key) => key.secret === devLinkSecret) === true && !devOrTest) {
+    problems.push({ variable: 'ORDER_LINK_KEYS', message: `must not hold the public development key when NODE_ENV=${env.NODE_ENV}`, received: '<redacted>' });
+  }
+  if (env.PAYMENT_WEBHOOK_SECRET === undefined && !devOrTest) {
+    problems.push({ variable: 'PAYMENT_WEBHOOK_SECRET', message: 'is required unless NODE_ENV is development or test (signs payment webhooks; 32+ random characters)', received: undefined });
+  }
+  if (env.PAYMENT_WEBHOOK_SECRET === DEV_PAYMENT_WEBHOOK_SECRET && !devOrTest) {
+    problems.push({ variable: 'PAYMENT_WEBHOOK_SECRET', message: `must not be the public development secret when NODE_ENV=${env.NODE_ENV}`, received: '<redacted>' });
+  }
   if (env.SESSION_IDLE_TIMEOUT_S > env.SESSION_ABSOLUTE_TIMEOUT_S) {
     problems.push({ variable: 'SESSION_IDLE_TIMEOUT_S', message: 'must not exceed SESSION_ABSOLUTE_TIMEOUT_S', received: String(env.SESSION_IDLE_TIMEOUT_S) });
   }
@@ -152,6 +211,8 @@ export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
     API_DOCS_ENABLED: source.API_DOCS_ENABLED === undefined || source.API_DOCS_ENABLED === '' ? development : env.API_DOCS_ENABLED,
     SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
     REALTIME_TOKEN_KEYS: tokenKeys.ring,
+    ORDER_LINK_KEYS: env.ORDER_LINK_KEYS ?? parseLinkKeys(DEV_ORDER_LINK_KEYS),
+    PAYMENT_WEBHOOK_SECRET: env.PAYMENT_WEBHOOK_SECRET ?? DEV_PAYMENT_WEBHOOK_SECRET,
     LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES ?? Math.min(100_000, 4 * env.LOGIN_MAX_FAILURES_PER_ACCOUNT),
   };
 }

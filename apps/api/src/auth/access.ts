@@ -3,10 +3,15 @@ import { STAFF_ROLES, type ApiKeyScope, type StaffRole } from '@livecart/schemas
 /**
  * What a route needs, declared once in its options (`config.access`): a signed-in staff user with at
  * least `role`, or an API key holding `scope`. Without `scope`, API keys cannot call the route at all.
+ *
+ * With `owner: 'order'`, the owner of the order the route names (`:id`) may call it too: a staff
+ * credential that does not pass is then not refused here; the route resolves the order's owner
+ * (auth/order-access.ts) and answers 404 to anyone who is neither, as if the order did not exist.
  */
 export interface Access {
   role: StaffRole;
   scope?: ApiKeyScope;
+  owner?: 'order';
 }
 
 /**
@@ -41,5 +46,6 @@ export function allows(principal: Principal, access: Access): boolean {
 /** How a route's access shows in its OpenAPI operation: either credential, with what it must carry. */
 export function securityOf(access: Access): Record<string, string[]>[] {
   const session = { staffSession: [access.role] };
-  return access.scope === undefined ? [session] : [session, { apiKey: [access.scope] }];
+  const staff = access.scope === undefined ? [session] : [session, { apiKey: [access.scope] }];
+  return access.owner === 'order' ? [...staff, { orderLink: [] }] : staff;
 }

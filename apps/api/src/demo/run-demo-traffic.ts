@@ -11,6 +11,8 @@ export interface DemoTrafficOptions {
   pool: pg.Pool;
   logger: Logger;
   intervalMs: number;
+  /** How long the demo's orders wait for a payment (none comes: they expire and their stock goes back). */
+  paymentTtlMs: number;
   /** Who the demo's changes and orders are recorded as (audit log, events, the admin feed). */
   actor: Actor;
   /** Asked before each tick; true stops the demo for good (e.g. its API key was revoked). */
@@ -24,10 +26,10 @@ export interface DemoTraffic {
 // The first catalog page (newest first) is what a newcomer sees: most changes land there.
 const VISIBLE = 24;
 
-async function apply(pool: pg.Pool, actor: Actor, action: DemoAction): Promise<void> {
+async function apply(pool: pg.Pool, actor: Actor, action: DemoAction, paymentTtlMs: number): Promise<void> {
   if (action.kind === 'reprice') await updateProduct({ pool, actor, id: action.id, changes: { priceMinor: action.priceMinor } });
   else if (action.kind === 'restock') await updateProduct({ pool, actor, id: action.id, changes: { stock: action.stock } });
-  else await placeOrder({ pool, actor, items: [{ productId: action.id, quantity: action.quantity }] });
+  else await placeOrder({ pool, actor, items: [{ productId: action.id, quantity: action.quantity }], paymentTtlMs });
 }
 
 /**
@@ -53,7 +55,7 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
     const actions = planDemoStep({ products: page.items, changes: 3, orderChance: 0.2 });
     for (const action of actions) {
       try {
-        await apply(pool, actor, action);
+        await apply(pool, actor, action, options.paymentTtlMs);
         applied++;
       } catch (error) {
         // A concurrent shopper or admin may have won the race (sold out, version moved): skip it.

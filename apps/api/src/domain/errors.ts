@@ -47,6 +47,29 @@ export class OutOfStockError extends DomainError {
   readonly statusCode = 409;
 }
 
+/** The order's status does not allow the action (the state machine in @livecart/schemas/order decides). */
+export class InvalidTransitionError extends DomainError {
+  readonly code = 'INVALID_TRANSITION';
+  readonly statusCode = 409;
+
+  constructor(
+    readonly current: string,
+    readonly attempted: string,
+    message = `an order that is ${current} cannot become ${attempted}`,
+  ) {
+    super(message, [
+      { field: 'status', message: current },
+      { field: 'attemptedStatus', message: attempted },
+    ]);
+  }
+}
+
+/** The payment provider refused the payment (a declined card); the order still waits for one. */
+export class PaymentDeclinedError extends DomainError {
+  readonly code = 'PAYMENT_DECLINED';
+  readonly statusCode = 402;
+}
+
 export class VersionMismatchError extends DomainError {
   readonly code = 'VERSION_MISMATCH';
   readonly statusCode = 412;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
+import { loggableUrl } from './loggable-url.js';
 
 /** Answers a request before Fastify sees it and returns true, or returns false to hand it to Fastify. */
 export type LaneHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
@@ -34,7 +35,7 @@ export class ServerLane {
       return handler(request, response);
     } catch (error) {
       const started = response.headersSent;
-      this.log?.error({ err: error, method: request.method, url: request.url }, started ? 'the lane failed mid-answer; connection closed' : 'the lane failed; Fastify answers instead');
+      this.log?.error({ err: error, method: request.method, url: loggableUrl(request.url ?? '') }, started ? 'the lane failed mid-answer; connection closed' : 'the lane failed; Fastify answers instead');
       if (!started) return false;
       request.socket.destroy();
       return true;

@@ -1,4 +1,4 @@
-import { EventSchema, type LivecartEvent } from '@livecart/schemas/events';
+import { isCatalogEvent, PublishedEventSchema, type PublishedEvent } from '@livecart/schemas/events';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EPOCH_FIELDS, eventJsonOfEntry, eventKeys, parseEpochRecord, parseEventHead, serializeEvent, streamEntryId, streamPositionOf, type EventKeys } from '@livecart/schemas/transport';
@@ -51,7 +51,7 @@ export interface RelayStats {
  */
 export type RegressionReason = 'other_epoch' | 'stream_ahead' | 'different_event';
 
-/** A row as stored: whatever the writer put there, until EventSchema says it is an event. */
+/** A row as stored: whatever the writer put there, until PublishedEventSchema says it is an event. */
 interface OutboxRow {
   seq: number;
   type: unknown;
@@ -320,17 +320,17 @@ export class OutboxRelay {
   }
 
   /**
-   * The rows that are valid events, as EventSchema parses them; the others are set aside first. A row that
+   * The rows that are valid events, as PublishedEventSchema parses them; the others are set aside first. A row that
    * fails was written wrong and will fail every time, so retrying it would stall every event behind it,
    * and publishing it would hand consumers what they cannot read. It is marked rejected (with the reason,
    * logged as an error, counted in /metrics as outbox_rejected_events) and its seq stays a hole in the
    * stream, which consumers already step over. A fixed row is not re-published under its old seq
    * (consumers have moved past it): the write it stood for is redone as a new event.
    */
-  private async validate(session: pg.Client, rows: readonly OutboxRow[]): Promise<LivecartEvent[]> {
-    const events: LivecartEvent[] = [];
+  private async validate(session: pg.Client, rows: readonly OutboxRow[]): Promise<PublishedEvent[]> {
+    const events: PublishedEvent[] = [];
     for (const row of rows) {
-      const parsed = EventSchema.safeParse({
+      const parsed = PublishedEventSchema.safeParse({
         seq: row.seq,
         type: row.type,
         topics: row.topics,
@@ -355,7 +355,7 @@ export class OutboxRelay {
    * database's history: a batch whose seqs the stream already holds is a re-publish after a crash only if
    * it holds the same events; anything else starts a new epoch before publishing (never a silent skip).
    */
-  private async publish(session: pg.Client, lease: RelayLease, events: readonly LivecartEvent[]): Promise<void> {
+  private async publish(session: pg.Client, lease: RelayLease, events: readonly PublishedEvent[]): Promise<void> {
     // Redis failures here are like a publish's.
     if (!this.claimed) await this.claim(session, lease);
     let pending = events;
@@ -364,6 +364,8 @@ export class OutboxRelay {
       const serialized = pending.map((event) => ({ event, seq: event.seq, json: serializeEvent({ ...event, epoch }) }));
       const pipeline = this.options.redis.pipeline();
       for (const { event } of serialized) {
+        // Orders have no cache entry to refresh.
+        if (!isCatalogEvent(event)) continue;
         this.options.l2?.queueSetIfNewer(pipeline, event.data.id, event.data.version, event.type === 'product.deleted' ? null : event.data);
       }
       queuePublishEvents(pipeline, { ...this.streamKeys(), channel: this.keys.channel, epoch, generation: lease.generation, maxLen: this.options.streamMaxLen, events: serialized });
@@ -470,7 +472,7 @@ export class OutboxRelay {
    * the same product, type, version and time under each seq, and not another epoch's. Those are
    * published again on the channel (at-least-once: live consumers may have missed them).
    */
-  private async streamHolds(events: readonly { event: LivecartEvent; seq: number }[]): Promise<boolean> {
+  private async streamHolds(events: readonly { event: PublishedEvent; seq: number }[]): Promise<boolean> {
     const first = events[0];
     const last = events.at(-1);
     if (first === undefined || last === undefined) return true;
@@ -486,7 +488,7 @@ export class OutboxRelay {
     return true;
   }
 
-  private isSameEvent(json: string, event: LivecartEvent): boolean {
+  private isSameEvent(json: string, event: PublishedEvent): boolean {
     try {
       const head = parseEventHead(json);
       const data = head.body.data as { version?: unknown };
@@ -494,7 +496,8 @@ export class OutboxRelay {
         (head.epoch === undefined || head.epoch === this.stats.epoch) &&
         head.type === event.type &&
         head.subjectId === event.data.id &&
-        data.version === event.data.version &&
+        // Orders carry no version: their type (each status is entered once) and time tell them apart.
+        data.version === (isCatalogEvent(event) ? event.data.version : undefined) &&
         head.occurredAtMs === Date.parse(event.occurredAt)
       );
     } catch {

@@ -3,6 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { toErrorEnvelope } from '../http/error-envelope.js';
 import { lingerBeforeClose } from '../http/lingering-close.js';
 import { JSON_CONTENT_TYPE } from '../http/media-types.js';
+import { loggableUrl } from '../http/loggable-url.js';
 
 /**
  * Every 4xx/5xx leaves as the ErrorEnvelope, including unknown routes; unexpected 5xx are logged. The
@@ -18,7 +19,7 @@ export default fp(
       if (body.statusCode === 503) reply.header('retry-after', '1');
       // Expected refusals (including a 503 from /ready) are answers, not incidents.
       if (body.statusCode >= 500 && !(error instanceof DomainError)) {
-        request.log.error({ err: error, method: request.method, url: request.url, statusCode: body.statusCode }, 'request failed');
+        request.log.error({ err: error, method: request.method, url: loggableUrl(request.url), statusCode: body.statusCode }, 'request failed');
       }
       reply.code(body.statusCode).type(JSON_CONTENT_TYPE).send(body);
     });

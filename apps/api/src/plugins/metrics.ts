@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 import { LatencyHistogram } from '../http/latency-histogram.js';
+import { loggableUrl } from '../http/loggable-url.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -168,7 +169,7 @@ export default fp<MetricsPluginOptions>(
 
     const recordRequest = ({ method, url, route, statusCode, ms, log }: RecordedRequest): void => {
       duration.observe(method, route, statusCode, ms / 1000);
-      if (ms > options.slowRequestMs) log.warn({ method, url, statusCode, ms: Math.round(ms) }, 'slow request');
+      if (ms > options.slowRequestMs) log.warn({ method, url: loggableUrl(url), statusCode, ms: Math.round(ms) }, 'slow request');
     };
     fastify.decorate('recordRequest', recordRequest);
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {

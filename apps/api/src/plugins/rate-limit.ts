@@ -1,4 +1,4 @@
-import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { RateLimitedError } from '../domain/errors.js';
 import { createClientIp } from '../http/client-ip.js';
@@ -12,6 +12,8 @@ declare module 'fastify' {
     applyRateLimit(scope: FastifyInstance): void;
     /** The admission the hook applies, for code that answers before Fastify's hooks (the read lane). */
     admitRequest: Admission;
+    /** The per-IP limit of order writes (placing, paying, cancelling), on top of the write limit; a route onRequest hook. */
+    limitOrders: onRequestHookHandler;
   }
 }
 
@@ -21,6 +23,8 @@ export interface RateLimitPluginOptions {
   windowMs: number;
   readMax: number;
   writeMax: number;
+  /** Order writes per IP per window (they cost stock and payments: a tighter limit than other writes). */
+  orderMax: number;
   syncMs: number;
   allowList: readonly string[];
   /** As Fastify's `trustProxy`: which proxies' X-Forwarded-For gives the client's address. */
@@ -38,20 +42,27 @@ export default fp<RateLimitPluginOptions>(
     if (!options.enabled) {
       fastify.decorate('applyRateLimit', () => {});
       fastify.decorate('admitRequest', () => 0);
+      fastify.decorate('limitOrders', ((_request, _reply, done) => done()) as onRequestHookHandler);
       return;
     }
     const limiters = {
       read: new WindowLimiter({ max: options.readMax, windowMs: options.windowMs }),
       write: new WindowLimiter({ max: options.writeMax, windowMs: options.windowMs }),
+      order: new WindowLimiter({ max: options.orderMax, windowMs: options.windowMs }),
     };
-    const admit = createAdmission({ ...limiters, allowList: options.allowList });
+    const admit = createAdmission({ read: limiters.read, write: limiters.write, allowList: options.allowList });
+    const allowed = new Set(options.allowList);
     const clientIp = createClientIp(options.trustProxy);
 
-    const hook: onRequestHookHandler = (request, reply, done) => {
-      const retryAfter = admit(clientIp(request.raw) ?? '', request.method);
+    const refuse = (retryAfter: number, reply: FastifyReply, done: (error?: Error) => void) => {
       if (retryAfter === 0) return done();
       reply.header('retry-after', String(retryAfter));
       done(new RateLimitedError(retryAfter));
+    };
+    const hook: onRequestHookHandler = (request, reply, done) => refuse(admit(clientIp(request.raw) ?? '', request.method), reply, done);
+    const orderHook: onRequestHookHandler = (request, reply, done) => {
+      const ip = clientIp(request.raw) ?? '';
+      refuse(allowed.has(ip) ? 0 : limiters.order.hit(ip), reply, done);
     };
 
     let syncing = false;
@@ -83,6 +94,7 @@ export default fp<RateLimitPluginOptions>(
     fastify.addHook('onClose', async () => clearInterval(timer));
 
     fastify.decorate('admitRequest', admit);
+    fastify.decorate('limitOrders', orderHook);
     fastify.decorate('applyRateLimit', (scope: FastifyInstance) => {
       scope.addHook('onRequest', hook);
     });

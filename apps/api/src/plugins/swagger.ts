@@ -17,11 +17,12 @@ export default fp(
           title: 'livecart API',
           version: '1',
           description:
-            'Catalog, stock, carts and orders. Reads are public; carts and customer accounts take a shopper session (its own cookie); every other write needs a staff session (cookie, from POST /v1/auth/login) with a high enough role, or an API key (`Authorization: Bearer <key>`) with the scope the operation names. Every write is recorded with who made it (GET /v1/audit).',
+            'Catalog, stock, carts and orders. Catalog reads are public; carts and customer accounts take a shopper session (its own cookie); an order is read, paid and cancelled with its link token (`Authorization: Order <token>`), or by staff; every other write needs a staff session (cookie, from POST /v1/auth/login) with a high enough role, or an API key (`Authorization: Bearer <key>`) with the scope the operation names. Every write is recorded with who made it (GET /v1/audit).',
         },
         tags: [
           { name: 'products', description: 'The catalog' },
-          { name: 'orders', description: 'Orders decrement stock atomically' },
+          { name: 'orders', description: 'Orders take stock atomically, wait for their payment, and move through pending_payment → paid → fulfilled (or cancelled, expired)' },
+          { name: 'payments', description: 'Payment provider webhooks (signed, Standard Webhooks)' },
           { name: 'carts', description: 'Shoppers’ carts: their lines hold stock for a while' },
           { name: 'customers', description: 'Customer accounts, sign-in and sessions' },
           { name: 'auth', description: 'Staff sign-in and sessions' },
@@ -45,6 +46,12 @@ export default fp(
               description: 'A shopper session: a guest one starts with the first cart action (POST /v1/carts), a customer one at sign-in (POST /v1/customer-auth/login). Never a staff credential.',
             },
             apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created by an admin; the listed value is the scope the operation needs.' },
+            orderLink: {
+              type: 'apiKey',
+              in: 'header',
+              name: 'Authorization',
+              description: 'An order\'s link token, returned once when the order is placed: `Authorization: Order <token>` (or `?token=<token>` in a link). Anyone else is answered 404.',
+            },
           },
         },
       },

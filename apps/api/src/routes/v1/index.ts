@@ -6,6 +6,7 @@ import { authRoutes } from './auth/index.js';
 import { cartRoutes } from './carts/index.js';
 import { customerAuthRoutes, customerRoutes } from './customers/index.js';
 import { orderRoutes } from './orders/index.js';
+import { paymentRoutes } from './payments/index.js';
 import { productRoutes } from './products/index.js';
 import { realtimeRoutes } from './realtime/index.js';
 import { staffUserRoutes } from './staff-users/index.js';
@@ -18,6 +19,7 @@ export async function v1Routes(fastify: FastifyInstance, options: V1RoutesOption
   fastify.applyRateLimit(fastify);
   await fastify.register(productRoutes, { prefix: '/products' });
   await fastify.register(orderRoutes, { prefix: '/orders' });
+  await fastify.register(paymentRoutes, { prefix: '/payments' });
   await fastify.register(authRoutes, { prefix: '/auth' });
   await fastify.register(staffUserRoutes, { prefix: '/staff-users' });
   await fastify.register(apiKeyRoutes, { prefix: '/api-keys' });

@@ -1,4 +1,4 @@
-import { OrderCreateHeadersSchema, OrderCreateSchema, OrderSchema, type OrderCreate } from '@livecart/schemas';
+import { OrderCreateHeadersSchema, OrderCreateSchema, OrderPlacedSchema, type OrderCreate, type OrderPlaced } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import { placeOrder } from '../../../services/orders/place-order.js';
 import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
@@ -7,25 +7,30 @@ export async function createOrderRoute(fastify: FastifyInstance): Promise<void> 
   fastify.post<{ Body: OrderCreate; Headers: { 'idempotency-key'?: string } }>(
     '',
     {
+      onRequest: fastify.limitOrders,
       schema: {
         tags: ['orders'],
-        summary: 'Place an order; public, like any shop checkout (Idempotency-Key: a retry gets the first result)',
+        summary: 'Place an order; public, like any shop checkout. It takes the stock and waits for its payment (pending_payment) until ORDER_PAYMENT_TTL_MS, then expires',
+        description:
+          'The answer carries `accessToken`, shown this once: the signed link that lets its holder read, pay and cancel the order (`Authorization: Order <token>` or `?token=`). A retry with the same Idempotency-Key gets the first result (with a fresh token for the same order).',
         headers: inputSchema(OrderCreateHeadersSchema),
         body: inputSchema(OrderCreateSchema),
-        response: { 201: outputSchema(OrderSchema), ...errorResponses() },
+        response: { 201: outputSchema(OrderPlacedSchema), ...errorResponses() },
       },
     },
-    async (request, reply) => {
+    async (request, reply): Promise<OrderPlaced> => {
       const { order, products, replayed } = await placeOrder({
         pool: fastify.db,
         items: request.body.items,
         idempotencyKey: request.headers['idempotency-key'],
         actor: request.actor,
+        paymentTtlMs: fastify.orders.paymentTtlMs,
       });
       await Promise.all(products.map((product) => fastify.productCache.recordWrite(product.id, product.version, product)));
-      reply.code(201).header('location', `/v1/orders/${order.id}`);
+      const link = fastify.orders.link.mint(order.id);
+      reply.code(201).header('location', `/v1/orders/${order.id}`).header('cache-control', 'no-store');
       if (replayed) reply.header('idempotent-replayed', 'true');
-      return order;
+      return { ...order, accessToken: link.token, accessTokenExpiresAt: link.expiresAt.toISOString() };
     },
   );
 }

@@ -1,0 +1,80 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** One key of the order-link key ring: its id (carried in every token it signs) and its secret. */
+export interface LinkKey {
+  id: string;
+  secret: string;
+}
+
+const KEY_ID = /^[a-z0-9-]{1,16}$/;
+const MIN_SECRET_LENGTH = 32;
+const VERSION = 'ol1';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Reads ORDER_LINK_KEYS: `<id>:<secret>` pairs, comma-separated, the signing key first. Errors name the
+ * position of a bad entry, never its secret.
+ */
+export function parseLinkKeys(value: string): LinkKey[] {
+  const keys = value.split(',').map((entry, i) => {
+    const colon = entry.indexOf(':');
+    const id = colon < 0 ? '' : entry.slice(0, colon).trim();
+    const secret = colon < 0 ? '' : entry.slice(colon + 1).trim();
+    if (!KEY_ID.test(id)) throw new Error(`entry ${i + 1} must start with a key id of 1-16 lowercase letters, digits or dashes, then a colon`);
+    if (secret.length < MIN_SECRET_LENGTH) throw new Error(`entry ${i + 1} (key ${id}) needs a secret of at least ${MIN_SECRET_LENGTH} characters`);
+    return { id, secret };
+  });
+  const ids = new Set(keys.map((key) => key.id));
+  if (ids.size !== keys.length) throw new Error('key ids must be distinct');
+  return keys;
+}
+
+export interface OrderLinkOptions {
+  /** The signing key first; every key is accepted when verifying. */
+  keys: readonly LinkKey[];
+  ttlS: number;
+  now?: () => number;
+}
+
+export interface OrderLink {
+  /** A token for `orderId`, valid until `expiresAt`. */
+  mint(orderId: string): { token: string; expiresAt: Date };
+  /** The order a token was minted for, if it is well formed, signed by a key of the ring and not expired. */
+  verify(token: string): string | undefined;
+}
+
+function sign(secret: string, payload: string): Buffer {
+  return createHmac('sha256', secret).update(payload).digest();
+}
+
+/**
+ * Signed order links: `ol1.<key id>.<order id>.<expiry, unix seconds>.<HMAC-SHA256, base64url>`. The key id
+ * says which key of the ring signed it, so a rotated-out key keeps verifying the links it signed until they
+ * expire (or until it is dropped from ORDER_LINK_KEYS, which revokes them all).
+ */
+export function createOrderLink(options: OrderLinkOptions): OrderLink {
+  const now = options.now ?? Date.now;
+  const signing = options.keys[0];
+  if (signing === undefined) throw new Error('the order-link key ring is empty');
+  const byId = new Map(options.keys.map((key) => [key.id, key]));
+  return {
+    mint(orderId) {
+      const expiresS = Math.floor(now() / 1_000) + options.ttlS;
+      const payload = `${VERSION}.${signing.id}.${orderId}.${expiresS}`;
+      return { token: `${payload}.${sign(signing.secret, payload).toString('base64url')}`, expiresAt: new Date(expiresS * 1_000) };
+    },
+    verify(token) {
+      const parts = token.split('.');
+      if (parts.length !== 5) return undefined;
+      const [version, keyId, orderId, expires, signature] = parts as [string, string, string, string, string];
+      if (version !== VERSION || !UUID.test(orderId) || !/^\d{1,12}$/.test(expires)) return undefined;
+      const key = byId.get(keyId);
+      if (key === undefined) return undefined;
+      const expected = sign(key.secret, `${version}.${keyId}.${orderId}.${expires}`);
+      const given = Buffer.from(signature, 'base64url');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+      if (Number(expires) * 1_000 <= now()) return undefined;
+      return orderId;
+    },
+  };
+}
