@@ -164,14 +164,14 @@ describe('every write records its actor, with its event, in its own transaction'
     expect((await expectLastChange(b!.id, 'product.repriced', catalogKey.actor, 'product.updated'))?.change).toEqual([{ field: 'priceMinor', from: 2000, to: 2200 }]);
   });
 
-  it('an order placed by a shopper: the order and each product, as the guest', async () => {
+  it('an order placed by a shopper: the order (with its order.pending_payment event) and each product, as the guest', async () => {
     const product = await createProduct(editor.headers, { stock: 5 });
     const guest: Actor = { type: 'guest', id: null, name: 'guest' };
     const response = await app.inject({ method: 'POST', url: '/v1/orders', payload: { items: [{ productId: product.id, quantity: 2 }] } });
     expect(response.statusCode, response.body).toBe(201);
     const orderId = response.json<{ id: string }>().id;
     expect((await expectLastChange(product.id, 'order.placed', guest, 'stock.changed'))?.change).toEqual([{ field: 'stock', from: 5, to: 3 }]);
-    const order = await expectLastChange(orderId, 'order.placed', guest, null);
+    const order = await expectLastChange(orderId, 'order.placed', guest, 'order.pending_payment');
     expect(order?.subject_type).toBe('order');
   });
 

@@ -26,7 +26,7 @@ describe('development demo traffic', () => {
       expect(actor).toMatchObject({ type: 'api_key', name: DEMO_KEY_NAME });
       const logger = createLogger({ name: 'demo', level: 'silent' });
       const shouldStop = async () => ((await isKeyRevoked(pool, actor.id)) ? 'revoked' : undefined);
-      const demo = startDemoTraffic({ pool, logger, intervalMs: 50, actor, shouldStop });
+      const demo = startDemoTraffic({ pool, logger, intervalMs: 50, paymentTtlMs: 60_000, actor, shouldStop });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const after = await pool.query<{ total: string }>('SELECT sum(version) AS total FROM products');
       const outbox = await pool.query<{ count: string }>('SELECT count(*) FROM outbox');

@@ -1,5 +1,5 @@
 import { clearRedisPrefix, createTestDatabase, REALTIME_TOKEN_KEYS_OF_RUN, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
-import { API_KEY_SCOPES, type Product, type ProductCreateInput } from '@livecart/schemas';
+import { API_KEY_SCOPES, type OrderPlaced, type Product, type ProductCreateInput } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp, type BuildAppOptions } from '../src/app.js';
@@ -15,6 +15,9 @@ import { digestOf } from '../src/auth/credential-secret.js';
 const SUITE_KEY = 'lck_suite-key-with-every-scope-0123456789';
 export const AUTH = { authorization: `Bearer ${SUITE_KEY}` };
 export const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghij';
+/** The suite's order-link key ring and payment webhook secret (set explicitly, so tests can sign and forge). */
+export const ORDER_LINK_KEYS = 'suite:test-order-link-key-0123456789-abcdefghij';
+export const PAYMENT_WEBHOOK_SECRET = 'test-payment-webhook-secret-0123456789-abcdef';
 
 /** A database and a Redis prefix of this test file's own, and apps built on them; `close()` removes all. */
 export interface TestContext {
@@ -57,6 +60,9 @@ export async function createTestContext(label: string): Promise<TestContext> {
       OUTBOX_LEASE_MS: '1500',
       RATE_LIMIT_READ_MAX: '100000',
       RATE_LIMIT_WRITE_MAX: '100000',
+      RATE_LIMIT_ORDER_MAX: '100000',
+      ORDER_LINK_KEYS,
+      PAYMENT_WEBHOOK_SECRET,
       ...overrides,
     });
   return {
@@ -74,6 +80,8 @@ export async function createTestContext(label: string): Promise<TestContext> {
       REDIS_PREFIX: prefix,
       SESSION_SECRET,
       REALTIME_TOKEN_KEYS: REALTIME_TOKEN_KEYS_OF_RUN,
+      ORDER_LINK_KEYS,
+      PAYMENT_WEBHOOK_SECRET,
       ...overrides,
     }),
     async app(overrides, options = {}) {
@@ -112,6 +120,17 @@ export async function createProductVia(app: FastifyInstance, overrides: Partial<
   return response.json<Product>();
 }
 
+/** The header that shows an order's link token. */
+export function orderAuth(token: string): Record<string, string> {
+  return { authorization: `Order ${token}` };
+}
+
+/** Places an order as a shopper would (no credential); returns it with its link token. */
+export async function placeOrderVia(app: FastifyInstance, items: { productId: string; quantity: number }[], headers: Record<string, string> = {}): Promise<OrderPlaced> {
+  const response = await app.inject({ method: 'POST', url: '/v1/orders', headers, payload: { items } });
+  if (response.statusCode !== 201) throw new Error(`order failed: ${response.statusCode} ${response.body}`);
+  return response.json<OrderPlaced>();
+}
 
 /** A direct pool on the test database, for arranging and inspecting state. */
 export function testPool(databaseUrl: string) {

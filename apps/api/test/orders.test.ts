@@ -1,7 +1,7 @@
-import type { ErrorEnvelope, Order, Product } from '@livecart/schemas';
+import type { ErrorEnvelope, Order, OrderPlaced, Product } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, createProductVia, createTestContext, testPool, type TestContext } from './helpers.js';
+import { AUTH, createProductVia, createTestContext, orderAuth, testPool, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
 let app: FastifyInstance;
@@ -25,8 +25,11 @@ const stockOf = async (id: string) => {
   }
 };
 
+/** The order as GET answers it: the creation answer without its link token. */
+const withoutToken = ({ accessToken: _token, accessTokenExpiresAt: _expires, ...order }: OrderPlaced): Order => order;
+
 describe('POST /v1/orders', () => {
-  it('places an order: 201 + Location, stock decremented, totals in minor units', async () => {
+  it('places an order waiting for its payment: 201 + Location, stock decremented, totals in minor units, a link token once', async () => {
     const a = await createProductVia(app, { priceMinor: 250, stock: 5 });
     const b = await createProductVia(app, { priceMinor: 1_000, stock: 1 });
     const response = await order([
@@ -34,9 +37,11 @@ describe('POST /v1/orders', () => {
       { productId: b.id, quantity: 1 },
     ]);
     expect(response.statusCode).toBe(201);
-    const placed = response.json<Order>();
+    const placed = response.json<OrderPlaced>();
     expect(response.headers.location).toBe(`/v1/orders/${placed.id}`);
-    expect(placed).toMatchObject({ status: 'confirmed', currency: 'EUR', totalMinor: 1_750 });
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(placed).toMatchObject({ status: 'pending_payment', currency: 'EUR', totalMinor: 1_750, accessToken: expect.stringMatching(/^ol1\./) });
+    expect(Date.parse(placed.paymentDueAt!) - Date.parse(placed.createdAt)).toBe(15 * 60_000);
     expect(placed.items).toEqual([
       { productId: a.id, sku: a.sku, name: a.name, quantity: 3, unitPriceMinor: 250, lineTotalMinor: 750 },
       { productId: b.id, sku: b.sku, name: b.name, quantity: 1, unitPriceMinor: 1_000, lineTotalMinor: 1_000 },
@@ -44,9 +49,10 @@ describe('POST /v1/orders', () => {
     expect(await stockOf(a.id)).toBe(2);
     expect(await stockOf(b.id)).toBe(0);
 
-    const fetched = await app.inject({ url: `/v1/orders/${placed.id}` });
+    const fetched = await app.inject({ url: `/v1/orders/${placed.id}`, headers: orderAuth(placed.accessToken) });
     expect(fetched.statusCode).toBe(200);
-    expect(fetched.json()).toEqual(placed);
+    expect(fetched.json()).toEqual(withoutToken(placed));
+    expect(fetched.headers['cache-control']).toBe('private, no-store');
     expect(fetched.headers['x-event-seq']).toMatch(/^\d+$/);
   });
 
@@ -123,8 +129,11 @@ describe('Idempotency-Key', () => {
     const retry = await order([{ productId: product.id, quantity: 2 }], headers);
     expect(first.statusCode).toBe(201);
     expect(retry.statusCode).toBe(201);
-    expect(retry.json()).toEqual(first.json());
+    expect(withoutToken(retry.json())).toEqual(withoutToken(first.json()));
     expect(retry.headers['idempotent-replayed']).toBe('true');
+    // The retry's token opens the same order: the caller that lost the first answer is not locked out.
+    const reopened = await app.inject({ url: `/v1/orders/${first.json<Order>().id}`, headers: orderAuth(retry.json<OrderPlaced>().accessToken) });
+    expect(reopened.statusCode).toBe(200);
     expect(await stockOf(product.id)).toBe(3);
   });
 
