@@ -29,8 +29,9 @@ describe('logger', () => {
 
   it('redacts credentials', () => {
     const { logger, lines } = capture({ name: 'api', nodeEnv: 'production' });
-    logger.info({ req: { headers: { authorization: 'Bearer s3cret' } }, token: 's3cret' }, 'req');
+    logger.info({ req: { headers: { authorization: 'Bearer s3cret', 'webhook-signature': 'v1,s1gnature' } }, token: 's3cret' }, 'req');
     expect(lines.join('')).not.toContain('s3cret');
+    expect(lines.join('')).not.toContain('s1gnature');
   });
 
   it('redacts passwords and password hashes', () => {

@@ -14,6 +14,7 @@ export interface CreateLoggerOptions {
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["webhook-signature"]',
   'headers.authorization',
   'authorization',
   'token',

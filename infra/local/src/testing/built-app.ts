@@ -13,9 +13,9 @@ export interface BuiltAppOptions {
   /** Prefixes its output and names it in errors; default the app's name. */
   name?: string;
   /**
-   * The app's settings, over processBaseEnv() (NODE_ENV=production, LOG_LEVEL=warn), for the api a
-   * SESSION_SECRET of the run, and for the api and realtime REALTIME_TOKEN_KEYS of the run
-   * (`REALTIME_TOKEN_KEYS_OF_RUN`); HOST and PORT are set here.
+   * The app's settings, over processBaseEnv() (NODE_ENV=production, LOG_LEVEL=warn), for the api the
+   * secrets of the run (SESSION_SECRET, ORDER_LINK_KEYS, PAYMENT_WEBHOOK_SECRET), and for the api and
+   * realtime REALTIME_TOKEN_KEYS of the run (`REALTIME_TOKEN_KEYS_OF_RUN`); HOST and PORT are set here.
    */
   env?: Record<string, string>;
   /** Default: a free port. A fixed one keeps a restarted app where a balancer or client expects it. */
@@ -83,10 +83,15 @@ async function webLaunch(distDir: string): Promise<Launch> {
 }
 
 /**
- * The api refuses to start in production without a session secret. One per test run, shared by every
- * api it starts, so a session begun on one instance of a stack is valid on the others.
+ * The api refuses to start in production without its secrets: the session secret, the order-link keys and
+ * the payment webhook secret. One of each per test run, shared by every api it starts, so a session begun
+ * (or an order link minted) on one instance of a stack is valid on the others.
  */
-const SESSION_SECRET = randomBytes(32).toString('base64url');
+const API_SECRETS = {
+  SESSION_SECRET: randomBytes(32).toString('base64url'),
+  ORDER_LINK_KEYS: `run:${randomBytes(32).toString('base64url')}`,
+  PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
+};
 
 /**
  * Both the api and realtime refuse to start in production without a realtime token key ring, and must share
@@ -96,7 +101,7 @@ export const REALTIME_TOKEN_KEYS_OF_RUN = `run:${randomBytes(32).toString('base6
 
 async function launchOf(app: AppName, options: BuiltAppOptions): Promise<Launch> {
   if (app === 'web') return webLaunch(options.webDistDir ?? '.next');
-  const env: Record<string, string> = app === 'api' ? { SESSION_SECRET, REALTIME_TOKEN_KEYS: REALTIME_TOKEN_KEYS_OF_RUN } : { REALTIME_TOKEN_KEYS: REALTIME_TOKEN_KEYS_OF_RUN };
+  const env: Record<string, string> = app === 'api' ? { ...API_SECRETS, REALTIME_TOKEN_KEYS: REALTIME_TOKEN_KEYS_OF_RUN } : { REALTIME_TOKEN_KEYS: REALTIME_TOKEN_KEYS_OF_RUN };
   return { cwd: appDir(app), entry: 'dist/server.js', readyPath: '/ready', env, dispose: async () => {} };
 }
 
