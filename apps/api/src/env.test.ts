@@ -112,7 +112,7 @@ describe('loadApiEnv', () => {
   });
 
   it('takes the realtime token key ring, the development one only under development or test, never echoed', () => {
-    const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET };
+    const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, ...ORDER_SECRETS };
     expect(loadApiEnv(production).REALTIME_TOKEN_KEYS.signing.kid).toBe('k1');
     const { REALTIME_TOKEN_KEYS: _unset, ...withoutKeys } = production;
     expect(messageOf(() => loadApiEnv(withoutKeys))).toMatch(/REALTIME_TOKEN_KEYS: is required unless NODE_ENV is development or test/);

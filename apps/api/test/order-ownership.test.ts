@@ -40,6 +40,13 @@ async function key(scopes: string[]): Promise<Record<string, string>> {
   return { authorization: `Bearer ${answer.json<ApiKeyCreated>().key}` };
 }
 
+/** A guest shopper's session cookie (its first cart action starts it): a shopper, but not this order's. */
+async function shopperSession(): Promise<Record<string, string>> {
+  const answer = await app.inject({ method: 'POST', url: '/v1/carts' });
+  expect(answer.statusCode, answer.body).toBe(201);
+  return { cookie: String(answer.headers['set-cookie']).split(';')[0]! };
+}
+
 type Route = 'read' | 'pay' | 'cancel';
 const ROUTES: Route[] = ['read', 'pay', 'cancel'];
 
@@ -69,6 +76,7 @@ describe('order ownership', () => {
       ['a token as a bearer key', { authorization: `Bearer ${order.accessToken}` }],
       ['a viewer session (reads only) on every route', await session('viewer')],
       ['a key without order scopes', await key(['catalog:write'])],
+      ['a shopper (guest) session', await shopperSession()],
     ];
     const before = await orderSnapshot(pool, order.id);
     for (const [who, headers, query] of strangers) {
