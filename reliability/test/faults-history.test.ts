@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { migrateDatabase, skipWithoutBuilds } from '@livecart/local-services/testing';
+import { skipWithoutBuilds } from '@livecart/local-services/testing';
 import { eventKeys } from '@livecart/schemas/transport';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -63,16 +63,12 @@ type Rewind =
   /** A backup restored to a point in time while the apps wait: pg_dump, more writes, pg_restore. */
   | 'restore'
   /** A replica that lags by the last commits (the same backup, restored before the cut) takes over at once. */
-  | 'failover'
-  /** A new database (migrated, its rows loaded from an export of the live one) with no event history. */
-  | 'new-database';
-
-const EXPORTED_TABLES = ['products', 'orders', 'order_items', 'staff_users', 'staff_sessions', 'api_keys'];
+  | 'failover';
 
 /**
- * Has the apps' database replaced under load, as `how` says: for a restore and a failover a backup is taken
- * first and the load goes on for LOST_WRITES_MS (those commits are the ones lost); then every connection of
- * the apps is cut and new ones refused until the replacement has the database's name.
+ * Has the apps' database replaced under load, as `how` says: a backup is taken first and the load goes on
+ * for LOST_WRITES_MS (those commits are the ones lost); then every connection of the apps is cut and new
+ * ones refused until the replacement has the database's name.
  */
 async function goBack(stack: Stack, fault: FaultContext, how: Rewind): Promise<Rollback> {
   const dir = await mkdtemp(join(tmpdir(), 'livecart-backup-'));
@@ -80,16 +76,10 @@ async function goBack(stack: Stack, fault: FaultContext, how: Rewind): Promise<R
   const copy = `${DATABASE}_copy`;
   const copyUrl = stack.postgres.url(copy);
   try {
-    let backupAt = Date.now();
-    if (how === 'new-database') {
-      // Made and migrated beforehand, as an operator would; its rows are loaded once the apps are cut off.
-      await stack.postgres.createDatabase(copy);
-      await migrateDatabase(copyUrl);
-    } else {
-      await stack.postgres.backup(DATABASE, backupFile);
-      if (how === 'failover') await stack.postgres.restore(backupFile, copy);
-      await delay(LOST_WRITES_MS);
-    }
+    const backupAt = Date.now();
+    await stack.postgres.backup(DATABASE, backupFile);
+    if (how === 'failover') await stack.postgres.restore(backupFile, copy);
+    await delay(LOST_WRITES_MS);
     const previous = await fault.truth.epoch();
 
     // The apps lose their database: every connection cut, new ones refused until it is back.
@@ -98,10 +88,6 @@ async function goBack(stack: Stack, fault: FaultContext, how: Rewind): Promise<R
     stack.links.apiPostgres.reset();
     const before = await outboxPosition(stack.databaseUrl);
     if (how === 'restore') await stack.postgres.restore(backupFile, copy);
-    if (how === 'new-database') {
-      backupAt = cutAt;
-      await stack.postgres.copyRows(DATABASE, copy, EXPORTED_TABLES, backupFile);
-    }
     const restored = new Truth(copyUrl);
     const epochStart = await restored.versions(fault.products).finally(() => restored.close());
     const after = await outboxPosition(copyUrl);
@@ -180,15 +166,5 @@ describe.skipIf(skip)('faults: the database goes back in time under load', () =>
     }, SIZE);
     suite.rows.push(faultRow('history-failover', 'Failover to a replica missing the last commits', result));
     await expectRecovered(suite.stack, result, rollback!);
-  });
-
-  it('a new database under the same Redis prefix: re-created and loaded from an export, with no event history', async () => {
-    let rollback: Rollback | undefined;
-    const result = await runFault(suite.stack, async (fault) => {
-      rollback = await goBack(suite.stack, fault, 'new-database');
-    }, SIZE);
-    suite.rows.push(faultRow('history-new-database', 'New database under the same Redis prefix', result));
-    await expectRecovered(suite.stack, result, rollback!);
-    expect(rollback!.restoredTop).toBe(0);
   });
 });

@@ -53,15 +53,6 @@ export class PrivatePostgres {
     await this.client('pg_dump', ['--format=custom', `--file=${file}`, name]);
   }
 
-  /**
-   * Copies the rows of `tables` from database `from` into `to` (which has the schema already): what a
-   * database re-created and loaded from an export holds, with none of the rest (its event history).
-   */
-  async copyRows(from: string, to: string, tables: readonly string[], file: string): Promise<void> {
-    await this.client('pg_dump', ['--format=custom', '--data-only', ...tables.map((table) => `--table=${table}`), `--file=${file}`, from]);
-    await this.client('pg_restore', ['--exit-on-error', '--data-only', '--disable-triggers', `--dbname=${to}`, file]);
-  }
-
   /** A new database `name` holding what `backup` wrote to `file`. */
   async restore(file: string, name: string): Promise<string> {
     await this.createDatabase(name);
