@@ -128,20 +128,21 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     batchSize: env.OUTBOX_BATCH_SIZE,
     retentionHours: env.OUTBOX_RETENTION_HOURS,
   });
+  const loginLimits = {
+    maxPerAccountAddress: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    maxPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES,
+    maxPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+    cooldownMs: env.LOGIN_COOLDOWN_MS,
+    cooldownMaxMs: env.LOGIN_COOLDOWN_MAX_MS,
+    decayMs: env.LOGIN_FAILURE_DECAY_MS,
+  };
   await app.register(authPlugin, {
     prefix: env.REDIS_PREFIX,
     sessionSecret: env.SESSION_SECRET,
     idleTimeoutS: env.SESSION_IDLE_TIMEOUT_S,
     absoluteTimeoutS: env.SESSION_ABSOLUTE_TIMEOUT_S,
     cacheTtlMs: env.AUTH_CACHE_TTL_MS,
-    login: {
-      maxPerAccountAddress: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
-      maxPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES,
-      maxPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
-      cooldownMs: env.LOGIN_COOLDOWN_MS,
-      cooldownMaxMs: env.LOGIN_COOLDOWN_MAX_MS,
-      decayMs: env.LOGIN_FAILURE_DECAY_MS,
-    },
+    login: loginLimits,
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   const cartTimes = { cartTtlMs: env.CART_TTL_MS, holdTtlMs: env.RESERVATION_TTL_MS };
@@ -151,14 +152,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     idleTimeoutS: env.SHOPPER_SESSION_IDLE_TIMEOUT_S,
     absoluteTimeoutS: env.SHOPPER_SESSION_ABSOLUTE_TIMEOUT_S,
     // The staff limits: a customer account is worth guarding as well as a staff one.
-    login: {
-      maxPerAccountAddress: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
-      maxPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES,
-      maxPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
-      cooldownMs: env.LOGIN_COOLDOWN_MS,
-      cooldownMaxMs: env.LOGIN_COOLDOWN_MAX_MS,
-      decayMs: env.LOGIN_FAILURE_DECAY_MS,
-    },
+    login: loginLimits,
     times: cartTimes,
     ...(options.now === undefined ? {} : { now: options.now }),
   });

@@ -32,6 +32,18 @@ function setup(
   return { store, sockets, last, warnings };
 }
 
+/** A store showing version 7 of P, subscribed to its topic in `epoch`, refetching with `refetch`. */
+async function showingVersion7(epoch: string, refetch: (ids: string[]) => Promise<RefetchResult>) {
+  const built = setup(refetch);
+  built.store.configure(URL);
+  built.store.seed([{ ...P, version: 7, priceMinor: 700 }]);
+  built.store.acquire([TOPIC], 1);
+  await tick();
+  built.last().welcome();
+  built.last().serverSends({ type: 'subscribed', topics: [TOPIC], seq: 1_000, epoch, replayed: 0 });
+  return built;
+}
+
 /** Lets queued microtasks (the subscribe flush) and due timers run. */
 const tick = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
 
@@ -304,14 +316,7 @@ describe('LiveStore reconnect and resume', () => {
     const [oldEpoch, newEpoch] = ['0b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', '1b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b'];
     // The database went back to version 3 of P; the page showed version 7 of the lost history.
     let answer: (result: RefetchResult) => void = () => undefined;
-    const refetch = vi.fn(() => new Promise<RefetchResult>((resolve) => (answer = resolve)));
-    const { store, last } = setup(refetch);
-    store.configure(URL);
-    store.seed([{ ...P, version: 7, priceMinor: 700 }]);
-    store.acquire([TOPIC], 1);
-    await tick();
-    last().welcome();
-    last().serverSends({ type: 'subscribed', topics: [TOPIC], seq: 1_000, epoch: oldEpoch, replayed: 0 });
+    const { store, last } = await showingVersion7(oldEpoch, () => new Promise<RefetchResult>((resolve) => (answer = resolve)));
     last().serverSends({ type: 'reset', topics: [TOPIC], seq: 800, epoch: newEpoch, reason: 'epoch_changed' });
     await tick();
     answer({ items: [{ ...P, version: 3, priceMinor: 300 }], missing: [] });
@@ -326,14 +331,7 @@ describe('LiveStore reconnect and resume', () => {
   it('drops the answer of a refetch asked before the history changed again', async () => {
     const [first, second, third] = ['0b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', '1b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', '2b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b'];
     const answers: ((result: RefetchResult) => void)[] = [];
-    const refetch = vi.fn(() => new Promise<RefetchResult>((resolve) => answers.push(resolve)));
-    const { store, last } = setup(refetch);
-    store.configure(URL);
-    store.seed([{ ...P, version: 7, priceMinor: 700 }]);
-    store.acquire([TOPIC], 1);
-    await tick();
-    last().welcome();
-    last().serverSends({ type: 'subscribed', topics: [TOPIC], seq: 1_000, epoch: first, replayed: 0 });
+    const { store, last } = await showingVersion7(first, () => new Promise<RefetchResult>((resolve) => answers.push(resolve)));
     last().serverSends({ type: 'reset', topics: [TOPIC], seq: 800, epoch: second, reason: 'epoch_changed' });
     await tick();
     last().serverSends({ type: 'reset', topics: [TOPIC], seq: 500, epoch: third, reason: 'epoch_changed' });
