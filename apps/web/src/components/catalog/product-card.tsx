@@ -4,6 +4,7 @@ import type { Product } from '@livecart/schemas/product';
 import Link from 'next/link';
 import { useLiveProduct } from '@/lib/live/hooks';
 import { availableOf } from '@/lib/stock';
+import { AddToCartForm } from '../cart/add-to-cart-form';
 import { PriceTag } from '../product/price-tag';
 import { ProductImage } from '../product/product-image';
 import { StockBadge } from '../product/stock-badge';
@@ -25,6 +26,7 @@ export function ProductCard({ initial }: { initial: Product }) {
           <PriceTag minor={product.priceMinor} currency={product.currency} />
           {deleted ? <span className={styles.gone}>No longer available</span> : <StockBadge stock={availableOf(product)} />}
         </div>
+        {deleted ? null : <AddToCartForm productId={product.id} productName={product.name} available={availableOf(product)} />}
       </div>
     </li>
   );

@@ -11,6 +11,8 @@ export function SiteHeader() {
         </Link>
         <nav aria-label="Main" className={styles.nav}>
           <Link href="/">Catalog</Link>
+          <Link href="/cart">Cart</Link>
+          <Link href="/account">Account</Link>
           <Link href="/admin">Admin</Link>
           <Link href="/login">Staff sign-in</Link>
         </nav>

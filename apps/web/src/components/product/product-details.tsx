@@ -3,6 +3,7 @@
 import type { Product } from '@livecart/schemas/product';
 import { useLiveProduct } from '@/lib/live/hooks';
 import { availableOf } from '@/lib/stock';
+import { AddToCartForm } from '../cart/add-to-cart-form';
 import { BuyForm } from './buy-form';
 import { PriceTag } from './price-tag';
 import styles from './product-details.module.css';
@@ -26,7 +27,10 @@ export function ProductDetails({ initial }: { initial: Product }) {
             This product has been removed from the shop.
           </p>
         ) : (
-          <BuyForm productId={product.id} productName={product.name} stock={availableOf(product)} />
+          <>
+            <AddToCartForm productId={product.id} productName={product.name} available={availableOf(product)} withQuantity />
+            <BuyForm productId={product.id} productName={product.name} stock={availableOf(product)} />
+          </>
         )}
         {product.description ? <p className={styles.description}>{product.description}</p> : null}
         <dl className={styles.facts}>
