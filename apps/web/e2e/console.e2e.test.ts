@@ -64,9 +64,16 @@ function visitsByRoute(product: Product): Record<string, Visit[]> {
     ],
     '/products/[id]': [
       { path: `/products/${product.id}`, live: true },
-      // Streamed after the App Shell, so it answers 200 (with noindex) rather than 404.
-      { path: `/products/${UNKNOWN_PRODUCT_ID}`, heading: 'Product not found' },
+      // The proxy finds no such product before rendering and answers the 404 of /products/missing.
+      { path: `/products/${UNKNOWN_PRODUCT_ID}`, status: 404, heading: 'Product not found' },
     ],
+    '/products/missing': [{ path: '/products/missing', status: 404, heading: 'Product not found' }],
+    '/cart': [{ path: '/cart', heading: 'Your cart is empty' }],
+    '/api/cart': [{ path: '/api/cart', fetched: true }],
+    // No customer is signed in: the account page sends the visitor to sign in.
+    '/account': [{ path: '/account', heading: 'Sign in' }],
+    '/account/sign-in': [{ path: '/account/sign-in', heading: 'Sign in' }],
+    '/account/sign-up': [{ path: '/account/sign-up', heading: 'Create an account' }],
     // Visited signed in as an admin (each admin page, signed out, redirects to /login).
     '/admin': [{ path: '/admin', live: true }],
     '/admin/users': [{ path: '/admin/users', heading: 'New staff user' }],

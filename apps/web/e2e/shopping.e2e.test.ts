@@ -32,7 +32,7 @@ beforeAll(async () => {
   stack = await startStack({ adminDatabaseUrl: inject('adminDatabaseUrl'), redisUrl: inject('redisUrl') });
   api = apiClient(stack);
   products = (await api.list('limit=24&sort=newest')).filter((p) => p.currency === 'EUR' && p.stock >= 10);
-  expect(products.length).toBeGreaterThanOrEqual(4);
+  expect(products.length).toBeGreaterThanOrEqual(6);
 }, 240_000);
 
 afterAll(async () => {
@@ -81,5 +81,48 @@ describe('cart', () => {
     await eventually(() => page.getByTestId('cart-total').textContent(), euros(2 * newPrice));
     expect(await page.getByTestId('line-unit-price').textContent()).toBe(euros(newPrice));
     expect(await stillMarked(page)).toBe(true);
+  });
+});
+
+describe('customer accounts', () => {
+  it('signs up, signs out, and at sign-in merges the guest cart into the customer’s', async () => {
+    const page = await newShopper();
+    const [mine, guests] = [products[4]!, products[5]!];
+    const email = `shopper-${Date.now()}@example.com`;
+    const password = 'a long walk on the quiet beach';
+    await page.goto(`${stack.webUrl}/account/sign-up`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL((url) => url.pathname === '/account');
+    await eventually(() => page.getByTestId('customer-email').textContent(), `Signed in as ${email}`);
+    await addFromProductPage(page, mine, 1);
+
+    await page.goto(`${stack.webUrl}/account`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.goto(`${stack.webUrl}/cart`);
+    await eventually(() => page.getByTestId('cart-empty').isVisible(), true);
+    await addFromProductPage(page, guests, 2);
+
+    await page.goto(`${stack.webUrl}/account/sign-in?next=/cart`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/cart');
+    await eventually(async () => (await page.getByTestId('cart-line').evaluateAll((els) => els.map((el) => el.getAttribute('data-product-id')))).sort(), [mine.id, guests.id].sort());
+    expect(await page.getByTestId('cart-total').textContent()).toBe(euros(mine.priceMinor + 2 * guests.priceMinor));
+  });
+});
+
+describe('not found', () => {
+  it('answers HTTP 404 for an unknown product id, and 200 for a known one', async () => {
+    const unknown = await fetch(`${stack.webUrl}/products/00000000-0000-4000-8000-00000000dead`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('Product not found');
+    expect((await fetch(`${stack.webUrl}/products/not-a-uuid`)).status).toBe(404);
+    const known = await fetch(`${stack.webUrl}/products/${products[3]!.id}`);
+    expect(known.status).toBe(200);
+    expect(await known.text()).toContain(products[3]!.name);
   });
 });

@@ -1,5 +1,6 @@
 import { type NextRequest, NextResponse } from 'next/server';
 import { env } from '@/env';
+import { productExists } from '@/lib/product-existence/product-exists';
 import { contentSecurityPolicy, createNonce } from '@/lib/security/content-security-policy';
 
 /**
@@ -8,14 +9,28 @@ import { contentSecurityPolicy, createNonce } from '@/lib/security/content-secur
  * (framework, page chunks, the inline page data); the realtime origin is read at run time, so one build
  * serves any environment.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const development = env.NODE_ENV === 'development';
   const policy = contentSecurityPolicy({ development, realtimeUrl: env.NEXT_PUBLIC_REALTIME_URL, ...(development ? {} : { nonce: createNonce() }) });
   const headers = new Headers(request.headers);
   headers.set('content-security-policy', policy);
-  const response = NextResponse.next({ request: { headers } });
+  const response = (await isMissingProduct(request.nextUrl.pathname))
+    ? NextResponse.rewrite(new URL('/products/missing', request.url), { request: { headers } })
+    : NextResponse.next({ request: { headers } });
   response.headers.set('content-security-policy', policy);
   return response;
+}
+
+const PRODUCT_PAGE = /^\/products\/([^/]+)$/;
+
+/**
+ * A product page for a product that does not exist is rewritten to a page that answers 404 before
+ * anything is sent: the product page itself streams, so its own `notFound()` would come after a 200.
+ */
+async function isMissingProduct(pathname: string): Promise<boolean> {
+  const id = PRODUCT_PAGE.exec(pathname)?.[1];
+  if (id === undefined || id === 'missing') return false;
+  return (await productExists(id.toLowerCase())) === false;
 }
 
 export const config = {
