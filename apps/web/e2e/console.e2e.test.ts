@@ -171,7 +171,8 @@ describe.each<WebMode>(['development', 'production'])('every page under %s', (mo
     );
     await Promise.all(opened.map(({ page }) => page.close()));
     expect(problems).toEqual([]);
-  });
+    // `next dev` compiles each of the twenty-odd visits' routes on first use.
+  }, 300_000);
 
   it.runIf(mode === 'production')('sends a script policy without unsafe-inline and puts its fresh nonce on every inline script', async () => {
     const documents = Object.values(visitsByRoute(product))
