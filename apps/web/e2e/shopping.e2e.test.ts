@@ -10,6 +10,8 @@ let stack: Stack;
 let api: ReturnType<typeof apiClient>;
 let products: Product[];
 const browsers: Browser[] = [];
+/** Console errors, warnings and uncaught exceptions of every shopper page: none is expected. */
+const consoleProblems: string[] = [];
 
 const euros = (minor: number) => `€${(minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
 
@@ -17,7 +19,12 @@ const euros = (minor: number) => `€${(minor / 100).toLocaleString('en-US', { m
 async function newShopper(): Promise<Page> {
   const browser = await launchBrowser();
   browsers.push(browser);
-  return browser.context.newPage();
+  const page = await browser.context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') consoleProblems.push(`${page.url()}: console.${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleProblems.push(`${page.url()}: ${error.message}`));
+  return page;
 }
 
 /** Adds `quantity` of a product from its page, as a shopper would. */
@@ -112,6 +119,12 @@ describe('customer accounts', () => {
     await page.waitForURL((url) => url.pathname === '/cart');
     await eventually(async () => (await page.getByTestId('cart-line').evaluateAll((els) => els.map((el) => el.getAttribute('data-product-id')))).sort(), [mine.id, guests.id].sort());
     expect(await page.getByTestId('cart-total').textContent()).toBe(euros(mine.priceMinor + 2 * guests.priceMinor));
+  });
+});
+
+describe('console', () => {
+  it('logged no error, warning or uncaught exception on any shopper page above', () => {
+    expect(consoleProblems).toEqual([]);
   });
 });
 
