@@ -15,7 +15,7 @@ interface Props {
   initial: Cart;
   /** The lines' products as the server read them (seeds of the live store); a deleted one is absent. */
   products: readonly Product[];
-  /** Checkout shows the lines without editing them. */
+  /** A checkout page would show the lines without editing them. */
   editable?: boolean;
   /** Told whenever the cart the page shows changes (e.g. checkout's expected total). */
   onCart?: (cart: Cart | null) => void;
@@ -77,11 +77,6 @@ export function CartView({ initial, products, editable = true, onCart }: Props) 
         <span aria-live="polite" aria-atomic="true">
           Total <strong data-testid="cart-total">{formatMoney(cart.totalMinor, currency)}</strong>
         </span>
-        {editable ? (
-          <Link href="/checkout" className={styles.add} data-testid="go-to-checkout">
-            Check out
-          </Link>
-        ) : null}
       </div>
     </section>
   );
