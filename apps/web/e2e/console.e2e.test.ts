@@ -64,10 +64,9 @@ function visitsByRoute(product: Product): Record<string, Visit[]> {
     ],
     '/products/[id]': [
       { path: `/products/${product.id}`, live: true },
-      // The proxy finds no such product before rendering and answers the 404 of /products/missing.
-      { path: `/products/${UNKNOWN_PRODUCT_ID}`, status: 404, heading: 'Product not found' },
+      // The proxy finds no such product before rendering and answers the site's 404.
+      { path: `/products/${UNKNOWN_PRODUCT_ID}`, status: 404, heading: 'Page not found' },
     ],
-    '/products/missing': [{ path: '/products/missing', status: 404, heading: 'Product not found' }],
     '/cart': [{ path: '/cart', heading: 'Your cart is empty' }],
     '/api/cart': [{ path: '/api/cart', fetched: true }],
     // No customer is signed in: the account page sends the visitor to sign in.

@@ -134,7 +134,7 @@ describe('not found', () => {
   it('answers HTTP 404 for an unknown product id, and 200 for a known one', async () => {
     const unknown = await fetch(`${stack.webUrl}/products/00000000-0000-4000-8000-00000000dead`);
     expect(unknown.status).toBe(404);
-    expect(await unknown.text()).toContain('Product not found');
+    expect(await unknown.text()).toContain('Page not found');
     expect((await fetch(`${stack.webUrl}/products/not-a-uuid`)).status).toBe(404);
     const known = await fetch(`${stack.webUrl}/products/${products[3]!.id}`);
     expect(known.status).toBe(200);

@@ -180,7 +180,7 @@ describe('not found', () => {
   it('shows the product not-found page for an unknown id', async () => {
     const page = await shopper.context.newPage();
     await page.goto(`${stack.webUrl}/products/00000000-0000-4000-8000-00000000dead`);
-    await eventually(() => page.getByRole('heading', { name: 'Product not found' }).isVisible(), true);
+    await eventually(() => page.getByRole('heading', { name: 'Page not found' }).isVisible(), true);
     await page.close();
   });
 });

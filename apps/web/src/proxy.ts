@@ -15,21 +15,23 @@ export async function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
   headers.set('content-security-policy', policy);
   const response = (await isMissingProduct(request.nextUrl.pathname))
-    ? NextResponse.rewrite(new URL('/products/missing', request.url), { request: { headers } })
+    ? NextResponse.rewrite(new URL(MISSING_PRODUCT_PATH, request.url), { request: { headers } })
     : NextResponse.next({ request: { headers } });
   response.headers.set('content-security-policy', policy);
   return response;
 }
 
 const PRODUCT_PAGE = /^\/products\/([^/]+)$/;
+/** A path no route matches: Next answers it with the not-found page and status 404, in dev and production. */
+const MISSING_PRODUCT_PATH = '/products/missing/404';
 
 /**
- * A product page for a product that does not exist is rewritten to a page that answers 404 before
+ * A product page for a product that does not exist is rewritten to a path that answers 404 before
  * anything is sent: the product page itself streams, so its own `notFound()` would come after a 200.
  */
 async function isMissingProduct(pathname: string): Promise<boolean> {
   const id = PRODUCT_PAGE.exec(pathname)?.[1];
-  if (id === undefined || id === 'missing') return false;
+  if (id === undefined) return false;
   return (await productExists(id.toLowerCase())) === false;
 }
 
