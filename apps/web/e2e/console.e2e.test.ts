@@ -68,6 +68,8 @@ function visitsByRoute(product: Product): Record<string, Visit[]> {
       { path: `/products/${UNKNOWN_PRODUCT_ID}`, status: 404, heading: 'Page not found' },
     ],
     '/cart': [{ path: '/cart', heading: 'Your cart is empty' }],
+    // Seen by its owner or link holder only; anyone else, like an unknown id, gets the site's 404.
+    '/orders/[id]': [{ path: `/orders/${UNKNOWN_PRODUCT_ID}`, status: 404, heading: 'Page not found' }],
     '/api/cart': [{ path: '/api/cart', fetched: true }],
     // No customer is signed in: the account page sends the visitor to sign in.
     '/account': [{ path: '/account', heading: 'Sign in' }],

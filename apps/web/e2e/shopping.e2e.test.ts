@@ -124,9 +124,24 @@ describe('customer accounts', () => {
   });
 });
 
-describe('console', () => {
-  it('logged no error, warning or uncaught exception on any shopper page above', () => {
-    expect(consoleProblems).toEqual([]);
+describe('order page', () => {
+  it('shows an order to the holder of its link, and answers HTTP 404 without the token or for an unknown id', async () => {
+    const product = products[3]!;
+    const response = await fetch(`${stack.apiUrl}/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+      body: JSON.stringify({ items: [{ productId: product.id, quantity: 2 }] }),
+    });
+    expect(response.status).toBe(201);
+    const order = (await response.json()) as { id: string; accessToken: string };
+    const page = await newShopper();
+    const answer = await page.goto(`${stack.webUrl}/orders/${order.id}?token=${encodeURIComponent(order.accessToken)}`);
+    expect(answer?.status()).toBe(200);
+    await eventually(() => page.getByTestId('order-status').textContent(), 'Awaiting payment');
+    expect(await page.getByTestId('order-total').textContent()).toBe(euros(2 * product.priceMinor));
+    expect((await fetch(`${stack.webUrl}/orders/${order.id}`)).status).toBe(404);
+    expect((await fetch(`${stack.webUrl}/orders/${order.id}?token=forged`)).status).toBe(404);
+    expect((await fetch(`${stack.webUrl}/orders/00000000-0000-4000-8000-00000000dead`)).status).toBe(404);
   });
 });
 
@@ -139,5 +154,11 @@ describe('not found', () => {
     const known = await fetch(`${stack.webUrl}/products/${products[3]!.id}`);
     expect(known.status).toBe(200);
     expect(await known.text()).toContain(products[3]!.name);
+  });
+});
+
+describe('console', () => {
+  it('logged no error, warning or uncaught exception on any shopper page above', () => {
+    expect(consoleProblems).toEqual([]);
   });
 });

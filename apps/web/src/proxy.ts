@@ -1,5 +1,6 @@
 import { type NextRequest, NextResponse } from 'next/server';
 import { env } from '@/env';
+import { orderVisible } from '@/lib/order-existence';
 import { productExists } from '@/lib/product-existence/product-exists';
 import { contentSecurityPolicy, createNonce } from '@/lib/security/content-security-policy';
 
@@ -14,25 +15,30 @@ export async function proxy(request: NextRequest) {
   const policy = contentSecurityPolicy({ development, realtimeUrl: env.NEXT_PUBLIC_REALTIME_URL, ...(development ? {} : { nonce: createNonce() }) });
   const headers = new Headers(request.headers);
   headers.set('content-security-policy', policy);
-  const response = (await isMissingProduct(request.nextUrl.pathname))
-    ? NextResponse.rewrite(new URL(MISSING_PRODUCT_PATH, request.url), { request: { headers } })
+  const response = (await isMissing(request))
+    ? NextResponse.rewrite(new URL(MISSING_PATH, request.url), { request: { headers } })
     : NextResponse.next({ request: { headers } });
   response.headers.set('content-security-policy', policy);
   return response;
 }
 
 const PRODUCT_PAGE = /^\/products\/([^/]+)$/;
+const ORDER_PAGE = /^\/orders\/([^/]+)$/;
 /** A path no route matches: Next answers it with the not-found page and status 404, in dev and production. */
-const MISSING_PRODUCT_PATH = '/products/missing/404';
+const MISSING_PATH = '/products/missing/404';
 
 /**
  * A product page for a product that does not exist is rewritten to a path that answers 404 before
  * anything is sent: the product page itself streams, so its own `notFound()` would come after a 200.
  */
-async function isMissingProduct(pathname: string): Promise<boolean> {
-  const id = PRODUCT_PAGE.exec(pathname)?.[1];
-  if (id === undefined) return false;
-  return (await productExists(id.toLowerCase())) === false;
+async function isMissing(request: NextRequest): Promise<boolean> {
+  const { pathname } = request.nextUrl;
+  const productId = PRODUCT_PAGE.exec(pathname)?.[1];
+  if (productId !== undefined) return (await productExists(productId.toLowerCase())) === false;
+  // Likewise an order page the API does not serve to this caller (unknown, or not theirs: the same 404).
+  const orderId = ORDER_PAGE.exec(pathname)?.[1];
+  if (orderId !== undefined) return (await orderVisible(request, orderId.toLowerCase())) === false;
+  return false;
 }
 
 export const config = {
