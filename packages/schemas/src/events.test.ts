@@ -120,3 +120,29 @@ describe('EventSchema actor (0.2.0)', () => {
     expect(result.error?.issues[0]?.path.slice(0, 2)).toEqual(['actor', 'id']);
   });
 });
+
+describe('cart.updated', () => {
+  const cart = {
+    id: '3f1c2b9e-8d4a-4c1e-9f2a-1b2c3d4e5f60',
+    currency: 'EUR',
+    lines: [],
+    itemCount: 0,
+    totalMinor: 0,
+    expiresAt: '2025-01-03T03:04:05Z',
+    updatedAt: '2025-01-03T03:04:05Z',
+  };
+  const cartBase = { ...base, topics: [`cart:${cart.id}`] };
+
+  it('publishes the whole cart on its private topic', () => {
+    const event = PublishedEventSchema.parse({ ...cartBase, type: 'cart.updated', data: cart });
+    expect(event.data).toEqual(cart);
+    expect(isCatalogEvent(event)).toBe(false);
+  });
+
+  it('refuses a cart event on a public topic, an order topic or more than its own topic', () => {
+    expect(PublishedEventSchema.safeParse({ ...cartBase, topics: ['catalog'], type: 'cart.updated', data: cart }).success).toBe(false);
+    expect(PublishedEventSchema.safeParse({ ...cartBase, topics: [`order:${cart.id}`], type: 'cart.updated', data: cart }).success).toBe(false);
+    expect(PublishedEventSchema.safeParse({ ...cartBase, topics: [`cart:${cart.id}`, 'catalog'], type: 'cart.updated', data: cart }).success).toBe(false);
+    expect(EventSchema.safeParse({ ...cartBase, type: 'cart.updated', data: cart }).success).toBe(false);
+  });
+});

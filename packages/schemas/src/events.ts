@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { ActorSchema } from './actor.js';
+import { CartSchema } from './cart.js';
 import { CategorySlugSchema, IdSchema, SeqSchema, TimestampSchema, VersionSchema } from './common.js';
 import { ORDER_STATUSES, OrderSchema, type OrderStatus } from './order.js';
 import { ProductSchema, SkuSchema } from './product.js';
-import { OrderTopicSchema, TopicSchema } from './topics.js';
+import { CartTopicSchema, OrderTopicSchema, TopicSchema } from './topics.js';
 
 /** An order's event is named for the status it entered: `order.<status>`, on its private topic `order:<id>`. */
 export type OrderEventType = `order.${OrderStatus}`;
@@ -104,8 +105,21 @@ export const OrderEventSchema = z.discriminatedUnion('type', [
 ]);
 export type OrderEvent = z.infer<typeof OrderEventSchema>;
 
+/**
+ * A cart changed (a line added, changed or removed, a hold lapsed, the cart checked out or expired): the
+ * whole cart as its owner reads it, on its private topic alone. After a checkout or expiry the cart is gone:
+ * the event carries it as it was last, with no lines.
+ */
+export const CartUpdatedEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('cart.updated'),
+  topics: z.array(CartTopicSchema).min(1).max(1),
+  data: CartSchema,
+});
+export type CartUpdatedEvent = z.infer<typeof CartUpdatedEventSchema>;
+
 /** Everything the outbox relay publishes: the public topics' events and the private ones'. */
-export const PublishedEventSchema = z.discriminatedUnion('type', [...EventSchema.options, ...OrderEventSchema.options]);
+export const PublishedEventSchema = z.discriminatedUnion('type', [...EventSchema.options, ...OrderEventSchema.options, CartUpdatedEventSchema]);
 export type PublishedEvent = z.infer<typeof PublishedEventSchema>;
 
 const CATALOG_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);

@@ -1,6 +1,7 @@
 export * from './actor.js';
 export * from './audit.js';
 export * from './cart.js';
+export * from './checkout.js';
 export * from './common.js';
 export * from './currencies.js';
 export * from './customer.js';

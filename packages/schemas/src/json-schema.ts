@@ -2,10 +2,20 @@ import { z } from 'zod';
 import { ActorSchema } from './actor.js';
 import { AuditEntrySchema, AuditListQuerySchema, AuditPageSchema } from './audit.js';
 import { CartIdParamsSchema, CartLineAddSchema, CartLineParamsSchema, CartLineUpdateSchema, CartSchema } from './cart.js';
+import { CheckoutCreateSchema, CheckoutRefusalSchema } from './checkout.js';
 import { CustomerLoginSchema, CustomerSchema, CustomerSignUpSchema, ShopperSessionSchema } from './customer.js';
 import { ErrorEnvelopeSchema } from './errors.js';
-import { EventSchema, OrderEventSchema } from './events.js';
-import { OrderAccessQuerySchema, OrderCreateHeadersSchema, OrderCreateSchema, OrderIdParamsSchema, OrderPlacedSchema, OrderSchema } from './order.js';
+import { CartUpdatedEventSchema, EventSchema, OrderEventSchema } from './events.js';
+import {
+  CustomerOrderListQuerySchema,
+  OrderAccessQuerySchema,
+  OrderCreateHeadersSchema,
+  OrderCreateSchema,
+  OrderIdParamsSchema,
+  OrderPageSchema,
+  OrderPlacedSchema,
+  OrderSchema,
+} from './order.js';
 import { OrderPaymentCreateSchema, PaymentSchema, PaymentWebhookReceivedSchema, PaymentWebhookSchema } from './payment.js';
 import {
   BulkProductUpdateResultSchema,
@@ -57,6 +67,10 @@ export const namedSchemas = {
   Order: OrderSchema,
   OrderPlaced: OrderPlacedSchema,
   OrderAccessQuery: OrderAccessQuerySchema,
+  OrderPage: OrderPageSchema,
+  CustomerOrderListQuery: CustomerOrderListQuerySchema,
+  CheckoutCreate: CheckoutCreateSchema,
+  CheckoutRefusal: CheckoutRefusalSchema,
   OrderPaymentCreate: OrderPaymentCreateSchema,
   Payment: PaymentSchema,
   PaymentWebhook: PaymentWebhookSchema,
@@ -89,6 +103,7 @@ export const namedSchemas = {
   RealtimeTokenRequest: RealtimeTokenRequestSchema,
   RealtimeToken: RealtimeTokenSchema,
   OrderEvent: OrderEventSchema,
+  CartUpdatedEvent: CartUpdatedEventSchema,
   ClientMessage: ClientMessageSchema,
   ServerMessage: ServerMessageSchema,
 } as const satisfies Record<string, z.ZodType>;

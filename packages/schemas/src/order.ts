@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CurrencySchema, IdSchema, MinorAmountSchema, TimestampSchema } from './common.js';
-import { SkuSchema } from './product.js';
+import { CursorSchema, SkuSchema } from './product.js';
 
 export const ORDER_MAX_ITEMS = 50;
 export const ORDER_MAX_QUANTITY = 1_000;
@@ -106,3 +106,20 @@ export const OrderAccessQuerySchema = z.strictObject({
   token: z.string().min(1).max(400).optional(),
 });
 export type OrderAccessQuery = z.infer<typeof OrderAccessQuerySchema>;
+
+export const ORDER_PAGE_SIZE_DEFAULT = 20;
+export const ORDER_PAGE_SIZE_MAX = 100;
+
+/** A signed-in customer's order history: newest first; `cursor` is a previous page's `nextCursor`. */
+export const CustomerOrderListQuerySchema = z.strictObject({
+  cursor: CursorSchema.optional(),
+  limit: z.int().min(1).max(ORDER_PAGE_SIZE_MAX).default(ORDER_PAGE_SIZE_DEFAULT),
+});
+export type CustomerOrderListQuery = z.infer<typeof CustomerOrderListQuerySchema>;
+export type CustomerOrderListQueryInput = z.input<typeof CustomerOrderListQuerySchema>;
+
+export const OrderPageSchema = z.object({
+  items: z.array(OrderSchema),
+  nextCursor: CursorSchema.nullable(),
+});
+export type OrderPage = z.infer<typeof OrderPageSchema>;

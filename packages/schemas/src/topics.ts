@@ -34,6 +34,9 @@ export type PrivateTopic = z.infer<typeof PrivateTopicSchema>;
 /** One order's private topic, `order:<id>`: where its `order.<status>` events are published. */
 export const OrderTopicSchema = PrivateTopicSchema.regex(/^order:/, { error: 'must be order:<lowercase uuid>' });
 
+/** One cart's private topic, `cart:<id>`: where its `cart.updated` events are published. */
+export const CartTopicSchema = PrivateTopicSchema.regex(/^cart:/, { error: 'must be cart:<lowercase uuid>' });
+
 export const CATALOG_TOPIC = 'catalog' as const;
 
 export function productTopic(id: string): Topic {
