@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'order.fulfilled',
   'order.cancelled',
   'order.expired',
+  'order.claimed',
   'payment.created',
   'payment.declined',
   'payment.succeeded',
