@@ -5,6 +5,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import type { CartOwner, CartTimes } from './cart-owner.js';
 import { lockCart, renewCart, type LockedCart } from './lock-cart.js';
 import { readCart } from './read-cart.js';
+import { recordCartUpdated } from './record-cart-updated.js';
 
 export interface CartWriteOptions {
   pool: pg.Pool;
@@ -22,18 +23,29 @@ export interface CartWriteResult {
 
 /**
  * The frame of every write to one cart: one transaction that locks the owner's cart (404 for anyone
- * else's), renews the cart and its holds (activity), runs the change; then reads the cart back.
+ * else's), renews the cart and its holds (activity), runs the change, notes the prices its lines are now
+ * shown at (what a refused checkout names as the old price), and records the cart's `cart.updated` event
+ * with the cart as it is answered. A read (`change` returning null) renews too, but records no event.
  */
-export async function cartWrite(options: CartWriteOptions, change: (client: pg.PoolClient, cart: LockedCart) => Promise<Product[]>): Promise<CartWriteResult> {
-  const { id, products } = await withTransaction(options.pool, async (client) => {
-    const cart = await lockCart(client, options.cartId, options.owner);
+export async function cartWrite(options: CartWriteOptions, change: (client: pg.PoolClient, cart: LockedCart) => Promise<Product[] | null>): Promise<CartWriteResult> {
+  return withTransaction(options.pool, async (client) => {
+    const locked = await lockCart(client, options.cartId, options.owner);
     // Renewing first also locks the cart's held lines before any product, the order every writer keeps
     // (cart, lines, products), so that a sweeper holding lines and waiting for a product cannot deadlock it.
-    await renewCart(client, cart.id, options.times);
-    return { id: cart.id, products: await change(client, cart) };
+    await renewCart(client, locked.id, options.times);
+    const products = await change(client, locked);
+    await noteShownPrices(client, locked.id);
+    const cart = products === null ? await readCart(client, locked.id) : await recordCartUpdated({ client, cartId: locked.id, actor: options.actor });
+    if (cart === undefined) throw new NotFoundError(`cart ${locked.id} does not exist`);
+    return { cart, products: products ?? [] };
   });
-  // Read after the commit, so that no product lock waits for it; a write of the owner's in between shows.
-  const read = await readCart(options.pool, id);
-  if (read === undefined) throw new NotFoundError(`cart ${id} does not exist`);
-  return { cart: read, products };
+}
+
+/** Each line's price as the cart now shows it; a line's row is already locked by the cart's writer. */
+export async function noteShownPrices(client: pg.PoolClient, cartId: string): Promise<void> {
+  await client.query(
+    `UPDATE cart_lines l SET shown_price_minor = p.price_minor FROM products p
+     WHERE l.cart_id = $1 AND p.id = l.product_id AND l.shown_price_minor IS DISTINCT FROM p.price_minor`,
+    [cartId],
+  );
 }

@@ -2,13 +2,15 @@ import type { Actor, AuditAction, Product } from '@livecart/schemas';
 import type pg from 'pg';
 import { recordChanges, type RecordedChange } from '../../db/record-changes.js';
 import { holdStock, lockProducts } from './hold-stock.js';
+import { cartForEvent, recordCartUpdated } from './record-cart-updated.js';
 
 /**
  * Removes a cart that the caller has locked, giving back every unit its lines still hold: one release,
  * with its product's event, per held line. Used when a cart expires, when a guest cart has been merged
- * into a customer's, and when an expired cart is replaced.
+ * into a customer's, and when an expired cart is replaced. Its `cart.updated` carries it with no lines.
  */
 export async function discardCart(client: pg.PoolClient, cartId: string, actor: Actor, action: AuditAction): Promise<Product[]> {
+  const last = await cartForEvent(client, cartId);
   const { rows: lines } = await client.query<{ productId: string; held: number }>(
     'SELECT product_id AS "productId", held FROM cart_lines WHERE cart_id = $1 AND held > 0 ORDER BY product_id FOR UPDATE',
     [cartId],
@@ -25,5 +27,6 @@ export async function discardCart(client: pg.PoolClient, cartId: string, actor: 
   }
   await client.query('DELETE FROM carts WHERE id = $1', [cartId]);
   await recordChanges(client, actor, changes);
+  if (last !== undefined) await recordCartUpdated({ client, cartId, actor, removed: last });
   return products;
 }

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { recordChanges, type RecordedChange } from '../../db/record-changes.js';
 import { withTransaction } from '../../db/transaction.js';
 import { holdStock, lockProducts } from './hold-stock.js';
+import { recordCartUpdated } from './record-cart-updated.js';
 
 export interface ExpireHoldsOptions {
   pool: pg.Pool;
@@ -22,7 +23,7 @@ interface DueLine {
  * instances sweep at the same time. A line is taken with FOR UPDATE SKIP LOCKED (a line another sweeper or
  * a cart write holds is left to it) and its `held` is set to 0 in the transaction that gives its units back,
  * so a later sweep no longer sees it due. One product update, with its stock.changed event, per hold.
- * The line stays in its cart with `heldUntil` null. Returns the products as the releases left them.
+ * The line stays in its cart with `heldUntil` null, and each cart touched gets its `cart.updated`. Returns the products as the releases left them.
  */
 export async function expireHolds(options: ExpireHoldsOptions): Promise<{ released: number; products: Product[] }> {
   return withTransaction(options.pool, async (client) => {
@@ -47,6 +48,7 @@ export async function expireHolds(options: ExpireHoldsOptions): Promise<{ releas
       [due.map((line) => line.cartId), due.map((line) => line.productId)],
     );
     await recordChanges(client, options.actor, changes);
+    for (const cartId of new Set(due.map((line) => line.cartId))) await recordCartUpdated({ client, cartId, actor: options.actor });
     return { released: due.length, products };
   });
 }

@@ -7,6 +7,7 @@ import type { CartOwner } from './cart-owner.js';
 import { holdStock, lockProducts } from './hold-stock.js';
 import { lockCart } from './lock-cart.js';
 import { LINES } from './read-cart.js';
+import { cartForEvent, recordCartUpdated } from './record-cart-updated.js';
 
 export interface TakeCartForCheckoutOptions {
   /** The checkout's transaction: everything here commits or rolls back with the order it makes. */
@@ -39,7 +40,7 @@ export interface TakenCart {
  * The seam between carts and checkout, for use inside the checkout's transaction: locks the owner's cart
  * (404 for anyone else's), its lines and their products (in id order, as every multi-row writer does),
  * reads the lines at the products' current prices, gives back every unit the cart holds, and removes the
- * cart. The caller then takes the stock for its order from `available` in the same transaction (as
+ * cart (its `cart.updated` carries it with no lines). The caller then takes the stock for its order from `available` in the same transaction (as
  * place-order's conditional decrement does), so the released units cannot go to anyone else in between;
  * if the order fails, the transaction rolls back and the cart, its holds and its lines are as they were.
  * Lines whose hold lapsed are returned too: the order takes them only if they are still available.
@@ -55,6 +56,7 @@ export async function takeCartForCheckout(options: TakeCartForCheckoutOptions): 
   await lockProducts(client, held.map((line) => line.productId));
   const { rows: priced } = await client.query(LINES, [cart.id]);
   const totals = cartTotals(cart.currency, priced);
+  const last = await cartForEvent(client, cart.id);
   const changes: RecordedChange[] = [{ action: 'cart.checked_out', subject: { type: 'cart', id: cart.id }, change: [{ field: 'lines', from: held.length, to: null }] }];
   const products: Product[] = [];
   for (const line of held) {
@@ -66,6 +68,7 @@ export async function takeCartForCheckout(options: TakeCartForCheckoutOptions): 
   }
   await client.query('DELETE FROM carts WHERE id = $1', [cart.id]);
   await recordChanges(client, actor, changes);
+  if (last !== undefined) await recordCartUpdated({ client, cartId: cart.id, actor, removed: last });
   return {
     cartId: cart.id,
     currency: cart.currency as Currency,
