@@ -1,5 +1,6 @@
 import type { Customer } from '@livecart/schemas';
 import type { CartOwner } from '../services/carts/cart-owner.js';
+import type { OrderOwner } from '../services/orders/order-owner.js';
 
 /** A shopper's live session: a guest's (`customer` null) or a signed-in customer's. */
 export interface Shopper {
@@ -14,4 +15,9 @@ export interface Shopper {
 /** Whose carts a shopper may see: a customer's own, or the guest session's. */
 export function cartOwnerOf(shopper: Shopper): CartOwner {
   return shopper.customer === null ? { sessionId: shopper.id } : { customerId: shopper.customer.id };
+}
+
+/** Whose an order placed by a shopper is: the customer's, or the guest session's. */
+export function orderOwnerOf(shopper: Shopper): OrderOwner {
+  return shopper.customer === null ? { guestSessionId: shopper.id } : { customerId: shopper.customer.id };
 }

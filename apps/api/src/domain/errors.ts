@@ -8,6 +8,8 @@ export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
   abstract readonly statusCode: number;
   readonly details: ErrorDetail[] | undefined;
+  /** Fields the answer carries beside the envelope's, where the route's response schema names them. */
+  extra: Record<string, unknown> | undefined;
 
   constructor(message: string, details?: ErrorDetail[]) {
     super(message);
@@ -44,6 +46,18 @@ export class ConflictError extends DomainError {
 
 export class OutOfStockError extends DomainError {
   readonly code = 'OUT_OF_STOCK';
+  readonly statusCode = 409;
+}
+
+/** The cart's total is not the one the shopper confirmed at checkout; the answer carries the cart as it is now. */
+export class PriceChangedError extends DomainError {
+  readonly code = 'PRICE_CHANGED';
+  readonly statusCode = 409;
+}
+
+/** A checkout of a session that has no cart, or an empty one. */
+export class CartEmptyError extends DomainError {
+  readonly code = 'CART_EMPTY';
   readonly statusCode = 409;
 }
 

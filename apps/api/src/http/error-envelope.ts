@@ -93,7 +93,7 @@ const STATUS_CODES_BY_FASTIFY: Record<number, ErrorCode> = {
 
 /** The one mapping from anything thrown to the error envelope. Never exposes a stack or an internal message. */
 export function toErrorEnvelope(error: unknown): ErrorEnvelope {
-  if (error instanceof DomainError) return envelope(error.statusCode, error.code, error.message, error.details);
+  if (error instanceof DomainError) return { ...envelope(error.statusCode, error.code, error.message, error.details), ...error.extra };
 
   const candidate = error as { validation?: ValidationIssue[]; validationContext?: string; statusCode?: unknown; code?: unknown; message?: unknown };
   if (Array.isArray(candidate.validation)) {

@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './api-keys/index.js';
 import { auditRoutes } from './audit/index.js';
 import { authRoutes } from './auth/index.js';
 import { cartRoutes } from './carts/index.js';
+import { checkoutRoutes } from './checkout/index.js';
 import { customerAuthRoutes, customerRoutes } from './customers/index.js';
 import { orderRoutes } from './orders/index.js';
 import { paymentRoutes } from './payments/index.js';
@@ -26,6 +27,7 @@ export async function v1Routes(fastify: FastifyInstance, options: V1RoutesOption
   await fastify.register(auditRoutes, { prefix: '/audit' });
   await fastify.register(realtimeRoutes, { prefix: '/realtime', tokenKeys: options.realtimeTokenKeys });
   await fastify.register(cartRoutes, { prefix: '/carts' });
+  await fastify.register(checkoutRoutes, { prefix: '/checkout' });
   await fastify.register(customerRoutes, { prefix: '/customers' });
   await fastify.register(customerAuthRoutes, { prefix: '/customer-auth' });
 }

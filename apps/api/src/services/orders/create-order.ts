@@ -5,6 +5,7 @@ import { recordChanges } from '../../db/record-changes.js';
 import { ConflictError, OutOfStockError, UnprocessableError } from '../../domain/errors.js';
 import { productEventTopics } from '../../domain/product-topics.js';
 import { ORDER_SELECT } from './get-order.js';
+import type { OrderOwner } from './order-owner.js';
 
 /** One line of a new order. */
 export interface OrderLine {
@@ -24,6 +25,8 @@ export interface CreateOrderOptions {
   actor: Actor;
   /** How long the order waits for its payment before it expires. */
   paymentTtlMs: number;
+  /** Who placed it (a checkout's shopper): that customer's sessions, or that guest session, may act on it. */
+  owner?: OrderOwner;
   /** Where the lines came from, for the fields errors name (`body.items` on POST /v1/orders). */
   field?: string;
 }
@@ -56,8 +59,8 @@ const DECREMENT = `
   RETURNING ${productColumns('p')}`;
 
 const INSERT_ORDER = `
-  INSERT INTO orders (status, currency, total_minor, payment_due_at)
-  VALUES ('pending_payment', $1, $2, now() + make_interval(secs => $3::double precision / 1000))
+  INSERT INTO orders (status, currency, total_minor, payment_due_at, customer_id, guest_session_id)
+  VALUES ('pending_payment', $1, $2, now() + make_interval(secs => $3::double precision / 1000), $4, $5)
   RETURNING id`;
 
 const INSERT_ITEMS = `
@@ -104,7 +107,7 @@ function checkAvailability(lines: readonly OrderLine[], rows: readonly LockedRow
  * rows. Checkout and POST /v1/orders both create orders through here.
  */
 export async function createOrder(options: CreateOrderOptions): Promise<CreatedOrder> {
-  const { client, lines, actor } = options;
+  const { client, lines, actor, owner } = options;
   const field = options.field ?? 'body.items';
   checkDistinctLines(lines, field);
   const ids = lines.map((line) => line.productId);
@@ -120,7 +123,13 @@ export async function createOrder(options: CreateOrderOptions): Promise<CreatedO
   if (!Number.isSafeInteger(total)) throw new UnprocessableError('the order total is too large', [{ field, message: 'total exceeds the largest amount' }]);
   const currency = (rows[0] as LockedRow).currency;
 
-  const { rows: created } = await client.query<{ id: string }>(INSERT_ORDER, [currency, total, options.paymentTtlMs]);
+  const { rows: created } = await client.query<{ id: string }>(INSERT_ORDER, [
+    currency,
+    total,
+    options.paymentTtlMs,
+    owner !== undefined && 'customerId' in owner ? owner.customerId : null,
+    owner !== undefined && 'guestSessionId' in owner ? owner.guestSessionId : null,
+  ]);
   const orderId = (created[0] as { id: string }).id;
   await client.query(INSERT_ITEMS, [orderId, ids, rows.map((row) => row.sku), rows.map((row) => row.name), quantities, rows.map((row) => row.price_minor)]);
   const { rows: orders } = await client.query<Order>(ORDER_SELECT, [orderId]);

@@ -1,0 +1,6 @@
+/**
+ * Who placed an order through checkout: a customer (every session of theirs may act on it) or a guest
+ * session (that session; the customer who signs in from it takes its orders over). Orders placed through
+ * POST /v1/orders have none: only their link token opens them.
+ */
+export type OrderOwner = { customerId: string } | { guestSessionId: string };
