@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { withTransaction } from '../../db/transaction.js';
 import type { CartTimes } from '../carts/cart-owner.js';
 import { mergeCarts } from '../carts/merge-carts.js';
+import { claimGuestOrders } from '../orders/claim-guest-orders.js';
 import { createShopperSession, type CreatedShopperSession } from '../shoppers/create-shopper-session.js';
 
 export interface SignInCustomerOptions {
@@ -17,7 +18,8 @@ export interface SignInCustomerOptions {
 
 /**
  * Starts a customer's session in one transaction: a new session id (never the one the browser brought),
- * the previous session ended, and a guest cart of the previous session merged into the customer's cart.
+ * the previous session ended, a guest cart of the previous session merged into the customer's cart, and
+ * the orders that guest session checked out passed to the customer (the session they were owned by ends).
  */
 export async function signInCustomer(options: SignInCustomerOptions): Promise<{ session: CreatedShopperSession; products: Product[] }> {
   const { customer, previous } = options;
@@ -28,6 +30,7 @@ export async function signInCustomer(options: SignInCustomerOptions): Promise<{ 
       await client.query('DELETE FROM shopper_sessions WHERE id_digest = $1', [previous.digest]);
       if (previous.customerId === null) {
         ({ products } = await mergeCarts({ client, sessionId: previous.id, customerId: customer.id, actor: customerActor(customer.id), times: options.times }));
+        await claimGuestOrders({ client, guestSessionId: previous.id, customerId: customer.id });
       }
     }
     return { session, products };

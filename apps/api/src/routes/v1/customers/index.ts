@@ -1,4 +1,7 @@
 import {
+  CustomerOrderListQuerySchema,
+  OrderPageSchema,
+  type CustomerOrderListQuery,
   CustomerLoginSchema,
   CustomerSignUpSchema,
   ShopperSessionSchema,
@@ -12,6 +15,7 @@ import type { ShopperAccess } from '../../../auth/access.js';
 import { RateLimitedError, UnauthorizedError } from '../../../domain/errors.js';
 import { authenticateCustomer } from '../../../services/customers/authenticate-customer.js';
 import { createCustomer } from '../../../services/customers/create-customer.js';
+import { listCustomerOrders } from '../../../services/orders/list-customer-orders.js';
 import { signInCustomer } from '../../../services/customers/sign-in-customer.js';
 import { endShopperSession } from '../../../services/shoppers/end-shopper-session.js';
 import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
@@ -54,6 +58,26 @@ export async function customerRoutes(fastify: FastifyInstance): Promise<void> {
       const customer = await createCustomer({ pool: fastify.db, email: request.body.email, password: request.body.password });
       reply.code(201);
       return startSession(fastify, request, reply, customer);
+    },
+  );
+
+  fastify.get<{ Querystring: CustomerOrderListQuery }>(
+    '/me/orders',
+    {
+      config: { access: CUSTOMER },
+      schema: {
+        tags: ['customers'],
+        operationId: 'listMyOrders',
+        summary: "The signed-in customer's orders (checked out from any of their sessions), newest first; `cursor` is a previous page's `nextCursor`; 401 without a customer session",
+        querystring: inputSchema(CustomerOrderListQuerySchema),
+        response: { 200: outputSchema(OrderPageSchema), ...errorResponses() },
+      },
+    },
+    async (request, reply) => {
+      const customer = request.shopper?.customer;
+      if (customer == null) throw new UnauthorizedError('this request needs a signed-in customer');
+      reply.header('cache-control', 'private, no-store');
+      return listCustomerOrders({ db: fastify.db, customerId: customer.id, limit: request.query.limit, ...(request.query.cursor === undefined ? {} : { cursor: request.query.cursor }) });
     },
   );
 }
