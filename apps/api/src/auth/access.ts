@@ -7,11 +7,13 @@ import { STAFF_ROLES, type ApiKeyScope, type StaffRole } from '@livecart/schemas
  * With `owner: 'order'`, the owner of the order the route names (`:id`) may call it too: a staff
  * credential that does not pass is then not refused here; the route resolves the order's owner
  * (auth/order-access.ts) and answers 404 to anyone who is neither, as if the order did not exist.
+ * With `owner: 'topics'` (the realtime token route), staff, shopper sessions and order-link holders may
+ * call it: staff who pass are let through as staff, and the route authorizes each topic for whoever asks.
  */
 export interface Access {
   role: StaffRole;
   scope?: ApiKeyScope;
-  owner?: 'order';
+  owner?: 'order' | 'topics';
 }
 
 /**
@@ -47,5 +49,7 @@ export function allows(principal: Principal, access: Access): boolean {
 export function securityOf(access: Access): Record<string, string[]>[] {
   const session = { staffSession: [access.role] };
   const staff = access.scope === undefined ? [session] : [session, { apiKey: [access.scope] }];
-  return access.owner === 'order' ? [...staff, { orderLink: [] }] : staff;
+  if (access.owner === 'order') return [...staff, { orderLink: [] }, { shopperSession: [] }];
+  if (access.owner === 'topics') return [...staff, { shopperSession: [] }, { orderLink: [] }];
+  return staff;
 }

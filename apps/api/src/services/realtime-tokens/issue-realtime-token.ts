@@ -1,14 +1,13 @@
 import { parsePrivateTopic, type ErrorDetail, type RealtimeToken } from '@livecart/schemas';
 import { mintRealtimeToken, type RealtimeTokenKeyRing } from '@livecart/schemas/realtime-token-signing';
-import type { Principal } from '../../auth/access.js';
 import type { Queryable } from '../../db/pool.js';
 import { ForbiddenError } from '../../domain/errors.js';
 import { TOPIC_AUTHORIZERS } from './topic-authorizers.js';
-import type { TopicAuthorizer } from './topic-authorizer.js';
+import type { TokenRequester, TopicAuthorizer } from './topic-authorizer.js';
 
 export interface IssueRealtimeTokenOptions {
   db: Queryable;
-  principal: Principal;
+  requester: TokenRequester;
   /** Private topics (validated by the request schema). */
   topics: readonly string[];
   ring: RealtimeTokenKeyRing;
@@ -21,22 +20,29 @@ async function anyAllows(rules: readonly TopicAuthorizer[], options: Parameters<
   return false;
 }
 
+/** Who the token was given to, for the realtime server's logs: staff first, then the shopper, then the link. */
+function subjectOf({ principal, shopper, linkedOrderId }: TokenRequester): string {
+  if (principal !== null) return `${principal.type}:${principal.id}`;
+  if (shopper !== null) return 'customerId' in shopper.order ? `customer:${shopper.order.customerId}` : `guest:${shopper.order.guestSessionId}`;
+  return `order-link:${linkedOrderId ?? 'none'}`;
+}
+
 /**
- * A realtime token for `topics` when the principal may follow every one of them; otherwise ForbiddenError
+ * A realtime token for `topics` when the requester may follow every one of them; otherwise ForbiddenError
  * naming each refused topic. A topic that does not exist is refused like one of somebody else's: the
  * answer tells nothing about what exists.
  */
 export async function issueRealtimeToken(options: IssueRealtimeTokenOptions): Promise<RealtimeToken> {
-  const { db, principal } = options;
+  const { db, requester } = options;
   const authorizers = options.authorizers ?? TOPIC_AUTHORIZERS;
   const topics = [...new Set(options.topics)];
   const refused: ErrorDetail[] = [];
   for (const topic of topics) {
     const parsed = parsePrivateTopic(topic);
-    const allowed = parsed !== undefined && (await anyAllows(authorizers[parsed.kind], { db, principal, id: parsed.id }));
+    const allowed = parsed !== undefined && (await anyAllows(authorizers[parsed.kind], { db, requester, id: parsed.id }));
     if (!allowed) refused.push({ field: `body.topics[${options.topics.indexOf(topic)}]`, message: `may not follow ${topic}` });
   }
   if (refused.length > 0) throw new ForbiddenError('a realtime token is only given for topics the caller may follow', refused);
-  const { token, expiresAt } = mintRealtimeToken({ ring: options.ring, subject: `${principal.type}:${principal.id}`, topics, nowMs: options.nowMs });
+  const { token, expiresAt } = mintRealtimeToken({ ring: options.ring, subject: subjectOf(requester), topics, nowMs: options.nowMs });
   return { token, expiresAt: expiresAt.toISOString() };
 }

@@ -5,8 +5,9 @@ import type { TopicAuthorizerOptions } from './topic-authorizer.js';
 export const ORDER_READERS: Access = { role: 'viewer', scope: 'orders:read' };
 
 /** `order:<id>` for staff who may read orders, once the order exists. */
-export async function staffReadsOrder({ db, principal, id }: TopicAuthorizerOptions): Promise<boolean> {
-  if (!allows(principal, ORDER_READERS)) return false;
+export async function staffReadsOrder({ db, requester, id }: TopicAuthorizerOptions): Promise<boolean> {
+  const { principal } = requester;
+  if (principal === null || !allows(principal, ORDER_READERS)) return false;
   const { rowCount } = await db.query('SELECT 1 FROM orders WHERE id = $1', [id]);
   return rowCount === 1;
 }
