@@ -50,7 +50,7 @@ describe.skipIf(skip)('hostile HTTP input against the built api', () => {
     servers = await startServers({
       label: 'fuzz-http',
       apiNodeArgs: [INSPECT_ON_FREE_PORT],
-      apiEnv: { RATE_LIMIT_READ_MAX: '1000000000', RATE_LIMIT_WRITE_MAX: '1000000000', RATE_LIMIT_ORDER_MAX: '1000000000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000', LOGIN_MAX_FAILURES_PER_IP: '100000' },
+      apiEnv: { RATE_LIMIT_READ_MAX: '1000000000', RATE_LIMIT_WRITE_MAX: '1000000000', RATE_LIMIT_ORDER_MAX: '1000000000', RATE_LIMIT_SHOPPER_ORDER_MAX: '1000000000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000', LOGIN_MAX_FAILURES_PER_IP: '100000' },
     });
     const generated = await generateFuzzCases(servers, await createFuzzTargets(servers), seed);
     expect(generated.operationIds).toEqual(

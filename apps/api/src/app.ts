@@ -26,6 +26,7 @@ import rateLimitPlugin from './plugins/rate-limit.js';
 import redisPlugin from './plugins/redis.js';
 import responseHeadersPlugin, { preflightRoute } from './plugins/response-headers.js';
 import shoppersPlugin from './plugins/shoppers.js';
+import { digestOf } from './auth/credential-secret.js';
 import swaggerPlugin, { docsUi } from './plugins/swagger.js';
 import { healthRoutes } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
@@ -164,6 +165,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     readMax: env.RATE_LIMIT_READ_MAX,
     writeMax: env.RATE_LIMIT_WRITE_MAX,
     orderMax: env.RATE_LIMIT_ORDER_MAX,
+    shopperOrderMax: env.RATE_LIMIT_SHOPPER_ORDER_MAX,
+    shopperKey: (request) => {
+      const secret = app.shoppers.cookie.read(request.headers.cookie);
+      return secret === undefined ? undefined : digestOf(secret).toString('base64url');
+    },
     syncMs: env.RATE_LIMIT_SYNC_MS,
     allowList: env.RATE_LIMIT_ALLOW_LIST,
     trustProxy,

@@ -104,6 +104,8 @@ const apiEnv = {
   OUTBOX_RETENTION_HOURS: envInt({ min: 1, max: 24 * 365, default: 72 }),
   /** Orders placed per client address per RATE_LIMIT_WINDOW_MS (creation, payment, cancellation each count). */
   RATE_LIMIT_ORDER_MAX: envInt({ min: 1, max: 1_000_000_000, default: 30 }),
+  /** Order writes per shopper session per RATE_LIMIT_WINDOW_MS (checkout and POST /v1/orders, payment, cancellation). */
+  RATE_LIMIT_SHOPPER_ORDER_MAX: envInt({ min: 1, max: 1_000_000_000, default: 10 }),
   /** How long a new order waits for its payment before it expires and its stock goes back. */
   ORDER_PAYMENT_TTL_MS: envInt({ min: 1_000, max: 7 * 86_400_000, default: 15 * 60_000 }),
   /** How often each instance looks for unpaid orders past their deadline (any number of instances may). */

@@ -61,6 +61,7 @@ export async function createTestContext(label: string): Promise<TestContext> {
       RATE_LIMIT_READ_MAX: '100000',
       RATE_LIMIT_WRITE_MAX: '100000',
       RATE_LIMIT_ORDER_MAX: '100000',
+      RATE_LIMIT_SHOPPER_ORDER_MAX: '100000',
       ORDER_LINK_KEYS,
       PAYMENT_WEBHOOK_SECRET,
       ...overrides,

@@ -116,6 +116,7 @@ export class Stack {
           RATE_LIMIT_READ_MAX: '1000000000',
           RATE_LIMIT_WRITE_MAX: '1000000000',
           RATE_LIMIT_ORDER_MAX: '1000000000',
+          RATE_LIMIT_SHOPPER_ORDER_MAX: '1000000000',
         },
       });
       onCleanup('api server', async () => {

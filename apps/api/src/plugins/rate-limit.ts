@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { RateLimitedError } from '../domain/errors.js';
 import { createClientIp } from '../http/client-ip.js';
@@ -12,7 +12,10 @@ declare module 'fastify' {
     applyRateLimit(scope: FastifyInstance): void;
     /** The admission the hook applies, for code that answers before Fastify's hooks (the read lane). */
     admitRequest: Admission;
-    /** The per-IP limit of order writes (placing, paying, cancelling), on top of the write limit; a route onRequest hook. */
+    /**
+     * The limits of order writes (placing, checking out, paying, cancelling), on top of the write limit; a
+     * route onRequest hook: per client address, and per shopper session when the request carries one.
+     */
     limitOrders: onRequestHookHandler;
   }
 }
@@ -25,6 +28,10 @@ export interface RateLimitPluginOptions {
   writeMax: number;
   /** Order writes per IP per window (they cost stock and payments: a tighter limit than other writes). */
   orderMax: number;
+  /** Order writes per shopper session per window (a session's cookie is counted wherever it comes from). */
+  shopperOrderMax: number;
+  /** The request's shopper session as a limit key (a digest of its signed cookie), if it carries one. */
+  shopperKey: (request: FastifyRequest) => string | undefined;
   syncMs: number;
   allowList: readonly string[];
   /** As Fastify's `trustProxy`: which proxies' X-Forwarded-For gives the client's address. */
@@ -49,6 +56,7 @@ export default fp<RateLimitPluginOptions>(
       read: new WindowLimiter({ max: options.readMax, windowMs: options.windowMs }),
       write: new WindowLimiter({ max: options.writeMax, windowMs: options.windowMs }),
       order: new WindowLimiter({ max: options.orderMax, windowMs: options.windowMs }),
+      'shopper-order': new WindowLimiter({ max: options.shopperOrderMax, windowMs: options.windowMs }),
     };
     const admit = createAdmission({ read: limiters.read, write: limiters.write, allowList: options.allowList });
     const allowed = new Set(options.allowList);
@@ -62,7 +70,10 @@ export default fp<RateLimitPluginOptions>(
     const hook: onRequestHookHandler = (request, reply, done) => refuse(admit(clientIp(request.raw) ?? '', request.method), reply, done);
     const orderHook: onRequestHookHandler = (request, reply, done) => {
       const ip = clientIp(request.raw) ?? '';
-      refuse(allowed.has(ip) ? 0 : limiters.order.hit(ip), reply, done);
+      if (allowed.has(ip)) return done();
+      const shopper = options.shopperKey(request);
+      const byAddress = limiters.order.hit(ip);
+      refuse(byAddress !== 0 || shopper === undefined ? byAddress : limiters['shopper-order'].hit(shopper), reply, done);
     };
 
     let syncing = false;

@@ -32,7 +32,7 @@ async function main(): Promise<number> {
   const servers = await startServers({
     label: 'memory-rounds',
     apiNodeArgs: [INSPECT_ON_FREE_PORT, ...nodeArgs],
-    apiEnv: { RATE_LIMIT_READ_MAX: '1000000000', RATE_LIMIT_WRITE_MAX: '1000000000', RATE_LIMIT_ORDER_MAX: '1000000000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000', LOGIN_MAX_FAILURES_PER_IP: '100000' },
+    apiEnv: { RATE_LIMIT_READ_MAX: '1000000000', RATE_LIMIT_WRITE_MAX: '1000000000', RATE_LIMIT_ORDER_MAX: '1000000000', RATE_LIMIT_SHOPPER_ORDER_MAX: '1000000000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000', LOGIN_MAX_FAILURES_PER_IP: '100000' },
     onLine: (line) => {
       if (line.startsWith('[api]') && /Scavenge|Mark-Compact|Mark-Sweep/.test(line)) console.log(line);
     },
