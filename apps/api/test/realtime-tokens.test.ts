@@ -60,16 +60,16 @@ describe('POST /v1/realtime/tokens', () => {
     expect(Date.parse(body.expiresAt)).toBe(verdict.claims.exp * 1_000);
   });
 
-  it('gives one to an API key with orders:read, not to one without, nor to anonymous callers', async () => {
+  it('gives one to an API key with orders:read, not to one without, nor to anonymous callers (403: the route is open to shoppers, each topic is checked)', async () => {
     const topics = [`order:${order.id}`];
     expect((await mint(AUTH, { topics })).statusCode).toBe(200);
     const created = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: AUTH, payload: { name: 'catalog only', scopes: ['catalog:write'] } });
     const catalogKey = { authorization: `Bearer ${created.json<{ key: string }>().key}` };
     expect((await mint(catalogKey, { topics })).statusCode).toBe(403);
-    expect((await mint({}, { topics })).statusCode).toBe(401);
+    expect((await mint({}, { topics })).statusCode).toBe(403);
   });
 
-  it('refuses, naming each topic, an order that does not exist and any cart (no rule grants carts yet)', async () => {
+  it('refuses, naming each topic, an order that does not exist and a cart to staff (carts are their shoppers\' alone)', async () => {
     const response = await mint(AUTH, { topics: [`order:${order.id}`, MISSING_ORDER, CART] });
     expect(response.statusCode).toBe(403);
     expect(response.json<ErrorEnvelope>()).toMatchObject({
@@ -81,10 +81,11 @@ describe('POST /v1/realtime/tokens', () => {
     });
   });
 
-  it('leaves the shoppers’ rules refusing everyone until orders and carts record their owner', async () => {
+  it('gives the shoppers\' rules nothing for staff: an admin owns no order and no cart', async () => {
     const admin: Principal = { type: 'user', id: '00000000-0000-4000-8000-000000000001', name: 'admin', role: 'admin', sessionDigest: Buffer.alloc(32) };
-    expect(await customerOwnsOrder({ db: pool, principal: admin, id: order.id })).toBe(false);
-    expect(await customerOwnsCart({ db: pool, principal: admin, id: CART.slice(5) })).toBe(false);
+    const requester = { principal: admin, shopper: null, linkedOrderId: null };
+    expect(await customerOwnsOrder({ db: pool, requester, id: order.id })).toBe(false);
+    expect(await customerOwnsCart({ db: pool, requester, id: CART.slice(5) })).toBe(false);
   });
 
   it.each([
@@ -109,7 +110,7 @@ describe('POST /v1/realtime/tokens', () => {
   it('is in the OpenAPI document with its schemas and security', () => {
     const document = app.swagger() as { paths: Record<string, Record<string, { operationId?: string; security?: unknown; requestBody?: unknown }>> };
     const operation = document.paths['/v1/realtime/tokens']?.post;
-    expect(operation).toMatchObject({ operationId: 'createRealtimeToken', security: [{ staffSession: ['viewer'] }, { apiKey: ['orders:read'] }] });
+    expect(operation).toMatchObject({ operationId: 'createRealtimeToken', security: [{ staffSession: ['viewer'] }, { apiKey: ['orders:read'] }, { shopperSession: [] }, { orderLink: [] }] });
     expect(operation?.requestBody).toBeDefined();
   });
 });
