@@ -1,8 +1,9 @@
-import { TEST_CARDS, type Cart, type CheckoutRefusal, type Order, type OrderPage, type OrderPlaced } from '@livecart/schemas';
+import { TEST_CARDS, type Actor, type Cart, type CheckoutRefusal, type Order, type OrderPage, type OrderPlaced } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderLink, parseLinkKeys } from '../src/auth/order-link.js';
+import { expireHolds } from '../src/services/carts/expire-holds.js';
 import { AUTH, createProductVia, createTestContext, ORDER_LINK_KEYS, orderAuth, testPool, type TestContext } from './helpers.js';
 import { historyOf, orderSnapshot, statusOf, waitForStatus } from './order-fixtures.js';
 
@@ -12,6 +13,7 @@ import { historyOf, orderSnapshot, statusOf, waitForStatus } from './order-fixtu
  */
 
 const PASSWORD = 'harbour-violet-52-quartz';
+const SWEEPER: Actor = { type: 'system', id: null, name: 'checkout test sweeper' };
 let ctx: TestContext;
 let pool: pg.Pool;
 let app: FastifyInstance;
@@ -211,6 +213,14 @@ describe('cart.updated', () => {
     for (const row of rows) expect(row.topics).toEqual([`cart:${cart.id}`]);
     expect(rows[1]!.data).toEqual(patched.json());
     expect(rows[0]!.actor).toMatchObject({ type: 'guest' });
+  });
+
+  it('is written when a hold lapses, with the line no longer held', async () => {
+    const { cart, productId } = await guestWithCart(250, 2);
+    await pool.query("UPDATE cart_lines SET hold_expires_at = now() - interval '1 second' WHERE cart_id = $1", [cart.id]);
+    expect((await expireHolds({ pool, actor: SWEEPER, batchSize: 100 })).released).toBeGreaterThanOrEqual(1);
+    const { rows } = await pool.query<{ data: Cart }>("SELECT data FROM outbox WHERE type = 'cart.updated' AND topics ? $1 ORDER BY id DESC LIMIT 1", [`cart:${cart.id}`]);
+    expect(rows[0]!.data.lines).toMatchObject([{ productId, quantity: 2, heldUntil: null }]);
   });
 });
 
