@@ -279,6 +279,11 @@ describe('order ownership by the shopper session', () => {
       cursor = page.nextCursor;
     } while (cursor !== null);
     expect(seen).toEqual(placed.map((order) => order.id).reverse());
+    // A cursor this API did not issue is a 400, whatever it holds.
+    for (const forged of ['bm90LWpzb24', Buffer.from(JSON.stringify({ f: 'x', r: guestOrder.id })).toString('base64url')]) {
+      const refused = await app.inject({ method: 'GET', url: `/v1/customers/me/orders?cursor=${forged}`, headers: { cookie } });
+      expect(refused.json(), forged).toMatchObject({ statusCode: 400, code: 'BAD_CURSOR' });
+    }
     // The guest's session ended at sign-in; the customer now owns that order.
     expect((await app.inject({ method: 'GET', url: `/v1/orders/${guestOrder.id}`, headers: { cookie } })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: `/v1/orders/${guestOrder.id}`, headers: { cookie: guest.cookie } })).statusCode).toBe(404);

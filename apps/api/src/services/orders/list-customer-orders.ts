@@ -1,6 +1,7 @@
 import type { Order, OrderPage } from '@livecart/schemas';
 import type { Queryable } from '../../db/pool.js';
 import { decodeCursor, encodeCursor, listingFingerprint } from '../../domain/cursor.js';
+import { BadCursorError } from '../../domain/errors.js';
 import { ORDER_COLUMNS } from './get-order.js';
 
 export interface ListCustomerOrdersOptions {
@@ -25,7 +26,7 @@ export async function listCustomerOrders(options: ListCustomerOrdersOptions): Pr
   let after: { key: string; id: string } | undefined;
   if (options.cursor !== undefined) {
     const position = decodeCursor(options.cursor, fingerprint, (key) => typeof key === 'string' && key.length <= 64 && !Number.isNaN(Date.parse(key)));
-    if ('ref' in position) throw new Error('order cursors always carry their key');
+    if ('ref' in position) throw new BadCursorError('cursor is not one this API issued', [{ field: 'query.cursor', message: 'is malformed' }]);
     after = { key: String(position.key), id: position.id };
   }
   const { rows } = await options.db.query<Order & { sortKey: string }>(LIST, [options.customerId, after?.key ?? null, after?.id ?? null, options.limit + 1]);
