@@ -17,6 +17,13 @@ export interface BalancerOptions {
    * instance is treated as failed: the next one is tried. Default 2 s.
    */
   upgradeTimeoutMs?: number;
+  /**
+   * Share the port with other balancer processes (SO_REUSEPORT: the kernel spreads connections over them),
+   * as nginx's worker processes do: a crowd of sockets larger than one process's descriptor limit.
+   */
+  reusePort?: boolean;
+  /** How long an idle client keep-alive connection stays open (Node's default: 5 s). */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface Balancer {
@@ -161,9 +168,10 @@ export async function startBalancer(options: BalancerOptions): Promise<Balancer>
     tryNext(pool.order());
   });
 
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, resolve);
+    server.listen({ port: options.port, host: options.host, reusePort: options.reusePort ?? false }, resolve);
   });
   return {
     url: `http://${options.host}:${options.port}`,

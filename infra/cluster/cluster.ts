@@ -1,6 +1,6 @@
 import { findFreePort } from '@livecart/local-services';
 import { HOST, migrateDatabase, seedDatabase, startBuiltApp, type BuiltApp } from '@livecart/local-services/testing';
-import { startBalancer, type PoolName, type Target } from './balancer.js';
+import { startBalancer, type Balancer, type BalancerOptions, type PoolName, type Target } from './balancer.js';
 
 export interface ClusterOptions {
   /** The database the apps use; migrated before the api instances start. */
@@ -19,6 +19,10 @@ export interface ClusterOptions {
   /** Load the demo catalog (idempotent) after migrating. */
   seed: boolean;
   onLine?: (line: string) => void;
+  /** More environment per app, over the cluster's own (e.g. a load run's rate limits or hold lifetime). */
+  env?: Partial<Record<'api' | 'realtime' | 'web', Record<string, string>>>;
+  /** Starts the balancer; default: `startBalancer` in this process (a load run may spread it over processes). */
+  startBalancer?: (options: BalancerOptions) => Promise<Balancer>;
 }
 
 export interface Cluster {
@@ -49,7 +53,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const targets = (pool: number[]) => pool.map((port) => ({ host: HOST, port }));
   const pools: Record<PoolName, Target[]> = { api: targets(ports.api), realtime: targets(ports.realtime), web: targets([ports.web]) };
   // First, so a taken balancer port fails the start before any instance runs.
-  const balancer = await startBalancer({ host: HOST, port: options.balancerPort, pools });
+  const balancer = await (options.startBalancer ?? startBalancer)({ host: HOST, port: options.balancerPort, pools });
 
   const instances = new Map<string, BuiltApp>();
   const stop = async () => {
@@ -58,7 +62,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
   const common = { LOG_LEVEL: options.logLevel, REDIS_URL: options.redisUrl, REDIS_PREFIX: options.redisPrefix };
   const start = async (name: string, app: 'api' | 'realtime' | 'web', port: number, env: Record<string, string>) => {
-    const instance = await startBuiltApp(app, { name, port, env: { ...common, ...env }, ...(options.onLine === undefined ? {} : { onLine: options.onLine }) });
+    const instance = await startBuiltApp(app, { name, port, env: { ...common, ...env, ...options.env?.[app] }, ...(options.onLine === undefined ? {} : { onLine: options.onLine }) });
     instances.set(name, instance);
   };
 

@@ -129,4 +129,29 @@ describe('cluster balancer', () => {
       expect(greetings).toEqual(Array(4).fill('hello from live'));
     });
   });
+
+  it('shares its port with another balancer process only with reusePort, and keeps idle connections as long as told', async () => {
+    const server = await new Promise<http.Server>((resolve) => {
+      const made = http.createServer((request, response) => response.end('up'));
+      made.listen(0, '127.0.0.1', () => resolve(made));
+    });
+    const pools = { api: [{ host: '127.0.0.1', port: (server.address() as AddressInfo).port }], realtime: [], web: [] };
+    const port = await findFreePort();
+    const first = await startBalancer({ host: '127.0.0.1', port, pools, reusePort: true, keepAliveTimeoutMs: 60_000 });
+    try {
+      const answer = await fetch(`${first.url}/v1/x`);
+      expect(await answer.text()).toBe('up');
+      expect(answer.headers.get('keep-alive')).toBe('timeout=60');
+      await expect(startBalancer({ host: '127.0.0.1', port, pools })).rejects.toThrow(/EADDRINUSE/);
+      const second = await startBalancer({ host: '127.0.0.1', port, pools, reusePort: true });
+      try {
+        for (let i = 0; i < 4; i += 1) expect(await (await fetch(`${first.url}/v1/x`)).text()).toBe('up');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await first.close();
+      server.close();
+    }
+  });
 });
