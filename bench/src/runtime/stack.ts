@@ -80,6 +80,11 @@ export class Stack {
     return this.services;
   }
 
+  /** The run's database, migrated and seeded (the flash-sale cluster runs on it too). */
+  seeded(): Promise<TestDatabase> {
+    return this.seededDatabase();
+  }
+
   private seededDatabase(): Promise<TestDatabase> {
     this.database ??= (async () => {
       const services = await this.localServices();

@@ -1,0 +1,99 @@
+import { round } from '../src/stats.js';
+import type { RaceMode, ShopperResult, Step } from './protocol.js';
+
+/** Codes that tell a shopper plainly that the product is gone. */
+export const SOLD_OUT_CODES = new Set(['OUT_OF_STOCK', 'SOLD_OUT']);
+
+export interface Spread {
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+  count: number;
+}
+
+/**
+ * Nearest-rank percentiles; a missing value (null: it never happened) counts as slower than any other, so
+ * a p99 is null when more than 1 % never happened.
+ */
+export function spread(values: readonly (number | null)[]): Spread {
+  const present = values.filter((value): value is number => value !== null).sort((a, b) => a - b);
+  const at = (p: number): number | null => {
+    if (values.length === 0) return null;
+    const rank = Math.max(1, Math.ceil((p / 100) * values.length));
+    return rank <= present.length ? round(present[rank - 1]!) : null;
+  };
+  return { p50: at(50), p99: at(99), max: present.length === values.length ? at(100) : null, count: values.length };
+}
+
+/** `order 201`, `add 409 OUT_OF_STOCK`, `cart error ECONNRESET`: how a race ended for one shopper. */
+export function answerLabel(step: Step): string {
+  return step.status === 0 ? `${step.name} error ${step.code}` : `${step.name} ${step.status}${step.code === null ? '' : ` ${step.code}`}`;
+}
+
+export interface RaceMeasures {
+  mode: RaceMode;
+  shoppers: number;
+  /** Shoppers whose race ended in an order. */
+  winners: number;
+  /** Final answers by step, status and code. */
+  answers: Record<string, number>;
+  /** Losers whose final answer was not a 409 saying the product is gone. */
+  unclearAnswers: number;
+  /** Click → the losers' final answer. */
+  loserAnswerMs: Spread;
+  /** The successful order-making request (POST /v1/orders or /v1/checkout), sent → answered. */
+  winnerRequestMs: Spread;
+  /** Click → order, for winners (cart, add and checkout in checkout mode). */
+  winnerTotalMs: Spread;
+  /** From the last successful answer that took a unit (an order; in checkout mode, an add) to each page showing available 0. */
+  soldOutVisibleMs: Spread;
+  /** Pages that showed available 0 before that answer reached its shopper. */
+  soldOutSeenEarly: number;
+  /** Pages that never showed available 0. */
+  soldOutNeverSeen: number;
+  /** First click → last final answer. */
+  raceMs: number;
+  /** Pages whose socket failed or closed during the race. */
+  socketProblems: number;
+}
+
+const TAKES_A_UNIT: Record<RaceMode, Step['name']> = { orders: 'order', checkout: 'add' };
+
+export function measureRace(mode: RaceMode, shoppers: readonly ShopperResult[]): RaceMeasures {
+  const answers: Record<string, number> = {};
+  const finals = shoppers.map((shopper) => shopper.steps.at(-1));
+  for (const final of finals) {
+    const label = final === undefined ? 'no answer' : answerLabel(final);
+    answers[label] = (answers[label] ?? 0) + 1;
+  }
+  const winners = shoppers.filter((shopper) => shopper.won);
+  const losers = shoppers.filter((shopper) => !shopper.won);
+  const clear = (shopper: ShopperResult) => {
+    const final = shopper.steps.at(-1);
+    return final !== undefined && final.status === 409 && final.code !== null && SOLD_OUT_CODES.has(final.code);
+  };
+  const finalStep = winners.length > 0 ? (mode === 'orders' ? 'order' : 'checkout') : null;
+  const taken = shoppers.flatMap((shopper) => shopper.steps.filter((step) => step.name === TAKES_A_UNIT[mode] && step.status >= 200 && step.status < 300));
+  const soldOutAt = taken.length === 0 ? null : Math.max(...taken.map((step) => step.answeredAt));
+  const visible = shoppers.map((shopper) => (soldOutAt === null || shopper.soldOutSeenAt === null ? null : shopper.soldOutSeenAt - soldOutAt));
+  const goAts = shoppers.map((shopper) => shopper.goAt).filter((at) => at > 0);
+  const answeredAts = finals.flatMap((final) => (final === undefined ? [] : [final.answeredAt]));
+  return {
+    mode,
+    shoppers: shoppers.length,
+    winners: winners.length,
+    answers,
+    unclearAnswers: losers.filter((shopper) => !clear(shopper)).length,
+    loserAnswerMs: spread(losers.map((shopper) => (shopper.steps.length === 0 ? null : shopper.steps.at(-1)!.answeredAt - shopper.goAt))),
+    winnerRequestMs: spread(winners.map((shopper) => {
+      const step = shopper.steps.find((s) => s.name === finalStep);
+      return step === undefined ? null : step.answeredAt - step.sentAt;
+    })),
+    winnerTotalMs: spread(winners.map((shopper) => shopper.steps.at(-1)!.answeredAt - shopper.goAt)),
+    soldOutVisibleMs: spread(visible),
+    soldOutSeenEarly: visible.filter((ms) => ms !== null && ms < 0).length,
+    soldOutNeverSeen: shoppers.filter((shopper) => shopper.soldOutSeenAt === null).length,
+    raceMs: goAts.length === 0 || answeredAts.length === 0 ? 0 : round(Math.max(...answeredAts) - Math.min(...goAts)),
+    socketProblems: shoppers.filter((shopper) => shopper.socketProblem !== null).length,
+  };
+}

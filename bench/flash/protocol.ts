@@ -1,0 +1,50 @@
+/** Messages between the flash-sale coordinator and its shopper processes (IPC, JSON). */
+
+export type RaceMode = 'orders' | 'checkout';
+
+/** One request of a shopper's race: what it answered and when (epoch ms, this machine's clock). */
+export interface Step {
+  name: 'order' | 'cart' | 'add' | 'checkout';
+  status: number;
+  /** The envelope's `code`, or the transport error's (`ECONNRESET`, `TIMEOUT`). */
+  code: string | null;
+  sentAt: number;
+  answeredAt: number;
+}
+
+export interface ShopperResult {
+  /** When the shopper clicked (its first race request left). */
+  goAt: number;
+  steps: Step[];
+  /** Whether the shopper bought the unit (an order was created for it). */
+  won: boolean;
+  /** When the page's WebSocket first showed `available` 0 (null: it never did). */
+  soldOutSeenAt: number | null;
+  /** Events with the product that reached the page, and frames that carried them. */
+  events: number;
+  /** Page open: the product GET, then subscribe → subscribed. */
+  openMs: number;
+  /** Why the page's socket closed or failed during the race, if it did. */
+  socketProblem: string | null;
+}
+
+export type Command =
+  | {
+      cmd: 'open';
+      /** The balancer, http://host:port. */
+      url: string;
+      productId: string;
+      shoppers: number;
+      localAddresses: string[];
+      concurrency: number;
+    }
+  | { cmd: 'race'; mode: RaceMode; goAt: number; productId: string; expectedTotalMinor: number }
+  | { cmd: 'report' }
+  | { cmd: 'close' };
+
+export type WorkerMessage =
+  | { type: 'hello' }
+  | { type: 'progress'; opened: number; answered: number }
+  | { type: 'opened'; opened: number; failed: number; error: string | null }
+  | { type: 'raced'; answered: number }
+  | { type: 'report'; shoppers: ShopperResult[] };

@@ -1,0 +1,89 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { Crowd } from './crowd.js';
+import { measureRace, type RaceMeasures } from './measures.js';
+import { tallyProduct, type ProductTally } from './postgres-tally.js';
+import type { RaceMode } from './protocol.js';
+
+export interface RaceOptions {
+  mode: RaceMode;
+  /** The balancer. */
+  url: string;
+  apiKey: string;
+  databaseUrl: string;
+  shoppers: number;
+  units: number;
+  /** The cluster's RESERVATION_TTL_MS and CART_SWEEP_INTERVAL_MS: holds must be gone after both. */
+  reservationTtlMs: number;
+  sweepIntervalMs: number;
+  clientCpus: string;
+  localAddresses: string[];
+  log: (line: string) => void;
+}
+
+export interface RaceOutcome {
+  measures: RaceMeasures;
+  /** Postgres once every page showed sold out, and again once the reservation TTL had passed. */
+  afterRace: ProductTally;
+  afterTtl: ProductTally;
+  oversold: number;
+  leakedReservations: number;
+  productId: string;
+  openS: number;
+}
+
+const PRICE_MINOR = 4_999;
+/** Every open page must show sold out; past this, the ones that do not are counted as never. */
+const SOLD_OUT_WAIT_MS = 15_000;
+
+async function createProduct(options: RaceOptions): Promise<string> {
+  const sku = `FLASH-${options.mode.toUpperCase()}-${Date.now().toString(36).toUpperCase()}`;
+  const response = await fetch(`${options.url}/v1/products`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ sku, name: `Flash sale ${options.mode}`, category: 'flash-sale', priceMinor: PRICE_MINOR, currency: 'EUR', stock: options.units }),
+  });
+  const body = (await response.json()) as { id?: string };
+  if (response.status !== 201 || body.id === undefined) throw new Error(`POST /v1/products answered ${response.status}: ${JSON.stringify(body)}`);
+  return body.id;
+}
+
+/**
+ * One race: a fresh product with `units`, `shoppers` pages open on it, all clicking at once; then every
+ * page must show sold out, and after the reservation TTL no unit may still be held.
+ */
+export async function runRace(options: RaceOptions): Promise<RaceOutcome> {
+  const { log, mode } = options;
+  const productId = await createProduct(options);
+  log(`flash-sale ${mode}: ${options.units} units of ${productId}; opening ${options.shoppers} product pages…`);
+  const openStarted = performance.now();
+  const crowd = await Crowd.open({ url: options.url, productId, shoppers: options.shoppers, cpus: options.clientCpus, localAddresses: options.localAddresses, log });
+  try {
+    const openS = Math.round((performance.now() - openStarted) / 100) / 10;
+    log(`flash-sale ${mode}: ${options.shoppers} pages open in ${openS} s; everyone clicks in 1 s…`);
+    await crowd.race({ mode, goAt: Date.now() + 1_000, productId, expectedTotalMinor: PRICE_MINOR, log });
+    const racedAt = Date.now();
+    let shoppers = await crowd.report();
+    for (let waited = 0; shoppers.some((s) => s.soldOutSeenAt === null) && waited < SOLD_OUT_WAIT_MS; waited += 500) {
+      await delay(500);
+      shoppers = await crowd.report();
+    }
+    const measures = measureRace(mode, shoppers);
+    const afterRace = await tallyProduct(options.databaseUrl, productId);
+    log(
+      `flash-sale ${mode}: ${measures.winners} won, sold ${afterRace.sold} of ${options.units}; losers answered p99 ${measures.loserAnswerMs.p99} ms; sold out on every page p99 ${measures.soldOutVisibleMs.p99} ms; waiting out the ${options.reservationTtlMs} ms reservation TTL…`,
+    );
+    await delay(Math.max(0, racedAt + options.reservationTtlMs + 2 * options.sweepIntervalMs + 1_000 - Date.now()));
+    const afterTtl = await tallyProduct(options.databaseUrl, productId);
+    return {
+      measures,
+      afterRace,
+      afterTtl,
+      oversold: Math.max(0, afterTtl.sold - options.units, -afterTtl.stock),
+      leakedReservations: afterTtl.reserved,
+      productId,
+      openS,
+    };
+  } finally {
+    await crowd.close();
+  }
+}

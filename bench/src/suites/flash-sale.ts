@@ -1,0 +1,169 @@
+import { createApiKey } from '@livecart/local-services/testing';
+import { startBenchCluster } from '../../flash/cluster.js';
+import type { RaceMode } from '../../flash/protocol.js';
+import { runRace, type RaceOutcome } from '../../flash/run-race.js';
+import { row, type Chart, type Headline } from '../report/schema.js';
+import { CLIENT_CPUS } from '../runtime/paths.js';
+import { ratio, round } from '../stats.js';
+import { bySize, type Suite } from './context.js';
+
+const LOCAL_ADDRESSES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
+const SWEEP_INTERVAL_MS = 1_000;
+/** The promise: every open page shows sold out within this, at p99. */
+const SOLD_OUT_VISIBLE_P99_MS = 250;
+
+const LABELS: Record<RaceMode, string> = { orders: 'POST /v1/orders (baseline)', checkout: 'cart → add → checkout' };
+
+/** Whether this API build serves POST /v1/checkout (its OpenAPI document names it). */
+async function hasCheckout(url: string): Promise<boolean> {
+  const response = await fetch(`${url}/docs/json`);
+  if (!response.ok) return false;
+  const document = (await response.json()) as { paths?: Record<string, Record<string, unknown>> };
+  return document.paths?.['/v1/checkout']?.post !== undefined;
+}
+
+function headlinesOf(mode: RaceMode, outcome: RaceOutcome): Headline[] {
+  const m = outcome.measures;
+  const name = (what: string) => `flash-${mode}-${what}`;
+  const label = (what: string) => `${what} — ${LABELS[mode]}, ${m.shoppers.toLocaleString('en')} shoppers`;
+  const one = (what: string, value: number | null, unit: string, target: Headline['target'] = null): Headline => ({
+    name: name(what.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, '')),
+    label: label(what),
+    value,
+    unit,
+    perRun: [],
+    target,
+  });
+  return [
+    one('oversold units', outcome.oversold, '', { op: '<=', value: 0 }),
+    one('leaked reservations after the TTL', outcome.leakedReservations, '', { op: '<=', value: 0 }),
+    one('losers without a clear sold-out answer', m.unclearAnswers, '', { op: '<=', value: 0 }),
+    one('losers answered, p99 from the click', m.loserAnswerMs.p99, 'ms'),
+    one(mode === 'orders' ? 'successful order request p99' : 'successful checkout request p99', m.winnerRequestMs.p99, 'ms'),
+    one('last unit taken → every page shows sold out, p99', m.soldOutVisibleMs.p99, 'ms', { op: '<=', value: SOLD_OUT_VISIBLE_P99_MS }),
+  ];
+}
+
+export const flashSaleSuite: Suite = {
+  name: 'flash-sale',
+  summary: 'shoppers on one product page (HTTP + WebSocket through the balancer of 2 api + 2 realtime + web) race for its last units: checkout against POST /v1/orders',
+  estimateS: { tiny: 40, quick: 55, full: 300 },
+  builds: ['@livecart/api', '@livecart/realtime', '@livecart/web'],
+  remoteTargets: null,
+  async run(ctx) {
+    const shoppers = bySize(ctx.size, { tiny: 200, quick: 500, full: 10_000 });
+    const units = bySize(ctx.size, { tiny: 10, quick: 20, full: 100 });
+    const reservationTtlMs = bySize(ctx.size, { tiny: 2_000, quick: 3_000, full: 15_000 });
+    const balancerProcesses = bySize(ctx.size, { tiny: 2, quick: 2, full: 4 });
+    const cluster = await startBenchCluster(ctx.stack, {
+      balancerProcesses,
+      apiEnv: {
+        // Rate limiting stays on (it is part of the request path), with limits no load run reaches.
+        RATE_LIMIT_ENABLED: 'true',
+        RATE_LIMIT_READ_MAX: '1000000000',
+        RATE_LIMIT_WRITE_MAX: '1000000000',
+        RESERVATION_TTL_MS: String(reservationTtlMs),
+        CART_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
+      },
+      log: ctx.log,
+      logLine: () => {},
+    });
+    const database = await ctx.stack.seeded();
+    const apiKey = await createApiKey(database.url, { name: 'flash-sale', scopes: ['catalog:write', 'orders:read', 'orders:write'] });
+    const modes: RaceMode[] = (await hasCheckout(cluster.url)) ? ['orders', 'checkout'] : ['orders'];
+    if (modes.length === 1) ctx.log('flash-sale: this API has no POST /v1/checkout; only the POST /v1/orders race runs');
+    const outcomes = new Map<RaceMode, RaceOutcome>();
+    for (const mode of modes) {
+      outcomes.set(
+        mode,
+        await runRace({
+          mode,
+          url: cluster.url,
+          apiKey,
+          databaseUrl: database.url,
+          shoppers,
+          units,
+          reservationTtlMs,
+          sweepIntervalMs: SWEEP_INTERVAL_MS,
+          clientCpus: CLIENT_CPUS,
+          localAddresses: LOCAL_ADDRESSES,
+          log: ctx.log,
+        }),
+      );
+    }
+    const rows = [...outcomes].map(([mode, outcome]) => {
+      const m = outcome.measures;
+      return row({
+        name: `flash-${mode}`,
+        label: LABELS[mode],
+        role: mode === 'checkout' ? 'ours' : 'baseline',
+        throughput: m.raceMs > 0 ? round(m.shoppers / (m.raceMs / 1000)) : null,
+        throughputUnit: 'answered shoppers/s',
+        p50Ms: m.loserAnswerMs.p50,
+        p99Ms: m.loserAnswerMs.p99,
+        errors: m.unclearAnswers + outcome.oversold + outcome.leakedReservations,
+        runs: 1,
+        extra: {
+          shoppers: m.shoppers,
+          units,
+          sold: outcome.afterTtl.sold,
+          oversold: outcome.oversold,
+          'leaked reservations': outcome.leakedReservations,
+          'winner request p50 ms': m.winnerRequestMs.p50,
+          'winner request p99 ms': m.winnerRequestMs.p99,
+          'winner click → order p99 ms': m.winnerTotalMs.p99,
+          'sold out visible p50 ms': m.soldOutVisibleMs.p50,
+          'sold out visible p99 ms': m.soldOutVisibleMs.p99,
+          'sold out never seen': m.soldOutNeverSeen,
+          'race s': round(m.raceMs / 1000, 2),
+          'pages open s': outcome.openS,
+          answers: Object.entries(m.answers)
+            .sort((a, b) => b[1] - a[1])
+            .map(([answer, n]) => `${answer}: ${n}`)
+            .join(', '),
+        },
+      });
+    });
+    const headlines = [...outcomes].flatMap(([mode, outcome]) => headlinesOf(mode, outcome));
+    const baseline = outcomes.get('orders');
+    const ours = outcomes.get('checkout');
+    if (baseline !== undefined && ours !== undefined) {
+      const ratioOf = (what: string, pick: (o: RaceOutcome) => number | null) => ({
+        name: `flash-ratio-${what.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, '')}`,
+        label: `${what}: checkout / POST /v1/orders`,
+        value: ratio(pick(ours), pick(baseline)),
+        unit: '×',
+        perRun: [],
+        target: null,
+      });
+      headlines.push(
+        ratioOf('losers answered p99', (o) => o.measures.loserAnswerMs.p99),
+        ratioOf('successful request p99', (o) => o.measures.winnerRequestMs.p99),
+        ratioOf('sold out on every page p99', (o) => o.measures.soldOutVisibleMs.p99),
+        ratioOf('whole race (first click → last answer)', (o) => o.measures.raceMs),
+      );
+    }
+    const charts: Chart[] = [
+      {
+        kind: 'bar',
+        id: 'flash-sale-p99',
+        title: `Flash sale, ${shoppers.toLocaleString('en')} shoppers for ${units} units: p99 (ms)`,
+        unit: 'ms',
+        bars: [...outcomes].flatMap(([mode, outcome]) => [
+          { label: `${mode}: losers answered`, value: outcome.measures.loserAnswerMs.p99 ?? 0, role: mode === 'checkout' ? ('ours' as const) : ('baseline' as const) },
+          { label: `${mode}: winner request`, value: outcome.measures.winnerRequestMs.p99 ?? 0, role: mode === 'checkout' ? ('ours' as const) : ('baseline' as const) },
+          { label: `${mode}: sold out on every page`, value: outcome.measures.soldOutVisibleMs.p99 ?? 0, role: mode === 'checkout' ? ('ours' as const) : ('baseline' as const) },
+        ]),
+        reference: { label: `sold-out promise ${SOLD_OUT_VISIBLE_P99_MS} ms`, value: SOLD_OUT_VISIBLE_P99_MS },
+      },
+    ];
+    return {
+      method: `${shoppers.toLocaleString('en')} shoppers in ${Math.max(2, Math.ceil(shoppers / 2_500))} processes (core 1, source addresses 127.0.0.1-4), each with its own keep-alive HTTP connection and WebSocket through the local balancer (${balancerProcesses} processes on one port) of 2 api + 2 realtime + web (core 0), open one product's page (GET with X-Event-Seq/-Epoch, subscribe product:<id> from that seq), then all click at once for its ${units} units: ${modes.map((mode) => LABELS[mode]).join(', then ')}, each on its own product; sold and held units from Postgres, again after the ${reservationTtlMs} ms reservation TTL; one race per mode.`,
+      rows,
+      headlines,
+      checks: [],
+      charts,
+      raw: { shoppers, units, reservationTtlMs, sweepIntervalMs: SWEEP_INTERVAL_MS, balancerProcesses, modes: Object.fromEntries(outcomes) },
+    };
+  },
+};
