@@ -5,8 +5,11 @@ import { startBalancer, type BalancerOptions } from '@livecart/infra/balancer';
  * its siblings (the kernel spreads connections over them, as over nginx's workers), so that a crowd's
  * sockets and their upstream twins never exceed one process's descriptor limit.
  */
-/** nginx's default keepalive_timeout: an open page keeps its connection while the crowd gathers. */
-const KEEP_ALIVE_MS = 75_000;
+/**
+ * An open page keeps its connection while the whole crowd gathers (10,000 pages take a minute or two to
+ * open on this machine), so that the race is fought over warm connections, not in the kernel's accept queue.
+ */
+const KEEP_ALIVE_MS = 600_000;
 
 const options = JSON.parse(process.env.BALANCER_OPTIONS ?? '{}') as BalancerOptions;
 const balancer = await startBalancer({ ...options, reusePort: true, keepAliveTimeoutMs: KEEP_ALIVE_MS });

@@ -55,6 +55,8 @@ export interface RaceMeasures {
   raceMs: number;
   /** Pages whose socket failed or closed during the race. */
   socketProblems: number;
+  /** Opening a page: the product GET, then subscribe → subscribed. */
+  pageOpenMs: Spread;
 }
 
 const TAKES_A_UNIT: Record<RaceMode, Step['name']> = { orders: 'order', checkout: 'add' };
@@ -95,5 +97,6 @@ export function measureRace(mode: RaceMode, shoppers: readonly ShopperResult[]):
     soldOutNeverSeen: shoppers.filter((shopper) => shopper.soldOutSeenAt === null).length,
     raceMs: goAts.length === 0 || answeredAts.length === 0 ? 0 : round(Math.max(...answeredAts) - Math.min(...goAts)),
     socketProblems: shoppers.filter((shopper) => shopper.socketProblem !== null).length,
+    pageOpenMs: spread(shoppers.map((shopper) => shopper.openMs)),
   };
 }

@@ -70,7 +70,7 @@ export async function runRace(options: RaceOptions): Promise<RaceOutcome> {
     const measures = measureRace(mode, shoppers);
     const afterRace = await tallyProduct(options.databaseUrl, productId);
     log(
-      `flash-sale ${mode}: ${measures.winners} won, sold ${afterRace.sold} of ${options.units}; losers answered p99 ${measures.loserAnswerMs.p99} ms; sold out on every page p99 ${measures.soldOutVisibleMs.p99} ms; waiting out the ${options.reservationTtlMs} ms reservation TTL…`,
+      `flash-sale ${mode}: pages opened p50 ${measures.pageOpenMs.p50} ms, p99 ${measures.pageOpenMs.p99} ms; ${measures.winners} won, sold ${afterRace.sold} of ${options.units}; losers answered p99 ${measures.loserAnswerMs.p99} ms; sold out on every page p99 ${measures.soldOutVisibleMs.p99} ms; waiting out the ${options.reservationTtlMs} ms reservation TTL…`,
     );
     await delay(Math.max(0, racedAt + options.reservationTtlMs + 2 * options.sweepIntervalMs + 1_000 - Date.now()));
     const afterTtl = await tallyProduct(options.databaseUrl, productId);

@@ -47,7 +47,7 @@ function headlinesOf(mode: RaceMode, outcome: RaceOutcome): Headline[] {
 export const flashSaleSuite: Suite = {
   name: 'flash-sale',
   summary: 'shoppers on one product page (HTTP + WebSocket through the balancer of 2 api + 2 realtime + web) race for its last units: checkout against POST /v1/orders',
-  estimateS: { tiny: 40, quick: 55, full: 300 },
+  estimateS: { tiny: 45, quick: 60, full: 420 },
   builds: ['@livecart/api', '@livecart/realtime', '@livecart/web'],
   remoteTargets: null,
   async run(ctx) {
@@ -117,6 +117,8 @@ export const flashSaleSuite: Suite = {
           'sold out never seen': m.soldOutNeverSeen,
           'race s': round(m.raceMs / 1000, 2),
           'pages open s': outcome.openS,
+          'page open p99 ms': m.pageOpenMs.p99,
+          'socket problems': m.socketProblems,
           answers: Object.entries(m.answers)
             .sort((a, b) => b[1] - a[1])
             .map(([answer, n]) => `${answer}: ${n}`)
