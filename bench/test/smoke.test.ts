@@ -21,7 +21,7 @@ beforeAll(async () => {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   exitCode = await new Promise((resolve) => child.once('close', resolve));
-}, 360_000);
+}, 480_000);
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 

@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import { createApiKey } from '@livecart/local-services/testing';
 import { startBenchCluster } from '../../flash/cluster.js';
 import type { RaceMode } from '../../flash/protocol.js';
@@ -55,6 +56,7 @@ export const flashSaleSuite: Suite = {
     const units = bySize(ctx.size, { tiny: 10, quick: 20, full: 100 });
     const reservationTtlMs = bySize(ctx.size, { tiny: 2_000, quick: 3_000, full: 15_000 });
     const balancerProcesses = bySize(ctx.size, { tiny: 2, quick: 2, full: 4 });
+    const clusterLog = createWriteStream(ctx.logFile, { flags: 'a' });
     const cluster = await startBenchCluster(ctx.stack, {
       balancerProcesses,
       apiEnv: {
@@ -66,7 +68,7 @@ export const flashSaleSuite: Suite = {
         CART_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
       },
       log: ctx.log,
-      logLine: () => {},
+      logLine: (line) => clusterLog.write(`${line}\n`),
     });
     const database = await ctx.stack.seeded();
     const apiKey = await createApiKey(database.url, { name: 'flash-sale', scopes: ['catalog:write', 'orders:read', 'orders:write'] });
