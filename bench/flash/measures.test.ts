@@ -32,7 +32,7 @@ describe('measureRace', () => {
       shopper([step('order', 503, 'UNAVAILABLE', 1000, 1400)], null),
       shopper([step('order', 0, 'ECONNRESET', 1000, 1050)], 1500),
     ];
-    const m = measureRace('orders', shoppers);
+    const m = measureRace('orders', shoppers, 1100);
     expect(m.winners).toBe(2);
     expect(m.answers).toEqual({ 'order 201': 2, 'order 409 OUT_OF_STOCK': 1, 'order 503 UNAVAILABLE': 1, 'order error ECONNRESET': 1 });
     expect(m.unclearAnswers).toBe(2);
@@ -41,6 +41,10 @@ describe('measureRace', () => {
     // The last unit's answer arrived at 1200: pages saw sold out -50, 10, -10 and 300 ms from it; one never.
     expect(m.soldOutVisibleMs).toMatchObject({ p50: 10, max: null, count: 5 });
     expect(m.soldOutSeenEarly).toBe(2);
+    // From the relay's publication at 1100: 50, 110, 90, 400 and one never; from the first page (1150): 0, 60, 40, 350.
+    expect(m.soldOutFromPublishMs).toMatchObject({ p50: 110, max: null });
+    expect(m.soldOutSpreadMs).toMatchObject({ p50: 60, p99: null });
+    expect(m.stepMs.order).toMatchObject({ p50: 200, max: 400, count: 5 });
     expect(m.soldOutNeverSeen).toBe(1);
     expect(m.raceMs).toBe(400);
   });

@@ -47,6 +47,15 @@ export interface RaceMeasures {
   winnerTotalMs: Spread;
   /** From the last successful answer that took a unit (an order; in checkout mode, an add) to each page showing available 0. */
   soldOutVisibleMs: Spread;
+  /**
+   * From the relay's publication of the first event with available 0 (the outbox row's `published_at`,
+   * Postgres's clock: after the commit and the hand-over to Redis) to each page showing it.
+   */
+  soldOutFromPublishMs: Spread;
+  /** From the first page that showed sold out to each page: the fan-out's own spread. */
+  soldOutSpreadMs: Spread;
+  /** Each request kind, sent → answered, whatever the answer. */
+  stepMs: Record<string, Spread>;
   /** Pages that showed available 0 before that answer reached its shopper. */
   soldOutSeenEarly: number;
   /** Pages that never showed available 0. */
@@ -61,7 +70,7 @@ export interface RaceMeasures {
 
 const TAKES_A_UNIT: Record<RaceMode, Step['name']> = { orders: 'order', checkout: 'add' };
 
-export function measureRace(mode: RaceMode, shoppers: readonly ShopperResult[]): RaceMeasures {
+export function measureRace(mode: RaceMode, shoppers: readonly ShopperResult[], soldOutPublishedAt: number | null = null): RaceMeasures {
   const answers: Record<string, number> = {};
   const finals = shoppers.map((shopper) => shopper.steps.at(-1));
   for (const final of finals) {
@@ -78,6 +87,13 @@ export function measureRace(mode: RaceMode, shoppers: readonly ShopperResult[]):
   const taken = shoppers.flatMap((shopper) => shopper.steps.filter((step) => step.name === TAKES_A_UNIT[mode] && step.status >= 200 && step.status < 300));
   const soldOutAt = taken.length === 0 ? null : Math.max(...taken.map((step) => step.answeredAt));
   const visible = shoppers.map((shopper) => (soldOutAt === null || shopper.soldOutSeenAt === null ? null : shopper.soldOutSeenAt - soldOutAt));
+  const seen = shoppers.flatMap((shopper) => (shopper.soldOutSeenAt === null ? [] : [shopper.soldOutSeenAt]));
+  const firstSeen = seen.length === 0 ? null : Math.min(...seen);
+  const since = (from: number | null) => shoppers.map((shopper) => (from === null || shopper.soldOutSeenAt === null ? null : shopper.soldOutSeenAt - from));
+  const stepMs: Record<string, Spread> = {};
+  for (const name of new Set(shoppers.flatMap((shopper) => shopper.steps.map((step) => step.name)))) {
+    stepMs[name] = spread(shoppers.flatMap((shopper) => shopper.steps.filter((step) => step.name === name).map((step) => step.answeredAt - step.sentAt)));
+  }
   const goAts = shoppers.map((shopper) => shopper.goAt).filter((at) => at > 0);
   const answeredAts = finals.flatMap((final) => (final === undefined ? [] : [final.answeredAt]));
   return {
@@ -93,6 +109,9 @@ export function measureRace(mode: RaceMode, shoppers: readonly ShopperResult[]):
     })),
     winnerTotalMs: spread(winners.map((shopper) => shopper.steps.at(-1)!.answeredAt - shopper.goAt)),
     soldOutVisibleMs: spread(visible),
+    soldOutFromPublishMs: spread(since(soldOutPublishedAt)),
+    soldOutSpreadMs: spread(since(firstSeen)),
+    stepMs,
     soldOutSeenEarly: visible.filter((ms) => ms !== null && ms < 0).length,
     soldOutNeverSeen: shoppers.filter((shopper) => shopper.soldOutSeenAt === null).length,
     raceMs: goAts.length === 0 || answeredAts.length === 0 ? 0 : round(Math.max(...answeredAts) - Math.min(...goAts)),

@@ -8,6 +8,8 @@ export interface ProductTally {
   reserved: number;
   /** Cart lines still holding units of it. */
   holdingLines: number;
+  /** When the relay published the first event showing it at available 0 (epoch ms), if it has. */
+  soldOutPublishedAt: number | null;
 }
 
 /** What Postgres says of the race's product: the only source of truth for sold and held units. */
@@ -15,16 +17,24 @@ export async function tallyProduct(databaseUrl: string, productId: string): Prom
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ sold: string; stock: number; reserved: number; holding: string }>(
+    const { rows } = await client.query<{ sold: string; stock: number; reserved: number; holding: string; sold_out_published_at: Date | null }>(
       `SELECT (SELECT coalesce(sum(quantity), 0) FROM order_items WHERE product_id = p.id) AS sold,
               p.stock, p.reserved,
-              (SELECT count(*) FROM cart_lines WHERE product_id = p.id AND held > 0) AS holding
+              (SELECT count(*) FROM cart_lines WHERE product_id = p.id AND held > 0) AS holding,
+              (SELECT min(published_at) FROM outbox
+                WHERE data->>'id' = p.id::text AND (data->>'available')::int = 0) AS sold_out_published_at
          FROM products p WHERE p.id = $1`,
       [productId],
     );
     const row = rows[0];
     if (row === undefined) throw new Error(`product ${productId} is gone`);
-    return { sold: Number(row.sold), stock: row.stock, reserved: row.reserved, holdingLines: Number(row.holding) };
+    return {
+      sold: Number(row.sold),
+      stock: row.stock,
+      reserved: row.reserved,
+      holdingLines: Number(row.holding),
+      soldOutPublishedAt: row.sold_out_published_at === null ? null : row.sold_out_published_at.getTime(),
+    };
   } finally {
     await client.end();
   }

@@ -67,8 +67,8 @@ export async function runRace(options: RaceOptions): Promise<RaceOutcome> {
       await delay(500);
       shoppers = await crowd.report();
     }
-    const measures = measureRace(mode, shoppers);
     const afterRace = await tallyProduct(options.databaseUrl, productId);
+    const measures = measureRace(mode, shoppers, afterRace.soldOutPublishedAt);
     log(
       `flash-sale ${mode}: pages opened p50 ${measures.pageOpenMs.p50} ms, p99 ${measures.pageOpenMs.p99} ms; ${measures.winners} won, sold ${afterRace.sold} of ${options.units}; losers answered p99 ${measures.loserAnswerMs.p99} ms; sold out on every page p99 ${measures.soldOutVisibleMs.p99} ms; waiting out the ${options.reservationTtlMs} ms reservation TTL…`,
     );

@@ -116,11 +116,16 @@ export const flashSaleSuite: Suite = {
           'winner click → order p99 ms': m.winnerTotalMs.p99,
           'sold out visible p50 ms': m.soldOutVisibleMs.p50,
           'sold out visible p99 ms': m.soldOutVisibleMs.p99,
+          'sold out visible from the relay p99 ms': m.soldOutFromPublishMs.p99,
+          'first page → every page p99 ms': m.soldOutSpreadMs.p99,
           'sold out never seen': m.soldOutNeverSeen,
           'race s': round(m.raceMs / 1000, 2),
           'pages open s': outcome.openS,
           'page open p99 ms': m.pageOpenMs.p99,
           'socket problems': m.socketProblems,
+          'p99 per request': Object.entries(m.stepMs)
+            .map(([step, ms]) => `${step} ${ms.p99} ms`)
+            .join(', '),
           answers: Object.entries(m.answers)
             .sort((a, b) => b[1] - a[1])
             .map(([answer, n]) => `${answer}: ${n}`)
@@ -132,10 +137,12 @@ export const flashSaleSuite: Suite = {
     const baseline = outcomes.get('orders');
     const ours = outcomes.get('checkout');
     if (baseline !== undefined && ours !== undefined) {
+      // A latency at or below 0 (a page that saw sold out before the buyer's answer arrived) has no ratio.
+      const positive = (value: number | null) => (value !== null && value > 0 ? value : null);
       const ratioOf = (what: string, pick: (o: RaceOutcome) => number | null) => ({
         name: `flash-ratio-${what.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, '')}`,
         label: `${what}: checkout / POST /v1/orders`,
-        value: ratio(pick(ours), pick(baseline)),
+        value: ratio(positive(pick(ours)), positive(pick(baseline))),
         unit: '×',
         perRun: [],
         target: null,
@@ -144,6 +151,7 @@ export const flashSaleSuite: Suite = {
         ratioOf('losers answered p99', (o) => o.measures.loserAnswerMs.p99),
         ratioOf('successful request p99', (o) => o.measures.winnerRequestMs.p99),
         ratioOf('sold out on every page p99', (o) => o.measures.soldOutVisibleMs.p99),
+        ratioOf('first page → every page shows sold out, p99', (o) => o.measures.soldOutSpreadMs.p99),
         ratioOf('whole race (first click → last answer)', (o) => o.measures.raceMs),
       );
     }
