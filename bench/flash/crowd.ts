@@ -41,6 +41,9 @@ class Worker {
 
 /** Shopper processes on the client core, each with its share of the crowd, all on one product page. */
 export class Crowd {
+  /** Page opens that failed once and were tried again. */
+  openRetries = 0;
+
   private constructor(
     private readonly workers: Worker[],
     readonly size: number,
@@ -73,10 +76,11 @@ export class Crowd {
             shoppers: Math.floor(options.shoppers / count) + (w < options.shoppers % count ? 1 : 0),
             // Each process starts on another source address, so the crowd's sockets spread over all of them.
             localAddresses: options.localAddresses.map((_, a) => options.localAddresses[(a + w) % options.localAddresses.length]!),
-            concurrency: 100,
+            concurrency: 50,
           }),
         ),
       );
+      crowd.openRetries = results.reduce((sum, r) => sum + r.retried, 0);
       const failed = results.reduce((sum, r) => sum + r.failed, 0);
       if (failed > 0) throw new Error(`${failed} product pages failed to open: ${results.find((r) => r.error !== null)?.error}`);
     } catch (error) {

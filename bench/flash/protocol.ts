@@ -45,6 +45,6 @@ export type Command =
 export type WorkerMessage =
   | { type: 'hello' }
   | { type: 'progress'; opened: number; answered: number }
-  | { type: 'opened'; opened: number; failed: number; error: string | null }
+  | { type: 'opened'; opened: number; failed: number; retried: number; error: string | null }
   | { type: 'raced'; answered: number }
   | { type: 'report'; shoppers: ShopperResult[] };

@@ -29,6 +29,8 @@ export interface RaceOutcome {
   leakedReservations: number;
   productId: string;
   openS: number;
+  /** Page opens that failed and were tried again (a socket refused or timed out while the crowd gathered). */
+  openRetries: number;
 }
 
 const PRICE_MINOR = 4_999;
@@ -82,6 +84,7 @@ export async function runRace(options: RaceOptions): Promise<RaceOutcome> {
       leakedReservations: afterTtl.reserved,
       productId,
       openS,
+      openRetries: crowd.openRetries,
     };
   } finally {
     await crowd.close();

@@ -13,16 +13,18 @@ import type { Command, RaceMode, ShopperResult, Step, WorkerMessage } from './pr
 
 /** A text frame that carries the product at `available` 0 (checked without parsing: frames are many). */
 const SOLD_OUT = /"available":0[,}]/;
+const OPEN_ATTEMPTS = 3;
 
 function reply(message: WorkerMessage): void {
   process.send!(message);
 }
 
 class Shopper {
-  readonly agent: http.Agent;
+  private agent: http.Agent;
   private socket: WebSocket | null = null;
   private cookie: string | null = null;
   private racing = false;
+  private closed = false;
   result: ShopperResult = { goAt: 0, steps: [], won: false, soldOutSeenAt: null, events: 0, openMs: 0, socketProblem: null };
 
   constructor(
@@ -35,6 +37,8 @@ class Shopper {
   /** The product page: its data and seq, then the live subscription from that seq. */
   async open(productId: string): Promise<void> {
     const started = now();
+    if (this.closed) this.agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: this.localAddress });
+    this.closed = false;
     const product = await send(this.agent, this.base, 'GET', `/v1/products/${productId}`);
     if (product.status !== 200) throw new Error(`GET product answered ${product.status}`);
     const seq = Number(product.headers['x-event-seq']);
@@ -108,6 +112,7 @@ class Shopper {
 
   close(): void {
     this.racing = false;
+    this.closed = true;
     this.socket?.terminate();
     this.agent.destroy();
   }
@@ -121,24 +126,36 @@ async function open(command: Extract<Command, { cmd: 'open' }>): Promise<void> {
   let next = 0;
   let opened = 0;
   let failed = 0;
+  let retried = 0;
   let error: string | null = null;
   const progress = setInterval(() => reply({ type: 'progress', opened, answered: 0 }), 1_000);
   await Promise.all(
     Array.from({ length: Math.min(command.concurrency, shoppers.length) }, async () => {
       while (next < shoppers.length) {
         const shopper = shoppers[next++]!;
-        try {
-          await shopper.open(command.productId);
-          opened++;
-        } catch (problem) {
-          failed++;
-          error ??= (problem as Error).message;
+        // As the storefront's live store does, a page whose socket fails to open tries again, a little later.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await shopper.open(command.productId);
+            opened++;
+            break;
+          } catch (problem) {
+            shopper.close();
+            if (attempt < OPEN_ATTEMPTS) {
+              retried++;
+              await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+              continue;
+            }
+            failed++;
+            error ??= (problem as Error).message;
+            break;
+          }
         }
       }
     }),
   );
   clearInterval(progress);
-  reply({ type: 'opened', opened, failed, error });
+  reply({ type: 'opened', opened, failed, retried, error });
 }
 
 async function race(command: Extract<Command, { cmd: 'race' }>): Promise<void> {

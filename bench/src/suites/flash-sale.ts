@@ -122,6 +122,7 @@ export const flashSaleSuite: Suite = {
           'race s': round(m.raceMs / 1000, 2),
           'pages open s': outcome.openS,
           'page open p99 ms': m.pageOpenMs.p99,
+          'page open retries': outcome.openRetries,
           'socket problems': m.socketProblems,
           'p99 per request': Object.entries(m.stepMs)
             .map(([step, ms]) => `${step} ${ms.p99} ms`)
