@@ -53,6 +53,7 @@ export class Crowd {
     url: string;
     productId: string;
     shoppers: number;
+    storefrontEvery: number;
     cpus: string;
     localAddresses: string[];
     log: (line: string) => void;
@@ -74,6 +75,7 @@ export class Crowd {
             url: options.url,
             productId: options.productId,
             shoppers: Math.floor(options.shoppers / count) + (w < options.shoppers % count ? 1 : 0),
+            storefrontEvery: options.storefrontEvery,
             // Each process starts on another source address, so the crowd's sockets spread over all of them.
             localAddresses: options.localAddresses.map((_, a) => options.localAddresses[(a + w) % options.localAddresses.length]!),
             concurrency: 50,

@@ -45,8 +45,16 @@ export interface RaceMeasures {
   winnerRequestMs: Spread;
   /** Click → order, for winners (cart, add and checkout in checkout mode). */
   winnerTotalMs: Spread;
-  /** From the last successful answer that took a unit (an order; in checkout mode, an add) to each page showing available 0. */
+  /**
+   * From the last unit's commit to each page showing available 0. Postgres keeps no commit time, so the
+   * commit is taken at the earliest moment it is known to have happened: the answer that took the last unit
+   * reaching its shopper (an order; in checkout mode, an add), the relay's publication of the event, or the
+   * first page showing it, whichever came first. Every one of them follows the commit, so this is a lower
+   * bound (the tightest the run can observe), and never less than the fan-out's own spread.
+   */
   soldOutVisibleMs: Spread;
+  /** From the last successful answer that took a unit to each page showing available 0 (negative: the page was first). */
+  soldOutFromAnswerMs: Spread;
   /**
    * From the relay's publication of the first event with available 0 (the outbox row's `published_at`,
    * Postgres's clock: after the commit and the hand-over to Redis) to each page showing it.
@@ -56,7 +64,7 @@ export interface RaceMeasures {
   soldOutSpreadMs: Spread;
   /** Each request kind, sent → answered, whatever the answer. */
   stepMs: Record<string, Spread>;
-  /** Pages that showed available 0 before that answer reached its shopper. */
+  /** Pages that showed available 0 before the last unit's answer reached its shopper. */
   soldOutSeenEarly: number;
   /** Pages that never showed available 0. */
   soldOutNeverSeen: number;
@@ -66,6 +74,8 @@ export interface RaceMeasures {
   socketProblems: number;
   /** Opening a page: the product GET, then subscribe → subscribed. */
   pageOpenMs: Spread;
+  /** The storefront's rendered page, for the shoppers that loaded it. */
+  storefrontMs: Spread;
 }
 
 const TAKES_A_UNIT: Record<RaceMode, Step['name']> = { orders: 'order', checkout: 'add' };
@@ -86,10 +96,12 @@ export function measureRace(mode: RaceMode, shoppers: readonly ShopperResult[], 
   const finalStep = winners.length > 0 ? (mode === 'orders' ? 'order' : 'checkout') : null;
   const taken = shoppers.flatMap((shopper) => shopper.steps.filter((step) => step.name === TAKES_A_UNIT[mode] && step.status >= 200 && step.status < 300));
   const soldOutAt = taken.length === 0 ? null : Math.max(...taken.map((step) => step.answeredAt));
-  const visible = shoppers.map((shopper) => (soldOutAt === null || shopper.soldOutSeenAt === null ? null : shopper.soldOutSeenAt - soldOutAt));
   const seen = shoppers.flatMap((shopper) => (shopper.soldOutSeenAt === null ? [] : [shopper.soldOutSeenAt]));
   const firstSeen = seen.length === 0 ? null : Math.min(...seen);
   const since = (from: number | null) => shoppers.map((shopper) => (from === null || shopper.soldOutSeenAt === null ? null : shopper.soldOutSeenAt - from));
+  const known = [soldOutAt, soldOutPublishedAt, firstSeen].filter((at): at is number => at !== null);
+  const committedBy = known.length === 0 ? null : Math.min(...known);
+  const fromAnswer = since(soldOutAt);
   const stepMs: Record<string, Spread> = {};
   for (const name of new Set(shoppers.flatMap((shopper) => shopper.steps.map((step) => step.name)))) {
     stepMs[name] = spread(shoppers.flatMap((shopper) => shopper.steps.filter((step) => step.name === name).map((step) => step.answeredAt - step.sentAt)));
@@ -108,14 +120,16 @@ export function measureRace(mode: RaceMode, shoppers: readonly ShopperResult[], 
       return step === undefined ? null : step.answeredAt - step.sentAt;
     })),
     winnerTotalMs: spread(winners.map((shopper) => shopper.steps.at(-1)!.answeredAt - shopper.goAt)),
-    soldOutVisibleMs: spread(visible),
+    soldOutVisibleMs: spread(since(committedBy)),
+    soldOutFromAnswerMs: spread(fromAnswer),
     soldOutFromPublishMs: spread(since(soldOutPublishedAt)),
     soldOutSpreadMs: spread(since(firstSeen)),
     stepMs,
-    soldOutSeenEarly: visible.filter((ms) => ms !== null && ms < 0).length,
+    soldOutSeenEarly: fromAnswer.filter((ms) => ms !== null && ms < 0).length,
     soldOutNeverSeen: shoppers.filter((shopper) => shopper.soldOutSeenAt === null).length,
     raceMs: goAts.length === 0 || answeredAts.length === 0 ? 0 : round(Math.max(...answeredAts) - Math.min(...goAts)),
     socketProblems: shoppers.filter((shopper) => shopper.socketProblem !== null).length,
     pageOpenMs: spread(shoppers.map((shopper) => shopper.openMs)),
+    storefrontMs: spread(shoppers.flatMap((shopper) => (shopper.storefrontMs === null ? [] : [shopper.storefrontMs]))),
   };
 }

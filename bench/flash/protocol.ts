@@ -22,8 +22,10 @@ export interface ShopperResult {
   soldOutSeenAt: number | null;
   /** Events with the product that reached the page, and frames that carried them. */
   events: number;
-  /** Page open: the product GET, then subscribe → subscribed. */
+  /** Page open: the product GET, then subscribe → subscribed (and the storefront page first, for some). */
   openMs: number;
+  /** The storefront's rendered page GET, for the shoppers that fetched it (null: API only). */
+  storefrontMs: number | null;
   /** Why the page's socket closed or failed during the race, if it did. */
   socketProblem: string | null;
 }
@@ -35,6 +37,8 @@ export type Command =
       url: string;
       productId: string;
       shoppers: number;
+      /** One shopper in this many also GETs the storefront's rendered page first (0: none). */
+      storefrontEvery: number;
       localAddresses: string[];
       concurrency: number;
     }

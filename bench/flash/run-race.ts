@@ -11,6 +11,8 @@ export interface RaceOptions {
   apiKey: string;
   databaseUrl: string;
   shoppers: number;
+  /** One shopper in this many also loads the storefront's rendered page (Next renders each view: costly). */
+  storefrontEvery: number;
   units: number;
   /** The cluster's RESERVATION_TTL_MS and CART_SWEEP_INTERVAL_MS: holds must be gone after both. */
   reservationTtlMs: number;
@@ -58,7 +60,7 @@ export async function runRace(options: RaceOptions): Promise<RaceOutcome> {
   const productId = await createProduct(options);
   log(`flash-sale ${mode}: ${options.units} units of ${productId}; opening ${options.shoppers} product pages…`);
   const openStarted = performance.now();
-  const crowd = await Crowd.open({ url: options.url, productId, shoppers: options.shoppers, cpus: options.clientCpus, localAddresses: options.localAddresses, log });
+  const crowd = await Crowd.open({ url: options.url, productId, shoppers: options.shoppers, storefrontEvery: options.storefrontEvery, cpus: options.clientCpus, localAddresses: options.localAddresses, log });
   try {
     const openS = Math.round((performance.now() - openStarted) / 100) / 10;
     log(`flash-sale ${mode}: ${options.shoppers} pages open in ${openS} s; everyone clicks in 1 s…`);

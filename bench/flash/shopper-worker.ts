@@ -25,7 +25,7 @@ class Shopper {
   private cookie: string | null = null;
   private racing = false;
   private closed = false;
-  result: ShopperResult = { goAt: 0, steps: [], won: false, soldOutSeenAt: null, events: 0, openMs: 0, socketProblem: null };
+  result: ShopperResult = { goAt: 0, steps: [], won: false, soldOutSeenAt: null, events: 0, openMs: 0, storefrontMs: null, socketProblem: null };
 
   constructor(
     private readonly base: URL,
@@ -35,10 +35,16 @@ class Shopper {
   }
 
   /** The product page: its data and seq, then the live subscription from that seq. */
-  async open(productId: string): Promise<void> {
+  async open(productId: string, storefront: boolean): Promise<void> {
     const started = now();
     if (this.closed) this.agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: this.localAddress });
     this.closed = false;
+    if (storefront) {
+      // What a browser loads first: the page the storefront renders (its data comes from the api behind it).
+      const page = await send(this.agent, this.base, 'GET', `/products/${productId}`, { headers: { accept: 'text/html' } });
+      if (page.status !== 200) throw new Error(`GET the storefront page answered ${page.status}`);
+      this.result.storefrontMs = now() - started;
+    }
     const product = await send(this.agent, this.base, 'GET', `/v1/products/${productId}`);
     if (product.status !== 200) throw new Error(`GET product answered ${product.status}`);
     const seq = Number(product.headers['x-event-seq']);
@@ -132,11 +138,13 @@ async function open(command: Extract<Command, { cmd: 'open' }>): Promise<void> {
   await Promise.all(
     Array.from({ length: Math.min(command.concurrency, shoppers.length) }, async () => {
       while (next < shoppers.length) {
-        const shopper = shoppers[next++]!;
+        const index = next++;
+        const shopper = shoppers[index]!;
+        const storefront = command.storefrontEvery > 0 && index % command.storefrontEvery === 0;
         // As the storefront's live store does, a page whose socket fails to open tries again, a little later.
         for (let attempt = 1; ; attempt++) {
           try {
-            await shopper.open(command.productId);
+            await shopper.open(command.productId, storefront);
             opened++;
             break;
           } catch (problem) {
