@@ -9,7 +9,6 @@ import { ratio, round } from '../stats.js';
 import { bySize, type Suite } from './context.js';
 
 const LOCAL_ADDRESSES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
-const SWEEP_INTERVAL_MS = 1_000;
 /** One shopper in 100 loads the storefront's rendered page before the product's data and socket. */
 const STOREFRONT_EVERY = 100;
 /** The promise: every open page shows sold out within this, at p99. */
@@ -56,7 +55,8 @@ export const flashSaleSuite: Suite = {
   async run(ctx) {
     const shoppers = bySize(ctx.size, { tiny: 200, quick: 500, full: 10_000 });
     const units = bySize(ctx.size, { tiny: 10, quick: 20, full: 100 });
-    const reservationTtlMs = bySize(ctx.size, { tiny: 2_000, quick: 3_000, full: 15_000 });
+    const reservationTtlMs = bySize(ctx.size, { tiny: 1_500, quick: 2_000, full: 15_000 });
+    const sweepIntervalMs = bySize(ctx.size, { tiny: 500, quick: 500, full: 1_000 });
     const balancerProcesses = bySize(ctx.size, { tiny: 2, quick: 2, full: 4 });
     const clusterLog = createWriteStream(ctx.logFile, { flags: 'a' });
     const cluster = await startBenchCluster(ctx.stack, {
@@ -67,7 +67,7 @@ export const flashSaleSuite: Suite = {
         RATE_LIMIT_READ_MAX: '1000000000',
         RATE_LIMIT_WRITE_MAX: '1000000000',
         RESERVATION_TTL_MS: String(reservationTtlMs),
-        CART_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
+        CART_SWEEP_INTERVAL_MS: String(sweepIntervalMs),
       },
       log: ctx.log,
       logLine: (line) => clusterLog.write(`${line}\n`),
@@ -89,7 +89,7 @@ export const flashSaleSuite: Suite = {
           storefrontEvery: STOREFRONT_EVERY,
           units,
           reservationTtlMs,
-          sweepIntervalMs: SWEEP_INTERVAL_MS,
+          sweepIntervalMs,
           clientCpus: CLIENT_CPUS,
           localAddresses: LOCAL_ADDRESSES,
           log: ctx.log,
@@ -182,7 +182,7 @@ export const flashSaleSuite: Suite = {
       headlines,
       checks: [],
       charts,
-      raw: { shoppers, units, reservationTtlMs, sweepIntervalMs: SWEEP_INTERVAL_MS, balancerProcesses, modes: Object.fromEntries(outcomes) },
+      raw: { shoppers, units, reservationTtlMs, sweepIntervalMs, balancerProcesses, modes: Object.fromEntries(outcomes) },
     };
   },
 };
