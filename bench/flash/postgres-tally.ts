@@ -1,7 +1,7 @@
 import pg from 'pg';
 
 export interface ProductTally {
-  /** Units in orders for the product. */
+  /** Units in orders for the product that still hold them (not cancelled or expired: those gave them back). */
   sold: number;
   stock: number;
   /** Units carts still hold (products.reserved). */
@@ -18,7 +18,8 @@ export async function tallyProduct(databaseUrl: string, productId: string): Prom
   await client.connect();
   try {
     const { rows } = await client.query<{ sold: string; stock: number; reserved: number; holding: string; sold_out_published_at: Date | null }>(
-      `SELECT (SELECT coalesce(sum(quantity), 0) FROM order_items WHERE product_id = p.id) AS sold,
+      `SELECT (SELECT coalesce(sum(i.quantity), 0) FROM order_items i JOIN orders o ON o.id = i.order_id
+                WHERE i.product_id = p.id AND o.status NOT IN ('cancelled', 'expired')) AS sold,
               p.stock, p.reserved,
               (SELECT count(*) FROM cart_lines WHERE product_id = p.id AND held > 0) AS holding,
               (SELECT min(published_at) FROM outbox
