@@ -50,6 +50,7 @@ describe('measureRace', () => {
     expect(m.stepMs.order).toMatchObject({ p50: 200, max: 400, count: 5 });
     expect(m.soldOutNeverSeen).toBe(1);
     expect(m.raceMs).toBe(400);
+    expect(m.socketProblemReasons).toEqual({});
   });
 
   it('in checkout mode times sold out from the last successful add and the winner request from the checkout', () => {

@@ -70,12 +70,19 @@ export interface RaceMeasures {
   soldOutNeverSeen: number;
   /** First click → last final answer. */
   raceMs: number;
-  /** Pages whose socket failed or closed during the race. */
+  /** Pages whose socket failed or closed during the race, and why (close code or error), by count. */
   socketProblems: number;
+  socketProblemReasons: Record<string, number>;
   /** Opening a page: the product GET, then subscribe → subscribed. */
   pageOpenMs: Spread;
   /** The storefront's rendered page, for the shoppers that loaded it. */
   storefrontMs: Spread;
+}
+
+function tally(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
 }
 
 const TAKES_A_UNIT: Record<RaceMode, Step['name']> = { orders: 'order', checkout: 'add' };
@@ -129,6 +136,7 @@ export function measureRace(mode: RaceMode, shoppers: readonly ShopperResult[], 
     soldOutNeverSeen: shoppers.filter((shopper) => shopper.soldOutSeenAt === null).length,
     raceMs: goAts.length === 0 || answeredAts.length === 0 ? 0 : round(Math.max(...answeredAts) - Math.min(...goAts)),
     socketProblems: shoppers.filter((shopper) => shopper.socketProblem !== null).length,
+    socketProblemReasons: tally(shoppers.flatMap((shopper) => (shopper.socketProblem === null ? [] : [shopper.socketProblem]))),
     pageOpenMs: spread(shoppers.map((shopper) => shopper.openMs)),
     storefrontMs: spread(shoppers.flatMap((shopper) => (shopper.storefrontMs === null ? [] : [shopper.storefrontMs]))),
   };

@@ -130,7 +130,9 @@ export const flashSaleSuite: Suite = {
           'page open retries': outcome.openRetries,
           'storefront pages': m.storefrontMs.count,
           'storefront page p50 ms': m.storefrontMs.p50,
-          'socket problems': m.socketProblems,
+          'socket problems': Object.entries(m.socketProblemReasons)
+            .map(([reason, n]) => `${reason}: ${n}`)
+            .join(', ') || 0,
           'p99 per request': Object.entries(m.stepMs)
             .map(([step, ms]) => `${step} ${ms.p99} ms`)
             .join(', '),
