@@ -67,6 +67,7 @@ export const flashSaleSuite: Suite = {
         RATE_LIMIT_READ_MAX: '1000000000',
         RATE_LIMIT_WRITE_MAX: '1000000000',
         RATE_LIMIT_ORDER_MAX: '1000000000',
+        RATE_LIMIT_SHOPPER_ORDER_MAX: '1000000000',
         RESERVATION_TTL_MS: String(reservationTtlMs),
         CART_SWEEP_INTERVAL_MS: String(sweepIntervalMs),
       },
