@@ -109,9 +109,11 @@ describe('POST /v1/orders', () => {
     const responses = await Promise.all(Array.from({ length: 200 }, () => order([{ productId: product.id, quantity: 1 }])));
     const statuses = responses.map((r) => r.statusCode);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(190);
-    for (const refused of responses.filter((r) => r.statusCode === 409)) {
-      expect(refused.json<ErrorEnvelope>().code).toBe('OUT_OF_STOCK');
+    // Every other one is refused and changes nothing: sold out, or (on a machine too busy for 200 waits on one
+    // row lock within the pool's timeouts) unavailable, to be retried.
+    for (const refused of responses.filter((r) => r.statusCode !== 201)) {
+      expect([409, 503]).toContain(refused.statusCode);
+      expect(refused.json<ErrorEnvelope>().code).toBe(refused.statusCode === 409 ? 'OUT_OF_STOCK' : 'SERVICE_UNAVAILABLE');
     }
     expect(await stockOf(product.id)).toBe(0);
     const pool = testPool(ctx.databaseUrl);

@@ -5,6 +5,7 @@ import { cartOwnerOf, orderOwnerOf } from '../../../auth/shopper.js';
 import { CartEmptyError } from '../../../domain/errors.js';
 import { checkOutCart } from '../../../services/orders/check-out-cart.js';
 import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
+import { answerPlacedOrder } from '../orders/placed-answer.js';
 
 const SHOPPER: ShopperAccess = { shopper: 'session' };
 
@@ -32,7 +33,7 @@ export async function checkoutRoutes(fastify: FastifyInstance): Promise<void> {
     async (request, reply): Promise<OrderPlaced> => {
       const { shopper } = request;
       if (shopper === null) throw new CartEmptyError('there is nothing to check out: the request has no shopper session', [{ field: 'cart.lines', message: 'must not be empty' }]);
-      const { order, products, replayed } = await checkOutCart({
+      const placed = await checkOutCart({
         pool: fastify.db,
         cartOwner: cartOwnerOf(shopper),
         orderOwner: orderOwnerOf(shopper),
@@ -41,11 +42,7 @@ export async function checkoutRoutes(fastify: FastifyInstance): Promise<void> {
         actor: request.actor,
         paymentTtlMs: fastify.orders.paymentTtlMs,
       });
-      await Promise.all(products.map((product) => fastify.productCache.recordWrite(product.id, product.version, product)));
-      const link = fastify.orders.link.mint(order.id);
-      reply.code(201).header('location', `/v1/orders/${order.id}`).header('cache-control', 'no-store');
-      if (replayed) reply.header('idempotent-replayed', 'true');
-      return { ...order, accessToken: link.token, accessTokenExpiresAt: link.expiresAt.toISOString() };
+      return answerPlacedOrder(fastify, reply, placed);
     },
   );
 }

@@ -2,6 +2,7 @@ import { OrderCreateHeadersSchema, OrderCreateSchema, OrderPlacedSchema, type Or
 import type { FastifyInstance } from 'fastify';
 import { placeOrder } from '../../../services/orders/place-order.js';
 import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
+import { answerPlacedOrder } from './placed-answer.js';
 
 export async function createOrderRoute(fastify: FastifyInstance): Promise<void> {
   fastify.post<{ Body: OrderCreate; Headers: { 'idempotency-key'?: string } }>(
@@ -19,18 +20,14 @@ export async function createOrderRoute(fastify: FastifyInstance): Promise<void> 
       },
     },
     async (request, reply): Promise<OrderPlaced> => {
-      const { order, products, replayed } = await placeOrder({
+      const placed = await placeOrder({
         pool: fastify.db,
         items: request.body.items,
         idempotencyKey: request.headers['idempotency-key'],
         actor: request.actor,
         paymentTtlMs: fastify.orders.paymentTtlMs,
       });
-      await Promise.all(products.map((product) => fastify.productCache.recordWrite(product.id, product.version, product)));
-      const link = fastify.orders.link.mint(order.id);
-      reply.code(201).header('location', `/v1/orders/${order.id}`).header('cache-control', 'no-store');
-      if (replayed) reply.header('idempotent-replayed', 'true');
-      return { ...order, accessToken: link.token, accessTokenExpiresAt: link.expiresAt.toISOString() };
+      return answerPlacedOrder(fastify, reply, placed);
     },
   );
 }
