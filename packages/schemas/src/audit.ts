@@ -34,6 +34,12 @@ export const AUDIT_ACTIONS = [
   'cart.expired',
   'cart.checked_out',
   'reservation.expired',
+  'webhook_endpoint.created',
+  'webhook_endpoint.updated',
+  'webhook_endpoint.deleted',
+  'webhook_endpoint.secret_rotated',
+  'webhook_endpoint.replayed',
+  'webhook_endpoint.disabled',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
@@ -42,7 +48,7 @@ export type AuditAction = z.infer<typeof AuditActionSchema>;
  * What a change happened to. An order changes the stock of each product it names (when placed, and when
  * cancelled or expired): one entry per product. A payment is one attempt to pay an order.
  */
-export const AUDIT_SUBJECT_TYPES = ['product', 'order', 'payment', 'staff_user', 'api_key', 'customer', 'cart'] as const;
+export const AUDIT_SUBJECT_TYPES = ['product', 'order', 'payment', 'staff_user', 'api_key', 'customer', 'cart', 'webhook_endpoint'] as const;
 export const AuditSubjectTypeSchema = z.enum(AUDIT_SUBJECT_TYPES);
 export type AuditSubjectType = z.infer<typeof AuditSubjectTypeSchema>;
 

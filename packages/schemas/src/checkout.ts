@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { CART_MAX_TOTAL_MINOR, CartSchema } from './cart.js';
+import { CustomerEmailSchema } from './customer.js';
 import { ErrorEnvelopeSchema } from './errors.js';
 
 /**
  * Checkout: the session's cart becomes an order. `expectedTotalMinor` is the total the shopper confirmed;
  * when the cart's current total differs, the checkout is refused (409 PRICE_CHANGED) and nothing changes.
+ * `email` is where the order's news go (the order's `email`); a signed-in customer's account email when
+ * absent.
  */
 export const CheckoutCreateSchema = z.strictObject({
   expectedTotalMinor: z.int({ error: 'must be an integer' }).min(0).max(CART_MAX_TOTAL_MINOR),
+  email: CustomerEmailSchema.optional(),
 });
 export type CheckoutCreate = z.infer<typeof CheckoutCreateSchema>;
 

@@ -39,3 +39,11 @@ export const CategorySlugSchema = z
 export type CategorySlug = z.infer<typeof CategorySlugSchema>;
 
 export const TimestampSchema = z.iso.datetime({ error: 'must be an ISO 8601 UTC timestamp' });
+
+/** The answer of the liveness and readiness probes (`/health`, `/ready`). */
+export const ProbeStatusSchema = z.object({
+  status: z.string().max(20),
+  postgres: z.string().max(20).optional(),
+  redis: z.string().max(20).optional(),
+});
+export type ProbeStatus = z.infer<typeof ProbeStatusSchema>;

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'INVALID_TRANSITION',
   'PAYMENT_DECLINED',
   'VERSION_MISMATCH',
+  'PRECONDITION_REQUIRED',
   'IDEMPOTENCY_KEY_REUSED',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
@@ -40,5 +41,10 @@ export const ErrorEnvelopeSchema = z.object({
   code: ErrorCodeSchema,
   message: z.string().max(2_000),
   details: z.array(ErrorDetailSchema).max(100).optional(),
+}).meta({
+  examples: [
+    { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: 'product 0b6f2a1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b does not exist' },
+    { statusCode: 400, error: 'Bad Request', code: 'VALIDATION_FAILED', message: 'the request is not valid', details: [{ field: 'body.priceMinor', message: 'must be an integer amount in minor units' }] },
+  ],
 });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;

@@ -4,7 +4,7 @@ import { CartSchema } from './cart.js';
 import { CategorySlugSchema, IdSchema, SeqSchema, TimestampSchema, VersionSchema } from './common.js';
 import { ORDER_STATUSES, OrderSchema, type OrderStatus } from './order.js';
 import { ProductSchema, SkuSchema } from './product.js';
-import { CartTopicSchema, OrderTopicSchema, TopicSchema } from './topics.js';
+import { CartTopicSchema, OrderTopicSchema, TopicSchema, WebhookEndpointTopicSchema } from './topics.js';
 
 /** An order's event is named for the status it entered: `order.<status>`, on its private topic `order:<id>`. */
 export type OrderEventType = `order.${OrderStatus}`;
@@ -118,9 +118,38 @@ export const CartUpdatedEventSchema = z.object({
 });
 export type CartUpdatedEvent = z.infer<typeof CartUpdatedEventSchema>;
 
+/**
+ * A webhook endpoint failed every delivery for the configured failure period and was disabled: nothing more
+ * is sent to it until an admin enables it again. On the endpoint's private topic alone; never its URL or
+ * secret (a URL may carry a credential).
+ */
+export const WebhookEndpointDisabledEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('webhook_endpoint.disabled'),
+  topics: z.array(WebhookEndpointTopicSchema).min(1).max(1),
+  data: z.object({
+    id: IdSchema,
+    /** When the run of failures that disabled it began. */
+    failingSince: TimestampSchema,
+    /** The seq of the event it could not take. */
+    stuckAtSeq: SeqSchema,
+    /** The last attempt's outcome: an HTTP status or a network error, in words. */
+    lastError: z.string().max(500),
+  }),
+});
+export type WebhookEndpointDisabledEvent = z.infer<typeof WebhookEndpointDisabledEventSchema>;
+
 /** Everything the outbox relay publishes: the public topics' events and the private ones'. */
-export const PublishedEventSchema = z.discriminatedUnion('type', [...EventSchema.options, ...OrderEventSchema.options, CartUpdatedEventSchema]);
+export const PublishedEventSchema = z.discriminatedUnion('type', [
+  ...EventSchema.options,
+  ...OrderEventSchema.options,
+  CartUpdatedEventSchema,
+  WebhookEndpointDisabledEventSchema,
+]);
 export type PublishedEvent = z.infer<typeof PublishedEventSchema>;
+
+/** Every type PublishedEventSchema knows, in its order. */
+export const PUBLISHED_EVENT_TYPES = PublishedEventSchema.options.map((option) => option.shape.type.value) as readonly PublishedEvent['type'][];
 
 const CATALOG_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 

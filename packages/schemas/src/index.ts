@@ -1,4 +1,5 @@
 export * from './actor.js';
+export * from './asyncapi.js';
 export * from './audit.js';
 export * from './cart.js';
 export * from './checkout.js';
@@ -8,6 +9,7 @@ export * from './customer.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './json-schema.js';
+export * from './openapi.js';
 export * from './order.js';
 export * from './payment.js';
 export * from './product.js';
@@ -16,3 +18,4 @@ export * from './realtime-token.js';
 export * from './staff.js';
 export * from './topics.js';
 export * from './transport.js';
+export * from './webhook.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CurrencySchema, IdSchema, MinorAmountSchema, TimestampSchema } from './common.js';
+import { CustomerEmailSchema } from './customer.js';
 import { CursorSchema, SkuSchema } from './product.js';
 
 export const ORDER_MAX_ITEMS = 50;
@@ -12,9 +13,11 @@ export const OrderItemInputSchema = z.strictObject({
 export type OrderItemInput = z.infer<typeof OrderItemInputSchema>;
 
 /** Each product may appear once; all products of an order must share one currency. */
-export const OrderCreateSchema = z.strictObject({
-  items: z.array(OrderItemInputSchema).min(1, { error: 'must hold at least one item' }).max(ORDER_MAX_ITEMS),
-});
+export const OrderCreateSchema = z
+  .strictObject({
+    items: z.array(OrderItemInputSchema).min(1, { error: 'must hold at least one item' }).max(ORDER_MAX_ITEMS),
+  })
+  .meta({ examples: [{ items: [{ productId: '0b6f2a1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b', quantity: 2 }] }] });
 export type OrderCreate = z.infer<typeof OrderCreateSchema>;
 
 /** A retry carrying the same key gets the first result back instead of a second order. */
@@ -87,6 +90,11 @@ export const OrderSchema = z.object({
   updatedAt: TimestampSchema,
   /** The payment deadline: an order still `pending_payment` then expires. Null for orders placed before 0.6.0. */
   paymentDueAt: TimestampSchema.nullable(),
+  /**
+   * Where the order's news go: the email given at checkout, or the signed-in customer's. Null for orders
+   * placed by POST /v1/orders; absent from events recorded before 0.12.0.
+   */
+  email: CustomerEmailSchema.nullable().optional(),
 });
 export type Order = z.infer<typeof OrderSchema>;
 

@@ -43,6 +43,24 @@ export const ProductSchema = z.object({
   version: VersionSchema,
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
+}).meta({
+  examples: [
+    {
+      id: '0b6f2a1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+      sku: 'MUG-001',
+      name: 'Blue mug',
+      description: 'Stoneware, 350 ml',
+      category: 'kitchen',
+      priceMinor: 1299,
+      currency: 'EUR',
+      stock: 11,
+      available: 9,
+      imageUrl: null,
+      version: 4,
+      createdAt: '2026-01-02T03:04:05Z',
+      updatedAt: '2026-01-03T03:04:05Z',
+    },
+  ],
 });
 export type Product = z.infer<typeof ProductSchema>;
 
@@ -55,6 +73,11 @@ export const ProductCreateSchema = z.strictObject({
   currency: CurrencySchema.default('EUR'),
   stock: StockSchema.default(0),
   imageUrl: ImageUrlSchema.nullable().default(null),
+}).meta({
+  examples: [
+    { sku: 'MUG-001', name: 'Blue mug', category: 'kitchen', priceMinor: 1299 },
+    { sku: 'TEA-042', name: 'Sencha, 100 g', description: 'First flush', category: 'tea', priceMinor: 850, currency: 'EUR', stock: 40, imageUrl: 'https://img.shop.example/tea-042.jpg' },
+  ],
 });
 export type ProductCreate = z.infer<typeof ProductCreateSchema>;
 export type ProductCreateInput = z.input<typeof ProductCreateSchema>;

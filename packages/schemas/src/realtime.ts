@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SeqSchema } from './common.js';
-import { EpochSchema, EventSchema } from './events.js';
+import { CartUpdatedEventSchema, EpochSchema, EventSchema, OrderEventSchema, PublishedEventSchema, WebhookEndpointDisabledEventSchema } from './events.js';
 import { REALTIME_TOKEN_MAX_LENGTH } from './realtime-token.js';
 import { TopicSchema } from './topics.js';
 
@@ -124,6 +124,33 @@ export const BatchMessageSchema = z.object({
   events: z.array(EventSchema).min(1),
 });
 
+/** `event` on an order's private topic `order:<id>` (subscribed with a token): the order as it entered a status. */
+export const OrderEventMessageSchema = z.object({
+  type: z.literal('event'),
+  event: OrderEventSchema,
+});
+
+/** `event` on a cart's private topic `cart:<id>` (subscribed with a token): the whole cart after a change. */
+export const CartEventMessageSchema = z.object({
+  type: z.literal('event'),
+  event: CartUpdatedEventSchema,
+});
+
+/** `event` on a webhook endpoint's private topic `webhook_endpoint:<id>` (staff, with a token): it was disabled. */
+export const WebhookEndpointEventMessageSchema = z.object({
+  type: z.literal('event'),
+  event: WebhookEndpointDisabledEventSchema,
+});
+
+/**
+ * `batch` of a connection that follows private topics too: its events may be of every topic it follows,
+ * public and private mixed, in `seq` order. `BatchMessageSchema` is the same frame for public topics only.
+ */
+export const MixedBatchMessageSchema = z.object({
+  type: z.literal('batch'),
+  events: z.array(PublishedEventSchema).min(1),
+});
+
 /** `epoch_changed`: the event history went back and started a new epoch; seqs of the old one mean nothing now. */
 export const RESET_REASONS = ['history_trimmed', 'replay_failed', 'epoch_changed'] as const;
 
@@ -175,6 +202,12 @@ export const PongMessageSchema = z.object({
   ts: z.int().min(0),
 });
 
+/**
+ * Every message the server sends to a connection that follows public topics. A connection following private
+ * topics also gets `OrderEventMessageSchema`, `CartEventMessageSchema`, `WebhookEndpointEventMessageSchema` and
+ * `MixedBatchMessageSchema` frames;
+ * the AsyncAPI document (`asyncapi`) describes them all, topic by topic.
+ */
 export const ServerMessageSchema = z.discriminatedUnion('type', [
   WelcomeMessageSchema,
   SubscribedMessageSchema,
@@ -193,3 +226,7 @@ export type BatchMessage = z.infer<typeof BatchMessageSchema>;
 export type ResetMessage = z.infer<typeof ResetMessageSchema>;
 export type ErrorMessage = z.infer<typeof ErrorMessageSchema>;
 export type RealtimeErrorCode = (typeof REALTIME_ERROR_CODES)[number];
+export type OrderEventMessage = z.infer<typeof OrderEventMessageSchema>;
+export type CartEventMessage = z.infer<typeof CartEventMessageSchema>;
+export type WebhookEndpointEventMessage = z.infer<typeof WebhookEndpointEventMessageSchema>;
+export type MixedBatchMessage = z.infer<typeof MixedBatchMessageSchema>;

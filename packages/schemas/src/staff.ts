@@ -13,7 +13,7 @@ export const StaffRoleSchema = z.enum(STAFF_ROLES, { error: 'must be one of view
 export type StaffRole = z.infer<typeof StaffRoleSchema>;
 
 /** What an API key may be allowed to do; a route names the one scope a key needs to call it. */
-export const API_KEY_SCOPES = ['catalog:write', 'orders:read', 'orders:write', 'audit:read'] as const;
+export const API_KEY_SCOPES = ['catalog:write', 'orders:read', 'orders:write', 'audit:read', 'webhooks:manage'] as const;
 export const ApiKeyScopeSchema = z.enum(API_KEY_SCOPES, { error: `must be one of ${API_KEY_SCOPES.join(', ')}` });
 export type ApiKeyScope = z.infer<typeof ApiKeyScopeSchema>;
 

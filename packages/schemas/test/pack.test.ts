@@ -9,7 +9,8 @@ import { sampleProduct } from './fixtures.js';
 
 /*
  * Packs @livecart/schemas as it would be published and uses it from a project outside the workspace:
- * installed by npm from the tarball next to zod, type-checked with NodeNext resolution, and run by node.
+ * installed by npm from the tarball next to zod, type-checked with each module resolution TypeScript offers
+ * consumers (NodeNext, Bundler, and the legacy Node10 through `typesVersions`), and run by node.
  * It catches what workspace tests cannot: a broken `exports` map, missing or wrong .d.ts, files left out of
  * (or leaked into) the tarball, and imports that only resolve thanks to the workspace.
  */
@@ -43,6 +44,7 @@ import { ProductCreateSchema, type ProductCreateInput } from '@livecart/schemas/
 import { ClientMessageSchema, type ClientMessage, type ServerMessage } from '@livecart/schemas/realtime';
 import { AJV_OPTIONS, jsonSchemaOf, type JsonSchema, type SchemaName } from '@livecart/schemas/json-schema';
 import { parseEventHead, streamPositionOf, type EventHead, type StreamPosition } from '@livecart/schemas/transport';
+import { openApiSchemas, type OpenApiSchemas } from '@livecart/schemas/openapi';
 
 export const product: Product = ProductSchema.parse(${JSON.stringify(product)});
 export const price: number = product.priceMinor;
@@ -94,15 +96,18 @@ export const name: SchemaName = 'ProductCreate';
 export const unknownName: SchemaName = 'ProductDraft';
 export const schema: JsonSchema = jsonSchemaOf(name, 'input');
 export const useDefaults: true = AJV_OPTIONS.useDefaults;
+export const components: OpenApiSchemas['schemas'] = openApiSchemas().schemas;
 `;
 
 const consumerMjs = `
 import * as root from '@livecart/schemas';
+import { buildAsyncApiDocument } from '@livecart/schemas/asyncapi';
 import { ProductSchema } from '@livecart/schemas/product';
 import { ServerMessageSchema } from '@livecart/schemas/realtime';
 import { jsonSchemaOf } from '@livecart/schemas/json-schema';
 import { TopicSchema } from '@livecart/schemas/topics';
 import { eventKeys, parseEventHead, streamEntryId } from '@livecart/schemas/transport';
+import { openApiSchemas } from '@livecart/schemas/openapi';
 
 const product = ProductSchema.parse(${JSON.stringify(product)});
 const message = ServerMessageSchema.parse({ type: 'pong', ts: 1 });
@@ -121,17 +126,24 @@ console.log(JSON.stringify({
   headSeq: parseEventHead(JSON.stringify({ seq: 5, type: 'product.deleted', topics: ['catalog'], occurredAt: '2026-01-01T00:00:00Z', data: { id: 'x' } })).seq,
   required: jsonSchemaOf('ProductCreate').required,
   sameSchema: root.ProductSchema === ProductSchema,
+  productComponent: openApiSchemas().schemas.Product.required.includes('priceMinor'),
   deepImport,
+  asyncapi: buildAsyncApiDocument({ serverUrl: 'wss://realtime.example.com' }).servers.realtime.host,
 }));
 `;
 
-const tsconfig = {
+type Resolution = 'NodeNext' | 'Bundler' | 'Node10';
+
+/** A consumer's tsconfig with the given module resolution (and a module kind that goes with it). */
+const tsconfigFor = (resolution: Resolution) => ({
   compilerOptions: {
     target: 'ES2023',
     // a browser consumer; zod's own declarations need `URL` from the DOM lib (or @types/node)
     lib: ['ES2023', 'DOM'],
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
+    module: resolution === 'NodeNext' ? 'NodeNext' : 'ESNext',
+    moduleResolution: resolution,
+    // Node10 reads zod's CommonJS declarations, whose default imports need it (as `tsc --init` sets it).
+    ...(resolution === 'Node10' ? { esModuleInterop: true } : {}),
     strict: true,
     noUncheckedIndexedAccess: true,
     exactOptionalPropertyTypes: true,
@@ -141,7 +153,8 @@ const tsconfig = {
     skipLibCheck: false,
   },
   files: ['consumer.ts'],
-};
+});
+const tsconfig = tsconfigFor('NodeNext');
 
 describe('the packed tarball, used from outside the workspace', () => {
   let workDir = '';
@@ -214,6 +227,30 @@ describe('the packed tarball, used from outside the workspace', () => {
     expect(result.status).toBe(0);
   }, TIMEOUT);
 
+  it.each<Resolution>(['Bundler', 'Node10'])('type-checks the same consumer with %s module resolution', (resolution) => {
+    writeFileSync(join(appDir, 'consumer.ts'), consumerTs);
+    writeFileSync(join(appDir, 'tsconfig.json'), JSON.stringify(tsconfigFor(resolution), null, 2));
+    const result = run(process.execPath, [tscBin, '-p', appDir], appDir);
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  }, TIMEOUT);
+
+  it('resolves subpaths under Node10 only through typesVersions (Node10 ignores `exports`)', () => {
+    const manifestPath = join(appDir, 'node_modules', '@livecart', 'schemas', 'package.json');
+    const manifest = readFileSync(manifestPath, 'utf8');
+    const { typesVersions: _dropped, ...withoutTypesVersions } = JSON.parse(manifest) as Record<string, unknown>;
+    writeFileSync(manifestPath, JSON.stringify(withoutTypesVersions));
+    try {
+      writeFileSync(join(appDir, 'consumer.ts'), consumerTs);
+      writeFileSync(join(appDir, 'tsconfig.json'), JSON.stringify(tsconfigFor('Node10'), null, 2));
+      const result = run(process.execPath, [tscBin, '-p', appDir], appDir);
+      expect(result.status).not.toBe(0);
+      expect(result.stdout).toMatch(/Cannot find module '@livecart\/schemas\/product'/);
+    } finally {
+      writeFileSync(manifestPath, manifest);
+    }
+  }, TIMEOUT);
+
   it('fails to type-check a consumer that misuses the types', () => {
     // proves the check above can fail: without the @ts-expect-error the wrong assignment is an error
     writeFileSync(join(appDir, 'consumer.ts'), `${consumerTs}\nexport const oops: string = product.stock;\n`);
@@ -235,7 +272,9 @@ describe('the packed tarball, used from outside the workspace', () => {
       headSeq: 5,
       required: ['sku', 'name', 'category', 'priceMinor'],
       sameSchema: true,
+      productComponent: true,
       deepImport: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+      asyncapi: 'realtime.example.com',
     });
   }, TIMEOUT);
 });
