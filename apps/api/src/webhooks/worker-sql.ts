@@ -1,0 +1,100 @@
+/**
+ * A condition that holds only while `holder` has the worker lease at `generation` and it has not lapsed:
+ * every write of the worker carries it, so a holder that lost the lease (frozen, stalled) moves no cursor.
+ */
+export function leaseFence(holderParam: number, generationParam: number): string {
+  return `EXISTS (SELECT 1 FROM webhook_worker_lease WHERE lease_holder = $${holderParam} AND lease_generation = $${generationParam} AND lease_expires_at > clock_timestamp())`;
+}
+
+/** The history's epoch, the last seq the relay published, and the oldest seq the outbox still keeps. */
+export const READ_HISTORY = `
+  SELECT epoch,
+    coalesce((SELECT seq FROM outbox WHERE published_at IS NOT NULL ORDER BY seq DESC LIMIT 1), 0) AS published,
+    (SELECT min(seq) FROM outbox WHERE seq IS NOT NULL) AS oldest
+  FROM outbox_sequence`;
+
+export interface History {
+  epoch: string;
+  published: number;
+  oldest: number | null;
+}
+
+/** The enabled endpoints with what delivering needs, in a stable order (the worker rotates through it). */
+export const READ_ENDPOINTS = `
+  SELECT id, url, event_types AS "eventTypes", topics, secret,
+    CASE WHEN previous_secret_until > now() THEN previous_secret END AS "previousSecret",
+    cursor_epoch AS "cursorEpoch", cursor_seq AS "cursorSeq", cursor_revision AS revision,
+    attempts, (next_attempt_at IS NULL OR next_attempt_at <= now()) AS due
+  FROM webhook_endpoints WHERE enabled
+  ORDER BY created_at, id`;
+
+export interface DeliveryEndpoint {
+  id: string;
+  url: string;
+  eventTypes: string[] | null;
+  topics: string[] | null;
+  /** Sealed (secret-sealer.ts), as stored. */
+  secret: string;
+  previousSecret: string | null;
+  cursorEpoch: string | null;
+  cursorSeq: number;
+  revision: number;
+  attempts: number;
+  due: boolean;
+}
+
+/** The published events after a seq (rejected rows were never published: they are steps over). */
+export const READ_EVENTS = `
+  SELECT seq, type, topics, data, actor, occurred_at AS "occurredAt"
+  FROM outbox WHERE seq > $1 AND published_at IS NOT NULL
+  ORDER BY seq LIMIT $2`;
+
+export interface EventRow {
+  seq: number;
+  type: string;
+  topics: string[];
+  data: unknown;
+  actor: unknown;
+  occurredAt: string;
+}
+
+/** Moves the cursor past a delivered (or skipped) message and ends any run of failures. */
+export const ADVANCE = `
+  UPDATE webhook_endpoints
+  SET cursor_epoch = $2, cursor_seq = $3, attempts = 0, failing_since = NULL, next_attempt_at = NULL
+  WHERE id = $1 AND cursor_revision = $4 AND enabled AND ${leaseFence(5, 6)}`;
+
+/**
+ * Counts a failed attempt and schedules the next one after $3 ms; says whether the endpoint has now been
+ * failing for at least $6 ms (then it is disabled).
+ */
+export const RECORD_FAILURE = `
+  UPDATE webhook_endpoints
+  SET attempts = attempts + 1, failing_since = coalesce(failing_since, now()),
+      next_attempt_at = now() + make_interval(secs => $3::float8 / 1000)
+  WHERE id = $1 AND cursor_revision = $2 AND enabled AND ${leaseFence(4, 5)}
+  RETURNING now() - failing_since >= make_interval(secs => $6::float8 / 1000) AS expired`;
+
+/**
+ * A delivered message, in one statement (one commit): its log row, and the cursor moved past it ($10, $11),
+ * both fenced by the lease; the cursor only from the revision read ($12). Counts 1 when the cursor moved.
+ */
+export const LOG_DELIVERED_AND_ADVANCE = `
+  WITH logged AS (
+    INSERT INTO webhook_deliveries (endpoint_id, message_id, event_seq, type, attempt, status_code, latency_ms, error, succeeded)
+    SELECT $1, $2, $3, $4, $5, $6, $7, NULL, true
+    WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = $1) AND ${leaseFence(8, 9)}
+  )
+  UPDATE webhook_endpoints
+  SET cursor_epoch = $10, cursor_seq = $11, attempts = 0, failing_since = NULL, next_attempt_at = NULL
+  WHERE id = $1 AND cursor_revision = $12 AND enabled AND ${leaseFence(8, 9)}`;
+
+/** The delivery log's reference to its endpoint (deleting the endpoint deletes its log). */
+export const DELIVERY_LOG_ENDPOINT_KEY = 'webhook_deliveries_endpoint_id_fkey';
+
+export const LOG_ATTEMPT = `
+  INSERT INTO webhook_deliveries (endpoint_id, message_id, event_seq, type, attempt, status_code, latency_ms, error, succeeded)
+  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
+  WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = $1) AND ${leaseFence(10, 11)}`;
+
+export const PRUNE_LOG = 'DELETE FROM webhook_deliveries WHERE attempted_at < now() - make_interval(hours => $1)';
