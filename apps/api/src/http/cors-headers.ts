@@ -6,8 +6,8 @@ export interface CorsSettings {
 }
 
 export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'];
-export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id'];
-export const CORS_EXPOSED_HEADERS = ['etag', 'location', 'retry-after', 'x-event-seq', 'x-event-epoch', 'idempotent-replayed'];
+export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'prefer', 'x-request-id'];
+export const CORS_EXPOSED_HEADERS = ['etag', 'location', 'retry-after', 'x-event-seq', 'x-event-epoch', 'idempotent-replayed', 'ratelimit', 'ratelimit-policy', 'preference-applied', 'allow'];
 /** How long a browser may reuse a preflight's answer (seconds). */
 export const CORS_MAX_AGE_S = 600;
 

@@ -44,6 +44,7 @@ describe('error envelope', () => {
   it('maps connection failures to 503 and anything unknown to a bare 500', () => {
     expect(toErrorEnvelope(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })).statusCode).toBe(503);
     expect(toErrorEnvelope(new Error('timeout exceeded when trying to connect')).statusCode).toBe(503);
+    expect(toErrorEnvelope(new Error('timeout expired')).statusCode).toBe(503);
     expect(toErrorEnvelope(new Error('Query read timeout'))).toMatchObject({ statusCode: 503, code: 'TIMEOUT' });
     const internal = toErrorEnvelope(new TypeError('Cannot read properties of undefined (reading "x")'));
     expect(internal).toEqual({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'an internal error occurred' });

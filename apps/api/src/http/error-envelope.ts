@@ -76,7 +76,8 @@ export function toClientErrorEnvelope(error: unknown): ErrorEnvelope {
 // SQLSTATE classes and codes that mean "the database is not there right now", not "the request is wrong".
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01|55P03)/;
 const UNAVAILABLE_NODE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
-const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/i;
+// `timeout expired` is pg.Client's own connect timeout (the pool's connections keep it: src/db/pool.ts).
+const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|^timeout expired$/i;
 
 const STATUS_CODES_BY_FASTIFY: Record<number, ErrorCode> = {
   400: 'VALIDATION_FAILED',

@@ -12,6 +12,25 @@ describe('WindowLimiter', () => {
     expect(limiter.hit('a')).toBe(0);
   });
 
+  it('tells how many hits a key has left and when its window resets', () => {
+    let now = 10_000;
+    const limiter = new WindowLimiter({ max: 3, windowMs: 60_000, now: () => now });
+    expect(limiter.remaining('a')).toBe(3);
+    limiter.hit('a');
+    limiter.hit('a');
+    expect(limiter.remaining('a')).toBe(1);
+    expect(limiter.remaining('b')).toBe(3);
+    expect(limiter.secondsToReset()).toBe(50);
+    limiter.hit('a');
+    limiter.hit('a');
+    expect(limiter.remaining('a')).toBe(0);
+    now = 59_500;
+    expect(limiter.secondsToReset()).toBe(1);
+    now = 60_000;
+    expect(limiter.remaining('a')).toBe(3);
+    expect(limiter.secondsToReset()).toBe(60);
+  });
+
   it('counts what the cluster admitted once Redis reports it back', () => {
     const limiter = new WindowLimiter({ max: 10, windowMs: 60_000, now: () => 0 });
     limiter.hit('ip');

@@ -46,11 +46,31 @@ export class WindowLimiter {
       counter = { window, unsent: 0, sending: 0, clusterTotal: 0 };
       this.counters.set(key, counter);
     }
-    if (counter.clusterTotal + counter.sending + counter.unsent >= this.options.max) {
-      return Math.max(1, Math.ceil(((window + 1) * this.options.windowMs - now) / 1000));
-    }
+    if (counter.clusterTotal + counter.sending + counter.unsent >= this.options.max) return this.secondsToReset();
     counter.unsent++;
     return 0;
+  }
+
+  /** The hits `key` has left in the current window (after those counted so far, on every instance as last known). */
+  remaining(key: string): number {
+    const counter = this.counters.get(key);
+    const window = Math.floor(this.now() / this.options.windowMs);
+    if (counter === undefined || counter.window !== window) return this.options.max;
+    return Math.max(0, this.options.max - counter.clusterTotal - counter.sending - counter.unsent);
+  }
+
+  /** Seconds until the current window ends, rounded up: windows are aligned, so the same for every key. */
+  secondsToReset(): number {
+    const now = this.now();
+    return Math.max(1, Math.ceil(((Math.floor(now / this.options.windowMs) + 1) * this.options.windowMs - now) / 1000));
+  }
+
+  get max(): number {
+    return this.options.max;
+  }
+
+  get windowMs(): number {
+    return this.options.windowMs;
   }
 
   /**

@@ -1,23 +1,46 @@
 import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';
-import { SHOPPER_SESSION_COOKIE } from '@livecart/schemas';
-import { SESSION_COOKIE } from '../auth/session-cookie.js';
+import { finishDocument, operationKey } from '../openapi/finish-document.js';
+import { securitySchemes } from '../openapi/http-components.js';
+import type { DocumentedRoute } from '../openapi/refusals.js';
+
+export interface SwaggerPluginOptions {
+  /** The base URL clients reach the API at (`servers[0].url`). */
+  publicUrl: string;
+}
+
+const DESCRIPTION = [
+  'Catalog, stock, carts and orders. Catalog reads are public; carts and customer accounts take a shopper session (its own cookie); an order is read, paid and cancelled with its link token (`Authorization: Order <token>`), or by staff; every other write needs a staff session (cookie, from POST /v1/auth/login) with a high enough role, or an API key (`Authorization: Bearer <key>`) with the scope the operation names. Every write is recorded with who made it (GET /v1/audit).',
+  'Responses may gain fields in any minor version: clients must ignore fields they do not know (no schema here forbids additional properties on a response).',
+  'Every GET has a HEAD twin (same headers, no body). A method that no operation of a path serves is answered 405 with `Allow` (the error envelope, code METHOD_NOT_ALLOWED). Every answer of a rate-limited operation (all under /v1) carries `RateLimit` and `RateLimit-Policy` (IETF draft). CORS preflights (OPTIONS on any path, answered for the allowed origins) are left out: browsers send them on their own and no client calls them.',
+].join('\n\n');
 
 /**
  * OpenAPI 3.1 built by @fastify/swagger from the route schemas (the same ones Ajv and the serializers
- * use). Registered at the root, before any route, so that every route is seen.
+ * use), then finished from what each route declares (openapi/finish-document.ts): named components,
+ * every status, headers and security. Registered at the root, before any route, so that every route is seen.
  */
-export default fp(
-  async (fastify) => {
+export default fp<SwaggerPluginOptions>(
+  async (fastify, options) => {
+    const routes = new Map<string, DocumentedRoute>();
+    fastify.addHook('onRoute', (route) => {
+      // Kept by reference: plugins registered later complete it (access, rate limit) in their own onRoute hooks.
+      for (const method of [route.method].flat()) routes.set(operationKey(method, route.url), route);
+    });
     await fastify.register(swagger, {
+      exposeHeadRoutes: true,
+      transformObject: (generated) => {
+        if (!('openapiObject' in generated)) throw new Error('the API documents itself as OpenAPI 3');
+        return finishDocument(generated.openapiObject as Record<string, unknown>, { routes, servers: [{ url: options.publicUrl, description: 'This deployment (API_PUBLIC_URL)' }] });
+      },
       openapi: {
         openapi: '3.1.0',
         info: {
           title: 'livecart API',
           version: '1',
-          description:
-            'Catalog, stock, carts and orders. Catalog reads are public; carts and customer accounts take a shopper session (its own cookie); an order is read, paid and cancelled with its link token (`Authorization: Order <token>`), or by staff; every other write needs a staff session (cookie, from POST /v1/auth/login) with a high enough role, or an API key (`Authorization: Bearer <key>`) with the scope the operation names. Every write is recorded with who made it (GET /v1/audit).',
+          description: DESCRIPTION,
+          license: { name: 'MIT', identifier: 'MIT' },
         },
         tags: [
           { name: 'products', description: 'The catalog' },
@@ -29,31 +52,12 @@ export default fp(
           { name: 'staff', description: 'Staff users and API keys (admins)' },
           { name: 'audit', description: 'Who changed what: every write, with its actor' },
           { name: 'realtime', description: 'Tokens for private WebSocket topics' },
-          { name: 'operations', description: 'Probes' },
+          { name: 'webhooks', description: 'Endpoints that receive the published events, signed (Standard Webhooks), in seq order, at least once; their delivery log and replay' },
+          { name: 'checkout', description: 'A shopper’s cart becomes an order' },
+          { name: 'operations', description: 'Probes and metrics' },
         ],
-        components: {
-          securitySchemes: {
-            staffSession: {
-              type: 'apiKey',
-              in: 'cookie',
-              name: SESSION_COOKIE,
-              description: 'A staff session from POST /v1/auth/login; the listed value is the least role the operation needs.',
-            },
-            shopperSession: {
-              type: 'apiKey',
-              in: 'cookie',
-              name: SHOPPER_SESSION_COOKIE,
-              description: 'A shopper session: a guest one starts with the first cart action (POST /v1/carts), a customer one at sign-in (POST /v1/customer-auth/login). Never a staff credential.',
-            },
-            apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created by an admin; the listed value is the scope the operation needs.' },
-            orderLink: {
-              type: 'apiKey',
-              in: 'header',
-              name: 'Authorization',
-              description: 'An order\'s link token, returned once when the order is placed: `Authorization: Order <token>` (or `?token=<token>` in a link). Anyone else is answered 404.',
-            },
-          },
-        },
+        // Read by @fastify/swagger itself (security schemes in the header or query are not parameters).
+        components: { securitySchemes },
       },
     });
   },

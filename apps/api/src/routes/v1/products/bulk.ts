@@ -8,8 +8,9 @@ export async function bulkUpdateProductsRoute(fastify: FastifyInstance): Promise
   fastify.post<{ Body: BulkProductUpdate }>(
     '/bulk',
     {
-      config: { access: CATALOG_WRITE },
+      config: { access: CATALOG_WRITE, openapi: { refusals: [409, 422] } },
       schema: {
+        operationId: 'bulkUpdateProducts',
         tags: ['products'],
         summary: 'Update price and stock of many products in one transaction (all or nothing)',
         body: inputSchema(BulkProductUpdateSchema),

@@ -9,8 +9,9 @@ export async function createProductRoute(fastify: FastifyInstance): Promise<void
   fastify.post<{ Body: ProductCreate }>(
     '',
     {
-      config: { access: CATALOG_WRITE },
+      config: { access: CATALOG_WRITE, openapi: { headers: { 201: ['location', 'etag'] }, refusals: [409] } },
       schema: {
+        operationId: 'createProduct',
         tags: ['products'],
         summary: 'Create a product',
         body: inputSchema(ProductCreateSchema),

@@ -22,8 +22,9 @@ export interface ProductReadLaneOptions {
  * GET /v1/products/:id answered before Fastify when the product's JSON is in L1: Fastify's per-request
  * work (request and reply objects, routing, hooks, the reply's header map) costs about as much as
  * everything else this read does, and the read is the one the storefront makes most. Every concern of the
- * route's hooks is the same function here — the headers of every answer, the rate limit's admission, the
- * client's address, the metrics — and the answer itself is the route's (get-answer.ts), written by
+ * route's hooks is the same function here — the headers of every answer, the rate limit's admission and
+ * its RateLimit fields, the client's address, the metrics — and the answer itself is the route's
+ * (get-answer.ts), written by
  * `writeHead` as Fastify writes it: both paths send the same bytes but for Date
  * (test/product-read-lane.test.ts compares them).
  *
@@ -34,7 +35,7 @@ export interface ProductReadLaneOptions {
  */
 export const productReadLane = fp<ProductReadLaneOptions>(
   async (fastify, options) => {
-    const { productCache: cache, events, admitRequest, recordRequest, log } = fastify;
+    const { productCache: cache, events, admitRequest, rateLimitFields, recordRequest, log } = fastify;
     const { lane, headers } = options;
     const prefix = `${options.prefix}/`;
     const route = `${options.prefix}/:id`;
@@ -54,7 +55,7 @@ export const productReadLane = fp<ProductReadLaneOptions>(
       if (ip === undefined || admitRequest(ip, 'GET') !== 0) return false;
       cache.countL1Hit();
       const answer = answerProductRead(entry.etag, serialized, request.headers['if-none-match'], seq, epoch);
-      response.writeHead(answer.statusCode, [...headers.forRequest(request), ...answer.headers]);
+      response.writeHead(answer.statusCode, [...headers.forRequest(request), ...rateLimitFields(ip, 'GET', 0), ...answer.headers]);
       response.end(answer.body);
       recordRequest({ method: 'GET', url, route, statusCode: answer.statusCode, ms: performance.now() - started, log });
       return true;

@@ -36,7 +36,9 @@ export async function getProductRoute(fastify: FastifyInstance): Promise<void> {
     {
       // Single products stay uncompressed, so one version has one byte representation (strong ETag).
       compress: false,
+      config: { openapi: { requestHeaders: ['if-none-match'], headers: { 200: ['etag', 'x-event-seq', 'x-event-epoch'], 304: ['etag', 'x-event-seq', 'x-event-epoch'] } } },
       schema: {
+        operationId: 'getProduct',
         tags: ['products'],
         summary: 'Get a product (ETag from its version; If-None-Match → 304)',
         params: inputSchema(ProductIdParamsSchema),

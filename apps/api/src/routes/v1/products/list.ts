@@ -7,7 +7,9 @@ export async function listProductsRoute(fastify: FastifyInstance): Promise<void>
   fastify.get<{ Querystring: ProductListQuery }>(
     '',
     {
+      config: { openapi: { headers: { 200: ['x-event-seq', 'x-event-epoch'] } } },
       schema: {
+        operationId: 'listProducts',
         tags: ['products'],
         summary: 'List products: keyset cursor pagination, filters, prefix text search, sort',
         querystring: inputSchema(ProductListQuerySchema),

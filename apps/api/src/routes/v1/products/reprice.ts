@@ -19,7 +19,7 @@ export async function repriceCategoryRoute(fastify: FastifyInstance): Promise<vo
   fastify.post<{ Body: CategoryReprice }>(
     '/reprice',
     {
-      config: { access: CATALOG_WRITE },
+      config: { access: CATALOG_WRITE, openapi: { refusals: [404, 409, 422] } },
       schema: {
         tags: ['products'],
         operationId: 'repriceCategory',
