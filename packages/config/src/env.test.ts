@@ -37,6 +37,7 @@ describe('loadEnv', () => {
       HOST: '127.0.0.1',
       PORT: 4000,
       DATABASE_POOL_MAX: 10,
+      DATABASE_POOL_WAIT_MS: 10_000,
       REDIS_PREFIX: 'livecart',
       DEMO: true,
       ORIGINS: ['http://a.test', 'http://b.test'],

@@ -147,6 +147,8 @@ export function httpEnv(defaultPort: number) {
 export const databaseEnv = {
   DATABASE_URL: envUrl(['postgres:', 'postgresql:']),
   DATABASE_POOL_MAX: envInt({ min: 1, max: 500, default: 10 }),
+  /** How long a request waits for a pooled connection while all are busy before its 503 (at least the 3 s connect timeout). */
+  DATABASE_POOL_WAIT_MS: envInt({ min: 3_000, max: 120_000, default: 10_000 }),
 };
 
 export const redisEnv = {

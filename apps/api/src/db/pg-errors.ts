@@ -17,6 +17,10 @@ export function isQueryTimeout(error: unknown): boolean {
   return error instanceof Error && error.message === 'Query read timeout';
 }
 
+export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
+  return isPgError(error) && error.code === '23503' && (constraint === undefined || error.constraint === constraint);
+}
+
 export function isCheckViolation(error: unknown, constraint?: string): boolean {
   return isPgError(error) && error.code === '23514' && (constraint === undefined || error.constraint === constraint);
 }

@@ -21,7 +21,25 @@ export interface PoolOptions {
   max: number;
   statementTimeoutMs: number;
   applicationName: string;
+  /**
+   * False: the sessions commit without waiting for the WAL flush (`synchronous_commit = off`). Only for
+   * writes whose last fraction of a second may be lost in a Postgres crash without breaking a promise (a
+   * transaction is still all or nothing); the default waits, as every request's write must.
+   */
+  synchronousCommit?: boolean;
+  /** Told when an idle connection fails (Postgres restarting, say); the pool has dropped it already. */
+  onIdleError?: (error: Error) => void;
+  /**
+   * How long a caller waits for a connection while all `max` are in use before the pool gives up (a 503);
+   * default {@link DEFAULT_POOL_WAIT_MS}. Apart from the connect timeout: a burst queues longer than a
+   * Postgres that does not answer is given to connect.
+   */
+  waitMs?: number;
 }
+
+/** Opening a connection to a Postgres that does not answer fails after this long. */
+export const CONNECT_TIMEOUT_MS = 3_000;
+export const DEFAULT_POOL_WAIT_MS = 10_000;
 
 /**
  * How much longer than the server's statement_timeout the client itself waits for an answer. The server
@@ -30,7 +48,7 @@ export interface PoolOptions {
  */
 export const QUERY_TIMEOUT_MARGIN_MS = 1_000;
 
-export function connectionConfig(options: Omit<PoolOptions, 'max'>): pg.ClientConfig {
+export function connectionConfig(options: Omit<PoolOptions, 'max' | 'onIdleError' | 'waitMs'>): pg.ClientConfig {
   return {
     connectionString: options.connectionString,
     application_name: options.applicationName,
@@ -38,13 +56,35 @@ export function connectionConfig(options: Omit<PoolOptions, 'max'>): pg.ClientCo
     query_timeout: options.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
     // A lock wait longer than a request's patience is an outage, not a queue.
     lock_timeout: options.statementTimeoutMs,
-    connectionTimeoutMillis: 3_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     types: pgTypes,
+    ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
   };
 }
 
+/**
+ * A pool whose connection failures never reach the process as an unheard 'error' event, which would end
+ * it. The pool listens to idle connections and a query to the one it uses, but not always in between: a
+ * Postgres shutdown ends every session at once, and one caught between owners would emit its error to
+ * nobody. So each connection also keeps a listener for its whole life; the failure still reaches whoever
+ * uses the connection next, as a failed query.
+ *
+ * pg-pool has one timeout for both waiting in its queue and connecting; here the pool's is the wait and
+ * each connection keeps the connect timeout for itself (pg.Client enforces it on its own).
+ */
 export function createPool(options: PoolOptions): pg.Pool {
-  return new pg.Pool({ ...connectionConfig(options), max: options.max, idleTimeoutMillis: 30_000 });
+  const { onIdleError, waitMs = DEFAULT_POOL_WAIT_MS, ...rest } = options;
+  const config = connectionConfig(rest);
+  const pool = new pg.Pool({ ...config, Client: PooledConnection, connectionTimeoutMillis: Math.max(waitMs, CONNECT_TIMEOUT_MS), max: options.max, idleTimeoutMillis: 30_000 });
+  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('error', (error) => onIdleError?.(error));
+  return pool;
+}
+
+class PooledConnection extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
 }
 
 export type Db = pg.Pool;

@@ -11,14 +11,14 @@ declare module 'fastify' {
 export interface DbPluginOptions {
   connectionString: string;
   max: number;
+  waitMs: number;
   statementTimeoutMs: number;
 }
 
 export default fp<DbPluginOptions>(
   async (fastify, options) => {
-    const pool = createPool({ ...options, applicationName: 'livecart-api' });
-    // An idle client dropping (Postgres restart) must not crash the process; the next query reconnects.
-    pool.on('error', (error) => fastify.log.warn({ err: error }, 'idle Postgres connection failed'));
+    // An idle client dropping (Postgres restart) does not end the process; the next query reconnects.
+    const pool = createPool({ ...options, applicationName: 'livecart-api', onIdleError: (error) => fastify.log.warn({ err: error }, 'idle Postgres connection failed') });
     fastify.decorate('db', pool);
     // Opens the first connection while the rest of the app loads, so the first query does not pay for it.
     pool.connect().then(
