@@ -6,6 +6,7 @@ import { createClientErrorAnswer, createFrameworkErrorReply } from './http/clien
 import { setHeaderList } from './http/header-list.js';
 import { lazyChildLoggerFactory } from './http/lazy-child-logger.js';
 import { createProxyTrust } from './http/proxy-trust.js';
+import { parseQueryString } from './http/query-string.js';
 import { createResponseHeaders } from './http/response-headers.js';
 import { createSchemaCompilers, defaultSerializerCompiler } from './http/schema-compilers.js';
 import { createSecurityHeaders, DOCS_HELMET_OPTIONS } from './http/security-headers.js';
@@ -26,6 +27,7 @@ import rateLimitPlugin from './plugins/rate-limit.js';
 import redisPlugin from './plugins/redis.js';
 import responseHeadersPlugin, { preflightRoute } from './plugins/response-headers.js';
 import shoppersPlugin from './plugins/shoppers.js';
+import webhooksPlugin from './plugins/webhooks.js';
 import { digestOf } from './auth/credential-secret.js';
 import swaggerPlugin, { docsUi } from './plugins/swagger.js';
 import { healthRoutes } from './routes/health.js';
@@ -85,7 +87,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     trustProxy,
     return503OnClosing: true,
     // Collections are registered without a trailing slash (that is what OpenAPI shows); both spellings work.
-    routerOptions: { ignoreTrailingSlash: true },
+    // `?q=` is no q: an empty optional parameter means what its absence means (http/query-string.ts).
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString },
     schemaController: { compilersFactory: compilers.factory },
   });
   app.decorate('compileSchemas', compilers.compileAll);
@@ -101,13 +104,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(responseHeadersPlugin, { headers });
   await app.register(errorsPlugin);
   await app.register(preflightRoute, { headers });
-  await app.register(swaggerPlugin);
+  await app.register(swaggerPlugin, { publicUrl: env.API_PUBLIC_URL });
   // Adds its hooks per route (bodies over 1 KB only), so routes that opt out pay nothing.
   await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip'] });
 
   await app.register(dbPlugin, {
     connectionString: env.DATABASE_URL,
     max: env.DATABASE_POOL_MAX,
+    waitMs: env.DATABASE_POOL_WAIT_MS,
     statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
   });
   await app.register(redisPlugin, { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS });
@@ -174,6 +178,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     allowList: env.RATE_LIMIT_ALLOW_LIST,
     trustProxy,
   });
+  await app.register(webhooksPlugin, {
+    enabled: env.WEBHOOK_WORKER_ENABLED,
+    databaseUrl: env.DATABASE_URL,
+    secretKeys: env.WEBHOOK_SECRET_KEYS,
+    allowHttp: env.WEBHOOK_ALLOW_HTTP,
+    allowedNetworks: env.WEBHOOK_ALLOWED_NETWORKS,
+    pollMs: env.WEBHOOK_POLL_MS,
+    lockRetryMs: env.WEBHOOK_LOCK_RETRY_MS,
+    leaseMs: env.WEBHOOK_LEASE_MS,
+    concurrency: env.WEBHOOK_CONCURRENCY,
+    timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+    retryMaxMs: env.WEBHOOK_RETRY_MAX_MS,
+    disableAfterMs: env.WEBHOOK_DISABLE_AFTER_MS,
+    logRetentionHours: env.WEBHOOK_DELIVERY_LOG_RETENTION_HOURS,
+  });
   await app.register(metricsPlugin, { slowRequestMs: env.SLOW_REQUEST_MS });
   await app.register(ordersPlugin, { linkKeys: env.ORDER_LINK_KEYS, linkTtlS: env.ORDER_LINK_TTL_S, paymentTtlMs: env.ORDER_PAYMENT_TTL_MS });
   await app.register(paymentsPlugin, {
@@ -181,6 +201,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     webhookToleranceS: env.PAYMENT_WEBHOOK_TOLERANCE_S,
     webhookUrl: env.PAYMENT_WEBHOOK_URL,
     testDelayMs: env.PAYMENT_TEST_DELAY_MS,
+    testRecoveryMs: env.PAYMENT_TEST_RECOVERY_MS,
   });
   await app.register(orderExpiryPlugin, { sweepMs: env.ORDER_EXPIRY_SWEEP_MS, batch: env.ORDER_EXPIRY_BATCH });
 

@@ -5,6 +5,7 @@ import { createProgressBar } from './db/progress-bar.js';
 import { isCatalogEmpty, seedCatalog } from './db/seed.js';
 import { loadApiEnv } from './env.js';
 import { ensureDemoKey, isKeyRevoked } from './demo/demo-key.js';
+import { demoCheckoutRunner } from './demo/run-demo-checkout.js';
 import { startDemoTraffic } from './demo/run-demo-traffic.js';
 import { runServer } from './run-server.js';
 import { ensureDevAdmin, type DevAdmin } from './staff/dev-admin.js';
@@ -32,7 +33,10 @@ try {
 } finally {
   await pool.end();
 }
-await runServer(env);
+const app = await runServer(env);
+
+/** About one demo shopper every ten ticks (ten seconds at the default interval): the flow shows without crowding the catalog. */
+const DEMO_CHECKOUT_CHANCE = 0.1;
 
 if (env.DEMO_TRAFFIC) {
   const demoPool = createPool({ connectionString: env.DATABASE_URL, max: 2, statementTimeoutMs: 5_000, applicationName: 'livecart-dev-demo' });
@@ -40,6 +44,7 @@ if (env.DEMO_TRAFFIC) {
   // It writes as an API key of its own: named in the audit log and the live feed, and an admin who
   // revokes it (/admin/api-keys) stops it.
   const actor = await ensureDemoKey(demoPool);
+  const provider = app.payments.get('test');
   startDemoTraffic({
     pool: demoPool,
     logger,
@@ -47,6 +52,21 @@ if (env.DEMO_TRAFFIC) {
     paymentTtlMs: env.ORDER_PAYMENT_TTL_MS,
     actor,
     shouldStop: async () => ((await isKeyRevoked(demoPool, actor.id)) ? `its API key "${actor.name}" was revoked` : undefined),
+    ...(provider === undefined
+      ? {}
+      : {
+          shoppers: {
+            chance: DEMO_CHECKOUT_CHANCE,
+            runner: demoCheckoutRunner({
+              pool: demoPool,
+              actor,
+              provider,
+              times: { cartTtlMs: env.CART_TTL_MS, holdTtlMs: env.RESERVATION_TTL_MS },
+              paymentTtlMs: env.ORDER_PAYMENT_TTL_MS,
+              sessionTimeoutS: env.SHOPPER_SESSION_ABSOLUTE_TIMEOUT_S,
+            }),
+          },
+        }),
   });
 }
 

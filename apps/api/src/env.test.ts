@@ -2,13 +2,17 @@ import { EnvError } from '@livecart/config/env';
 import { randomBytes } from 'node:crypto';
 import { DEV_REALTIME_TOKEN_KEYS } from '@livecart/schemas/realtime-token-signing';
 import { describe, expect, it } from 'vitest';
-import { DEV_ORDER_LINK_KEYS, DEV_PAYMENT_WEBHOOK_SECRET, DEV_SESSION_SECRET, loadApiEnv } from './env.js';
+import { DEV_ORDER_LINK_KEYS, DEV_PAYMENT_WEBHOOK_SECRET, DEV_SESSION_SECRET, DEV_WEBHOOK_SECRET_KEYS, loadApiEnv } from './env.js';
 
 const TOKEN_KEY = randomBytes(32).toString('base64');
 const base = { DATABASE_URL: 'postgres://localhost/db', REDIS_URL: 'redis://localhost:6379', REALTIME_TOKEN_KEYS: `k1:${TOKEN_KEY}` };
 const SECRET = 'a-session-secret-of-32-characters-or-more';
 /** What a deployment must set besides SESSION_SECRET. */
-const ORDER_SECRETS = { ORDER_LINK_KEYS: 'k1:an-order-link-key-of-32-characters-or-more', PAYMENT_WEBHOOK_SECRET: 'a-webhook-secret-of-32-characters-or-more' };
+const ORDER_SECRETS = {
+  ORDER_LINK_KEYS: 'k1:an-order-link-key-of-32-characters-or-more',
+  PAYMENT_WEBHOOK_SECRET: 'a-webhook-secret-of-32-characters-or-more',
+  WEBHOOK_SECRET_KEYS: `w1:${randomBytes(32).toString('base64')}`,
+};
 
 function messageOf(load: () => unknown): string {
   try {
@@ -21,6 +25,15 @@ function messageOf(load: () => unknown): string {
 }
 
 describe('loadApiEnv', () => {
+  it('names the public base URL of the OpenAPI servers: API_PUBLIC_URL, else one derived from HOST and PORT', () => {
+    const load = (extra: Record<string, string>) => loadApiEnv({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET, ...ORDER_SECRETS, ...extra });
+    expect(load({ API_PUBLIC_URL: 'https://api.shop.example/' }).API_PUBLIC_URL).toBe('https://api.shop.example');
+    expect(load({ HOST: '0.0.0.0', PORT: '8080' }).API_PUBLIC_URL).toBe('http://localhost:8080');
+    expect(load({ HOST: '10.0.0.7', PORT: '4000' }).API_PUBLIC_URL).toBe('http://10.0.0.7:4000');
+    expect(load({ HOST: '::1', PORT: '4000' }).API_PUBLIC_URL).toBe('http://[::1]:4000');
+    expect(messageOf(() => load({ API_PUBLIC_URL: 'ftp://api.shop.example' }))).toMatch(/API_PUBLIC_URL: must be an http\(s\) URL/);
+  });
+
   it('fails fast without SESSION_SECRET unless NODE_ENV=development is explicit', () => {
     for (const NODE_ENV of ['production', 'test', undefined]) {
       expect(messageOf(() => loadApiEnv({ ...base, NODE_ENV }))).toMatch(/SESSION_SECRET: is required/);
@@ -80,7 +93,18 @@ describe('loadApiEnv', () => {
       const message = messageOf(() => loadApiEnv({ ...production, NODE_ENV }));
       expect(message).toMatch(/ORDER_LINK_KEYS: is required/);
       expect(message).toMatch(/PAYMENT_WEBHOOK_SECRET: is required/);
-      const published = messageOf(() => loadApiEnv({ ...production, NODE_ENV, ORDER_LINK_KEYS: `new:${'n'.repeat(32)},${DEV_ORDER_LINK_KEYS}`, PAYMENT_WEBHOOK_SECRET: DEV_PAYMENT_WEBHOOK_SECRET }));
+      expect(message).toMatch(/WEBHOOK_SECRET_KEYS: is required/);
+      const published = messageOf(() =>
+        loadApiEnv({
+          ...production,
+          NODE_ENV,
+          ORDER_LINK_KEYS: `new:${'n'.repeat(32)},${DEV_ORDER_LINK_KEYS}`,
+          PAYMENT_WEBHOOK_SECRET: DEV_PAYMENT_WEBHOOK_SECRET,
+          WEBHOOK_SECRET_KEYS: `new:${randomBytes(32).toString('base64')},${DEV_WEBHOOK_SECRET_KEYS}`,
+        }),
+      );
+      expect(published).toMatch(/WEBHOOK_SECRET_KEYS: must not hold the public development key/);
+      expect(published).not.toContain(DEV_WEBHOOK_SECRET_KEYS.slice(4));
       expect(published).toMatch(/ORDER_LINK_KEYS: must not hold the public development key/);
       expect(published).toMatch(/PAYMENT_WEBHOOK_SECRET: must not be the public development secret/);
       expect(published).not.toContain(DEV_PAYMENT_WEBHOOK_SECRET);
@@ -90,8 +114,10 @@ describe('loadApiEnv', () => {
       const env = loadApiEnv({ ...production, NODE_ENV });
       expect(env.ORDER_LINK_KEYS).toEqual([{ id: 'dev', secret: expect.any(String) }]);
       expect(env.PAYMENT_WEBHOOK_SECRET).toBe(DEV_PAYMENT_WEBHOOK_SECRET);
+      expect(env.WEBHOOK_SECRET_KEYS.map((key) => key.id)).toEqual(['dev']);
     }
-    const weak = messageOf(() => loadApiEnv({ ...production, ORDER_LINK_KEYS: 'k1:short-secret', PAYMENT_WEBHOOK_SECRET: 'short-secret' }));
+    const weak = messageOf(() => loadApiEnv({ ...production, ORDER_LINK_KEYS: 'k1:short-secret', PAYMENT_WEBHOOK_SECRET: 'short-secret', WEBHOOK_SECRET_KEYS: 'w1:short-secret' }));
+    expect(weak).toMatch(/WEBHOOK_SECRET_KEYS: entry 1 \(key w1\) needs exactly 32 random bytes/);
     expect(weak).toMatch(/ORDER_LINK_KEYS: entry 1 \(key k1\) needs a secret of at least 32 characters/);
     expect(weak).toMatch(/PAYMENT_WEBHOOK_SECRET: must be at least 32 characters/);
     expect(weak).not.toContain('short-secret');

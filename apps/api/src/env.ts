@@ -3,12 +3,16 @@ import { RealtimeTokenKeysSchema, resolveRealtimeTokenKeys, type RealtimeTokenKe
 import { z } from 'zod';
 import { parseTrustProxy } from './http/proxy-trust.js';
 import { parseLinkKeys, type LinkKey } from './auth/order-link.js';
+import { parseSealingKeys, type SealingKey } from './webhooks/secret-sealer.js';
+import { parseNetworks } from './webhooks/url-guard.js';
 
 /** Signs session cookies when NODE_ENV=development and SESSION_SECRET is unset; refused everywhere else. */
 export const DEV_SESSION_SECRET = 'dev-session-secret-not-for-production-0123456789';
 /** Sign order links and payment webhooks under NODE_ENV=development or test when unset; refused everywhere else. */
 export const DEV_ORDER_LINK_KEYS = 'dev:dev-order-link-key-not-for-production-0123456789';
 export const DEV_PAYMENT_WEBHOOK_SECRET = 'dev-payment-webhook-secret-not-for-production-0123456789';
+/** Seals webhook endpoints' secrets under NODE_ENV=development or test when unset; refused everywhere else. */
+export const DEV_WEBHOOK_SECRET_KEYS = 'dev:ZGV2LXdlYmhvb2sta2V5LW5vdC1mb3ItcHJvZC11c2U=';
 
 const apiEnv = {
   ...baseEnv,
@@ -60,6 +64,11 @@ const apiEnv = {
    * NODE_ENV=development; a deployment shows its API surface only where someone chose to.
    */
   API_DOCS_ENABLED: envBoolean(false),
+  /**
+   * The base URL clients reach this API at, as the OpenAPI document's `servers` names it (e.g.
+   * https://api.shop.example). Unset: http://<HOST>:<PORT> (localhost for a wildcard HOST).
+   */
+  API_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /**
    * The proxies whose X-Forwarded-For/-Proto are believed: a hop count, or their IPs/CIDRs. Off by
    * default; "trust everyone" is refused (a client would choose its own address). See http/proxy-trust.ts.
@@ -132,32 +141,92 @@ const apiEnv = {
   ORDER_LINK_TTL_S: envInt({ min: 60, max: 365 * 86_400, default: 30 * 86_400 }),
   /** Signs and verifies the payment provider's webhooks (HMAC-SHA256, Standard Webhooks). */
   PAYMENT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * Seals webhook endpoints' signing secrets in the database (`<key id>:<32 random bytes, base64>`,
+   * comma-separated): the first seals, every one opens; a new key goes first and the old one stays until
+   * every api has started once with the new ring (each re-seals the rows under the first key when it starts).
+   */
+  WEBHOOK_SECRET_KEYS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return undefined;
+      try {
+        return parseSealingKeys(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** A webhook signed longer ago than this (or this far in the future) is refused as a replay. */
   PAYMENT_WEBHOOK_TOLERANCE_S: envInt({ min: 1, max: 3_600, default: 300 }),
   /** Where the test provider delivers its webhooks; unset: this api's own address. */
   PAYMENT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** How long after payment the test provider confirms the delayed-confirmation card (4000 0000 0000 3220). */
   PAYMENT_TEST_DELAY_MS: envInt({ min: 0, max: 600_000, default: 3_000 }),
+  /**
+   * How overdue a test payment's confirmation must be before the test provider (on any instance) sends it
+   * again: the instance that scheduled it may have stopped first. Checked every 2 s.
+   */
+  PAYMENT_TEST_RECOVERY_MS: envInt({ min: 1_000, max: 3_600_000, default: 5_000 }),
+  /** Whether this instance competes for the webhook delivery worker's lease (any instance may hold it). */
+  WEBHOOK_WORKER_ENABLED: envBoolean(true),
+  /** Whether endpoint URLs may be plain http (https only when off: deliveries carry order and cart data). */
+  WEBHOOK_ALLOW_HTTP: envBoolean(false),
+  /**
+   * CIDRs whose addresses endpoints may resolve to although they are loopback, private, link-local or
+   * otherwise non-public (`127.0.0.0/8,::1/128` for a receiver on the same machine); none by default.
+   */
+  WEBHOOK_ALLOWED_NETWORKS: envList([]).transform((networks, ctx) => {
+    try {
+      parseNetworks(networks);
+      return networks;
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `expected CIDRs such as 10.0.0.0/8 or ::1/128: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  }),
+  /** How often the delivery worker looks for newly published events and retries that are due. */
+  WEBHOOK_POLL_MS: envInt({ min: 10, max: 60_000, default: 250 }),
+  /** How often a standby tries to take the worker lease. */
+  WEBHOOK_LOCK_RETRY_MS: envInt({ min: 10, max: 60_000, default: 1_000 }),
+  /** How long the worker lease lasts unless renewed (every third of it): a takeover comes within about this. */
+  WEBHOOK_LEASE_MS: envInt({ min: 300, max: 600_000, default: 5_000 }),
+  /** Endpoints delivered to at the same time, at most (each gets one message at a time, in seq order). */
+  WEBHOOK_CONCURRENCY: envInt({ min: 1, max: 256, default: 8 }),
+  /** One delivery's whole exchange (connect, send, answer) must end within this, or it failed. */
+  WEBHOOK_TIMEOUT_MS: envInt({ min: 100, max: 120_000, default: 10_000 }),
+  /** The wait after a message's first failure; it doubles with each further one (with jitter), up to the max. */
+  WEBHOOK_RETRY_BASE_MS: envInt({ min: 10, max: 3_600_000, default: 5_000 }),
+  WEBHOOK_RETRY_MAX_MS: envInt({ min: 10, max: 86_400_000, default: 3_600_000 }),
+  /** An endpoint whose every attempt failed for this long is disabled (with a webhook_endpoint.disabled event). */
+  WEBHOOK_DISABLE_AFTER_MS: envInt({ min: 1_000, max: 30 * 86_400_000, default: 24 * 3_600_000 }),
+  /** How long each delivery attempt stays in an endpoint's delivery log. */
+  WEBHOOK_DELIVERY_LOG_RETENTION_HOURS: envInt({ min: 1, max: 24 * 365, default: 72 }),
 };
 
 export type ApiEnv = Omit<
   z.output<z.ZodObject<typeof apiEnv>>,
-  'SESSION_SECRET' | 'ADMIN_TOKEN' | 'LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES' | 'REALTIME_TOKEN_KEYS' | 'ORDER_LINK_KEYS' | 'PAYMENT_WEBHOOK_SECRET'
+  'SESSION_SECRET' | 'ADMIN_TOKEN' | 'LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES' | 'REALTIME_TOKEN_KEYS' | 'ORDER_LINK_KEYS' | 'PAYMENT_WEBHOOK_SECRET' | 'WEBHOOK_SECRET_KEYS' | 'API_PUBLIC_URL'
 > & {
+  /** API_PUBLIC_URL as said (without a trailing slash), else derived from HOST and PORT. */
+  API_PUBLIC_URL: string;
   /** API_DOCS_ENABLED as said, else whether NODE_ENV=development. */
   API_DOCS_ENABLED: boolean;
   SESSION_SECRET: string;
   /** The signing key first. */
   ORDER_LINK_KEYS: readonly LinkKey[];
   PAYMENT_WEBHOOK_SECRET: string;
+  /** The sealing key first. */
+  WEBHOOK_SECRET_KEYS: readonly SealingKey[];
   LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: number;
   REALTIME_TOKEN_KEYS: RealtimeTokenKeyRing;
 };
 
 /**
  * The one place that reads the process environment. The development defaults apply only where said
- * explicitly (the session secret under NODE_ENV=development; the realtime token keys, order-link keys and
- * payment webhook secret under development or test) and are refused anywhere else, since they are published in the source: a deployment never
+ * explicitly (the session secret under NODE_ENV=development; the realtime token keys, order-link keys,
+ * payment webhook secret and webhook sealing keys under development or test) and are refused anywhere else, since they are published in the source: a deployment never
  * starts with a guessable credential.
  */
 export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
@@ -197,11 +266,21 @@ export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   if (env.PAYMENT_WEBHOOK_SECRET === DEV_PAYMENT_WEBHOOK_SECRET && !devOrTest) {
     problems.push({ variable: 'PAYMENT_WEBHOOK_SECRET', message: `must not be the public development secret when NODE_ENV=${env.NODE_ENV}`, received: '<redacted>' });
   }
+  if (env.WEBHOOK_SECRET_KEYS === undefined && !devOrTest) {
+    problems.push({ variable: 'WEBHOOK_SECRET_KEYS', message: 'is required unless NODE_ENV is development or test (seals webhook secrets; <key id>:<32 random bytes, base64>)', received: undefined });
+  }
+  const devSealingKey = parseSealingKeys(DEV_WEBHOOK_SECRET_KEYS)[0]?.key;
+  if (env.WEBHOOK_SECRET_KEYS?.some((key) => devSealingKey !== undefined && key.key.equals(devSealingKey)) === true && !devOrTest) {
+    problems.push({ variable: 'WEBHOOK_SECRET_KEYS', message: `must not hold the public development key when NODE_ENV=${env.NODE_ENV}`, received: '<redacted>' });
+  }
   if (env.SESSION_IDLE_TIMEOUT_S > env.SESSION_ABSOLUTE_TIMEOUT_S) {
     problems.push({ variable: 'SESSION_IDLE_TIMEOUT_S', message: 'must not exceed SESSION_ABSOLUTE_TIMEOUT_S', received: String(env.SESSION_IDLE_TIMEOUT_S) });
   }
   if (env.SHOPPER_SESSION_IDLE_TIMEOUT_S > env.SHOPPER_SESSION_ABSOLUTE_TIMEOUT_S) {
     problems.push({ variable: 'SHOPPER_SESSION_IDLE_TIMEOUT_S', message: 'must not exceed SHOPPER_SESSION_ABSOLUTE_TIMEOUT_S', received: String(env.SHOPPER_SESSION_IDLE_TIMEOUT_S) });
+  }
+  if (env.WEBHOOK_RETRY_BASE_MS > env.WEBHOOK_RETRY_MAX_MS) {
+    problems.push({ variable: 'WEBHOOK_RETRY_BASE_MS', message: 'must not exceed WEBHOOK_RETRY_MAX_MS', received: String(env.WEBHOOK_RETRY_BASE_MS) });
   }
   if (env.LOGIN_COOLDOWN_MS > env.LOGIN_COOLDOWN_MAX_MS) {
     problems.push({ variable: 'LOGIN_COOLDOWN_MS', message: 'must not exceed LOGIN_COOLDOWN_MAX_MS', received: String(env.LOGIN_COOLDOWN_MS) });
@@ -210,11 +289,13 @@ export function loadApiEnv(source: EnvSource = process.env): ApiEnv {
   const { ADMIN_TOKEN: _retired, ...rest } = env;
   return {
     ...rest,
+    API_PUBLIC_URL: env.API_PUBLIC_URL?.replace(/\/+$/, '') ?? `http://${['0.0.0.0', '::', ''].includes(env.HOST) ? 'localhost' : env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`,
     API_DOCS_ENABLED: source.API_DOCS_ENABLED === undefined || source.API_DOCS_ENABLED === '' ? development : env.API_DOCS_ENABLED,
     SESSION_SECRET: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
     REALTIME_TOKEN_KEYS: tokenKeys.ring,
     ORDER_LINK_KEYS: env.ORDER_LINK_KEYS ?? parseLinkKeys(DEV_ORDER_LINK_KEYS),
     PAYMENT_WEBHOOK_SECRET: env.PAYMENT_WEBHOOK_SECRET ?? DEV_PAYMENT_WEBHOOK_SECRET,
+    WEBHOOK_SECRET_KEYS: env.WEBHOOK_SECRET_KEYS ?? parseSealingKeys(DEV_WEBHOOK_SECRET_KEYS),
     LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES ?? Math.min(100_000, 4 * env.LOGIN_MAX_FAILURES_PER_ACCOUNT),
   };
 }

@@ -1,4 +1,5 @@
 import { createLogger } from '@livecart/config/logger';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { ApiEnv } from './env.js';
 
@@ -6,8 +7,9 @@ import type { ApiEnv } from './env.js';
  * Starts the API and owns the process: listen, then on SIGTERM/SIGINT stop accepting, let in-flight
  * requests finish, release the relay lease and close Redis and Postgres (Fastify onClose hooks), exit 0.
  * A second signal (a second later), or a drain longer than SHUTDOWN_TIMEOUT_MS, exits at once with 1.
+ * Answers the listening app (the development entry hands its payment provider to the demo shoppers).
  */
-export async function runServer(env: ApiEnv): Promise<void> {
+export async function runServer(env: ApiEnv): Promise<FastifyInstance> {
   const logger = createLogger({ name: 'livecart-api', level: env.LOG_LEVEL, nodeEnv: env.NODE_ENV });
 
   const app = await buildApp({ env, logger });
@@ -48,4 +50,5 @@ export async function runServer(env: ApiEnv): Promise<void> {
   });
 
   await app.listen({ host: env.HOST, port: env.PORT });
+  return app;
 }

@@ -124,12 +124,12 @@ describe('every write records its actor, with its event, in its own transaction'
     const created = await expectLastChange(product.id, 'product.created', editor.actor, 'product.created');
     expect(created?.change).toContainEqual({ field: 'priceMinor', from: null, to: 1200 });
 
-    const patch = await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: editor.headers, payload: { priceMinor: 1000 } });
+    const patch = await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...editor.headers, 'if-match': '*' }, payload: { priceMinor: 1000 } });
     expect(patch.statusCode).toBe(200);
     const updated = await expectLastChange(product.id, 'product.updated', editor.actor, 'product.updated');
     expect(updated?.change).toEqual([{ field: 'priceMinor', from: 1200, to: 1000 }]);
 
-    expect((await app.inject({ method: 'DELETE', url: `/v1/products/${product.id}`, headers: editor.headers })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'DELETE', url: `/v1/products/${product.id}`, headers: { ...editor.headers, 'if-match': '*' } })).statusCode).toBe(204);
     const deleted = await expectLastChange(product.id, 'product.deleted', editor.actor, 'product.deleted');
     expect(deleted?.change).toContainEqual({ field: 'sku', from: product.sku, to: null });
   });
@@ -139,7 +139,7 @@ describe('every write records its actor, with its event, in its own transaction'
     const [a, b] = [await createProduct(catalogKey.headers, { category, priceMinor: 1000 }), await createProduct(catalogKey.headers, { category, priceMinor: 2000 })];
     await expectLastChange(a!.id, 'product.created', catalogKey.actor, 'product.created');
 
-    const stock = await app.inject({ method: 'PATCH', url: `/v1/products/${a!.id}`, headers: catalogKey.headers, payload: { stock: 3 } });
+    const stock = await app.inject({ method: 'PATCH', url: `/v1/products/${a!.id}`, headers: { ...catalogKey.headers, 'if-match': '*' }, payload: { stock: 3 } });
     expect(stock.statusCode).toBe(200);
     expect((await expectLastChange(a!.id, 'product.updated', catalogKey.actor, 'stock.changed'))?.change).toEqual([{ field: 'stock', from: 10, to: 3 }]);
 
@@ -231,7 +231,7 @@ describe('every write records its actor, with its event, in its own transaction'
       CREATE CONSTRAINT TRIGGER audit_test_refuse AFTER UPDATE ON products DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
         WHEN (NEW.name = 'explode') EXECUTE FUNCTION audit_test_refuse();`);
     try {
-      const exploded = await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: editor.headers, payload: { name: 'explode' } });
+      const exploded = await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...editor.headers, 'if-match': '*' }, payload: { name: 'explode' } });
       expectEnvelope(exploded, 500);
     } finally {
       await pool.query('DROP TRIGGER audit_test_refuse ON products; DROP FUNCTION audit_test_refuse();');
@@ -263,7 +263,7 @@ describe('GET /v1/audit', () => {
 
   it("lists one product's changes, newest first, with who made them and their event's seq", async () => {
     const product = await createProduct(editor.headers, { priceMinor: 1200 });
-    await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: other.headers, payload: { priceMinor: 1000 } });
+    await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...other.headers, 'if-match': '*' }, payload: { priceMinor: 1000 } });
     await createProduct(editor.headers); // another product: not listed
     const { items, nextCursor } = await page(`?productId=${product.id}`);
     expect(nextCursor).toBeNull();
@@ -314,7 +314,7 @@ describe('GET /v1/audit', () => {
   it('pages without duplicates or gaps while changes keep arriving', async () => {
     const product = await createProduct(editor.headers);
     for (let i = 0; i < 23; i++) {
-      const response = await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: editor.headers, payload: { stock: i } });
+      const response = await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...editor.headers, 'if-match': '*' }, payload: { stock: i } });
       expect(response.statusCode).toBe(200);
     }
     const existing = (await pool.query<{ id: number }>('SELECT id FROM audit_log WHERE subject_id = $1 ORDER BY id DESC', [product.id])).rows.map((row) => row.id);
@@ -328,7 +328,7 @@ describe('GET /v1/audit', () => {
       // A change lands concurrently with each page read.
       const [response]: [LightMyRequestResponse, unknown] = await Promise.all([
         audit(query, admin.headers),
-        app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: editor.headers, payload: { stock: 100 + writes++ } }),
+        app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...editor.headers, 'if-match': '*' }, payload: { stock: 100 + writes++ } }),
       ]);
       expect(response.statusCode, response.body).toBe(200);
       const result: AuditPage = response.json<AuditPage>();
@@ -356,7 +356,7 @@ describe('GET /v1/audit', () => {
 
   it('refuses bad parameters and cursors with a 400 naming the field', async () => {
     const product = await createProduct(editor.headers);
-    for (let i = 0; i < 2; i++) await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: editor.headers, payload: { stock: i } });
+    for (let i = 0; i < 2; i++) await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...editor.headers, 'if-match': '*' }, payload: { stock: i } });
     const first = await page(`?productId=${product.id}&limit=1`);
     expect(first.nextCursor).not.toBeNull();
     expectEnvelope(await audit(`?actorType=guest&limit=1&cursor=${first.nextCursor}`, admin.headers), 400, 'query.cursor');

@@ -30,7 +30,7 @@ describe('cross-instance L1 coherence', () => {
     await get(b, created.id);
     expect(b.productCache.peek(created.id)?.product.version).toBe(1);
 
-    const patched = await a.inject({ method: 'PATCH', url: `/v1/products/${created.id}`, headers: AUTH, payload: { priceMinor: 777 } });
+    const patched = await a.inject({ method: 'PATCH', url: `/v1/products/${created.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { priceMinor: 777 } });
     expect(patched.statusCode).toBe(200);
     const started = Date.now();
     const seen = await waitUntil(async () => {
@@ -44,7 +44,7 @@ describe('cross-instance L1 coherence', () => {
   it('a deletion through A becomes a 404 on B', async () => {
     const created = await createProductVia(a);
     expect((await get(b, created.id)).status).toBe(200);
-    await a.inject({ method: 'DELETE', url: `/v1/products/${created.id}`, headers: AUTH });
+    await a.inject({ method: 'DELETE', url: `/v1/products/${created.id}`, headers: { ...AUTH, 'if-match': '*' } });
     await waitUntil(async () => ((await get(b, created.id)).status === 404 ? true : undefined), { what: 'B to answer 404', timeoutMs: 1_000, intervalMs: 20 });
   });
 
@@ -52,7 +52,7 @@ describe('cross-instance L1 coherence', () => {
     const created = await createProductVia(a);
     let last = 0;
     for (let i = 0; i < 5; i++) {
-      await a.inject({ method: 'PATCH', url: `/v1/products/${created.id}`, headers: AUTH, payload: { stock: i } });
+      await a.inject({ method: 'PATCH', url: `/v1/products/${created.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: i } });
       const seen = await waitUntil(async () => {
         const read = await get(b, created.id);
         return read.product.stock === i ? read : undefined;
@@ -74,7 +74,7 @@ describe('cross-instance L1 coherence', () => {
     const id = /id=(\d+)/.exec(line ?? '')?.[1];
     expect(id).toBeDefined();
     await admin.client('KILL', 'ID', id as string);
-    await a.inject({ method: 'PATCH', url: `/v1/products/${created.id}`, headers: AUTH, payload: { name: 'Changed while B was deaf' } });
+    await a.inject({ method: 'PATCH', url: `/v1/products/${created.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { name: 'Changed while B was deaf' } });
     const seen = await waitUntil(async () => {
       const { product } = await get(b, created.id);
       return product.name === 'Changed while B was deaf' ? product : undefined;
@@ -94,7 +94,7 @@ describe('Redis outage', () => {
     const read = await cut.inject({ url: `/v1/products/${created.id}` });
     expect(read.statusCode).toBe(200);
     expect(read.json<Product>().id).toBe(created.id);
-    const write = await cut.inject({ method: 'PATCH', url: `/v1/products/${created.id}`, headers: AUTH, payload: { stock: 1 } });
+    const write = await cut.inject({ method: 'PATCH', url: `/v1/products/${created.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: 1 } });
     expect(write.statusCode).toBe(200);
     const again = await cut.inject({ url: `/v1/products/${created.id}` });
     expect(again.json<Product>().stock).toBe(1);

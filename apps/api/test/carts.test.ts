@@ -52,6 +52,20 @@ describe('carts', () => {
     expect(again.headers['set-cookie']).toBeUndefined();
   });
 
+  it('answers a read with X-Event-Seq and X-Event-Epoch: following cart:<id> from there misses nothing the answer lacks', async () => {
+    const item = await createProductVia(app, { stock: 5 });
+    const shopper = await newShopper();
+    expect((await add(shopper, item.id, 1)).statusCode).toBe(200);
+    const { rows } = await pool.query<{ n: number }>('SELECT last_seq::int AS n FROM outbox_sequence');
+    const written = rows[0]!.n;
+    const read = () => app.inject({ method: 'GET', url: `/v1/carts/${shopper.cart.id}`, headers: { cookie: shopper.cookie } });
+    // Once this instance has applied the add's event, a read says so; the seq never runs ahead of the data.
+    await waitUntil(async () => Number((await read()).headers['x-event-seq']) >= written, { what: 'the cart read to report the add’s seq' });
+    const answer = await read();
+    expect(answer.headers['x-event-epoch']).toMatch(/\S/);
+    expect(answer.json<Cart>().lines).toMatchObject([{ productId: item.id, quantity: 1 }]);
+  });
+
   it('holds units on add: the line, its totals, and the product’s available (not its stock) all show it, with a new version', async () => {
     const item = await createProductVia(app, { stock: 10, priceMinor: 1_250 });
     const shopper = await newShopper();
@@ -130,12 +144,12 @@ describe('carts', () => {
     const item = await createProductVia(app, { stock: 5 });
     const shopper = await newShopper();
     await add(shopper, item.id, 3);
-    const below = await app.inject({ method: 'PATCH', url: `/v1/products/${item.id}`, headers: AUTH, payload: { stock: 2 } });
+    const below = await app.inject({ method: 'PATCH', url: `/v1/products/${item.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: 2 } });
     expect(below.statusCode).toBe(409);
     expect(below.json()).toMatchObject({ code: 'CONFLICT', details: [{ field: 'body.stock' }] });
     const bulk = await app.inject({ method: 'POST', url: '/v1/products/bulk', headers: AUTH, payload: { items: [{ id: item.id, stock: 1 }] } });
     expect(bulk.statusCode).toBe(409);
-    expect((await app.inject({ method: 'PATCH', url: `/v1/products/${item.id}`, headers: AUTH, payload: { stock: 3 } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'PATCH', url: `/v1/products/${item.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: 3 } })).statusCode).toBe(200);
     expect(await product(item.id)).toMatchObject({ stock: 3, available: 0 });
     const order = await app.inject({ method: 'POST', url: '/v1/orders', payload: { items: [{ productId: item.id, quantity: 1 }] } });
     expect(order.statusCode).toBe(409);

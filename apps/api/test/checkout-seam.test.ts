@@ -54,7 +54,7 @@ describe('takeCartForCheckout', () => {
       { product: mug, quantity: 2 },
     ]);
     // A price change after the add: checkout charges today's price.
-    expect((await app.inject({ method: 'PATCH', url: `/v1/products/${kettle.id}`, headers: AUTH, payload: { priceMinor: 2_400 } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'PATCH', url: `/v1/products/${kettle.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { priceMinor: 2_400 } })).statusCode).toBe(200);
     const taken = await withTransaction(pool, async (client) => {
       const result = await takeCartForCheckout({ client, cartId: cart.id, owner: { sessionId }, actor: CHECKOUT });
       // What an order does next, in the same transaction: take the units from what is available.

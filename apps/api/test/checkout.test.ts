@@ -107,7 +107,7 @@ describe('POST /v1/checkout', () => {
 
   it('refuses a changed total with 409 PRICE_CHANGED, the new total, the repriced line and the current cart, changing nothing; the new total then checks out', async () => {
     const { cookie, cart, productId } = await guestWithCart(1_000, 3);
-    const repriced = await app.inject({ method: 'PATCH', url: `/v1/products/${productId}`, headers: AUTH, payload: { priceMinor: 1_200 } });
+    const repriced = await app.inject({ method: 'PATCH', url: `/v1/products/${productId}`, headers: { ...AUTH, 'if-match': '*' }, payload: { priceMinor: 1_200 } });
     expect(repriced.statusCode, repriced.body).toBe(200);
     const before = await snapshot(cart.id, productId);
     const refused = await checkout({ cookie, 'idempotency-key': 'price-changed-0001' }, 3_000);
@@ -151,6 +151,37 @@ describe('POST /v1/checkout', () => {
     expect(await cartRow(cart.id)).toBe(1);
   });
 
+  it('keeps the email given at checkout on the order, and a customer’s account email when none is given', async () => {
+    const guest = await guestWithCart(300, 1);
+    const placed = await app.inject({ method: 'POST', url: '/v1/checkout', headers: { cookie: guest.cookie }, payload: { expectedTotalMinor: 300, email: 'guest.buyer@shop.test' } });
+    expect(placed.statusCode, placed.body).toBe(201);
+    const order = placed.json<OrderPlaced>();
+    expect(order.email).toBe('guest.buyer@shop.test');
+    const read = await app.inject({ url: `/v1/orders/${order.id}`, headers: { cookie: guest.cookie } });
+    expect(read.json<Order>().email).toBe('guest.buyer@shop.test');
+
+    const signedIn = await customer();
+    const product = await createProductVia(app, { stock: 5, priceMinor: 250 });
+    const opened = await app.inject({ method: 'POST', url: '/v1/carts', headers: { cookie: signedIn } });
+    await addLine(signedIn, opened.json<Cart>().id, product.id, 1);
+    expect((await checkedOut({ cookie: signedIn }, 250)).email).toBe(`buyer-${customers}@shop.test`);
+  });
+
+  it('refuses a malformed email with 400, and the same Idempotency-Key with another email with 422, changing nothing', async () => {
+    const { cookie, cart } = await guestWithCart(200, 1);
+    const bad = await app.inject({ method: 'POST', url: '/v1/checkout', headers: { cookie }, payload: { expectedTotalMinor: 200, email: 'not an address' } });
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'body.email' }] });
+    expect(await cartRow(cart.id)).toBe(1);
+
+    const headers = { cookie, 'idempotency-key': 'email-checkout-0001' };
+    const send = (email: string) => app.inject({ method: 'POST', url: '/v1/checkout', headers, payload: { expectedTotalMinor: 200, email } });
+    expect((await send('first@shop.test')).statusCode).toBe(201);
+    const other = await send('second@shop.test');
+    expect(other.statusCode, other.body).toBe(422);
+    expect(other.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('makes one order for two concurrent checkouts with the same Idempotency-Key', async () => {
     const { cookie, productId } = await guestWithCart(400, 2);
     const headers = { cookie, 'idempotency-key': 'same-checkout-0001' };
@@ -176,11 +207,15 @@ describe('POST /v1/checkout', () => {
   });
 
   it('is in the OpenAPI document with its body, its 201 and its refusal carrying the cart', () => {
-    const document = app.swagger() as { paths: Record<string, Record<string, { operationId?: string; security?: unknown; responses?: Record<string, unknown> }>> };
+    const document = app.swagger() as {
+      paths: Record<string, Record<string, { operationId?: string; security?: unknown; responses?: Record<string, unknown> }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
     const operation = document.paths['/v1/checkout']?.post;
     expect(operation).toMatchObject({ operationId: 'checkout', security: [{ shopperSession: [] }] });
     expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['201', '409']));
-    expect(JSON.stringify(operation?.responses?.['409'])).toContain('"cart"');
+    expect(JSON.stringify(operation?.responses?.['409'])).toContain('"#/components/schemas/CheckoutRefusal"');
+    expect(document.components.schemas.CheckoutRefusal?.properties).toHaveProperty('cart');
     expect(document.paths['/v1/customers/me/orders']?.get?.operationId).toBe('listMyOrders');
   });
 });
@@ -235,16 +270,23 @@ describe('order ownership by the shopper session', () => {
     const otherCustomer = await customer();
     const expiredLink = orderAuth(createOrderLink({ keys: parseLinkKeys(ORDER_LINK_KEYS), ttlS: 60, now: () => Date.now() - 61_000 }).mint(order.id).token);
     const before = await orderSnapshot(pool, order.id);
-    const routes = [
-      { method: 'GET' as const, url: `/v1/orders/${order.id}` },
-      { method: 'POST' as const, url: `/v1/orders/${order.id}/payment`, payload: { cardNumber: TEST_CARDS.success } },
-      { method: 'POST' as const, url: `/v1/orders/${order.id}/cancel` },
-    ];
+    // Every route on one order, from the router: a new one is covered by itself (and needs a body here).
+    const bodies: Record<string, unknown> = { 'POST /v1/orders/:id/payment': { cardNumber: TEST_CARDS.success } };
+    const routes = app.routeAccess.filter((route) => route.url.startsWith('/v1/orders/:id') && route.method !== 'HEAD');
+    expect(routes.map((route) => `${route.method} ${route.url}`)).toEqual(expect.arrayContaining(['GET /v1/orders/:id', 'POST /v1/orders/:id/payment', 'POST /v1/orders/:id/cancel']));
     for (const headers of [{ cookie: strangerGuest }, { cookie: otherCustomer }, {}, expiredLink]) {
       for (const route of routes) {
-        const answer = await app.inject({ ...route, headers });
-        expect(answer.statusCode, `${route.method} ${route.url} ${JSON.stringify(headers)}`).toBe(404);
-        expect(answer.json()).toMatchObject({ code: 'NOT_FOUND', message: `order ${order.id} does not exist` });
+        const key = `${route.method} ${route.url}`;
+        const answer = await app.inject({ method: route.method as 'GET', url: route.url.replace(':id', order.id), headers, ...(key in bodies ? { payload: bodies[key] as object } : {}) });
+        const what = `${key} ${JSON.stringify(headers)} → ${answer.body}`;
+        if (route.access !== undefined && 'owner' in route.access && route.access.owner === 'order') {
+          // Its owner's: to anyone else the order does not exist.
+          expect(answer.statusCode, what).toBe(404);
+          expect(answer.json()).toMatchObject({ code: 'NOT_FOUND', message: `order ${order.id} does not exist` });
+        } else {
+          // Staff only (fulfilment): no shopper credential is a staff one.
+          expect(answer.statusCode, what).toBe(401);
+        }
       }
     }
     expect(await orderSnapshot(pool, order.id)).toEqual(before);

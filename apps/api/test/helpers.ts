@@ -18,6 +18,8 @@ export const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghij';
 /** The suite's order-link key ring and payment webhook secret (set explicitly, so tests can sign and forge). */
 export const ORDER_LINK_KEYS = 'suite:test-order-link-key-0123456789-abcdefghij';
 export const PAYMENT_WEBHOOK_SECRET = 'test-payment-webhook-secret-0123456789-abcdef';
+/** Seals webhook endpoints' secrets; every app of a test, in this process or a child, opens what another sealed. */
+export const WEBHOOK_SECRET_KEYS = `suite:${Buffer.from('test-webhook-sealing-key-0123456').toString('base64')}`;
 
 /** A database and a Redis prefix of this test file's own, and apps built on them; `close()` removes all. */
 export interface TestContext {
@@ -64,6 +66,7 @@ export async function createTestContext(label: string): Promise<TestContext> {
       RATE_LIMIT_SHOPPER_ORDER_MAX: '100000',
       ORDER_LINK_KEYS,
       PAYMENT_WEBHOOK_SECRET,
+      WEBHOOK_SECRET_KEYS,
       ...overrides,
     });
   return {
@@ -83,6 +86,7 @@ export async function createTestContext(label: string): Promise<TestContext> {
       REALTIME_TOKEN_KEYS: REALTIME_TOKEN_KEYS_OF_RUN,
       ORDER_LINK_KEYS,
       PAYMENT_WEBHOOK_SECRET,
+      WEBHOOK_SECRET_KEYS,
       ...overrides,
     }),
     async app(overrides, options = {}) {

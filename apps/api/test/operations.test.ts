@@ -147,7 +147,7 @@ describe('rate limiting', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.json<ErrorEnvelope>()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
     // Writes have their own budget; probes are not limited.
-    const write = await limited.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: 2 } });
+    const write = await limited.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: 2 } });
     expect(write.statusCode).toBe(200);
     expect((await limited.inject({ url: '/health' })).statusCode).toBe(200);
   });

@@ -123,15 +123,38 @@ describe('POST /v1/orders', () => {
   });
 });
 
+describe('POST /v1/orders from a shopper session', () => {
+  const guest = async () => String((await app.inject({ method: 'POST', url: '/v1/carts' })).headers['set-cookie']).split(';')[0]!;
+
+  it('belongs to that session: readable with its cookie alone, 404 to another session; its key is its own', async () => {
+    const product = await createProductVia(app, { stock: 5 });
+    const [mine, theirs] = [await guest(), await guest()];
+    const headers = { cookie: mine, 'idempotency-key': `session-${product.id}` };
+    const placed = await order([{ productId: product.id, quantity: 1 }], headers);
+    expect(placed.statusCode, placed.body).toBe(201);
+    const id = placed.json<OrderPlaced>().id;
+    expect((await app.inject({ url: `/v1/orders/${id}`, headers: { cookie: mine } })).statusCode).toBe(200);
+    expect((await app.inject({ url: `/v1/orders/${id}`, headers: { cookie: theirs } })).statusCode).toBe(404);
+    expect((await app.inject({ url: `/v1/orders/${id}` })).statusCode).toBe(404);
+    // The same key and body from another session is not a retry of this order: it never answers its link.
+    const elsewhere = await order([{ productId: product.id, quantity: 1 }], { ...headers, cookie: theirs });
+    expect(elsewhere.statusCode, elsewhere.body).toBe(422);
+    expect(elsewhere.body).not.toContain(id);
+    expect(await stockOf(product.id)).toBe(4);
+  });
+});
+
 describe('Idempotency-Key', () => {
   it('returns the first result to a retry, with the same status, and never makes a second order', async () => {
     const product = await createProductVia(app, { stock: 5 });
     const headers = { 'idempotency-key': `retry-${product.id}` };
     const first = await order([{ productId: product.id, quantity: 2 }], headers);
+    // The retry comes in a later second than the first answer: its link token must still be the same.
+    await new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
     const retry = await order([{ productId: product.id, quantity: 2 }], headers);
     expect(first.statusCode).toBe(201);
     expect(retry.statusCode).toBe(201);
-    expect(withoutToken(retry.json())).toEqual(withoutToken(first.json()));
+    expect(retry.json()).toEqual(first.json());
     expect(retry.headers['idempotent-replayed']).toBe('true');
     // The retry's token opens the same order: the caller that lost the first answer is not locked out.
     const reopened = await app.inject({ url: `/v1/orders/${first.json<Order>().id}`, headers: orderAuth(retry.json<OrderPlaced>().accessToken) });
@@ -153,7 +176,7 @@ describe('Idempotency-Key', () => {
     const headers = { 'idempotency-key': `refused-${product.id}` };
     const first = await order([{ productId: product.id, quantity: 2 }], headers);
     expect(first.statusCode).toBe(409);
-    await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: 50 } });
+    await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: 50 } });
     const retry = await order([{ productId: product.id, quantity: 2 }], headers);
     expect(retry.statusCode).toBe(409);
     expect(retry.json()).toEqual(first.json());

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { L2Store } from '../src/cache/l2-store.js';
 import { connectionConfig } from '../src/db/pool.js';
 import { OutboxRelay } from '../src/outbox/relay.js';
 import { createProductVia, createTestContext, testPool, type TestContext } from './helpers.js';
@@ -51,8 +52,9 @@ async function lastSeq(): Promise<number> {
   return rows[0]!.n;
 }
 
-function startRelay(prefix: string): OutboxRelay {
+function startRelay(prefix: string, l2?: L2Store): OutboxRelay {
   const relay = new OutboxRelay({
+    ...(l2 === undefined ? {} : { l2 }),
     connection: connectionConfig({ connectionString: ctx.databaseUrl, statementTimeoutMs: 10_000, applicationName: 'relay-epochs' }),
     redis,
     prefix,
@@ -151,6 +153,45 @@ describe('event epochs', () => {
     await writeProducts(1);
     await relayUntilDrained(prefix);
     expect((await readStream(prefix)).map((e) => [e.seq, e.epoch])).toEqual([[base + 1, epoch]]);
+  });
+
+  it('finishes a new epoch that Redis interrupted, with nothing written meanwhile, and starts no second one', async () => {
+    const prefix = `${ctx.prefix}:interrupted`;
+    const keys = eventKeys({ prefix });
+    await writeProducts(2);
+    await relayUntilDrained(prefix);
+    const oldEpoch = await databaseEpoch();
+    await rollBack(2);
+    const base = await lastSeq();
+    // L2 goes first when an epoch begins, through a connection that is down for now: the epoch stays pending.
+    const l2Redis = new Redis(ctx.redisUrl, { lazyConnect: true, enableOfflineQueue: false });
+    await l2Redis.connect();
+    l2Redis.disconnect();
+    const l2 = new L2Store(l2Redis, `${prefix}:l2`, 60_000);
+    const staleKey = l2.key('00000000-0000-4000-8000-00000000000a');
+    await redis.set(staleKey, '99|{}');
+    const listener = new Redis(ctx.redisUrl);
+    const heard: string[] = [];
+    listener.on('message', (_channel: string, message: string) => heard.push(message));
+    await listener.subscribe(keys.channel);
+    const relay = startRelay(prefix, l2);
+    try {
+      const pending = await waitUntil(async () => ((await databaseEpoch()) !== oldEpoch ? databaseEpoch() : undefined), { what: 'the epoch in Postgres', timeoutMs: 10_000, intervalMs: 20 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toEqual([]);
+      expect(parseEpochRecord(await redis.hgetall(keys.epoch))?.id).toBe(oldEpoch);
+      await l2Redis.connect();
+      await waitUntil(() => (heard.length > 0 ? true : undefined), { what: 'the epoch notice', timeoutMs: 10_000, intervalMs: 20 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard.map((message) => parseEpochNotice(message))).toEqual([{ id: pending, base }]);
+      expect(await databaseEpoch()).toBe(pending);
+      expect(relay.stats.regressions).toEqual({ other_epoch: 0, stream_ahead: 1, different_event: 0 });
+      expect(await redis.exists(staleKey)).toBe(0);
+    } finally {
+      await relay.stop();
+      listener.disconnect();
+      l2Redis.disconnect();
+    }
   });
 
   it('starts a new epoch when the database goes back under a running relay and writes reuse seqs the stream holds', async () => {

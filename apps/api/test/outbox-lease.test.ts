@@ -116,7 +116,7 @@ describe('relay lease', () => {
     standby.start();
 
     const product = await createProductVia(writer);
-    for (let i = 0; i < 5; i++) await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: i } });
+    for (let i = 0; i < 5; i++) await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: i } });
     await drained();
     expect(standby.stats.leader).toBe(false);
     const firstGeneration = (await leaseRow()).generation;
@@ -126,7 +126,7 @@ describe('relay lease', () => {
     let written = 0;
     const writes = (async () => {
       while (writing) {
-        const response = await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: written } });
+        const response = await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: written } });
         expect(response.statusCode).toBe(200);
         written++;
         await new Promise((resolve) => setTimeout(resolve, 20));

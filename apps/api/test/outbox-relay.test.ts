@@ -102,7 +102,7 @@ describe('outbox relay', () => {
     const products = await Promise.all(Array.from({ length: 20 }, () => createProductVia(writer, { stock: 1_000 })));
     const patches = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        writer.inject({ method: 'PATCH', url: `/v1/products/${products[i % 20]?.id}`, headers: AUTH, payload: { stock: i } }),
+        writer.inject({ method: 'PATCH', url: `/v1/products/${products[i % 20]?.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: i } }),
       ),
     );
     expect(patches.every((r) => r.statusCode === 200)).toBe(true);
@@ -158,7 +158,7 @@ describe('outbox relay', () => {
 
     await stopRedis(server);
     for (let i = 0; i < 10; i++) {
-      const response = await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: i } });
+      const response = await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: i } });
       expect(response.statusCode).toBe(200);
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -189,7 +189,7 @@ describe('outbox relay', () => {
     const product = await createProductVia(writer);
     const started = Date.now();
     for (let i = 0; i < 40; i++) {
-      await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: i } });
+      await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: i } });
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     const elapsedMs = Date.now() - started;
@@ -217,7 +217,7 @@ describe('outbox relay', () => {
     cleanups.push(() => pool.end());
     // What a buggy write could leave: a product event whose data is not a product.
     await pool.query(`INSERT INTO outbox (type, topics, data) VALUES ('product.updated', '["catalog"]', '{"id":"not-a-uuid"}')`);
-    const patch = await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: 3 } });
+    const patch = await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: 3 } });
     expect(patch.statusCode).toBe(200);
 
     const relay = relayFor(redis, prefix, 'relay-rejects');
@@ -261,7 +261,7 @@ describe('outbox relay', () => {
     const killedAt = Date.now();
     await first.stop();
     for (let i = 0; i < 5; i++) {
-      await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { stock: i } });
+      await writer.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: i } });
     }
     await waitUntil(() => (second.stats.leader ? true : undefined), { what: 'second relay takes over', timeoutMs: 5_000, intervalMs: 20 });
     expect(Date.now() - killedAt).toBeLessThan(5_000);

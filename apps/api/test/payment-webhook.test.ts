@@ -41,8 +41,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => captureServer.listen(0, '127.0.0.1', resolve));
   const { port } = captureServer.address() as AddressInfo;
-  capturing = await ctx.app({ PAYMENT_WEBHOOK_URL: `http://127.0.0.1:${port}/captured`, PAYMENT_TEST_DELAY_MS: String(DELAY_MS) });
-  live = await ctx.app({ PAYMENT_TEST_DELAY_MS: String(DELAY_MS) });
+  // The tests hand deliveries over themselves: no instance sends a confirmation again while they run.
+  const noRecovery = { PAYMENT_TEST_RECOVERY_MS: '3600000' };
+  capturing = await ctx.app({ PAYMENT_WEBHOOK_URL: `http://127.0.0.1:${port}/captured`, PAYMENT_TEST_DELAY_MS: String(DELAY_MS), ...noRecovery });
+  live = await ctx.app({ PAYMENT_TEST_DELAY_MS: String(DELAY_MS), ...noRecovery });
   await live.listen({ host: '127.0.0.1', port: 0 });
   pool = testPool(ctx.databaseUrl);
 });
@@ -168,6 +170,29 @@ describe('the webhook', () => {
     // The genuine delivery still works afterwards: the refusals left no trace of its id.
     expect((await post(delivery)).json()).toEqual({ processed: true });
     expect(await statusOf(pool, order.id)).toBe('paid');
+  });
+
+  it('confirms a payment whose instance stopped before delivering: another instance sends the overdue confirmation, once', async () => {
+    // The capturing instance takes the payment and "delivers" it to the test's server: the api never hears of it.
+    const order = await freshOrder(capturing);
+    const answer = await pay(capturing, order, TEST_CARDS.success);
+    expect(answer.statusCode, answer.body).toBe(202);
+    await waitUntil(() => (delivered.some((delivery) => delivery.body.includes(answer.json<Payment>().providerPaymentId)) ? true : undefined), { what: 'the captured delivery', timeoutMs: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await statusOf(pool, order.id)).toBe('pending_payment');
+    // Another instance, listening, whose provider looks for confirmations a second overdue.
+    const rescuer = await ctx.app({ PAYMENT_TEST_RECOVERY_MS: '1000' });
+    try {
+      await rescuer.listen({ host: '127.0.0.1', port: 0 });
+      await waitForStatus(pool, order.id, 'paid', 10_000);
+      // Later looks find nothing pending: the order was paid once, with one event.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect((await historyOf(pool, order.id)).events).toEqual(['order.pending_payment', 'order.paid']);
+      const { rows } = await pool.query<{ status: string }>('SELECT status FROM payments WHERE order_id = $1', [order.id]);
+      expect(rows).toEqual([{ status: 'succeeded' }]);
+    } finally {
+      await rescuer.close();
+    }
   });
 
   it('answers 409 (retried by the provider) for a payment it does not know yet, without using up the delivery id', async () => {

@@ -116,19 +116,19 @@ describe('PATCH /v1/products/:id', () => {
 
   it('sets imageUrl to null and moves categories', async () => {
     const product = await createProductVia(app, { imageUrl: 'https://img.example.com/a.jpg' });
-    const response = await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: AUTH, payload: { imageUrl: null, category: 'elsewhere' } });
+    const response = await app.inject({ method: 'PATCH', url: `/v1/products/${product.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { imageUrl: null, category: 'elsewhere' } });
     expect(response.json()).toMatchObject({ imageUrl: null, category: 'elsewhere' });
   });
 
   it('rejects bad input with a 4xx envelope', async () => {
     const product = await createProductVia(app);
     const url = `/v1/products/${product.id}`;
-    expectEnvelope(await app.inject({ method: 'PATCH', url, headers: AUTH, payload: {} }), 400, 'VALIDATION_FAILED');
-    expectEnvelope(await app.inject({ method: 'PATCH', url, headers: AUTH, payload: { stock: -5 } }), 400, 'VALIDATION_FAILED');
-    expectEnvelope(await app.inject({ method: 'PATCH', url, headers: AUTH, payload: { sku: 'NEW-SKU' } }), 400, 'VALIDATION_FAILED');
+    expectEnvelope(await app.inject({ method: 'PATCH', url, headers: { ...AUTH, 'if-match': '*' }, payload: {} }), 400, 'VALIDATION_FAILED');
+    expectEnvelope(await app.inject({ method: 'PATCH', url, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: -5 } }), 400, 'VALIDATION_FAILED');
+    expectEnvelope(await app.inject({ method: 'PATCH', url, headers: { ...AUTH, 'if-match': '*' }, payload: { sku: 'NEW-SKU' } }), 400, 'VALIDATION_FAILED');
     expectEnvelope(await app.inject({ method: 'PATCH', url, headers: { ...AUTH, 'if-match': 'banana' }, payload: { stock: 1 } }), 400, 'VALIDATION_FAILED');
     expectEnvelope(await app.inject({ method: 'PATCH', url, headers: { ...AUTH, 'if-match': '"1"' }, payload: { stock: 1, version: 2 } }), 400, 'VALIDATION_FAILED');
-    expectEnvelope(await app.inject({ method: 'PATCH', url: '/v1/products/3f0c1b9e-1111-4abc-8def-0123456789ab', headers: AUTH, payload: { stock: 1 } }), 404, 'NOT_FOUND');
+    expectEnvelope(await app.inject({ method: 'PATCH', url: '/v1/products/3f0c1b9e-1111-4abc-8def-0123456789ab', headers: { ...AUTH, 'if-match': '*' }, payload: { stock: 1 } }), 404, 'NOT_FOUND');
   });
 });
 
@@ -140,7 +140,7 @@ describe('DELETE /v1/products/:id', () => {
     const deleted = await app.inject({ method: 'DELETE', url, headers: { ...AUTH, 'if-match': '"1"' } });
     expect(deleted.statusCode).toBe(204);
     expectEnvelope(await app.inject({ url }), 404, 'NOT_FOUND');
-    expectEnvelope(await app.inject({ method: 'DELETE', url, headers: AUTH }), 404, 'NOT_FOUND');
+    expectEnvelope(await app.inject({ method: 'DELETE', url, headers: { ...AUTH, 'if-match': '*' } }), 404, 'NOT_FOUND');
   });
 });
 
@@ -274,8 +274,8 @@ describe('GET /v1/products (listing)', () => {
 });
 
 describe('routing', () => {
-  it('answers unknown routes and methods with the 404 envelope', async () => {
+  it('answers unknown routes with the 404 envelope, and a wrong method on a known path with 405', async () => {
     expectEnvelope(await app.inject({ url: '/v2/nothing' }), 404, 'NOT_FOUND');
-    expectEnvelope(await app.inject({ method: 'PUT', url: '/v1/products' }), 404, 'NOT_FOUND');
+    expectEnvelope(await app.inject({ method: 'PUT', url: '/v1/products' }), 405, 'METHOD_NOT_ALLOWED');
   });
 });

@@ -155,7 +155,7 @@ describe('POST /v1/products/reprice', () => {
 
   it('runs beside concurrent PATCHes without deadlock or a lost update', async () => {
     const { category, products } = await categoryWith(Array.from({ length: 20 }, () => 1_000));
-    const patches = products.map((p) => app.inject({ method: 'PATCH', url: `/v1/products/${p.id}`, headers: AUTH, payload: { stock: 3 } }));
+    const patches = products.map((p) => app.inject({ method: 'PATCH', url: `/v1/products/${p.id}`, headers: { ...AUTH, 'if-match': '*' }, payload: { stock: 3 } }));
     const responses = await Promise.all([reprice({ category, change: { kind: 'percent', percent: '10' } }), ...patches]);
     expect(responses.map((r) => r.statusCode)).toEqual(responses.map(() => 200));
     const rows = await snapshot(category);
@@ -192,7 +192,7 @@ describe('POST /v1/products/reprice', () => {
     const examples = Object.values(operation.requestBody.content['application/json']?.examples ?? {});
     expect(examples.length).toBeGreaterThan(0);
     for (const { value } of examples) expect(CategoryRepriceSchema.safeParse(value).success).toBe(true);
-    expect(Object.keys(operation.responses)).toEqual(['200', 'default']);
+    expect(Object.keys(operation.responses)).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '422', '429', '500', '503', 'default']);
   });
 
   describe('refusals: a 4xx envelope naming the field, and nothing changes', () => {

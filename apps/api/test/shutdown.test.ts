@@ -43,7 +43,7 @@ describe('graceful shutdown', () => {
     await blocker.query('SELECT 1 FROM products WHERE id = $1 FOR UPDATE', [product.id]);
     const slow = fetch(`${base}/v1/products/${product.id}`, {
       method: 'PATCH',
-      headers: { ...AUTH, 'content-type': 'application/json' },
+      headers: { ...AUTH, 'content-type': 'application/json', 'if-match': '*' },
       body: JSON.stringify({ stock: 42 }),
     });
     await waitUntil(async () => {

@@ -27,6 +27,8 @@ const BOOKKEEPING_COLUMNS: Record<string, string[]> = {
   api_keys: ['last_used_at'],
   // The relay renews its lease on its own clock, whatever the requests do.
   outbox_sequence: ['lease_expires_at'],
+  // So does the webhook delivery worker.
+  webhook_worker_lease: ['lease_expires_at'],
 };
 
 interface Fixtures {
@@ -35,11 +37,14 @@ interface Fixtures {
   orderId: string;
   userId: string;
   keyId: string;
+  webhookEndpointId: string;
 }
 
 interface Sample {
   url: string;
   body?: unknown;
+  /** Headers the operation needs besides a credential (a precondition). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -48,8 +53,8 @@ interface Sample {
  */
 const SAMPLES: Record<string, (fixtures: Fixtures) => Sample> = {
   'POST /v1/products': () => ({ url: '/v1/products', body: productInput() }),
-  'PATCH /v1/products/:id': (f) => ({ url: `/v1/products/${f.productId}`, body: { priceMinor: 1, stock: 0 } }),
-  'DELETE /v1/products/:id': (f) => ({ url: `/v1/products/${f.productId}` }),
+  'PATCH /v1/products/:id': (f) => ({ url: `/v1/products/${f.productId}`, body: { priceMinor: 1, stock: 0 }, headers: { 'if-match': '*' } }),
+  'DELETE /v1/products/:id': (f) => ({ url: `/v1/products/${f.productId}`, headers: { 'if-match': '*' } }),
   'POST /v1/products/bulk': (f) => ({ url: '/v1/products/bulk', body: { items: [{ id: f.productId, priceMinor: 1, stock: 0 }] } }),
   'POST /v1/products/reprice': () => ({ url: '/v1/products/reprice', body: { category: 'testing', change: { kind: 'percent', percent: '10' } } }),
   'POST /v1/staff-users': () => ({ url: '/v1/staff-users', body: { email: 'intruder@shop.test', role: 'admin', password: PASSWORD } }),
@@ -60,7 +65,16 @@ const SAMPLES: Record<string, (fixtures: Fixtures) => Sample> = {
   // Writes nothing, but hands out access: refused like a write.
   'POST /v1/realtime/tokens': (f) => ({ url: '/v1/realtime/tokens', body: { topics: [`order:${f.orderId}`] } }),
   'POST /v1/orders/:id/fulfil': (f) => ({ url: `/v1/orders/${f.orderId}/fulfil` }),
+  // Disabled, so that nothing is delivered to the documentation address they name.
+  'POST /v1/webhook-endpoints': () => ({ url: '/v1/webhook-endpoints', body: { url: WEBHOOK_URL, enabled: false } }),
+  'PATCH /v1/webhook-endpoints/:id': (f) => ({ url: `/v1/webhook-endpoints/${f.webhookEndpointId}`, body: { description: 'changed', topics: ['catalog'] } }),
+  'DELETE /v1/webhook-endpoints/:id': (f) => ({ url: `/v1/webhook-endpoints/${f.webhookEndpointId}` }),
+  'POST /v1/webhook-endpoints/:id/rotate-secret': (f) => ({ url: `/v1/webhook-endpoints/${f.webhookEndpointId}/rotate-secret` }),
+  'POST /v1/webhook-endpoints/:id/replay': (f) => ({ url: `/v1/webhook-endpoints/${f.webhookEndpointId}/replay`, body: { fromSeq: 1 } }),
 };
+
+/** A public unicast address (documentation ranges count as reserved): passes the SSRF rules without an allow-list. */
+const WEBHOOK_URL = 'https://93.184.216.34/hooks';
 
 interface Operation {
   key: string;
@@ -168,6 +182,7 @@ describe('every mutating operation, enumerated', () => {
       orderId: placed.json<{ id: string }>().id,
       userId: (await staff('viewer')).id,
       keyId: (await createKey(admin.cookie, ['orders:read'])).id,
+      webhookEndpointId: (await app.inject({ method: 'POST', url: '/v1/webhook-endpoints', headers: admin.cookie, payload: { url: WEBHOOK_URL, enabled: false } })).json<{ id: string }>().id,
     };
     const sessions = Object.fromEntries(await Promise.all(STAFF_ROLES.map(async (role) => [role, (await signIn(role)).cookie] as const)));
     // Admins, so that nothing but the revocation or the disable stands in their way.
@@ -221,7 +236,7 @@ describe('every mutating operation, enumerated', () => {
         const answer = await app.inject({
           method: operation.method as 'POST',
           url: sample.url,
-          headers: { ...caller.headers, ...(sample.body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: { ...sample.headers, ...caller.headers, ...(sample.body === undefined ? {} : { 'content-type': 'application/json' }) },
           ...(sample.body === undefined ? {} : { payload: JSON.stringify(sample.body) }),
         });
         expect(answer.statusCode, `${what} → ${answer.body}`).toBe(caller.status);
@@ -244,7 +259,7 @@ describe('every mutating operation, enumerated', () => {
       const answer = await app.inject({
         method: operation.method as 'POST',
         url: sample.url,
-        headers: { ...caller, ...(sample.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { ...sample.headers, ...caller, ...(sample.body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(sample.body === undefined ? {} : { payload: JSON.stringify(sample.body) }),
       });
       expect(answer.statusCode, `admin: ${operation.key} → ${answer.body}`).toBeGreaterThanOrEqual(200);

@@ -42,6 +42,16 @@ describe('createOrderLink', () => {
     expect(link.verify(token)).toBeUndefined();
   });
 
+  it('mints the same token for the same order and instant, whenever it is asked', () => {
+    const link = createOrderLink({ keys: [NEW], ttlS: 60, now });
+    const placedAt = new Date(clock - 1_500);
+    const first = link.mint(ORDER, placedAt);
+    clock += 2_000;
+    expect(link.mint(ORDER, placedAt)).toEqual(first);
+    expect(first.expiresAt.getTime()).toBe(Math.floor(placedAt.getTime() / 1_000) * 1_000 + 60_000);
+    expect(link.mint(ORDER).token).not.toBe(first.token);
+  });
+
   it('keeps accepting links of a rotated-out key, and refuses them once the key is dropped', () => {
     const before = createOrderLink({ keys: [OLD], ttlS: 60, now }).mint(ORDER).token;
     expect(createOrderLink({ keys: [NEW, OLD], ttlS: 60, now }).verify(before)).toBe(ORDER);

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parseKeyRing } from './key-ring.js';
 
 /** One key of the order-link key ring: its id (carried in every token it signs) and its secret. */
 export interface LinkKey {
@@ -6,7 +7,6 @@ export interface LinkKey {
   secret: string;
 }
 
-const KEY_ID = /^[a-z0-9-]{1,16}$/;
 const MIN_SECRET_LENGTH = 32;
 const VERSION = 'ol1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -16,17 +16,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * position of a bad entry, never its secret.
  */
 export function parseLinkKeys(value: string): LinkKey[] {
-  const keys = value.split(',').map((entry, i) => {
-    const colon = entry.indexOf(':');
-    const id = colon < 0 ? '' : entry.slice(0, colon).trim();
-    const secret = colon < 0 ? '' : entry.slice(colon + 1).trim();
-    if (!KEY_ID.test(id)) throw new Error(`entry ${i + 1} must start with a key id of 1-16 lowercase letters, digits or dashes, then a colon`);
-    if (secret.length < MIN_SECRET_LENGTH) throw new Error(`entry ${i + 1} (key ${id}) needs a secret of at least ${MIN_SECRET_LENGTH} characters`);
-    return { id, secret };
-  });
-  const ids = new Set(keys.map((key) => key.id));
-  if (ids.size !== keys.length) throw new Error('key ids must be distinct');
-  return keys;
+  return parseKeyRing(value, (secret, where) => {
+    if (secret.length < MIN_SECRET_LENGTH) throw new Error(`${where} needs a secret of at least ${MIN_SECRET_LENGTH} characters`);
+    return secret;
+  }).map(({ id, key }) => ({ id, secret: key }));
 }
 
 export interface OrderLinkOptions {
@@ -37,8 +30,12 @@ export interface OrderLinkOptions {
 }
 
 export interface OrderLink {
-  /** A token for `orderId`, valid until `expiresAt`. */
-  mint(orderId: string): { token: string; expiresAt: Date };
+  /**
+   * A token for `orderId`, valid until `expiresAt`: `ttlS` after `issuedAt` (now by default). Minting from a
+   * fixed instant (the order's placement) gives the same token every time, so a replayed answer is the
+   * answer.
+   */
+  mint(orderId: string, issuedAt?: Date): { token: string; expiresAt: Date };
   /** The order a token was minted for, if it is well formed, signed by a key of the ring and not expired. */
   verify(token: string): string | undefined;
 }
@@ -58,8 +55,8 @@ export function createOrderLink(options: OrderLinkOptions): OrderLink {
   if (signing === undefined) throw new Error('the order-link key ring is empty');
   const byId = new Map(options.keys.map((key) => [key.id, key]));
   return {
-    mint(orderId) {
-      const expiresS = Math.floor(now() / 1_000) + options.ttlS;
+    mint(orderId, issuedAt) {
+      const expiresS = Math.floor((issuedAt?.getTime() ?? now()) / 1_000) + options.ttlS;
       const payload = `${VERSION}.${signing.id}.${orderId}.${expiresS}`;
       return { token: `${payload}.${sign(signing.secret, payload).toString('base64url')}`, expiresAt: new Date(expiresS * 1_000) };
     },

@@ -24,6 +24,11 @@ export class L2Store {
     private readonly ttlMs: number,
   ) {}
 
+  /** The same entries through another connection (the relay's, whose commands may take longer). */
+  through(redis: Redis): L2Store {
+    return new L2Store(redis, this.prefix, this.ttlMs);
+  }
+
   key(id: string): string {
     return `${this.prefix}:product:${id}`;
   }

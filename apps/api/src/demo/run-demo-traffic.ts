@@ -5,7 +5,9 @@ import { DomainError } from '../domain/errors.js';
 import { placeOrder } from '../services/orders/place-order.js';
 import { listProducts } from '../services/products/list-products.js';
 import { updateProduct } from '../services/products/update-product.js';
+import { planDemoCheckout } from './plan-demo-checkout.js';
 import { planDemoStep, type DemoAction } from './plan-demo-step.js';
+import type { DemoCheckoutRunner } from './run-demo-checkout.js';
 
 export interface DemoTrafficOptions {
   pool: pg.Pool;
@@ -17,6 +19,8 @@ export interface DemoTrafficOptions {
   actor: Actor;
   /** Asked before each tick; true stops the demo for good (e.g. its API key was revoked). */
   shouldStop?: () => Promise<string | undefined>;
+  /** Demo shoppers who fill carts, check out and pay (test provider), and how often one comes per tick. */
+  shoppers?: { runner: DemoCheckoutRunner; chance: number };
 }
 
 export interface DemoTraffic {
@@ -34,12 +38,14 @@ async function apply(pool: pg.Pool, actor: Actor, action: DemoAction, paymentTtl
 
 /**
  * Development demo: every tick, a few prices and stock levels on the first catalog page change and now
- * and then an order is placed, through the same services (and so the same outbox events) as real writes.
+ * and then an order is placed, through the same services (and so the same outbox events) as real writes;
+ * now and then a demo shopper fills a cart from that page, checks out and pays with a test card.
  */
 export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
   const { pool, logger, intervalMs, actor } = options;
   let running: Promise<void> = Promise.resolve();
   let applied = 0;
+  let checkouts = 0;
   let stopped = false;
 
   const tick = async () => {
@@ -62,6 +68,17 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
         if (!(error instanceof DomainError)) throw error;
       }
     }
+    const visit = options.shoppers === undefined ? null : planDemoCheckout({ products: page.items, chance: options.shoppers.chance });
+    if (visit !== null && options.shoppers !== undefined) {
+      try {
+        await options.shoppers.runner.run(visit);
+        checkouts++;
+        if (checkouts % 25 === 0) logger.info({ checkouts }, 'demo traffic: checkouts so far');
+      } catch (error) {
+        // Sold out, a price that moved, a declined card (the order then waits for a payment that never comes, and expires).
+        if (!(error instanceof DomainError)) throw error;
+      }
+    }
     if (applied > 0 && applied % 100 < actions.length) logger.info({ applied }, 'demo traffic: changes applied so far');
   };
 
@@ -69,7 +86,7 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
     running = running.then(tick).catch((error: unknown) => logger.warn({ err: error }, 'demo traffic tick failed'));
   }, intervalMs);
   timer.unref();
-  logger.info({ intervalMs }, 'demo traffic on: prices and stock on the first catalog page change every tick (DEMO_TRAFFIC=false turns it off)');
+  logger.info({ intervalMs, checkoutChance: options.shoppers?.chance ?? 0 }, 'demo traffic on: prices and stock on the first catalog page change every tick, shoppers check out now and then (DEMO_TRAFFIC=false turns it off)');
 
   return {
     async stop() {

@@ -89,6 +89,12 @@ export class VersionMismatchError extends DomainError {
   readonly statusCode = 412;
 }
 
+/** A write that must be conditional came without a precondition (RFC 6585 §3): nothing was changed. */
+export class PreconditionRequiredError extends DomainError {
+  readonly code = 'PRECONDITION_REQUIRED';
+  readonly statusCode = 428;
+}
+
 export class IdempotencyKeyReusedError extends DomainError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
   readonly statusCode = 422;

@@ -11,34 +11,40 @@ export interface RelayLease {
   generation: number;
 }
 
+/**
+ * The tables that hold a lease in this shape (one row: lease_holder, lease_generation, lease_expires_at):
+ * the relay's, on its event history, and the webhook delivery worker's.
+ */
+export type LeaseTable = 'outbox_sequence' | 'webhook_worker_lease';
+
 // clock_timestamp, not now(): one clock (the database's) decides every lapse, whatever the instances' clocks say.
-const TAKE = `
-  UPDATE outbox_sequence
+const TAKE = (table: LeaseTable) => `
+  UPDATE ${table}
   SET lease_holder = $1, lease_generation = lease_generation + 1,
       lease_expires_at = clock_timestamp() + make_interval(secs => $2::float8 / 1000)
   WHERE lease_expires_at IS NULL OR lease_expires_at <= clock_timestamp()
   RETURNING lease_generation::float8 AS generation`;
 
-const RENEW = `
-  UPDATE outbox_sequence SET lease_expires_at = clock_timestamp() + make_interval(secs => $3::float8 / 1000)
+const RENEW = (table: LeaseTable) => `
+  UPDATE ${table} SET lease_expires_at = clock_timestamp() + make_interval(secs => $3::float8 / 1000)
   WHERE lease_holder = $1 AND lease_generation = $2 AND lease_expires_at > clock_timestamp()`;
 
 const RAISE = `
   UPDATE outbox_sequence SET lease_generation = $3
   WHERE lease_holder = $1 AND lease_generation = $2 AND lease_expires_at > clock_timestamp()`;
 
-const RELEASE = 'UPDATE outbox_sequence SET lease_expires_at = NULL WHERE lease_holder = $1 AND lease_generation = $2';
+const RELEASE = (table: LeaseTable) => `UPDATE ${table} SET lease_expires_at = NULL WHERE lease_holder = $1 AND lease_generation = $2`;
 
 /** Takes the lease if nobody holds it or its holder let it lapse; undefined while another one holds it. */
-export async function takeLease(client: pg.ClientBase, holder: string, leaseMs: number): Promise<RelayLease | undefined> {
-  const { rows } = await client.query<{ generation: number }>(TAKE, [holder, leaseMs]);
+export async function takeLease(client: pg.ClientBase, holder: string, leaseMs: number, table: LeaseTable = 'outbox_sequence'): Promise<RelayLease | undefined> {
+  const { rows } = await client.query<{ generation: number }>(TAKE(table), [holder, leaseMs]);
   const row = rows[0];
   return row === undefined ? undefined : { holder, generation: row.generation };
 }
 
 /** Extends the lease by `leaseMs` from now; false when it lapsed or was taken over (the holder must stop). */
-export async function renewLease(client: pg.ClientBase, lease: RelayLease, leaseMs: number): Promise<boolean> {
-  const { rowCount } = await client.query(RENEW, [lease.holder, lease.generation, leaseMs]);
+export async function renewLease(client: pg.ClientBase, lease: RelayLease, leaseMs: number, table: LeaseTable = 'outbox_sequence'): Promise<boolean> {
+  const { rowCount } = await client.query(RENEW(table), [lease.holder, lease.generation, leaseMs]);
   return rowCount === 1;
 }
 
@@ -49,8 +55,8 @@ export async function raiseLease(client: pg.ClientBase, lease: RelayLease, gener
 }
 
 /** Ends the lease now, so a standby takes over at its next try instead of after the lapse. */
-export async function releaseLease(client: pg.ClientBase, lease: RelayLease): Promise<void> {
-  await client.query(RELEASE, [lease.holder, lease.generation]);
+export async function releaseLease(client: pg.ClientBase, lease: RelayLease, table: LeaseTable = 'outbox_sequence'): Promise<void> {
+  await client.query(RELEASE(table), [lease.holder, lease.generation]);
 }
 
 /** Thrown where the database or the stream refused a write because a newer generation holds the lease. */

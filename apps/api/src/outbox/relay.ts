@@ -9,6 +9,7 @@ import type { L2Store } from '../cache/l2-store.js';
 import type { Log } from '../log.js';
 import { adoptStreamEpoch, beginStreamEpoch, claimStream, publishOutcome, queuePublishEvents } from './publish-script.js';
 import { LeaseLostError, raiseLease, releaseLease, renewLease, takeLease, type RelayLease } from './relay-lease.js';
+import { WakeableSleep } from './wakeable-sleep.js';
 
 export interface OutboxRelayOptions {
   /** The relay's own session (LISTEN, the lease, seqs and marks); the lease does not depend on it staying open. */
@@ -34,6 +35,8 @@ export interface RelayStats {
   generation: number;
   /** Times this instance stepped down because its lease lapsed or was taken over. */
   leaseLosses: number;
+  /** When (ms since the epoch, this instance's clock) it last stepped down; 0 if it never did. */
+  lastLeaseLossAt: number;
   published: number;
   lastPublishedSeq: number;
   failures: number;
@@ -106,6 +109,10 @@ const READ_POSITION = `
     (SELECT min(seq)::float8 FROM outbox WHERE published_at IS NULL AND rejected_at IS NULL AND seq IS NOT NULL) AS pending
   FROM outbox_sequence`;
 
+const PRUNE_PUBLISHED = `
+  DELETE FROM outbox WHERE published_at < now() - make_interval(hours => $1)
+    AND seq <= coalesce((SELECT min(cursor_seq) FROM webhook_endpoints WHERE enabled), seq)`;
+
 /** How much of a rejection's explanation is kept on the row and in the log. */
 const MAX_REJECTION_LENGTH = 2_000;
 
@@ -125,6 +132,7 @@ export class OutboxRelay {
     leader: false,
     generation: 0,
     leaseLosses: 0,
+    lastLeaseLossAt: 0,
     published: 0,
     lastPublishedSeq: 0,
     failures: 0,
@@ -135,8 +143,7 @@ export class OutboxRelay {
   private readonly keys: EventKeys;
   private stopping = false;
   private running: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private woken = false;
+  private readonly naps = new WakeableSleep();
   private session: pg.Client | undefined;
   private sessionLost = false;
   private leaseLost = false;
@@ -145,6 +152,8 @@ export class OutboxRelay {
   private renewing = false;
   /** Whether this lease's generation is on the stream's record yet (see `publish`). */
   private claimed = false;
+  /** A new epoch Postgres holds and the stream does not yet (see `enterEpoch`). */
+  private pendingEpoch: { epoch: string; base: number } | undefined;
   private readonly holder = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   private lastHousekeeping = 0;
 
@@ -165,8 +174,7 @@ export class OutboxRelay {
 
   /** Runs a cycle now instead of at the next poll: on NOTIFY, on losing the session, on stop. */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.naps.wake();
   }
 
   private async run(): Promise<void> {
@@ -220,12 +228,21 @@ export class OutboxRelay {
     this.leaseLost = true;
     this.stats.leader = false;
     this.stats.leaseLosses++;
+    this.stats.lastLeaseLossAt = Date.now();
     this.options.log.error({ generation: this.stats.generation, why }, 'outbox relay: lease lost; this instance steps down');
     this.wake();
   }
 
   private async renew(session: pg.Client, lease: RelayLease): Promise<void> {
-    if (this.renewing || !this.leading) return;
+    if (!this.leading) return;
+    // Its renewal is overdue (the process was frozen or its event loop stalled past the lease): another
+    // instance may hold the lease already, so it stops now, before a query that would wait behind
+    // whatever piled up meanwhile. It competes again like any standby.
+    if (Date.now() >= this.leaseDeadline) {
+      this.stepDown('the lease was not renewed in time');
+      return;
+    }
+    if (this.renewing) return;
     this.renewing = true;
     const sentAt = Date.now();
     try {
@@ -254,11 +271,9 @@ export class OutboxRelay {
       await session.query(`LISTEN ${NOTIFY_CHANNEL}`);
       this.stats.epoch = (await this.readSequence(session)).epoch;
       this.claimed = false;
-      await this.claim(session, lease).catch((error: unknown) => {
-        if (error instanceof LeaseLostError) throw error;
-        // Redis is not answering: the first publish claims the stream instead.
-        this.options.log.warn({ err: error }, 'outbox relay: could not check the event stream yet');
-      });
+      // Postgres holds that epoch now: if the stream does not, the check below starts another.
+      this.pendingEpoch = undefined;
+      // Each cycle first claims the stream (fencing off earlier holders) and checks it against the database.
       while (!this.stopping && this.leading) {
         await this.cycle(session, lease);
         await this.sleep(this.stats.failures === 0 ? this.options.pollMs : this.retryDelay());
@@ -280,9 +295,30 @@ export class OutboxRelay {
 
   /** Assigns seqs, then publishes until nothing is left. Redis failures leave rows for the next cycle. */
   private async cycle(session: pg.Client, lease: RelayLease): Promise<void> {
+    // Even with nothing to publish: a history that went back must reach the consumers now, not with the next write.
+    if (!(await this.settleStream(session, lease))) return;
     await session.query(ASSIGN_SEQS, [this.options.batchSize * 10, lease.holder, lease.generation]);
     while (!this.stopping && this.leading && (await this.publishBatch(session, lease)) === this.options.batchSize);
     if (Date.now() - this.lastHousekeeping > HOUSEKEEPING_EVERY_MS) await this.housekeeping(session);
+  }
+
+  /**
+   * Claims the stream and finishes a pending epoch, if either is still to do; false while Redis refuses
+   * (counted as a failure, so the relay backs off as for a publish). Losing the lease throws.
+   */
+  private async settleStream(session: pg.Client, lease: RelayLease): Promise<boolean> {
+    if (this.claimed && this.pendingEpoch === undefined) return true;
+    try {
+      if (!this.claimed) await this.claim(session, lease);
+      if (this.pendingEpoch !== undefined) await this.enterEpoch(lease, this.pendingEpoch);
+      this.stats.failures = 0;
+      return true;
+    } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
+      this.stats.failures++;
+      if (this.stats.failures % 20 === 1) this.options.log.warn({ err: error }, 'outbox relay: could not check the event stream; trying again');
+      return false;
+    }
   }
 
   /** Publishes the next rows in seq order; the number of rows done with, 0 when Redis refused them. */
@@ -293,11 +329,8 @@ export class OutboxRelay {
     if (first === undefined || last === undefined) return 0;
     // Back from a freeze before the renewal timer ran: the lease may be another's already.
     if (Date.now() >= this.leaseDeadline) {
-      await this.renew(session, lease);
-      if (!this.leading || Date.now() >= this.leaseDeadline) {
-        this.stepDown('the lease was not renewed in time');
-        return 0;
-      }
+      this.stepDown('the lease was not renewed in time');
+      return 0;
     }
     const events = await this.validate(session, rows);
     try {
@@ -358,6 +391,7 @@ export class OutboxRelay {
   private async publish(session: pg.Client, lease: RelayLease, events: readonly PublishedEvent[]): Promise<void> {
     // Redis failures here are like a publish's.
     if (!this.claimed) await this.claim(session, lease);
+    if (this.pendingEpoch !== undefined) await this.enterEpoch(lease, this.pendingEpoch);
     let pending = events;
     while (pending.length > 0 && this.leading) {
       const epoch = this.stats.epoch;
@@ -507,31 +541,46 @@ export class OutboxRelay {
 
   /**
    * Starts a new epoch: first in Postgres (should this stop half way, the next relay finds the stream in
-   * another epoch and starts one again), then the stream, replaced by an empty one whose events follow
-   * `firstSeq - 1`. The old history is deleted, so no consumer can be replayed it as this one; L2 entries
-   * may hold versions of the old history and go too.
+   * another epoch and starts one again), then the stream (see `enterEpoch`).
    */
   private async regress(session: pg.Client, lease: RelayLease, reason: RegressionReason, firstSeq: number, positions: Record<string, unknown>): Promise<void> {
     const epoch = randomUUID();
     const { rowCount } = await session.query('UPDATE outbox_sequence SET epoch = $1 WHERE lease_holder = $2 AND lease_generation = $3', [epoch, lease.holder, lease.generation]);
     if (rowCount !== 1) throw new LeaseLostError('Postgres');
-    if (!(await beginStreamEpoch(this.options.redis, this.streamKeys(), { epoch, base: firstSeq - 1, previousEpoch: this.stats.epoch }, lease.generation))) throw new LeaseLostError('the stream');
-    await this.options.l2?.clear();
+    this.stats.regressions[reason]++;
     this.options.log.error(
       { reason, ...positions, previousEpoch: this.stats.epoch, epoch, base: firstSeq - 1 },
       reason === 'stream_ahead'
         ? 'outbox relay: the event stream is ahead of the database (a restore or lost commits?); starting a new epoch'
         : 'outbox relay: the event stream does not continue the database\'s history; starting a new epoch',
     );
-    this.stats.epoch = epoch;
-    this.stats.regressions[reason]++;
+    await this.enterEpoch(lease, { epoch, base: firstSeq - 1 });
   }
 
-  /** Published rows and idempotency keys are kept for a while (debugging, retries), not forever. */
+  /**
+   * Moves the stream into the epoch Postgres already holds. L2 goes first: its entries may hold versions
+   * of the old history, higher than the restored rows', and must be gone before any consumer hears of
+   * the new epoch and reloads through it. Then the stream is replaced by an empty one whose events follow
+   * `base`, so no consumer can be replayed the old history as this one. A Redis failure part way leaves
+   * the epoch pending: the next publish finishes it (never publishing in the new epoch before that).
+   */
+  private async enterEpoch(lease: RelayLease, pending: { epoch: string; base: number }): Promise<void> {
+    this.pendingEpoch = pending;
+    await this.options.l2?.clear();
+    const begun = await beginStreamEpoch(this.options.redis, this.streamKeys(), { epoch: pending.epoch, base: pending.base, previousEpoch: this.stats.epoch }, lease.generation);
+    if (!begun) throw new LeaseLostError('the stream');
+    this.stats.epoch = pending.epoch;
+    this.pendingEpoch = undefined;
+  }
+
+  /**
+   * Published rows and idempotency keys are kept for a while (debugging, retries), not forever; rows an
+   * enabled webhook endpoint has not received yet are kept until it has (see services/webhooks).
+   */
   private async housekeeping(session: pg.Client): Promise<void> {
     this.lastHousekeeping = Date.now();
     const hours = this.options.retentionHours;
-    await session.query('DELETE FROM outbox WHERE published_at < now() - make_interval(hours => $1)', [hours]);
+    await session.query(PRUNE_PUBLISHED, [hours]);
     await session.query("DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'");
   }
 
@@ -540,23 +589,7 @@ export class OutboxRelay {
     return Math.min(this.options.pollMs * 2 ** Math.min(this.stats.failures - 1, 10), MAX_RETRY_DELAY_MS);
   }
 
-  /** Waits `ms`, or less if woken; a wake that came while busy makes the next sleep return at once. */
   private sleep(ms: number): Promise<void> {
-    if (this.woken || this.stopping) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = undefined;
-        this.woken = false;
-        done();
-      };
-    });
+    return this.naps.sleep(ms, this.stopping);
   }
 }

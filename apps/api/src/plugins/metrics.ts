@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 import { LatencyHistogram } from '../http/latency-histogram.js';
 import { loggableUrl } from '../http/loggable-url.js';
+import { registerWebhookMetrics } from './webhook-metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -146,6 +147,14 @@ export default fp<MetricsPluginOptions>(
         this.inc(fastify.relay?.stats.leaseLosses ?? 0);
       },
     });
+    new Gauge({
+      name: 'outbox_relay_last_lease_loss_timestamp_seconds',
+      help: 'When this instance last stepped down as the relay (Unix time, its own clock); 0 if it never did.',
+      registers: [registry],
+      collect() {
+        this.set((fastify.relay?.stats.lastLeaseLossAt ?? 0) / 1000);
+      },
+    });
     new Counter({
       name: 'outbox_published_total',
       help: 'Events this instance published as the relay.',
@@ -167,6 +176,8 @@ export default fp<MetricsPluginOptions>(
       },
     });
 
+    registerWebhookMetrics(fastify, registry);
+
     const recordRequest = ({ method, url, route, statusCode, ms, log }: RecordedRequest): void => {
       duration.observe(method, route, statusCode, ms / 1000);
       if (ms > options.slowRequestMs) log.warn({ method, url: loggableUrl(url), statusCode, ms: Math.round(ms) }, 'slow request');
@@ -177,10 +188,16 @@ export default fp<MetricsPluginOptions>(
       done();
     });
 
-    fastify.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    fastify.get(
+      '/metrics',
+      {
+        config: { openapi: { mediaType: 'text/plain' } },
+        schema: { tags: ['operations'], operationId: 'getMetrics', summary: 'Prometheus metrics (text exposition format); unauthenticated: keep it off the public ingress' },
+      },
+      async (_request, reply) => {
       reply.type(registry.contentType);
       return registry.metrics();
     });
   },
-  { name: 'metrics', dependencies: ['cache', 'event-consumer', 'outbox-relay'] },
+  { name: 'metrics', dependencies: ['cache', 'event-consumer', 'outbox-relay', 'webhooks'] },
 );

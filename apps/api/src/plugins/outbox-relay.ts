@@ -27,12 +27,14 @@ export default fp<OutboxRelayPluginOptions>(
       fastify.decorate('relay', undefined);
       return;
     }
+    const redis = fastify.createRedis({ commandTimeout: 5_000 });
     const relay = new OutboxRelay({
       // A stuck statement fails after 30 s; the lease, renewed every third of OUTBOX_LEASE_MS, lapses well before.
       connection: connectionConfig({ connectionString: options.databaseUrl, statementTimeoutMs: 30_000, applicationName: 'livecart-relay' }),
-      redis: fastify.createRedis({ commandTimeout: 5_000 }),
+      redis,
       prefix: options.prefix,
-      l2: fastify.l2Store,
+      // Through the relay's connection: clearing L2 for a new epoch must not fail on the request path's short timeout.
+      l2: fastify.l2Store.through(redis),
       streamMaxLen: options.streamMaxLen,
       pollMs: options.pollMs,
       lockRetryMs: options.lockRetryMs,

@@ -17,9 +17,13 @@ export interface PaymentsPluginOptions {
   /** Unset: this api's own address, once it listens. */
   webhookUrl: string | undefined;
   testDelayMs: number;
+  /** How overdue a test confirmation must be to be sent again (PAYMENT_TEST_RECOVERY_MS). */
+  testRecoveryMs: number;
 }
 
 const TEST_WEBHOOK_PATH = '/v1/payments/webhooks/test';
+/** How often each instance looks for test payments whose confirmation never came (its instance stopped first). */
+const TEST_RECOVERY_EVERY_MS = 2_000;
 
 /** The payment providers and their webhook signatures; pending deliveries stop when the app closes. */
 export default fp<PaymentsPluginOptions>(
@@ -35,9 +39,10 @@ export default fp<PaymentsPluginOptions>(
       webhookUrl: () => options.webhookUrl ?? ownUrl(),
       delayMs: options.testDelayMs,
       log: fastify.log.child({ component: 'payments:test' }),
+      recovery: { pool: fastify.db, everyMs: TEST_RECOVERY_EVERY_MS, graceMs: options.testRecoveryMs },
     });
     fastify.decorate('payments', new Map([[test.name, test]]));
     fastify.addHook('onClose', async () => test.close());
   },
-  { name: 'payments' },
+  { name: 'payments', dependencies: ['db'] },
 );

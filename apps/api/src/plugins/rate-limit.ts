@@ -3,7 +3,9 @@ import fp from 'fastify-plugin';
 import { RateLimitedError } from '../domain/errors.js';
 import { createClientIp } from '../http/client-ip.js';
 import type { ProxyTrust } from '../http/proxy-trust.js';
-import { createAdmission, type Admission } from '../http/rate-limit-admission.js';
+import { setHeaderList } from '../http/header-list.js';
+import { createAdmission, type Admission, type AdmissionFields } from '../http/rate-limit-admission.js';
+import { rateLimitPolicy, serviceLimitItem, type RateLimitPolicy } from '../http/rate-limit-fields.js';
 import { WindowLimiter, type PendingCount } from '../http/window-limiter.js';
 
 declare module 'fastify' {
@@ -12,12 +14,24 @@ declare module 'fastify' {
     applyRateLimit(scope: FastifyInstance): void;
     /** The admission the hook applies, for code that answers before Fastify's hooks (the read lane). */
     admitRequest: Admission;
+    /** The RateLimit fields of an answer to a request `admitRequest` decided, for the same writers. */
+    rateLimitFields: AdmissionFields;
     /**
      * The limits of order writes (placing, checking out, paying, cancelling), on top of the write limit; a
      * route onRequest hook: per client address, and per shopper session when the request carries one.
      */
     limitOrders: onRequestHookHandler;
   }
+}
+
+/**
+ * Marks the routes of `scope` as rate-limited (`config.rateLimited`): their OpenAPI operations get the 429
+ * and the RateLimit fields on every answer (openapi/finish-document.ts).
+ */
+function markRateLimited(scope: FastifyInstance): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = { ...route.config, rateLimited: true };
+  });
 }
 
 export interface RateLimitPluginOptions {
@@ -47,8 +61,10 @@ export interface RateLimitPluginOptions {
 export default fp<RateLimitPluginOptions>(
   async (fastify, options) => {
     if (!options.enabled) {
-      fastify.decorate('applyRateLimit', () => {});
+      // Still marked: the document describes the API as deployed, where the limits are on.
+      fastify.decorate('applyRateLimit', markRateLimited);
       fastify.decorate('admitRequest', () => 0);
+      fastify.decorate('rateLimitFields', () => []);
       fastify.decorate('limitOrders', ((_request, _reply, done) => done()) as onRequestHookHandler);
       return;
     }
@@ -58,7 +74,13 @@ export default fp<RateLimitPluginOptions>(
       order: new WindowLimiter({ max: options.orderMax, windowMs: options.windowMs }),
       'shopper-order': new WindowLimiter({ max: options.shopperOrderMax, windowMs: options.windowMs }),
     };
-    const admit = createAdmission({ read: limiters.read, write: limiters.write, allowList: options.allowList });
+    const policies = {
+      read: rateLimitPolicy('read', limiters.read),
+      write: rateLimitPolicy('write', limiters.write),
+      order: rateLimitPolicy('order', limiters.order),
+      'shopper-order': rateLimitPolicy('shopper-order', limiters['shopper-order']),
+    };
+    const { admit, fields } = createAdmission({ read: policies.read, write: policies.write, allowList: options.allowList });
     const allowed = new Set(options.allowList);
     const clientIp = createClientIp(options.trustProxy);
 
@@ -67,13 +89,31 @@ export default fp<RateLimitPluginOptions>(
       reply.header('retry-after', String(retryAfter));
       done(new RateLimitedError(retryAfter));
     };
-    const hook: onRequestHookHandler = (request, reply, done) => refuse(admit(clientIp(request.raw) ?? '', request.method), reply, done);
+    const hook: onRequestHookHandler = (request, reply, done) => {
+      const ip = clientIp(request.raw) ?? '';
+      const retryAfter = admit(ip, request.method);
+      setHeaderList(reply, fields(ip, request.method, retryAfter));
+      refuse(retryAfter, reply, done);
+    };
+    // A further policy's items join the list the write limit's hook started (one field per name, RFC 9110 §5.3).
+    const addLimit = (reply: FastifyReply, policy: RateLimitPolicy, key: string, retryAfter: number) => {
+      const listed = (name: string, item: string) => {
+        const current = reply.getHeader(name);
+        reply.header(name, typeof current === 'string' && current !== '' ? `${current}, ${item}` : item);
+      };
+      listed('ratelimit-policy', policy.item);
+      listed('ratelimit', serviceLimitItem(policy, key, retryAfter));
+    };
     const orderHook: onRequestHookHandler = (request, reply, done) => {
       const ip = clientIp(request.raw) ?? '';
       if (allowed.has(ip)) return done();
       const shopper = options.shopperKey(request);
       const byAddress = limiters.order.hit(ip);
-      refuse(byAddress !== 0 || shopper === undefined ? byAddress : limiters['shopper-order'].hit(shopper), reply, done);
+      addLimit(reply, policies.order, ip, byAddress);
+      if (byAddress !== 0 || shopper === undefined) return refuse(byAddress, reply, done);
+      const bySession = limiters['shopper-order'].hit(shopper);
+      addLimit(reply, policies['shopper-order'], shopper, bySession);
+      refuse(bySession, reply, done);
     };
 
     let syncing = false;
@@ -105,8 +145,10 @@ export default fp<RateLimitPluginOptions>(
     fastify.addHook('onClose', async () => clearInterval(timer));
 
     fastify.decorate('admitRequest', admit);
+    fastify.decorate('rateLimitFields', fields);
     fastify.decorate('limitOrders', orderHook);
     fastify.decorate('applyRateLimit', (scope: FastifyInstance) => {
+      markRateLimited(scope);
       scope.addHook('onRequest', hook);
     });
   },

@@ -1,13 +1,9 @@
+import { ProbeStatusSchema } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import { ServiceUnavailableError } from '../domain/errors.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses, outputSchema } from './schemas.js';
 
-const STATUS = {
-  type: 'object',
-  properties: { status: { type: 'string' }, postgres: { type: 'string' }, redis: { type: 'string' } },
-  required: ['status'],
-  additionalProperties: false,
-};
+const STATUS = outputSchema(ProbeStatusSchema);
 
 const PROBE_TIMEOUT_MS = 1_000;
 
@@ -21,11 +17,11 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
 
 /** Liveness (the process answers) and readiness (Postgres and Redis answer too). */
 export async function healthRoutes(fastify: FastifyInstance): Promise<void> {
-  fastify.get('/health', { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: STATUS } } }, async () => ({ status: 'ok' }));
+  fastify.get('/health', { schema: { tags: ['operations'], operationId: 'getHealth', summary: 'Liveness', response: { 200: STATUS } } }, async () => ({ status: 'ok' }));
 
   fastify.get(
     '/ready',
-    { schema: { tags: ['operations'], summary: 'Readiness: Postgres and Redis answer', response: { 200: STATUS, ...errorResponses() } } },
+    { schema: { tags: ['operations'], operationId: 'getReadiness', summary: 'Readiness: Postgres and Redis answer', response: { 200: STATUS, ...errorResponses() } } },
     async () => {
       const [postgres, redis] = await Promise.allSettled([
         withTimeout(fastify.db.query('SELECT 1'), 'Postgres'),

@@ -11,6 +11,7 @@ import { paymentRoutes } from './payments/index.js';
 import { productRoutes } from './products/index.js';
 import { realtimeRoutes } from './realtime/index.js';
 import { staffUserRoutes } from './staff-users/index.js';
+import { webhookEndpointRoutes } from './webhook-endpoints/index.js';
 
 export interface V1RoutesOptions {
   realtimeTokenKeys: RealtimeTokenKeyRing;
@@ -25,6 +26,7 @@ export async function v1Routes(fastify: FastifyInstance, options: V1RoutesOption
   await fastify.register(staffUserRoutes, { prefix: '/staff-users' });
   await fastify.register(apiKeyRoutes, { prefix: '/api-keys' });
   await fastify.register(auditRoutes, { prefix: '/audit' });
+  await fastify.register(webhookEndpointRoutes, { prefix: '/webhook-endpoints' });
   await fastify.register(realtimeRoutes, { prefix: '/realtime', tokenKeys: options.realtimeTokenKeys });
   await fastify.register(cartRoutes, { prefix: '/carts' });
   await fastify.register(checkoutRoutes, { prefix: '/checkout' });

@@ -17,6 +17,8 @@ export interface CheckOutCartOptions {
   orderOwner: OrderOwner;
   /** The total the shopper confirmed, in the cart's minor units. */
   expectedTotalMinor: number;
+  /** Where the order's news go (the order's `email`). */
+  contactEmail: string | null;
   idempotencyKey?: string;
   actor: Actor;
   paymentTtlMs: number;
@@ -49,10 +51,13 @@ function repricedLines(shown: ReadonlyMap<string, number | null>, lines: readonl
   });
 }
 
-/** Two checkouts are "the same" for an Idempotency-Key when the same shopper confirmed the same total. */
-function checkoutRequestHash(owner: CartOwner, expectedTotalMinor: number): string {
+/**
+ * Two checkouts are "the same" for an Idempotency-Key when the same shopper confirmed the same total for
+ * the same contact email.
+ */
+function checkoutRequestHash(owner: CartOwner, expectedTotalMinor: number, contactEmail: string | null): string {
   const who = 'sessionId' in owner ? `session:${owner.sessionId}` : `customer:${owner.customerId}`;
-  return createHash('sha256').update(`checkout|${who}|${expectedTotalMinor}`).digest('base64url');
+  return createHash('sha256').update(JSON.stringify(['checkout', who, expectedTotalMinor, contactEmail])).digest('base64url');
 }
 
 /**
@@ -69,7 +74,7 @@ export async function checkOutCart(options: CheckOutCartOptions): Promise<Checke
     const outcome = await runIdempotent({
       pool: options.pool,
       idempotencyKey: options.idempotencyKey,
-      requestHash: checkoutRequestHash(cartOwner, expectedTotalMinor),
+      requestHash: checkoutRequestHash(cartOwner, expectedTotalMinor, options.contactEmail),
       what: 'a different checkout',
       work: async (client) => {
         const cart = await lockOwnersCart(client, cartOwner);
@@ -88,7 +93,7 @@ export async function checkOutCart(options: CheckOutCartOptions): Promise<Checke
           ]);
         }
         const lines = taken.lines.map(({ productId, quantity, unitPriceMinor }) => ({ productId, quantity, unitPriceMinor }));
-        return createOrder({ client, lines, actor, paymentTtlMs: options.paymentTtlMs, owner: options.orderOwner, field: 'cart.lines' });
+        return createOrder({ client, lines, actor, paymentTtlMs: options.paymentTtlMs, owner: options.orderOwner, contactEmail: options.contactEmail, field: 'cart.lines' });
       },
     });
     return outcome.replayed ? { order: outcome.order, products: [], replayed: true } : { ...outcome.result, replayed: false };

@@ -27,6 +27,8 @@ export interface CreateOrderOptions {
   paymentTtlMs: number;
   /** Who placed it (a checkout's shopper): that customer's sessions, or that guest session, may act on it. */
   owner?: OrderOwner;
+  /** Where the order's news go (a checkout's email); none for POST /v1/orders. */
+  contactEmail?: string | null;
   /** Where the lines came from, for the fields errors name (`body.items` on POST /v1/orders). */
   field?: string;
 }
@@ -48,7 +50,8 @@ interface LockedRow {
   available: number;
 }
 
-const LOCK = 'SELECT id, sku, name, price_minor, currency, stock, stock - reserved AS available FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE';
+const GLANCE = 'SELECT id, sku, name, price_minor, currency, stock, stock - reserved AS available FROM products WHERE id = ANY($1::uuid[])';
+const LOCK = `${GLANCE} ORDER BY id FOR UPDATE`;
 
 // The availability condition stays in the UPDATE itself: even if a caller skipped the lock, no row goes
 // below what carts hold. (Checkout releases its cart's holds first, in the same transaction.)
@@ -59,8 +62,8 @@ const DECREMENT = `
   RETURNING ${productColumns('p')}`;
 
 const INSERT_ORDER = `
-  INSERT INTO orders (status, currency, total_minor, payment_due_at, customer_id, guest_session_id)
-  VALUES ('pending_payment', $1, $2, now() + make_interval(secs => $3::double precision / 1000), $4, $5)
+  INSERT INTO orders (status, currency, total_minor, payment_due_at, customer_id, guest_session_id, contact_email)
+  VALUES ('pending_payment', $1, $2, now() + make_interval(secs => $3::double precision / 1000), $4, $5, $6)
   RETURNING id`;
 
 const INSERT_ITEMS = `
@@ -111,6 +114,10 @@ export async function createOrder(options: CreateOrderOptions): Promise<CreatedO
   const field = options.field ?? 'body.items';
   checkDistinctLines(lines, field);
   const ids = lines.map((line) => line.productId);
+  // A refusal needs no lock: what the products hold now already says no (sold out, say), so a crowd of
+  // losers does not queue behind the row lock the winners take. Passing this glance proves nothing: the
+  // check is made again under the lock.
+  checkAvailability(lines, (await client.query<LockedRow>(GLANCE, [ids])).rows, field);
   const { rows: locked } = await client.query<LockedRow>(LOCK, [ids]);
   const byId = checkAvailability(lines, locked, field);
 
@@ -129,6 +136,7 @@ export async function createOrder(options: CreateOrderOptions): Promise<CreatedO
     options.paymentTtlMs,
     owner !== undefined && 'customerId' in owner ? owner.customerId : null,
     owner !== undefined && 'guestSessionId' in owner ? owner.guestSessionId : null,
+    options.contactEmail ?? null,
   ]);
   const orderId = (created[0] as { id: string }).id;
   await client.query(INSERT_ITEMS, [orderId, ids, rows.map((row) => row.sku), rows.map((row) => row.name), quantities, rows.map((row) => row.price_minor)]);

@@ -10,6 +10,7 @@ export interface GetOrderOptions {
 export const ORDER_COLUMNS = `
   o.id, o.status, o.currency, o.total_minor AS "totalMinor", o.created_at AS "createdAt",
     o.updated_at AS "updatedAt", o.payment_due_at AS "paymentDueAt",
+    o.contact_email AS email,
     (SELECT json_agg(json_build_object(
         'productId', i.product_id, 'sku', i.sku, 'name', i.name, 'quantity', i.quantity,
         'unitPriceMinor', i.unit_price_minor, 'lineTotalMinor', i.line_total_minor) ORDER BY i.position)

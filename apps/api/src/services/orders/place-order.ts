@@ -1,6 +1,7 @@
 import type { Actor, Order, OrderItemInput, Product } from '@livecart/schemas';
 import type pg from 'pg';
 import { checkDistinctLines, createOrder } from './create-order.js';
+import type { OrderOwner } from './order-owner.js';
 import { orderRequestHash } from './request-hash.js';
 import { runIdempotent } from './run-idempotent.js';
 
@@ -10,6 +11,8 @@ export interface PlaceOrderOptions {
   idempotencyKey?: string;
   /** A shopper's order is the guest actor's; a job's or a key's is theirs. */
   actor: Actor;
+  /** The shopper session that placed it, if any: it (its customer) then owns the order as a checkout's. */
+  owner?: OrderOwner;
   /** How long the order waits for its payment before it expires. */
   paymentTtlMs: number;
 }
@@ -32,9 +35,9 @@ export async function placeOrder(options: PlaceOrderOptions): Promise<PlaceOrder
   const outcome = await runIdempotent({
     pool: options.pool,
     idempotencyKey: options.idempotencyKey,
-    requestHash: orderRequestHash(items),
+    requestHash: orderRequestHash(items, options.owner),
     what: 'a different order',
-    work: (client) => createOrder({ client, lines: items, actor: options.actor, paymentTtlMs: options.paymentTtlMs }),
+    work: (client) => createOrder({ client, lines: items, actor: options.actor, owner: options.owner, paymentTtlMs: options.paymentTtlMs }),
   });
   return outcome.replayed ? { order: outcome.order, products: [], replayed: true } : { ...outcome.result, replayed: false };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { TEST_CARDS, type PaymentWebhook } from '@livecart/schemas';
+import { TEST_CARDS, type Currency, type PaymentWebhook } from '@livecart/schemas';
+import type pg from 'pg';
 import { UnprocessableError } from '../../domain/errors.js';
 import type { Log } from '../../log.js';
 import type { CreatePaymentRequest, CreatePaymentResult, PaymentProvider } from './provider.js';
@@ -14,6 +15,12 @@ export interface TestProviderOptions {
   log: Log;
   /** Waits between delivery attempts; a delivery is given up after the last. */
   retryDelaysMs?: readonly number[];
+  /**
+   * Where the provider finds its payments again: every `everyMs`, pending test payments whose confirmation
+   * is more than `graceMs` overdue are confirmed once more. Without it, a confirmation scheduled by an
+   * instance that stopped is lost.
+   */
+  recovery?: { pool: pg.Pool; everyMs: number; graceMs: number };
 }
 
 const RETRY_DELAYS_MS = [250, 1_000, 3_000, 10_000];
@@ -22,11 +29,25 @@ const DELIVERY_TIMEOUT_MS = 5_000;
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
 
 /**
+ * Pending test payments whose confirmation should have arrived: `graceMs` after they were made (plus
+ * `delayMs` for the delayed-confirmation card, told apart by its last four digits).
+ */
+const OVERDUE = `
+  SELECT provider_payment_id AS "providerPaymentId", amount_minor::float8 AS "amountMinor", currency
+  FROM payments
+  WHERE status = 'pending' AND provider = 'test'
+    AND created_at < now() - make_interval(secs => ((CASE WHEN card_last4 = $1 THEN $2 ELSE 0 END) + $3) / 1000.0)
+  ORDER BY created_at LIMIT 100`;
+
+/**
  * The built-in offline provider. Cards (TEST_CARDS): success is confirmed at once, delayed confirmation
  * after `delayMs`, decline is refused on the spot; any other number is refused as not a test card. A
  * confirmation is a signed webhook POSTed to the API over HTTP, as a real provider's would be, retried
  * until it is answered 2xx (an answer of 409, say, while the payment is not recorded yet) or the retries
- * run out. Deliveries live in this process: one that is pending when it stops is lost.
+ * run out. Deliveries are scheduled in this process; like a real provider, which keeps retrying from its
+ * side, the provider on every instance also confirms again the pending test payments that are overdue
+ * (`recovery`), so one whose instance stopped or was killed before delivering is still confirmed. The
+ * API acts once per payment whatever the number of deliveries.
  */
 export function createTestProvider(options: TestProviderOptions): PaymentProvider {
   const timers = new Set<NodeJS.Timeout>();
@@ -73,6 +94,21 @@ export function createTestProvider(options: TestProviderOptions): PaymentProvide
     })();
   };
 
+  const recover = async (pool: pg.Pool, graceMs: number): Promise<void> => {
+    try {
+      const { rows } = await pool.query<{ providerPaymentId: string; amountMinor: number; currency: Currency }>(OVERDUE, [TEST_CARDS.delayed.slice(-4), options.delayMs, graceMs]);
+      for (const row of rows) deliver({ type: 'payment.succeeded', data: row }, newId('msg'), retryDelays.length);
+    } catch (error) {
+      options.log.warn({ err: error }, 'test payments: could not look for overdue confirmations; the next look retries');
+    }
+  };
+  if (options.recovery !== undefined) {
+    const { pool, everyMs, graceMs } = options.recovery;
+    const sweep = setInterval(() => void recover(pool, graceMs), everyMs);
+    sweep.unref();
+    timers.add(sweep);
+  }
+
   return {
     name: 'test',
     async createPayment(request: CreatePaymentRequest): Promise<CreatePaymentResult> {
@@ -99,7 +135,7 @@ export function createTestProvider(options: TestProviderOptions): PaymentProvide
     verifyWebhook: (delivery) => options.signature.verify(delivery),
     close() {
       closed = true;
-      for (const timer of timers) clearTimeout(timer);
+      for (const timer of timers) clearInterval(timer);
       timers.clear();
     },
   };

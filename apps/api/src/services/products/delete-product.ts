@@ -9,14 +9,15 @@ import { lockProduct } from './lock-product.js';
 export interface DeleteProductOptions {
   pool: pg.Pool;
   id: string;
-  expectedVersion?: number;
+  /** The versions the deletion may apply to (If-Match); any when absent. */
+  expectedVersions?: readonly number[] | undefined;
   actor: Actor;
 }
 
 /** Returns the version of the deletion itself (one past the last), which caches use as a tombstone. */
 export async function deleteProduct(options: DeleteProductOptions): Promise<{ version: number }> {
   return withTransaction(options.pool, async (client) => {
-    const current = await lockProduct(client, options.id, options.expectedVersion);
+    const current = await lockProduct(client, options.id, options.expectedVersions);
     await client.query('DELETE FROM products WHERE id = $1', [options.id]);
     // The deletion is a change too: its version is past the last one, so no cache keeps the old row.
     await recordChanges(client, options.actor, [

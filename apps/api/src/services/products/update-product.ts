@@ -16,8 +16,8 @@ export interface UpdateProductOptions {
   id: string;
   changes: ProductChanges;
   actor: Actor;
-  /** The version the writer last saw; a different current version is a VersionMismatchError. */
-  expectedVersion?: number;
+  /** The versions the writer accepts (If-Match, body.version); any other current version is a VersionMismatchError. */
+  expectedVersions?: readonly number[] | undefined;
 }
 
 const COLUMNS: Record<keyof ProductChanges, string> = {
@@ -38,7 +38,7 @@ const COLUMNS: Record<keyof ProductChanges, string> = {
 function updateStatement(assignments: string, versionParam: number | undefined): string {
   return `WITH before AS (SELECT ${productColumns('o')} FROM products o WHERE o.id = $1 FOR UPDATE)
     UPDATE products p SET ${assignments} FROM before
-    WHERE p.id = before.id${versionParam === undefined ? '' : ` AND before.version = $${versionParam}`}
+    WHERE p.id = before.id${versionParam === undefined ? '' : ` AND before.version = ANY($${versionParam}::int[])`}
     RETURNING ${productColumns('p')}, to_jsonb(before) AS before`;
 }
 
@@ -50,8 +50,8 @@ export async function updateProduct(options: UpdateProductOptions): Promise<Prod
   }
   const assignments = fields.map((field, i) => `${COLUMNS[field]} = $${i + 2}`).join(', ');
   const values: unknown[] = fields.map((field) => options.changes[field]);
-  const versionParam = options.expectedVersion === undefined ? undefined : values.length + 2;
-  if (options.expectedVersion !== undefined) values.push(options.expectedVersion);
+  const versionParam = options.expectedVersions === undefined ? undefined : values.length + 2;
+  if (options.expectedVersions !== undefined) values.push(options.expectedVersions);
   return withTransaction(options.pool, async (client) => {
     const { rows } = await client
       .query<Product & { before: Product }>(updateStatement(assignments, versionParam), [options.id, ...values])
@@ -60,7 +60,7 @@ export async function updateProduct(options: UpdateProductOptions): Promise<Prod
       });
     if (rows[0] === undefined) {
       // Missing, or at another version: the lock's own checks say which (the transaction rolls back).
-      await lockProduct(client, options.id, options.expectedVersion);
+      await lockProduct(client, options.id, options.expectedVersions);
       throw new Error(`product ${options.id} was neither updated nor refused`);
     }
     const { before: current, ...product } = rows[0];

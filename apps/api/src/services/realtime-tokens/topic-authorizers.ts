@@ -2,6 +2,7 @@ import type { PrivateTopicKind } from '@livecart/schemas';
 import { customerOwnsCart } from './customer-owns-cart.js';
 import { customerOwnsOrder } from './customer-owns-order.js';
 import { linkOpensOrder } from './link-opens-order.js';
+import { staffManagesWebhooks } from './staff-manages-webhooks.js';
 import { staffReadsOrder } from './staff-reads-order.js';
 import type { TopicAuthorizer } from './topic-authorizer.js';
 
@@ -13,4 +14,5 @@ import type { TopicAuthorizer } from './topic-authorizer.js';
 export const TOPIC_AUTHORIZERS: Readonly<Record<PrivateTopicKind, readonly TopicAuthorizer[]>> = {
   order: [linkOpensOrder, staffReadsOrder, customerOwnsOrder],
   cart: [customerOwnsCart],
+  webhook_endpoint: [staffManagesWebhooks],
 };

@@ -29,6 +29,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   fastify.post<{ Body: Login }>(
     '/login',
     {
+      config: { openapi: { headers: { 200: ['set-cookie'] }, refusals: [401] } },
       schema: {
         tags: ['auth'],
         operationId: 'login',
@@ -64,7 +65,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   fastify.post(
     '/logout',
-    { schema: { tags: ['auth'], operationId: 'logout', summary: 'Sign out this session (a no-op without one)', response: NO_CONTENT } },
+    { config: { openapi: { headers: { 204: ['set-cookie'] } } }, schema: { tags: ['auth'], operationId: 'logout', summary: 'Sign out this session (a no-op without one)', response: NO_CONTENT } },
     async (request, reply) => {
       const sessionId = identity.cookie.read(request.headers.cookie);
       if (sessionId !== undefined) {
@@ -80,7 +81,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   fastify.post(
     '/logout-everywhere',
     {
-      config: { access: { role: 'viewer' } },
+      config: { access: { role: 'viewer' }, openapi: { headers: { 204: ['set-cookie'] } } },
       schema: { tags: ['auth'], operationId: 'logoutEverywhere', summary: "Sign out every one of the user's sessions, this one included", response: NO_CONTENT },
     },
     async (request, reply) => {
@@ -96,6 +97,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   fastify.get(
     '/session',
     {
+      config: { openapi: { refusals: [401] } },
       schema: {
         tags: ['auth'],
         operationId: 'getSession',

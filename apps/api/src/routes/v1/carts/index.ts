@@ -19,7 +19,7 @@ import { getCart } from '../../../services/carts/get-cart.js';
 import { openCart } from '../../../services/carts/open-cart.js';
 import { removeCartLine } from '../../../services/carts/remove-cart-line.js';
 import { updateCartLine } from '../../../services/carts/update-cart-line.js';
-import { errorResponses, inputSchema, outputSchema } from '../../schemas.js';
+import { errorResponses, EVENT_EPOCH_HEADER, EVENT_SEQ_HEADER, inputSchema, outputSchema } from '../../schemas.js';
 
 const SHOPPER: ShopperAccess = { shopper: 'session' };
 const CART = { 200: outputSchema(CartSchema), ...errorResponses() };
@@ -45,7 +45,7 @@ export async function cartRoutes(fastify: FastifyInstance): Promise<void> {
   fastify.post(
     '',
     {
-      config: { access: SHOPPER },
+      config: { access: SHOPPER, openapi: { headers: { 200: ['location', 'set-cookie'], 201: ['location', 'set-cookie'] } } },
       schema: {
         tags: ['carts'],
         operationId: 'openCart',
@@ -64,16 +64,31 @@ export async function cartRoutes(fastify: FastifyInstance): Promise<void> {
   fastify.get<{ Params: { id: string } }>(
     '/:id',
     {
-      config: { access: SHOPPER },
-      schema: { tags: ['carts'], operationId: 'getCart', summary: 'The cart with its totals; reading it renews its holds', params: inputSchema(CartIdParamsSchema), response: CART },
+      config: { access: SHOPPER, openapi: { refusals: [409], headers: { 200: ['x-event-seq', 'x-event-epoch'] } } },
+      schema: {
+        tags: ['carts'],
+        operationId: 'getCart',
+        summary: 'The cart with its totals; reading it renews its holds',
+        description: 'X-Event-Seq (with X-Event-Epoch) is where to follow the private topic `cart:<id>` from: nothing after it is missing from the answer.',
+        params: inputSchema(CartIdParamsSchema),
+        response: CART,
+      },
     },
-    async (request, reply) => answer(reply, { cart: await getCart(cartOf(request)), products: [] }),
+    async (request, reply) => {
+      const where = cartOf(request);
+      // Read before the data, so that X-Event-Seq never claims changes the answer does not include.
+      const { appliedSeq, epoch } = fastify.events;
+      const cart = await getCart(where);
+      reply.header(EVENT_SEQ_HEADER, appliedSeq);
+      if (epoch !== undefined) reply.header(EVENT_EPOCH_HEADER, epoch);
+      return answer(reply, { cart, products: [] });
+    },
   );
 
   fastify.post<{ Params: { id: string }; Body: CartLineAdd }>(
     '/:id/lines',
     {
-      config: { access: SHOPPER },
+      config: { access: SHOPPER, openapi: { refusals: [409, 422] } },
       schema: {
         tags: ['carts'],
         operationId: 'addCartLine',
@@ -89,7 +104,7 @@ export async function cartRoutes(fastify: FastifyInstance): Promise<void> {
   fastify.patch<{ Params: { id: string; productId: string }; Body: CartLineUpdate }>(
     '/:id/lines/:productId',
     {
-      config: { access: SHOPPER },
+      config: { access: SHOPPER, openapi: { refusals: [409, 422] } },
       schema: {
         tags: ['carts'],
         operationId: 'updateCartLine',

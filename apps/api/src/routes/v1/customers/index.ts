@@ -45,7 +45,7 @@ export async function customerRoutes(fastify: FastifyInstance): Promise<void> {
   fastify.post<{ Body: CustomerSignUp }>(
     '',
     {
-      config: { access: SHOPPER },
+      config: { access: SHOPPER, openapi: { headers: { 201: ['set-cookie'] }, refusals: [409] } },
       schema: {
         tags: ['customers'],
         operationId: 'signUp',
@@ -89,7 +89,7 @@ export async function customerAuthRoutes(fastify: FastifyInstance): Promise<void
   fastify.post<{ Body: CustomerLogin }>(
     '/login',
     {
-      config: { access: SHOPPER },
+      config: { access: SHOPPER, openapi: { headers: { 200: ['set-cookie'] }, refusals: [401] } },
       schema: {
         tags: ['customers'],
         operationId: 'customerLogin',
@@ -119,7 +119,7 @@ export async function customerAuthRoutes(fastify: FastifyInstance): Promise<void
   fastify.post(
     '/logout',
     {
-      config: { access: SHOPPER },
+      config: { access: SHOPPER, openapi: { headers: { 204: ['set-cookie'] } } },
       schema: {
         tags: ['customers'],
         operationId: 'customerLogout',

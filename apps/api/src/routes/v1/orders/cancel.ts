@@ -9,9 +9,10 @@ export async function cancelOrderRoute(fastify: FastifyInstance): Promise<void> 
   fastify.post<{ Params: { id: string } }>(
     '/:id/cancel',
     {
-      config: { access: ORDER_OWNER_WRITE },
+      config: { access: ORDER_OWNER_WRITE, openapi: { refusals: [409] } },
       onRequest: fastify.limitOrders,
       schema: {
+        operationId: 'cancelOrder',
         tags: ['orders'],
         summary: 'Cancel an order that waits for its payment, or a paid one (its payment is refunded); its stock goes back',
         description: '409 INVALID_TRANSITION once it is fulfilled, cancelled or expired (details: its status and the attempted one).',

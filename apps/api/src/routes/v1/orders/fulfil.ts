@@ -8,8 +8,9 @@ export async function fulfilOrderRoute(fastify: FastifyInstance): Promise<void> 
   fastify.post<{ Params: { id: string } }>(
     '/:id/fulfil',
     {
-      config: { access: ORDER_WRITE },
+      config: { access: ORDER_WRITE, openapi: { refusals: [409] } },
       schema: {
+        operationId: 'fulfilOrder',
         tags: ['orders'],
         summary: 'Mark a paid order fulfilled (staff: editor, or a key with orders:write)',
         description: '409 INVALID_TRANSITION unless the order is paid.',

@@ -10,8 +10,9 @@ export async function getOrderRoute(fastify: FastifyInstance): Promise<void> {
   fastify.get<{ Params: { id: string } }>(
     '/:id',
     {
-      config: { access: ORDER_READ },
+      config: { access: ORDER_READ, openapi: { headers: { 200: ['x-event-seq', 'x-event-epoch'] } } },
       schema: {
+        operationId: 'getOrder',
         tags: ['orders'],
         summary: 'Get an order: with its link token, or as staff (orders:read); anyone else is answered 404',
         params: inputSchema(OrderIdParamsSchema),

@@ -9,9 +9,10 @@ export async function payOrderRoute(fastify: FastifyInstance): Promise<void> {
   fastify.post<{ Params: { id: string }; Body: OrderPaymentCreate }>(
     '/:id/payment',
     {
-      config: { access: ORDER_OWNER_WRITE },
+      config: { access: ORDER_OWNER_WRITE, openapi: { refusals: [402, 409] } },
       onRequest: fastify.limitOrders,
       schema: {
+        operationId: 'payOrder',
         tags: ['orders'],
         summary: 'Pay an order that waits for its payment (test provider: a test card number)',
         description:

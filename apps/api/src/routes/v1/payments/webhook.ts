@@ -26,7 +26,9 @@ export async function paymentWebhookRoute(fastify: FastifyInstance): Promise<voi
         if (provider === undefined) throw new Error('the test payment provider is not configured');
         provider.verifyWebhook({ headers: request.headers, rawBody: rawBodies.get(request) ?? Buffer.alloc(0) });
       },
+      config: { openapi: { refusals: [401, 409] } },
       schema: {
+        operationId: 'receiveTestPaymentWebhook',
         tags: ['payments'],
         summary: 'The test payment provider\'s webhook: a payment succeeded or failed (signed, Standard Webhooks)',
         description:

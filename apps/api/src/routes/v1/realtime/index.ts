@@ -19,7 +19,7 @@ export async function realtimeRoutes(fastify: FastifyInstance, options: Realtime
   fastify.post<{ Body: RealtimeTokenRequest }>(
     '/tokens',
     {
-      config: { access: TOKEN_REQUESTERS },
+      config: { access: TOKEN_REQUESTERS, openapi: { refusals: [403] } },
       schema: {
         tags: ['realtime'],
         operationId: 'createRealtimeToken',

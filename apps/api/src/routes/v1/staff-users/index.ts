@@ -34,7 +34,7 @@ export async function staffUserRoutes(fastify: FastifyInstance): Promise<void> {
   fastify.post<{ Body: StaffUserCreate }>(
     '/',
     {
-      config: { access: STAFF_ADMIN },
+      config: { access: STAFF_ADMIN, openapi: { refusals: [409] } },
       schema: {
         tags: ['staff'],
         operationId: 'createStaffUser',
@@ -53,7 +53,7 @@ export async function staffUserRoutes(fastify: FastifyInstance): Promise<void> {
   fastify.patch<{ Params: StaffUserIdParams; Body: StaffUserUpdate }>(
     '/:id',
     {
-      config: { access: STAFF_ADMIN },
+      config: { access: STAFF_ADMIN, openapi: { refusals: [409] } },
       schema: {
         tags: ['staff'],
         operationId: 'updateStaffUser',
