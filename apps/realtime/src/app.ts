@@ -3,6 +3,7 @@ import type { RealtimeOptions } from './options.js';
 import { liveFeedPlugin } from './plugins/live-feed.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { redisPlugin } from './plugins/redis.js';
+import { asyncApiRoutes } from './routes/asyncapi.js';
 import { debugPageRoutes } from './routes/debug-page.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -30,5 +31,6 @@ export async function buildApp(options: RealtimeOptions): Promise<FastifyInstanc
   await app.register(healthRoutes, { instanceId: options.instanceId });
   await app.register(metricsRoutes);
   await app.register(debugPageRoutes);
+  await app.register(asyncApiRoutes, { publicUrl: options.publicUrl });
   return app;
 }

@@ -17,7 +17,18 @@ describe('readEnv', () => {
       WS_PERMESSAGE_DEFLATE: false,
       WS_HEARTBEAT_INTERVAL_MS: 30_000,
       WS_HEARTBEAT_TIMEOUT_MS: 10_000,
+      PUBLIC_URL: 'ws://localhost:4001',
+      WS_REPLAY_MAX_EVENTS: 10_000,
+      WS_REPLAY_MEMORY_EVENTS: 10_000,
     });
+    expect(readEnv({ NODE_ENV: 'test', REDIS_URL: 'redis://127.0.0.1:6379', PORT: '4100' }).PUBLIC_URL).toBe('ws://localhost:4100');
+    expect(readEnv({ NODE_ENV: 'test', REDIS_URL: 'redis://127.0.0.1:6379', WS_REPLAY_MEMORY_EVENTS: '0' }).WS_REPLAY_MEMORY_EVENTS).toBe(0);
+  });
+
+  it('takes a ws:// or wss:// PUBLIC_URL and refuses any other', () => {
+    const base = { NODE_ENV: 'test', REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(readEnv({ ...base, PUBLIC_URL: 'wss://shop.example.com/live' }).PUBLIC_URL).toBe('wss://shop.example.com/live');
+    expect(() => readEnv({ ...base, PUBLIC_URL: 'https://shop.example.com' })).toThrow(/PUBLIC_URL/);
   });
 
   it('names every bad variable at once', () => {

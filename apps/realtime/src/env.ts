@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { baseEnv, EnvError, envBoolean, envInt, envList, httpEnv, loadEnv, redisEnv, type EnvSource } from '@livecart/config';
+import { baseEnv, EnvError, envBoolean, envInt, envList, envUrl, httpEnv, loadEnv, redisEnv, type EnvSource } from '@livecart/config';
 import { RealtimeTokenKeysSchema, resolveRealtimeTokenKeys } from '@livecart/schemas/realtime-token-signing';
 import { z } from 'zod';
 
@@ -16,6 +16,11 @@ export const realtimeEnv = {
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected 1-128 characters from A-Z a-z 0-9 _ . : -')
     .optional(),
+  /**
+   * This service's base URL as clients reach it (behind the balancer, `wss://` under TLS), without `/ws`: the
+   * server of the AsyncAPI document at /asyncapi.json. Defaults to `ws://localhost:<PORT>`.
+   */
+  PUBLIC_URL: envUrl(['ws:', 'wss:']).optional(),
   /** Browser origins allowed to open a socket; the page this server serves itself is always allowed. */
   ALLOWED_ORIGINS: envList(['http://localhost:3000', 'http://127.0.0.1:3000']),
   /** Non-browser clients send no Origin header; they are refused unless this is on. */
@@ -45,6 +50,11 @@ export const realtimeEnv = {
   /** A resume further back than this many events gets `reset` instead of a replay. */
   WS_REPLAY_MAX_EVENTS: envInt({ min: 1, max: 10_000_000, default: 10_000 }),
   /**
+   * The last this-many delivered events are kept in memory, and a resume they cover is replayed from there
+   * instead of the stream; 0 keeps none. Costs about this many events' size (see the README).
+   */
+  WS_REPLAY_MEMORY_EVENTS: envInt({ min: 0, max: 1_000_000, default: 10_000 }),
+  /**
    * The keys realtime tokens are verified with, `kid:base64secret[,kid:base64secret…]` (the api's
    * REALTIME_TOKEN_KEYS: every key here verifies). Unset: the public development ring, under NODE_ENV
    * development or test only.
@@ -60,5 +70,10 @@ export function readEnv(source: EnvSource = process.env) {
   const env = loadEnv(realtimeEnv, source);
   const keys = resolveRealtimeTokenKeys(env.REALTIME_TOKEN_KEYS, env.NODE_ENV);
   if ('problem' in keys) throw new EnvError([{ variable: 'REALTIME_TOKEN_KEYS', message: keys.problem, received: env.REALTIME_TOKEN_KEYS === undefined ? undefined : '<redacted>' }]);
-  return { ...env, INSTANCE_ID: env.INSTANCE_ID ?? `${hostname()}-${process.pid}`, REALTIME_TOKEN_KEYS: keys.ring };
+  return {
+    ...env,
+    INSTANCE_ID: env.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    PUBLIC_URL: env.PUBLIC_URL ?? `ws://localhost:${env.PORT}`,
+    REALTIME_TOKEN_KEYS: keys.ring,
+  };
 }

@@ -5,6 +5,8 @@ import type { RealtimeEnv, SlowConsumerPolicy } from './env.js';
 /** Everything `buildApp` needs; server.ts derives it from the environment, tests build it directly. */
 export interface RealtimeOptions {
   instanceId: string;
+  /** The base URL clients reach this service at (`ws://` or `wss://`): the AsyncAPI document's server. */
+  publicUrl: string;
   redisUrl: string;
   redisPrefix: string;
   /** Commands of the stream-reading connection fail after this (the subscriber connection waits). */
@@ -24,6 +26,8 @@ export interface RealtimeOptions {
   perMessageDeflate: boolean;
   adaptiveFlush: boolean;
   replayMaxEvents: number;
+  /** How many of the last delivered events are kept for replays (0: none, every replay reads Redis). */
+  replayMemoryEvents: number;
   shutdownGraceMs: number;
   /** Verifies the tokens that open private topics. */
   tokenKeys: RealtimeTokenKeyRing;
@@ -35,6 +39,7 @@ export interface RealtimeOptions {
 export function optionsFromEnv(env: RealtimeEnv, logger: Logger): RealtimeOptions {
   return {
     instanceId: env.INSTANCE_ID,
+    publicUrl: env.PUBLIC_URL,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
@@ -52,6 +57,7 @@ export function optionsFromEnv(env: RealtimeEnv, logger: Logger): RealtimeOption
     perMessageDeflate: env.WS_PERMESSAGE_DEFLATE,
     adaptiveFlush: env.WS_ADAPTIVE_FLUSH,
     replayMaxEvents: env.WS_REPLAY_MAX_EVENTS,
+    replayMemoryEvents: env.WS_REPLAY_MEMORY_EVENTS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     tokenKeys: env.REALTIME_TOKEN_KEYS,
     logger,

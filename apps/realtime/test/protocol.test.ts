@@ -48,6 +48,8 @@ describe('protocol', () => {
   });
 
   it('speaks MessagePack in binary frames when the client asks for livecart.v1.msgpack', async () => {
+    // The earlier tests' last event must be through the hub first, or `catalog` subscribers (from its seq) get it too.
+    await expect.poll(() => fixture.server.app.liveFeed.hub.seq).toBe(fixture.publisher.lastSeq);
     const json = await fixture.connect();
     const msgpack = await fixture.connect({ msgpack: true });
     expect(msgpack.ws.protocol).toBe('livecart.v1.msgpack');

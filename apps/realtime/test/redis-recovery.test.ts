@@ -75,11 +75,16 @@ describe('event subscription recovery', () => {
     expect(client.events.map((e) => e.seq)).toEqual(range(1, 9));
   });
 
-  it('answers a resume with a reset instead of waiting while Redis does not answer its stream reads', async () => {
+  /** A server that delivered events 1..5, then a Redis that holds every command for 3 s; a client resumes from 1. */
+  async function resumeWhileRedisStalls(replayMemoryEvents: number) {
     const redis = await PrivateRedis.start();
     cleanups.push(() => redis.stop());
     const prefix = 'livecart';
-    const server = await startApp({ redisUrl: redis.url, prefix, env: { REDIS_COMMAND_TIMEOUT_MS: '300' } });
+    const server = await startApp({
+      redisUrl: redis.url,
+      prefix,
+      env: { REDIS_COMMAND_TIMEOUT_MS: '300', WS_REPLAY_MEMORY_EVENTS: String(replayMemoryEvents) },
+    });
     cleanups.push(() => server.close());
     const publisher = new TestPublisher(redis.url, prefix);
     cleanups.push(() => publisher.close());
@@ -89,14 +94,27 @@ describe('event subscription recovery', () => {
 
     const pauser = new Redis(redis.url);
     cleanups.push(async () => void pauser.disconnect());
-    // Redis holds every command for 3 s: a replay that waited for it would answer only then.
+    // A replay that waited for Redis would answer only after 3 s.
     await pauser.client('PAUSE', 3_000, 'ALL');
     const started = Date.now();
     const resuming = await TestClient.connect(server.wsUrl);
     cleanups.push(async () => resuming.ws.terminate());
     const subscribed = await resuming.subscribe(['catalog'], 1);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    return { resuming, subscribed, elapsedMs: Date.now() - started };
+  }
+
+  it('answers a resume with a reset instead of waiting while Redis does not answer its stream reads', async () => {
+    const { resuming, subscribed, elapsedMs } = await resumeWhileRedisStalls(0);
+    expect(elapsedMs).toBeLessThan(2_000);
     expect(resuming.messages.find((message) => message.type === 'reset')).toMatchObject({ reason: 'replay_failed', seq: 5 });
     expect(subscribed.seq).toBe(5);
+  });
+
+  it('replays a resume the recent-events window covers while Redis does not answer', async () => {
+    const { resuming, subscribed, elapsedMs } = await resumeWhileRedisStalls(100);
+    expect(elapsedMs).toBeLessThan(2_000);
+    expect(resuming.messages.some((message) => message.type === 'reset')).toBe(false);
+    expect(subscribed).toMatchObject({ seq: 5, replayed: 4 });
+    expect(resuming.events.map((event) => event.seq)).toEqual([2, 3, 4, 5]);
   });
 });

@@ -3,8 +3,8 @@ import { type TestClient } from './support/client.js';
 import { useServerFixture } from './support/fixture.js';
 import { productId, productUpdated } from './support/events.js';
 
-
-const fixture = useServerFixture('realtime-resume');
+// Replays here read the Redis Stream; replay-memory.test.ts runs them from the recent-events window.
+const fixture = useServerFixture('realtime-resume', { WS_REPLAY_MEMORY_EVENTS: '0' });
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const seqs = (client: TestClient) => client.events.map((event) => event.seq);

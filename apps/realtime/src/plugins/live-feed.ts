@@ -8,11 +8,18 @@ import { Sequencer } from '../events/sequencer.js';
 import { Hub } from '../hub/hub.js';
 import type { RealtimeOptions } from '../options.js';
 import { ClientStats } from '../protocol/client-stats.js';
+import { RecentEvents } from '../replay/recent-events.js';
+import { ReplayStream } from '../replay/replay-stream.js';
 import { Heartbeat } from '../ws/heartbeat.js';
 
 export interface LiveFeed {
   hub: Hub;
+  /** The Redis Stream: gap filling and the epoch record. */
   stream: EventStream;
+  /** The last events delivered, served to resumes they cover. */
+  recentEvents: RecentEvents;
+  /** What replays read: `recentEvents` when it covers a page, else `stream`. */
+  replayStream: ReplayStream;
   sequencer: Sequencer;
   source: RedisEventSource;
   heartbeat: Heartbeat;
@@ -42,13 +49,21 @@ export const liveFeedPlugin = fp<RealtimeOptions>(
       adaptiveFlush: options.adaptiveFlush,
       onFlushed: (events, nowMs) => feed.onFlushed?.(events, nowMs),
     });
+    const recentEvents = new RecentEvents(options.replayMemoryEvents);
+    // Gap filling keeps reading the stream: it fetches seqs not delivered yet, which the window never holds.
     const sequencer = new Sequencer({
       stream,
-      deliver: (event) => hub.publish(event),
+      deliver: (event) => {
+        recentEvents.add(event);
+        hub.publish(event);
+      },
+      // A start or a restart (another epoch, whose seqs may go on from the held ones) breaks the run.
       onStart: (lastSeq) => {
+        recentEvents.clear();
         hub.seq = lastSeq;
       },
       onLost: (from, to) => {
+        recentEvents.clear();
         hub.seq = Math.max(hub.seq, to);
         // Nobody can tell which topics those events touched: every client must refetch.
         logger.error({ from, to }, 'events were trimmed from the stream before they could be fetched; resetting clients');
@@ -62,6 +77,8 @@ export const liveFeedPlugin = fp<RealtimeOptions>(
     const feed: LiveFeed = {
       hub,
       stream,
+      recentEvents,
+      replayStream: new ReplayStream(recentEvents, stream, () => hub.epoch),
       sequencer,
       source: new RedisEventSource({
         subscriber: app.redisSubscriber,

@@ -45,7 +45,7 @@ export const metricsPlugin = fp<{ instanceId: string }>(
     const registry = new Registry();
     registry.setDefaultLabels({ instance_id: options.instanceId });
     collectDefaultMetrics({ register: registry });
-    const { hub, sequencer, source, clientStats } = app.liveFeed;
+    const { hub, sequencer, source, clientStats, recentEvents, replayStream } = app.liveFeed;
 
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({
@@ -61,6 +61,7 @@ export const metricsPlugin = fp<{ instanceId: string }>(
     gauge('realtime_topics', 'Distinct topics with at least one subscriber.', () => hub.index.topicCount);
     gauge('realtime_redis_subscribed', '1 while the event subscription is live.', () => (source.ready ? 1 : 0));
     gauge('realtime_last_seq', 'Newest event seq delivered to the hub.', () => sequencer.lastSeq);
+    gauge('realtime_replay_memory_events', 'Delivered events held in memory for replays (up to WS_REPLAY_MEMORY_EVENTS).', () => recentEvents.size);
     gauge('realtime_flush_hold_seconds', 'How long a connection is held after its first pending event, so that its write carries more (0 unless writing is saturating the process).', () => hub.holdMs / 1000);
 
     mirrored(registry, 'realtime_pubsub_messages_total', 'Messages received from Redis pub/sub.', () => source.stats.received);
@@ -79,6 +80,13 @@ export const metricsPlugin = fp<{ instanceId: string }>(
     mirrored(registry, 'realtime_events_coalesced_total', 'Events a lagging connection skipped for a newer one of the same topic.', () => hub.stats.coalesced);
     mirrored(registry, 'realtime_client_messages_total', 'Frames received from clients.', () => clientStats.clientMessages);
     mirrored(registry, 'realtime_replayed_events_total', 'Events sent by replays.', () => clientStats.replayedEvents);
+    mirroredByLabel(
+      registry,
+      'realtime_replay_events_read_total',
+      'Events read for replays, by where from: memory (the recent-events window) or stream (Redis).',
+      'source',
+      () => new Map(Object.entries(replayStream.stats)),
+    );
     mirroredByLabel(registry, 'realtime_replays_total', 'Subscribes with `since`, by result.', 'result', () => clientStats.replays);
     mirroredByLabel(registry, 'realtime_client_errors_total', 'Error messages sent to clients, by code.', 'code', () => clientStats.clientErrors);
     mirroredByLabel(registry, 'realtime_kicks_total', 'Connections closed by the server, by reason.', 'reason', () => clientStats.kicks);

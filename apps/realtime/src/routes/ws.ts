@@ -18,7 +18,7 @@ const ROUTINE_SOCKET_ERROR = /^(WS_ERR_|ECONNRESET$|EPIPE$|ETIMEDOUT$)/;
 
 /** GET /ws: admission before the handshake completes, then one Session per socket; going away on close. */
 export async function wsRoutes(app: FastifyInstance, options: RealtimeOptions): Promise<void> {
-  const { hub, stream, heartbeat, clientStats, sequencer } = app.liveFeed;
+  const { hub, replayStream, heartbeat, clientStats, sequencer } = app.liveFeed;
   const limits: Limits = {
     maxTopicsPerConnection: options.maxTopics,
     maxMessagesPerSecond: options.maxMessagesPerSecond,
@@ -28,7 +28,7 @@ export async function wsRoutes(app: FastifyInstance, options: RealtimeOptions): 
   const logger = app.log as Logger;
   const sessionContext: SessionContext = {
     hub,
-    stream,
+    stream: replayStream,
     limits,
     rateLimit: { maxPerSecond: options.maxMessagesPerSecond },
     sendBufferMaxBytes: options.sendBufferMaxBytes,

@@ -1,5 +1,5 @@
-import type { LivecartEvent } from '@livecart/schemas';
-import { EVENT_FIELD, eventKeys, serializeEvent, streamEntryId } from '@livecart/schemas/transport';
+import type { LivecartEvent, PublishedEvent } from '@livecart/schemas';
+import { EPOCH_FIELDS, EVENT_FIELD, eventKeys, serializeEpochNotice, serializeEvent, streamEntryId, type EpochRecord } from '@livecart/schemas/transport';
 import { Redis } from 'ioredis';
 import { productUpdated } from './events.js';
 
@@ -16,6 +16,7 @@ export class TestPublisher {
   readonly redis: Redis;
   private seq = 0;
   readonly key: string;
+  private readonly epochKey: string;
   private readonly channel: string;
 
   private readonly maxLen: number;
@@ -24,6 +25,7 @@ export class TestPublisher {
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
     const keys = eventKeys({ prefix });
     this.key = keys.stream;
+    this.epochKey = keys.epoch;
     this.channel = keys.channel;
     this.maxLen = options.maxLen ?? 10_000;
     this.seq = options.lastSeq ?? 0;
@@ -34,10 +36,10 @@ export class TestPublisher {
   }
 
   /** The next seq's event, built by `make` (a product.updated by default), written and published. */
-  async publish(
-    make: (seq: number) => LivecartEvent = (seq) => productUpdated(seq),
+  async publish<E extends PublishedEvent = LivecartEvent>(
+    make: (seq: number) => E = (seq) => productUpdated(seq) as E,
     options: PublishOptions = {},
-  ): Promise<LivecartEvent> {
+  ): Promise<E> {
     const event = make(++this.seq);
     await this.write(event, options);
     return event;
@@ -50,7 +52,7 @@ export class TestPublisher {
   }
 
   /** Writes and publishes `count` events in one pipeline, so they reach subscribers in one burst. */
-  async publishBurst(count: number, make: (seq: number) => LivecartEvent = (seq) => productUpdated(seq)): Promise<LivecartEvent[]> {
+  async publishBurst<E extends PublishedEvent = LivecartEvent>(count: number, make: (seq: number) => E = (seq) => productUpdated(seq) as E): Promise<E[]> {
     const events = Array.from({ length: count }, () => make(++this.seq));
     const pipeline = this.redis.pipeline();
     for (const event of events) {
@@ -62,7 +64,7 @@ export class TestPublisher {
   }
 
   /** Writes an event as given (a retry re-publishing an old seq, say). */
-  async write(event: LivecartEvent, options: PublishOptions = {}): Promise<void> {
+  async write(event: PublishedEvent, options: PublishOptions = {}): Promise<void> {
     const json = serializeEvent(event);
     // XADD rejects an id not above the stream's last one: a retry of a stored seq only re-publishes.
     await this.redis.xadd(this.key, 'MAXLEN', '~', this.maxLen, streamEntryId(event), EVENT_FIELD, json).catch((error: Error) => {
@@ -74,6 +76,20 @@ export class TestPublisher {
   /** Re-PUBLISHes an event without touching the stream (at-least-once delivery). */
   async republish(event: LivecartEvent): Promise<void> {
     await this.redis.publish(this.channel, serializeEvent(event));
+  }
+
+  /**
+   * Begins another history as the relay does: the stream is replaced by an empty one under the new epoch
+   * record, in one step, the epoch announced on the channel; seqs go on after `record.base`.
+   */
+  async beginEpoch(record: EpochRecord): Promise<void> {
+    await this.redis
+      .multi()
+      .del(this.key, this.epochKey)
+      .hset(this.epochKey, EPOCH_FIELDS.id, record.id, EPOCH_FIELDS.base, String(record.base))
+      .publish(this.channel, serializeEpochNotice(record))
+      .exec();
+    this.seq = record.base;
   }
 
   /** Drops every stream entry up to and including `seq`, as MAXLEN trimming would. */
