@@ -25,6 +25,8 @@ interface Visit {
   status?: number;
   /** Not a page (a route handler, a metadata file): fetched from a page of the app, as the app uses it. */
   fetched?: boolean;
+  /** A fetched route's JSON body, POSTed. */
+  post?: unknown;
 }
 
 interface Report {
@@ -52,8 +54,14 @@ function appRoutes(dir = APP_DIR, prefix = ''): string[] {
   return [...here, ...metadata, ...below];
 }
 
+/** An order placed through the API, opened by its link: the order page follows its private topic. */
+interface PlacedOrder {
+  id: string;
+  accessToken: string;
+}
+
 /** How each route is visited. The first test fails while a route in src/app is missing here. */
-function visitsByRoute(product: Product): Record<string, Visit[]> {
+function visitsByRoute(product: Product, order: PlacedOrder): Record<string, Visit[]> {
   return {
     '/': [
       { path: '/', live: true },
@@ -68,9 +76,16 @@ function visitsByRoute(product: Product): Record<string, Visit[]> {
       { path: `/products/${UNKNOWN_PRODUCT_ID}`, status: 404, heading: 'Page not found' },
     ],
     '/cart': [{ path: '/cart', heading: 'Your cart is empty' }],
+    // Without a cart the proxy sends the visitor to the cart page.
+    '/checkout': [{ path: '/checkout', heading: 'Your cart is empty' }],
     // Seen by its owner or link holder only; anyone else, like an unknown id, gets the site's 404.
-    '/orders/[id]': [{ path: `/orders/${UNKNOWN_PRODUCT_ID}`, status: 404, heading: 'Page not found' }],
+    '/orders/[id]': [
+      { path: `/orders/${order.id}?token=${encodeURIComponent(order.accessToken)}`, live: true, heading: 'Pay this order' },
+      { path: `/orders/${UNKNOWN_PRODUCT_ID}`, status: 404, heading: 'Page not found' },
+    ],
     '/api/cart': [{ path: '/api/cart', fetched: true }],
+    // A visitor with no cart of that id is refused a token for its topic.
+    '/api/realtime-token': [{ path: '/api/realtime-token', fetched: true, post: { topic: `cart:${UNKNOWN_PRODUCT_ID}` }, status: 403 }],
     // No customer is signed in: the account page sends the visitor to sign in.
     '/account': [{ path: '/account', heading: 'Sign in' }],
     '/account/sign-in': [{ path: '/account/sign-in', heading: 'Sign in' }],
@@ -98,14 +113,14 @@ function ownStylePreloads(html: string, base: string): Set<string> {
 
 /**
  * Whether a report means something is wrong. Every error and warning does, except the browser
- * describing intended behaviour: the failed-resource line of a document meant to be a 404, and an unused
+ * describing intended behaviour: the failed-resource line of a document or fetch meant to answer 404 (or 403), and an unused
  * preload of a stylesheet the router fetched ahead for a link's target (prefetching). The document's own
  * preloads must all be used, judged on the production server: `next dev` splits and hints CSS its own way.
  */
 function isProblem(report: Report, context: { mode: WebMode; visit: Visit; url: string; ownPreloads: Set<string> }): boolean {
   if (report.type !== 'error' && report.type !== 'warning') return false;
   const { mode, visit, url, ownPreloads } = context;
-  if (visit.status === 404 && report.url === url && report.text.includes('status of 404')) return false;
+  if (visit.status !== undefined && report.url === url && report.text.includes(`status of ${visit.status}`)) return false;
   const unused = /^The resource (\S+\.css) was preloaded using link preload but not used/.exec(report.text);
   if (unused && (mode === 'development' || !ownPreloads.has(unused[1]!))) return false;
   return true;
@@ -115,6 +130,7 @@ describe.each<WebMode>(['development', 'production'])('every page under %s', (mo
   let stack: Stack;
   let browser: Browser;
   let product: Product;
+  let order: PlacedOrder;
 
   beforeAll(async () => {
     stack = await startStack({ adminDatabaseUrl: inject('adminDatabaseUrl'), redisUrl: inject('redisUrl'), seedCount: 30, web: mode });
@@ -126,6 +142,12 @@ describe.each<WebMode>(['development', 'production'])('every page under %s', (mo
     await login.close();
     const [newest] = await apiClient(stack).list('limit=1&sort=newest');
     product = newest!;
+    const placed = await fetch(`${stack.apiUrl}/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+      body: JSON.stringify({ items: [{ productId: product.id, quantity: 1 }] }),
+    });
+    order = (await placed.json()) as PlacedOrder;
   }, 300_000);
 
   afterAll(async () => {
@@ -134,12 +156,12 @@ describe.each<WebMode>(['development', 'production'])('every page under %s', (mo
   });
 
   it('names a visit for every route in src/app', () => {
-    expect(Object.keys(visitsByRoute(product)).sort()).toEqual(appRoutes().sort());
+    expect(Object.keys(visitsByRoute(product, order)).sort()).toEqual(appRoutes().sort());
   });
 
   it('loads every page without a console error, a warning or an uncaught exception', async () => {
     const opened: Array<{ page: Page; visit: Visit; url: string; reports: Report[]; ownPreloads: Set<string> }> = [];
-    for (const visit of Object.values(visitsByRoute(product)).flat()) {
+    for (const visit of Object.values(visitsByRoute(product, order)).flat()) {
       const page = await browser.context.newPage();
       const url = `${stack.webUrl}${visit.path}`;
       const reports: Report[] = [];
@@ -151,8 +173,11 @@ describe.each<WebMode>(['development', 'production'])('every page under %s', (mo
         // `next dev` compiles each route on its first visit.
         if (visit.fetched) {
           await page.goto(`${stack.webUrl}/`, { timeout: 120_000 });
-          const status = await page.evaluate(async (target) => (await fetch(target)).status, url);
-          if (status !== 200) reports.push({ type: 'error', text: `answered ${status}`, url });
+          const status = await page.evaluate(
+            async ({ target, post }) => (await fetch(target, post === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(post) })).status,
+            { target: url, post: visit.post },
+          );
+          if (status !== (visit.status ?? 200)) reports.push({ type: 'error', text: `answered ${status}`, url });
           continue;
         }
         const response = await page.goto(url, { timeout: 120_000 });
@@ -176,7 +201,7 @@ describe.each<WebMode>(['development', 'production'])('every page under %s', (mo
   }, 300_000);
 
   it.runIf(mode === 'production')('sends a script policy without unsafe-inline and puts its fresh nonce on every inline script', async () => {
-    const documents = Object.values(visitsByRoute(product))
+    const documents = Object.values(visitsByRoute(product, order))
       .flat()
       .filter((visit) => !visit.fetched);
     const shellScripts = new Set<string>(REACT_SHELL_SCRIPTS);

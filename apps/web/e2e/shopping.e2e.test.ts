@@ -1,6 +1,8 @@
+import { SHOPPER_SESSION_COOKIE } from '@livecart/schemas/customer';
 import type { Product } from '@livecart/schemas/product';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CART_ID_COOKIE } from '../src/lib/shopper/cart-cookie';
 import { apiClient } from './support/api-client';
 import { type Browser, launchBrowser } from './support/browser';
 import { eventually, markPage, stillMarked, waitUntilLive } from './support/page-helpers';
@@ -72,6 +74,32 @@ describe('cart', () => {
     await page.getByRole('button', { name: `Remove ${first.name}` }).click();
     await eventually(() => page.getByTestId('cart-line').count(), 1);
     expect((await api.get(first.id)).available).toBe(first.available);
+  });
+
+  it('opens the cart when the shopper points at Add to cart, one session however many buttons, so the click is a single add', async () => {
+    const page = await newShopper();
+    const cookie = async (name: string) => (await page.context().cookies(stack.webUrl)).find((c) => c.name === name)?.value ?? null;
+    await page.goto(`${stack.webUrl}/`);
+    expect(await cookie(SHOPPER_SESSION_COOKIE)).toBeNull();
+    const apiCalls: string[] = [];
+    const cards = page.getByTestId('product-card');
+    await cards.nth(0).getByTestId('add-to-cart').hover();
+    await cards.nth(1).getByTestId('add-to-cart').hover();
+    await eventually(async () => (await cookie(CART_ID_COOKIE)) !== null, true);
+    const session = await cookie(SHOPPER_SESSION_COOKIE);
+    expect(session).not.toBeNull();
+    // Once per page load: pointing at another button asks nothing more.
+    page.on('request', (request) => {
+      if (request.url().includes('/api/cart')) apiCalls.push(request.method());
+    });
+    await cards.nth(2).getByTestId('add-to-cart').hover();
+    const product = await cards.nth(1).getAttribute('data-product-id');
+    await cards.nth(1).getByTestId('add-to-cart').click();
+    await eventually(() => cards.nth(1).getByTestId('add-to-cart-result').getAttribute('data-status'), 'ok');
+    expect(await cookie(SHOPPER_SESSION_COOKIE)).toBe(session);
+    expect(apiCalls).toEqual([]);
+    await page.goto(`${stack.webUrl}/cart`);
+    expect(await page.locator('[data-testid="cart-line"]').evaluateAll((lines) => lines.map((line) => line.getAttribute('data-product-id')))).toEqual([product]);
   });
 
   it('shows a price changed by staff on an open cart page at once, old → new, and the totals follow, without reload', async () => {

@@ -211,7 +211,7 @@ describe('staff administration', () => {
     const patch = () =>
       fetch(`${stack.apiUrl}/v1/products/${target.id}`, {
         method: 'PATCH',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'if-match': '*' },
         body: JSON.stringify({ stock: target.stock + 1 }),
       });
     expect((await patch()).status).toBe(200);

@@ -1,4 +1,4 @@
-import { baseEnv, envInt, envUrl, loadEnv } from '@livecart/config/env';
+import { baseEnv, envBoolean, envInt, envUrl, loadEnv } from '@livecart/config/env';
 import { z } from 'zod';
 
 /**
@@ -41,7 +41,15 @@ export const env = loadEnv({
   REALTIME_SERVER_URL: envUrl(['ws:', 'wss:']).optional(),
   /** The Origin that subscriber presents: must be in the realtime server's ALLOWED_ORIGINS. */
   REALTIME_SERVER_ORIGIN: envUrl(['http:', 'https:']).default('http://localhost:3000'),
+  /**
+   * Shows the test payment provider's card numbers on the checkout page. Always on under development
+   * and test; set it for a production build that runs against the test provider (a demo, the e2e suite).
+   */
+  TEST_CARD_HINTS: envBoolean(false),
 });
+
+/** Whether the checkout page names the test provider's cards. */
+export const showTestCards = () => env.TEST_CARD_HINTS || env.NODE_ENV === 'development' || env.NODE_ENV === 'test';
 
 /** What Next.js itself sets on the process, read when asked. */
 export const nextProcess = {

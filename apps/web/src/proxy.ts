@@ -1,5 +1,6 @@
 import { type NextRequest, NextResponse } from 'next/server';
 import { env } from '@/env';
+import { hasCartToCheckOut } from '@/lib/checkout-gate';
 import { orderVisible } from '@/lib/order-existence';
 import { productExists } from '@/lib/product-existence/product-exists';
 import { contentSecurityPolicy, createNonce } from '@/lib/security/content-security-policy';
@@ -15,6 +16,11 @@ export async function proxy(request: NextRequest) {
   const policy = contentSecurityPolicy({ development, realtimeUrl: env.NEXT_PUBLIC_REALTIME_URL, ...(development ? {} : { nonce: createNonce() }) });
   const headers = new Headers(request.headers);
   headers.set('content-security-policy', policy);
+  if (await nothingToCheckOut(request)) {
+    const response = NextResponse.redirect(new URL('/cart', request.url), 303);
+    response.headers.set('content-security-policy', policy);
+    return response;
+  }
   const response = (await isMissing(request))
     ? NextResponse.rewrite(new URL(MISSING_PATH, request.url), { request: { headers } })
     : NextResponse.next({ request: { headers } });
@@ -39,6 +45,17 @@ async function isMissing(request: NextRequest): Promise<boolean> {
   const orderId = ORDER_PAGE.exec(pathname)?.[1];
   if (orderId !== undefined) return (await orderVisible(request, orderId.toLowerCase())) === false;
   return false;
+}
+
+/**
+ * A checkout page without a cart to check out sends the visitor to the cart page, before anything is sent
+ * (the page streams its cart, so its own redirect would come after a 200). Only page loads and
+ * navigations: a server action posted from an open checkout page reaches its action, which answers the
+ * empty cart itself, and a link's prefetch of the page's shell costs no API call.
+ */
+async function nothingToCheckOut(request: NextRequest): Promise<boolean> {
+  if (request.nextUrl.pathname !== '/checkout' || request.method !== 'GET' || request.headers.has('next-action') || request.headers.has('next-router-prefetch')) return false;
+  return (await hasCartToCheckOut(request)) === false;
 }
 
 export const config = {

@@ -15,7 +15,8 @@ import type { Product } from '@livecart/schemas/product';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_SILENCE_MS, LiveStore, type SocketLike } from '../src/lib/live/live-store';
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_SILENCE_MS } from '@livecart/client/realtime';
+import { LiveStore } from '../src/lib/live/live-store';
 
 /**
  * The storefront's live store (the same class the browser runs, over `ws`) against two real realtime
@@ -78,13 +79,14 @@ describe.skipIf(skip)('live store with a frozen realtime instance', () => {
     const welcomes: string[] = [];
     const warnings: string[] = [];
     const store = new LiveStore({
-      connect: (url, protocol) => {
-        const socket = new WebSocket(url, protocol, { origin: ORIGIN });
-        socket.on('message', (data: Buffer) => {
-          const message = JSON.parse(String(data)) as { type: string; instanceId?: string };
-          if (message.type === 'welcome') welcomes.push(message.instanceId!);
-        });
-        return socket as unknown as SocketLike;
+      WebSocket: class extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { origin: ORIGIN });
+          this.on('message', (data: Buffer) => {
+            const message = JSON.parse(String(data)) as { type: string; instanceId?: string };
+            if (message.type === 'welcome') welcomes.push(message.instanceId!);
+          });
+        }
       },
       warn: (message) => warnings.push(message),
     });
@@ -104,7 +106,7 @@ describe.skipIf(skip)('live store with a frozen realtime instance', () => {
         const product = products[i % products.length]!;
         const answer = await fetch(`${apiUrl}/v1/products/${product.id}`, {
           method: 'PATCH',
-          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'if-match': '*' },
           body: JSON.stringify({ priceMinor: 1_000 + i }),
         });
         if (answer.ok) acknowledged += 1;

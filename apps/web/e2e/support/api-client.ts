@@ -31,7 +31,7 @@ export function apiClient(stack: Pick<Stack, 'apiUrl' | 'staff'>) {
       return ProductSchema.parse(await response.json());
     },
     async patch(id: string, changes: { priceMinor?: number; stock?: number }): Promise<Product> {
-      const response = await fetch(`${stack.apiUrl}/v1/products/${id}`, { method: 'PATCH', headers: await editor(), body: JSON.stringify(changes) });
+      const response = await fetch(`${stack.apiUrl}/v1/products/${id}`, { method: 'PATCH', headers: { ...(await editor()), 'if-match': '*' }, body: JSON.stringify(changes) });
       if (!response.ok) throw new Error(`patch ${id}: HTTP ${response.status} ${await response.text()}`);
       return ProductSchema.parse(await response.json());
     },

@@ -1,4 +1,4 @@
-import { productTopic } from '@livecart/schemas/topics';
+import { cartTopic, productTopic } from '@livecart/schemas/topics';
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { CartView } from '@/components/cart/cart-view';
@@ -32,7 +32,7 @@ async function CartContents() {
   const { cart, products, seq, epoch } = snapshot;
   return (
     <>
-      <LiveSubscription url={env.NEXT_PUBLIC_REALTIME_URL} products={products} seq={seq} epoch={epoch} topics={products.map((p) => productTopic(p.id))} />
+      <LiveSubscription url={env.NEXT_PUBLIC_REALTIME_URL} products={products} seq={seq} epoch={epoch} topics={[...products.map((p) => productTopic(p.id)), cartTopic(cart.id)]} />
       <CartView initial={cart} products={products} />
     </>
   );

@@ -4,9 +4,13 @@ import { CART_MAX_LINE_QUANTITY } from '@livecart/schemas/cart';
 import Link from 'next/link';
 import { useActionState, useId, useState } from 'react';
 import { type AddToCartState, addToCart } from '@/app/cart/actions';
+import { prepareCart } from '@/lib/shopper/prepare-cart';
 import styles from './cart.module.css';
 
-/** Add to cart; with `withQuantity` (the product page) a quantity field, else one unit (catalog cards). */
+/**
+ * Add to cart; with `withQuantity` (the product page) a quantity field, else one unit (catalog cards). A
+ * pointer on the button, or focus, opens the cart ahead of the click (see prepareCart).
+ */
 export function AddToCartForm({ productId, productName, available, withQuantity = false }: { productId: string; productName: string; available: number; withQuantity?: boolean }) {
   const [state, dispatch, pending] = useActionState<AddToCartState, FormData>(addToCart, { status: 'idle' });
   const [quantity, setQuantity] = useState(1);
@@ -35,7 +39,14 @@ export function AddToCartForm({ productId, productName, available, withQuantity 
       ) : (
         <input type="hidden" name="quantity" value={1} />
       )}
-      <button type="submit" className={styles.add} disabled={soldOut || pending} data-testid="add-to-cart" aria-label={withQuantity ? undefined : `Add ${productName} to cart`}>
+      <button
+        type="submit"
+        className={styles.add}
+        disabled={soldOut || pending}
+        onPointerEnter={soldOut ? undefined : prepareCart}
+        onFocus={soldOut ? undefined : prepareCart}
+        data-testid="add-to-cart"
+        aria-label={withQuantity ? undefined : `Add ${productName} to cart`}>
         {soldOut ? 'Sold out' : pending ? 'Adding…' : 'Add to cart'}
       </button>
       <div id={`${id}-result`} aria-live="polite" data-testid="add-to-cart-result" data-status={state.status} className={styles.addResult}>

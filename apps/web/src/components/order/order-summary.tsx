@@ -2,7 +2,7 @@ import type { Order, OrderStatus } from '@livecart/schemas/order';
 import { formatMoney } from '@/lib/money';
 import styles from '@/components/cart/cart.module.css';
 
-const STATUS_TEXT: Record<OrderStatus, string> = {
+export const STATUS_TEXT: Record<OrderStatus, string> = {
   pending_payment: 'Awaiting payment',
   paid: 'Paid',
   fulfilled: 'Fulfilled',
@@ -10,7 +10,7 @@ const STATUS_TEXT: Record<OrderStatus, string> = {
   expired: 'Expired (not paid in time)',
 };
 
-/** An order as the API answered it: status, lines and total. */
+/** An order as the API answered it: status, lines, total and where its news go. */
 export function OrderSummary({ order }: { order: Order }) {
   return (
     <section aria-labelledby="order-title" data-testid="order" data-order-id={order.id} data-status={order.status}>
@@ -31,6 +31,11 @@ export function OrderSummary({ order }: { order: Order }) {
       <p className={styles.summary}>
         Total <strong data-testid="order-total">{formatMoney(order.totalMinor, order.currency)}</strong>
       </p>
+      {order.email ? (
+        <p data-testid="order-email">
+          News about this order go to <strong>{order.email}</strong>.
+        </p>
+      ) : null}
     </section>
   );
 }

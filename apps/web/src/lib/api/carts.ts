@@ -12,11 +12,14 @@ export async function openCart(caller: CallerHeaders) {
   return { cart: data, headers };
 }
 
-/** The cart, or null when it is not this shopper's (expired, removed, another session's). */
+/**
+ * The cart, or null when it is not this shopper's (expired, removed, another session's), with the event
+ * seq and history (`X-Event-Seq`, `X-Event-Epoch`) to follow its `cart:<id>` topic from.
+ */
 export async function fetchCart(caller: CallerHeaders, cartId: string) {
   try {
-    const { data, headers } = await apiRequest(`/v1/carts/${cartId}`, { headers: caller, schema: CartSchema });
-    return { cart: data, headers };
+    const { data, headers, seq, epoch } = await apiRequest(`/v1/carts/${cartId}`, { headers: caller, schema: CartSchema });
+    return { cart: data, headers, seq, epoch };
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;

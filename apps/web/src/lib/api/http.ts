@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly details: ErrorDetail[] = [],
     /** From `Retry-After` (seconds) on a 429 or 503, when the API said. */
     readonly retryAfterSeconds: number | null = null,
+    /** The answer's JSON body, for a refusal that carries more than the envelope (a checkout's current cart). */
+    readonly body: unknown = undefined,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -77,7 +79,7 @@ function toApiError(status: number, body: unknown, retryAfterSeconds: number | n
   const envelope = ErrorEnvelopeSchema.safeParse(body);
   if (envelope.success) {
     const { code, message, details } = envelope.data;
-    return new ApiError(status, code, message, details, retryAfterSeconds);
+    return new ApiError(status, code, message, details, retryAfterSeconds, body);
   }
   return new ApiError(status, status >= 500 ? 'INTERNAL' : 'BAD_RESPONSE', `The catalog service answered ${status}.`, [], retryAfterSeconds);
 }

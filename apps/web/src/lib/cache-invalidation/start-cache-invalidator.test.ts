@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeSocket, product, updated } from '../live/test-support';
+import { fakeWebSockets, product, updated } from '../live/test-support';
 import { createCacheInvalidator } from './start-cache-invalidator';
 
 vi.mock('@/env', () => ({ env: {} }));
@@ -12,19 +12,14 @@ afterEach(() => {
 });
 
 function setup() {
-  const sockets: FakeSocket[] = [];
+  const { WebSocket, last: socket } = fakeWebSockets();
   const expired: string[][] = [];
   createCacheInvalidator({
     url: 'ws://realtime.test/ws',
-    connect: (url, protocol) => {
-      const socket = new FakeSocket(url, protocol);
-      sockets.push(socket);
-      return socket;
-    },
+    WebSocket,
     expire: async (tags) => void expired.push([...tags]),
     warn: () => {},
   });
-  const socket = () => sockets.at(-1) as FakeSocket;
   return { socket, expired };
 }
 

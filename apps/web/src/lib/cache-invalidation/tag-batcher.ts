@@ -1,4 +1,4 @@
-import { backoffDelay } from '../live/backoff';
+import { backoffDelay } from '@livecart/client/realtime';
 
 export type ExpirePayload = { all: true } | { tags: string[] };
 

@@ -15,7 +15,8 @@ export interface CartSnapshot {
 
 /**
  * The visitor's cart for a render (cart and checkout pages), or null without one. The products are read
- * after the cart, so a change in between is seen as a change (the line shows old → new), never missed.
+ * after the cart, so a change in between is seen as a change (the line shows old → new), never missed;
+ * the subscription resumes from the oldest position of the cart and its products, all of one history.
  */
 export async function readCartSnapshot(): Promise<CartSnapshot | null> {
   const cartId = await rememberedCartId();
@@ -24,7 +25,9 @@ export async function readCartSnapshot(): Promise<CartSnapshot | null> {
   if (found === null) return null;
   const snapshots = await Promise.all(found.cart.lines.map((line) => getProduct(line.productId)));
   const present = snapshots.filter((s) => s !== null);
-  const seqs = present.map((s) => s.seq);
-  const seq = seqs.length > 0 && seqs.every((s) => s !== null) ? Math.min(...(seqs as number[])) : null;
-  return { cart: found.cart, products: present.map((s) => s.product), seq, epoch: present[0]?.epoch ?? null };
+  const positions = [found, ...present];
+  const seqs = positions.map((s) => s.seq);
+  const sameHistory = positions.every((s) => s.epoch === found.epoch);
+  const seq = sameHistory && seqs.every((s) => s !== null) ? Math.min(...(seqs as number[])) : null;
+  return { cart: found.cart, products: present.map((s) => s.product), seq, epoch: seq === null ? null : found.epoch };
 }

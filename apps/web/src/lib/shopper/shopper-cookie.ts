@@ -4,12 +4,8 @@ import { cookies, headers } from 'next/headers';
 import { NextResponse } from 'next/server';
 import type { CallerHeaders } from '@/lib/api/auth';
 import { forwardedFor } from '@/lib/client-address/client-address';
+import { CART_ID_COOKIE } from './cart-cookie';
 
-/**
- * The cart this browser last used. Not a credential: the API serves a cart only to its owner's shopper
- * session, so this id only spares an extra API call to find the cart again.
- */
-const CART_ID_COOKIE = 'livecart_cart';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
