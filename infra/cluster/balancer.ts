@@ -31,6 +31,9 @@ export interface Balancer {
   close(): Promise<void>;
 }
 
+/** What the balancer's own process (balancer-process.ts) prints once it listens. */
+export const LISTENING_LINE = 'balancer listening';
+
 /** The same split as infra/nginx/nginx.conf (test/balancer.test.ts holds the two together). */
 export const API_PATH = /^\/((v1|docs)(\/|$)|(health|ready)$)/;
 

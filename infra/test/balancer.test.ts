@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { findFreePort } from '@livecart/local-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+import { forkBalancer } from '../cluster/balancer-child.js';
 import { poolFor, startBalancer, type Balancer } from '../cluster/balancer.js';
 import { readNginxConf } from './support/nginx-conf.js';
 
@@ -153,5 +154,23 @@ describe('cluster balancer', () => {
       await first.close();
       server.close();
     }
+  });
+});
+
+describe('the balancer as a process of its own', () => {
+  it('listens once forked, proxies, and is gone once closed', async () => {
+    const server = http.createServer((request, response) => response.end(`api ${request.url}`));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const target = { host: '127.0.0.1', port: (server.address() as AddressInfo).port };
+    const balancer = await forkBalancer({ host: '127.0.0.1', port: await findFreePort(), pools: { api: [target], realtime: [], web: [] } });
+    try {
+      expect(balancer.process.pid).not.toBe(process.pid);
+      expect(await (await fetch(`${balancer.url}/v1/x`)).text()).toBe('api /v1/x');
+    } finally {
+      await balancer.close();
+      server.close();
+    }
+    expect(await balancer.process.exited).toBe(0);
+    await expect(fetch(`${balancer.url}/v1/x`)).rejects.toThrow();
   });
 });

@@ -34,7 +34,7 @@ describe.skipIf(missing !== undefined)('local cluster', () => {
   async function request(base: string, method: string, path: string, body: unknown): Promise<Record<string, unknown>> {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...(method === 'PATCH' ? { 'if-match': '*' } : {}) },
       body: JSON.stringify(body),
     });
     const payload = (await response.json()) as Record<string, unknown>;

@@ -54,7 +54,7 @@ interface AppSettings {
 const settings: Record<AppName, AppSettings> = {
   api: {
     readyPath: '/ready',
-    env: () => ({ REDIS_URL: services.redisUrl, REDIS_PREFIX: redisPrefix, SESSION_SECRET: randomBytes(32).toString('base64url'), REALTIME_TOKEN_KEYS, ORDER_LINK_KEYS: `image:${randomBytes(32).toString('base64url')}`, PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' }),
+    env: () => ({ REDIS_URL: services.redisUrl, REDIS_PREFIX: redisPrefix, SESSION_SECRET: randomBytes(32).toString('base64url'), REALTIME_TOKEN_KEYS, ORDER_LINK_KEYS: `image:${randomBytes(32).toString('base64url')}`, PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('base64url'), WEBHOOK_SECRET_KEYS: `image:${randomBytes(32).toString('base64')}`, LOG_LEVEL: 'warn' }),
     stoppedCode: 0,
   },
   realtime: {

@@ -38,6 +38,12 @@ describe('withLock', () => {
     expect(['a in,a out,b in,b out', 'b in,b out,a in,a out']).toContain(events.join(','));
   });
 
+  it('does not take a lock whose pid file is still being written (empty) from its holder', async () => {
+    await mkdir(lockDir);
+    await writeFile(join(lockDir, 'pid'), '');
+    await expect(withLock(lockDir, async () => 'ran', { timeoutMs: 300 })).rejects.toThrow(/timed out .*held by pid unknown/);
+  });
+
   it('takes over a lock whose holder died', async () => {
     await mkdir(lockDir);
     await writeFile(join(lockDir, 'pid'), String(deadPid()));

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPidAlive } from './run-command.js';
 import { sleep } from './wait.js';
@@ -13,15 +13,13 @@ export interface LockOptions {
 const OWNERLESS_GRACE_MS = 5000;
 
 async function holderOf(lockDir: string): Promise<{ pid: number | undefined; stale: boolean }> {
+  const pid = Number((await readFile(join(lockDir, 'pid'), 'utf8').catch(() => '')).trim());
+  // No pid (yet): judged by the lock's age, never as a dead holder (an empty read is not pid 0).
+  if (Number.isInteger(pid) && pid > 0) return { pid, stale: !isPidAlive(pid) };
   try {
-    const pid = Number((await readFile(join(lockDir, 'pid'), 'utf8')).trim());
-    return { pid, stale: !isPidAlive(pid) };
+    return { pid: undefined, stale: Date.now() - (await stat(lockDir)).mtimeMs > OWNERLESS_GRACE_MS };
   } catch {
-    try {
-      return { pid: undefined, stale: Date.now() - (await stat(lockDir)).mtimeMs > OWNERLESS_GRACE_MS };
-    } catch {
-      return { pid: undefined, stale: false };
-    }
+    return { pid: undefined, stale: false };
   }
 }
 
@@ -56,7 +54,9 @@ export async function withLock<T>(lockDir: string, fn: () => Promise<T>, options
     await sleep(100);
   }
   try {
-    await writeFile(join(lockDir, 'pid'), String(process.pid));
+    // Written aside and renamed in, so that a waiting process reads the whole pid or none.
+    await writeFile(join(lockDir, 'pid.tmp'), String(process.pid));
+    await rename(join(lockDir, 'pid.tmp'), join(lockDir, 'pid'));
     return await fn();
   } finally {
     await rm(lockDir, { recursive: true, force: true });

@@ -83,14 +83,15 @@ async function webLaunch(distDir: string): Promise<Launch> {
 }
 
 /**
- * The api refuses to start in production without its secrets: the session secret, the order-link keys and
- * the payment webhook secret. One of each per test run, shared by every api it starts, so a session begun
+ * The api refuses to start in production without its secrets: the session secret, the order-link keys, the
+ * payment webhook secret and the keys that seal webhook endpoints' secrets. One of each per test run, shared by every api it starts, so a session begun
  * (or an order link minted) on one instance of a stack is valid on the others.
  */
 const API_SECRETS = {
   SESSION_SECRET: randomBytes(32).toString('base64url'),
   ORDER_LINK_KEYS: `run:${randomBytes(32).toString('base64url')}`,
   PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
+  WEBHOOK_SECRET_KEYS: `run:${randomBytes(32).toString('base64')}`,
 };
 
 /**
