@@ -145,7 +145,8 @@ try {
         url: target.url,
         connections,
         durationS: seconds,
-        requests: { method: 'PATCH', headers: { ...target.headers, 'content-type': 'application/json' }, paths, bodies },
+        // Every write overwrites whatever version is current (If-Match: *, which the baseline accepts too).
+        requests: { method: 'PATCH', headers: { ...target.headers, 'content-type': 'application/json', 'if-match': '*' }, paths, bodies },
       },
       target.process.pid,
     );

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Balancer, BalancerOptions } from '@livecart/infra/balancer';
+import { BALANCER_PROCESS, balancerListening } from '@livecart/infra/balancer-child';
 import { startCluster, type Cluster } from '@livecart/infra/cluster';
 import { findFreePort } from '@livecart/local-services';
 import { pin, PRIORITY, stopChild, track } from '../realtime/harness/processes.js';
@@ -8,28 +8,30 @@ import { SERVER_CPUS, TSX_IMPORT } from '../src/runtime/paths.js';
 import { onCleanup } from '../src/runtime/processes.js';
 import type { Stack } from '../src/runtime/stack.js';
 
-const BALANCER = fileURLToPath(new URL('./balancer-process.ts', import.meta.url));
+/**
+ * An open page keeps its connection while the whole crowd gathers (10,000 pages take a minute or two to
+ * open on this machine), so that the race is fought over warm connections, not in the kernel's accept queue.
+ */
+const KEEP_ALIVE_MS = 600_000;
 
 /** `processes` balancer processes sharing one port (reusePort), on the server core. */
 function balancerStarter(processes: number): (options: BalancerOptions) => Promise<Balancer> {
   return async (options) => {
     const children = Array.from({ length: processes }, (_, i) => {
       const child = track(
-        fork(BALANCER, [], { execArgv: TSX_IMPORT, env: { ...process.env, BALANCER_OPTIONS: JSON.stringify(options) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+        // Sharing one port (the kernel spreads connections over them, as over nginx's workers), so that a
+        // crowd's sockets and their upstream twins never exceed one process's descriptor limit.
+        fork(BALANCER_PROCESS, [], {
+          execArgv: TSX_IMPORT,
+          env: { ...process.env, BALANCER_OPTIONS: JSON.stringify({ ...options, reusePort: true, keepAliveTimeoutMs: KEEP_ALIVE_MS }) },
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        }),
         `balancer process ${i}`,
       );
       pin(child.pid!, SERVER_CPUS, PRIORITY.server);
       return child;
     });
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve, reject) => {
-            child.once('message', () => resolve());
-            child.once('exit', (code) => reject(new Error(`a balancer process exited (${code}) before listening`)));
-          }),
-      ),
-    );
+    await Promise.all(children.map((child) => balancerListening(child)));
     return {
       url: `http://${options.host}:${options.port}`,
       async close() {

@@ -56,6 +56,8 @@ export class Crowd {
     storefrontEvery: number;
     cpus: string;
     localAddresses: string[];
+    /** Each page opens its shopper's cart too (see RaceMode `checkout-warm`). */
+    openCart: boolean;
     log: (line: string) => void;
   }): Promise<Crowd> {
     const count = Math.max(2, Math.ceil(options.shoppers / SHOPPERS_PER_WORKER));
@@ -79,6 +81,7 @@ export class Crowd {
             // Each process starts on another source address, so the crowd's sockets spread over all of them.
             localAddresses: options.localAddresses.map((_, a) => options.localAddresses[(a + w) % options.localAddresses.length]!),
             concurrency: 50,
+            openCart: options.openCart,
           }),
         ),
       );

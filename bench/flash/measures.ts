@@ -85,7 +85,7 @@ function tally(values: readonly string[]): Record<string, number> {
   return counts;
 }
 
-const TAKES_A_UNIT: Record<RaceMode, Step['name']> = { orders: 'order', checkout: 'add' };
+const TAKES_A_UNIT: Record<RaceMode, Step['name']> = { orders: 'order', checkout: 'add', 'checkout-warm': 'add' };
 
 export function measureRace(mode: RaceMode, shoppers: readonly ShopperResult[], soldOutPublishedAt: number | null = null): RaceMeasures {
   const answers: Record<string, number> = {};

@@ -1,6 +1,12 @@
 /** Messages between the flash-sale coordinator and its shopper processes (IPC, JSON). */
 
-export type RaceMode = 'orders' | 'checkout';
+/**
+ * - `orders`: the single-shot POST /v1/orders (the baseline);
+ * - `checkout`: the shopper's first cart action is at the click (cart, add, checkout);
+ * - `checkout-warm`: the cart was opened with the page, before the rush (add, checkout at the click), as a
+ *   storefront expecting one (or a shopper who browsed first) has it.
+ */
+export type RaceMode = 'orders' | 'checkout' | 'checkout-warm';
 
 /** One request of a shopper's race: what it answered and when (epoch ms, this machine's clock). */
 export interface Step {
@@ -41,6 +47,8 @@ export type Command =
       storefrontEvery: number;
       localAddresses: string[];
       concurrency: number;
+      /** Each page also opens its shopper's cart (guest session and cart) when it opens. */
+      openCart: boolean;
     }
   | { cmd: 'race'; mode: RaceMode; goAt: number; productId: string; expectedTotalMinor: number }
   | { cmd: 'report' }

@@ -60,7 +60,7 @@ export async function runRace(options: RaceOptions): Promise<RaceOutcome> {
   const productId = await createProduct(options);
   log(`flash-sale ${mode}: ${options.units} units of ${productId}; opening ${options.shoppers} product pages…`);
   const openStarted = performance.now();
-  const crowd = await Crowd.open({ url: options.url, productId, shoppers: options.shoppers, storefrontEvery: options.storefrontEvery, cpus: options.clientCpus, localAddresses: options.localAddresses, log });
+  const crowd = await Crowd.open({ url: options.url, productId, shoppers: options.shoppers, storefrontEvery: options.storefrontEvery, cpus: options.clientCpus, localAddresses: options.localAddresses, openCart: mode === 'checkout-warm', log });
   try {
     const openS = Math.round((performance.now() - openStarted) / 100) / 10;
     log(`flash-sale ${mode}: ${options.shoppers} pages open in ${openS} s; everyone clicks in 1 s…`);

@@ -23,6 +23,7 @@ class Shopper {
   private agent: http.Agent;
   private socket: WebSocket | null = null;
   private cookie: string | null = null;
+  private cartId: string | null = null;
   private racing = false;
   private closed = false;
   result: ShopperResult = { goAt: 0, steps: [], won: false, soldOutSeenAt: null, events: 0, openMs: 0, storefrontMs: null, socketProblem: null };
@@ -35,7 +36,7 @@ class Shopper {
   }
 
   /** The product page: its data and seq, then the live subscription from that seq. */
-  async open(productId: string, storefront: boolean): Promise<void> {
+  async open(productId: string, storefront: boolean, openCart: boolean): Promise<void> {
     const started = now();
     if (this.closed) this.agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: this.localAddress });
     this.closed = false;
@@ -80,7 +81,19 @@ class Shopper {
         else if (this.racing) this.result.socketProblem ??= `closed ${code}`;
       });
     });
+    // Before the rush: the page makes the guest session and its cart (not a race step).
+    if (openCart && this.cartId === null) {
+      const cart = await send(this.agent, this.base, 'POST', '/v1/carts', { body: {} });
+      if (cart.status !== 201 && cart.status !== 200) throw new Error(`POST /v1/carts at page open answered ${cart.status}`);
+      this.keepCart(cart);
+    }
     this.result.openMs = now() - started;
+  }
+
+  private keepCart(cart: Answer): void {
+    const setCookie = cart.headers['set-cookie']?.[0];
+    if (setCookie !== undefined) this.cookie = setCookie.split(';')[0]!;
+    this.cartId = (cart.body as { id: string }).id;
   }
 
   private async step(name: Step['name'], method: 'POST', path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer | null> {
@@ -104,12 +117,13 @@ class Shopper {
       this.result.won = order?.status === 201;
       return;
     }
-    // The shopper's first cart action makes its guest session and cart.
-    const cart = await this.step('cart', 'POST', '/v1/carts', {});
-    if (cart === null || (cart.status !== 201 && cart.status !== 200)) return;
-    const setCookie = cart.headers['set-cookie']?.[0];
-    if (setCookie !== undefined) this.cookie = setCookie.split(';')[0]!;
-    const cartId = (cart.body as { id: string }).id;
+    // Unless the page opened it, the shopper's first cart action makes its guest session and cart.
+    if (this.cartId === null) {
+      const cart = await this.step('cart', 'POST', '/v1/carts', {});
+      if (cart === null || (cart.status !== 201 && cart.status !== 200)) return;
+      this.keepCart(cart);
+    }
+    const cartId = this.cartId!;
     const add = await this.step('add', 'POST', `/v1/carts/${cartId}/lines`, { productId, quantity: 1 });
     if (add === null || add.status >= 300) return;
     const checkout = await this.step('checkout', 'POST', '/v1/checkout', { expectedTotalMinor }, { 'idempotency-key': randomUUID() });
@@ -144,7 +158,7 @@ async function open(command: Extract<Command, { cmd: 'open' }>): Promise<void> {
         // As the storefront's live store does, a page whose socket fails to open tries again, a little later.
         for (let attempt = 1; ; attempt++) {
           try {
-            await shopper.open(command.productId, storefront);
+            await shopper.open(command.productId, storefront, command.openCart);
             opened++;
             break;
           } catch (problem) {

@@ -2,6 +2,7 @@ import type { CeilingResult } from './suites/ceiling.js';
 import type { ChurnResult } from './suites/churn.js';
 import type { DensityResult } from './suites/density.js';
 import type { HotResult } from './suites/hot.js';
+import type { ResumeResult } from './suites/resume.js';
 
 function table(title: string, rows: Record<string, string | number>[]): void {
   if (rows.length === 0) return;
@@ -79,4 +80,25 @@ export function printTables(results: Record<string, unknown>): void {
       'per server CPU-s': r.deliveredPerServerCpuSecond,
     })),
   );
+
+  const resume = results.resume as ResumeResult | undefined;
+  if (resume !== undefined) {
+    table(
+      `Reconnect storm: resumes from the recent-events window vs the Redis Stream (stream ÷ memory: all subscribed ${resume.streamOverMemory.allSubscribed}×, server CPU ${resume.streamOverMemory.serverCpu}×)`,
+      resume.rounds.map((r) => ({
+        source: r.source,
+        round: r.round,
+        clients: r.clients,
+        missed: r.missed,
+        'all subscribed ms': r.allSubscribedMs,
+        'server CPU ms': r.serverCpuMs,
+        'read from memory': r.readFromMemory,
+        'read from stream': r.readFromStream,
+        expected: r.expectedDeliveries,
+        delivered: r.delivered,
+        lost: r.lost,
+        'dup/reordered': r.duplicatedOrReordered,
+      })),
+    );
+  }
 }

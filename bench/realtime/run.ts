@@ -1,6 +1,6 @@
 /**
  * Realtime broadcaster benchmark. Usage:
- *   pnpm exec tsx realtime/run.ts [--quick] [--suite density|hot|churn|ceiling]... [--server <kind>]... [--duration <s>] [--rate <events/s>] [--cpu-prof <dir>] [--skip-build]
+ *   pnpm exec tsx realtime/run.ts [--quick] [--suite density|hot|churn|ceiling|resume]... [--server <kind>]... [--duration <s>] [--rate <events/s>] [--cpu-prof <dir>] [--skip-build] [--polite]
  * Builds and starts apps/realtime (dist), the baselines and a private Redis; the server under test is
  * pinned to core 0, the client fleet, Redis and this coordinator to core 1. Prints a table and writes
  * bench/results/<date>-realtime.json. Everything it starts is stopped on exit, failure or Ctrl-C.
@@ -10,17 +10,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '@livecart/local-services/testing';
-import { cleanupAll, cpuCount, pin, PRIORITY, profileInto, raiseSessionPriority, startRedis } from './harness/processes.js';
+import { cleanupAll, cpuCount, pin, politeRun, PRIORITY, profileInto, raiseSessionPriority, startRedis } from './harness/processes.js';
 import { SERVER_LABELS, type ServerKind } from './harness/servers.js';
 import { ceiling } from './suites/ceiling.js';
 import { churn } from './suites/churn.js';
 import type { SuiteContext } from './suites/context.js';
 import { density } from './suites/density.js';
 import { hot } from './suites/hot.js';
+import { resume } from './suites/resume.js';
 import { printTables } from './report.js';
 
-const SUITES = { density, hot, churn, ceiling } as const;
+const SUITES = { density, hot, churn, ceiling, resume } as const;
 type SuiteName = keyof typeof SUITES;
+/** What a run without --suite measures (what `pnpm bench` reports); `resume` runs when asked for. */
+const DEFAULT_SUITES: SuiteName[] = ['density', 'hot', 'churn', 'ceiling'];
 
 const { values } = parseArgs({
   options: {
@@ -33,9 +36,11 @@ const { values } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     /** Servers and client workers write V8 CPU profiles (`.cpuprofile`) into this directory. */
     'cpu-prof': { type: 'string' },
+    /** Leave every priority as it is (see politeRun): for a machine whose other work must not be disturbed. */
+    polite: { type: 'boolean', default: false },
   },
 });
-const chosen = (values.suite ?? Object.keys(SUITES)) as SuiteName[];
+const chosen = (values.suite ?? DEFAULT_SUITES) as SuiteName[];
 for (const name of chosen) if (!(name in SUITES)) throw new Error(`unknown suite ${name}; expected ${Object.keys(SUITES).join(', ')}`);
 const servers = values.server as ServerKind[] | undefined;
 for (const kind of servers ?? []) if (!(kind in SERVER_LABELS)) throw new Error(`unknown server ${kind}; expected ${Object.keys(SERVER_LABELS).join(', ')}`);
@@ -54,6 +59,7 @@ const log = (line: string) => console.log(`[${new Date().toISOString().slice(11,
 async function main(): Promise<void> {
   if (cpuCount() < 2) throw new Error('needs 2 cores: one for the server, one for the client fleet');
   const [serverCpus, clientCpus] = ['0', '1'];
+  if (values.polite) politeRun();
   pin(process.pid, clientCpus, PRIORITY.coordinator);
   log(raiseSessionPriority(PRIORITY.coordinator));
   if (!values['skip-build']) {
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
   const dir = `${repoRoot}bench/results`;
   await mkdir(dir, { recursive: true });
   // A partial or non-default run gets a name of its own instead of replacing the day's full results.
-  const partial = `${values.suite === undefined ? '' : `-${chosen.join('-')}`}${servers === undefined ? '' : `-${servers.join('-')}`}`;
+  const partial = `${values.suite === undefined ? '' : `-${chosen.join('-')}`}${values.polite ? '-polite' : ''}${servers === undefined ? '' : `-${servers.join('-')}`}`;
   const rate = values.rate === '2000' ? '' : `-rate${values.rate}`;
   const duration = values.duration === '30' ? '' : `-${values.duration}s`;
   const file = `${dir}/${output.date.slice(0, 10)}-realtime${values.quick ? '-quick' : ''}${partial}${rate}${duration}.json`;

@@ -52,7 +52,7 @@ function open(command: ConnectCommand, index: number, topics: string[]): Promise
       command.url,
       { protocol: 'livecart.v1.json', localAddress: command.localAddresses[index % command.localAddresses.length] },
       {
-        onOpen: () => ws.send(JSON.stringify({ type: 'subscribe', topics })),
+        onOpen: () => ws.send(JSON.stringify({ type: 'subscribe', topics, ...(command.since === undefined ? {} : { since: command.since }) })),
         onMessage: (data) => {
           if (onFrame(index, data) || subscribed) return;
           const message = JSON.parse(data.toString()) as { type: string };
@@ -77,6 +77,8 @@ function open(command: ConnectCommand, index: number, topics: string[]): Promise
 }
 
 async function connect(command: ConnectCommand): Promise<void> {
+  const startedAtMs = Date.now();
+  let subscribedAtMs = startedAtMs;
   tallies = command.clients.map(() => ({ count: 0, sum: 0, backwards: 0 }));
   lastSeq = command.clients.map(() => 0);
   sockets = [];
@@ -88,6 +90,7 @@ async function connect(command: ConnectCommand): Promise<void> {
       const index = next++;
       try {
         sockets.push(await open(command, index, command.clients[index]!));
+        subscribedAtMs = Date.now();
       } catch (cause) {
         failed++;
         error ??= String(cause);
@@ -95,7 +98,7 @@ async function connect(command: ConnectCommand): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: command.concurrency }, lane));
-  send({ type: 'connected', connected: sockets.length, failed, ...(error === undefined ? {} : { error }) });
+  send({ type: 'connected', connected: sockets.length, failed, startedAtMs, subscribedAtMs, ...(error === undefined ? {} : { error }) });
 }
 
 function reset(track: boolean, latencyToo: boolean): void {

@@ -8,6 +8,8 @@ export interface ConnectCommand {
   /** Source addresses to spread the sockets over (loopback runs out of ports past ~28k per address). */
   localAddresses: string[];
   concurrency: number;
+  /** Every client resumes from this seq (`subscribe` with `since`). */
+  since?: number;
 }
 
 export type Command =
@@ -45,6 +47,7 @@ export interface WorkerReport {
 export type WorkerMessage =
   /** Sent once listening: commands sent before it would be lost. */
   | { type: 'hello' }
-  | { type: 'connected'; connected: number; failed: number; error?: string }
+  /** `startedAtMs` (the command arrived) and `subscribedAtMs` (the last `subscribed`) are epoch ms. */
+  | { type: 'connected'; connected: number; failed: number; error?: string; startedAtMs: number; subscribedAtMs: number }
   | { type: 'reset' }
   | WorkerReport;

@@ -52,31 +52,57 @@ class Worker {
 }
 
 /** Client processes pinned to `cpus`, holding `clients.length` sockets between them. */
+export interface OpenOptions {
+  url: string;
+  /** Topics of each client: one socket per entry. */
+  clients: string[][];
+  localAddresses: string[];
+  /** Sockets each worker opens at a time (200 by default). */
+  concurrency?: number;
+  /** Every client resumes from this seq (`subscribe` with `since`). */
+  since?: number;
+}
+
 export class Fleet {
-  private constructor(
-    private readonly workers: Worker[],
-    private readonly sizes: number[],
-  ) {}
+  private sizes: number[] = [];
+  /** From the first worker starting to connect to the last client's `subscribed`, in the last `open`. */
+  connectMs = 0;
+
+  private constructor(private readonly workers: Worker[]) {}
 
   /** Opens one socket per entry of `clients` (its topics), spread over as few workers as the limit allows. */
-  static async connect(options: { url: string; clients: string[][]; cpus: string; localAddresses: string[] }): Promise<Fleet> {
-    const count = Math.max(2, Math.ceil(options.clients.length / MAX_SOCKETS_PER_WORKER));
-    const shares = Array.from({ length: count }, (_, w) => options.clients.filter((_, i) => i % count === w));
-    const workers = shares.map((_, w) => {
+  static async connect(options: OpenOptions & { cpus: string }): Promise<Fleet> {
+    const fleet = await Fleet.start({ clients: options.clients.length, cpus: options.cpus });
+    await fleet.open(options);
+    return fleet;
+  }
+
+  /** Starts the worker processes for `clients` sockets, none open yet: `open` then costs only the connecting. */
+  static async start(options: { clients: number; cpus: string }): Promise<Fleet> {
+    const count = Math.max(2, Math.ceil(options.clients / MAX_SOCKETS_PER_WORKER));
+    const workers = Array.from({ length: count }, (_, w) => {
       const child = track(fork(WORKER, [], { execPath: LOAD_NODE, execArgv: [...TSX_IMPORT, ...profileArgs(`client-worker-${w}-${Date.now()}`)], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), `client worker ${w}`);
       pin(child.pid!, options.cpus, PRIORITY.clients);
       return new Worker(child);
     });
     await Promise.all(workers.map((worker) => worker.ready));
+    return new Fleet(workers);
+  }
+
+  /** Connects and subscribes every client, client i on worker i % workers. */
+  async open(options: OpenOptions): Promise<void> {
+    const count = this.workers.length;
+    const shares = Array.from({ length: count }, (_, w) => options.clients.filter((_, i) => i % count === w));
     const results = await Promise.all(
-      workers.map((worker, w) =>
+      this.workers.map((worker, w) =>
         worker.request(
           {
             cmd: 'connect',
             url: options.url,
             clients: shares[w]!,
             localAddresses: options.localAddresses.map((_, a) => options.localAddresses[(a + w) % options.localAddresses.length]!),
-            concurrency: 200,
+            concurrency: options.concurrency ?? 200,
+            ...(options.since === undefined ? {} : { since: options.since }),
           },
           'connected',
           180_000,
@@ -85,7 +111,8 @@ export class Fleet {
     );
     const failed = results.reduce((sum, r) => sum + r.failed, 0);
     if (failed > 0) throw new Error(`${failed} clients failed to connect: ${results.find((r) => r.error)?.error}`);
-    return new Fleet(workers, shares.map((share) => share.length));
+    this.sizes = shares.map((share) => share.length);
+    this.connectMs = Math.max(...results.map((r) => r.subscribedAtMs)) - Math.min(...results.map((r) => r.startedAtMs));
   }
 
   /** Zeroes every counter; `trackSeqs` records per-seq arrival times (few events only). */

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@livecart/local-services';
 import { processBaseEnv, repoRoot, startBuiltApp, startProcess } from '@livecart/local-services/testing';
-import { onCleanup, PRIORITY, profileArgs, TSX_IMPORT } from './processes.js';
+import { niceness, onCleanup, profileArgs, TSX_IMPORT } from './processes.js';
 
 export type ServerKind = 'ours' | 'ours-per-tick' | 'bare' | 'bare-topic' | 'naive';
 
@@ -31,7 +31,8 @@ export interface RunningServer {
 /** Starts a server of `kind` pinned to `cpus`, and waits until it is subscribed to Redis. */
 export async function startServer(kind: ServerKind, options: { redisUrl: string; prefix: string; cpus: string; env?: Record<string, string> }): Promise<RunningServer> {
   const port = await findFreePort();
-  const pin = { cpus: options.cpus, nice: PRIORITY.server };
+  const nice = niceness('server');
+  const pin = nice === undefined ? { cpus: options.cpus } : { cpus: options.cpus, nice };
   const env = {
     REDIS_URL: options.redisUrl,
     REDIS_PREFIX: options.prefix,

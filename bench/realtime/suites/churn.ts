@@ -5,6 +5,7 @@ import { BenchPublisher } from '../harness/publisher.js';
 import { startServer, type ServerKind } from '../harness/servers.js';
 import { categoryTopic, pick, productEventJson, productTopic, random } from '../harness/workload.js';
 import { round, waitForDelivery, type SuiteContext } from './context.js';
+import { countLost, expectedPerClient } from './delivery-tally.js';
 
 export interface ChurnResult {
   server: ServerKind;
@@ -80,13 +81,7 @@ export async function churn(ctx: SuiteContext): Promise<ChurnResult[]> {
       });
     }
     const publishedS = (Date.now() - startedAt) / 1000;
-    const expected = clientProducts.map(() => ({ count: 0, sum: 0 }));
-    for (let seq = 1; seq < productOfSeq.length; seq++) {
-      for (const client of subscribersOf[productOfSeq[seq]!]!) {
-        expected[client]!.count++;
-        expected[client]!.sum += seq;
-      }
-    }
+    const expected = expectedPerClient(clientProducts.length, productOfSeq, subscribersOf);
     const expectedDeliveries = expected.reduce((sum, e) => sum + e.count, 0);
     await waitForDelivery(() => fleet.report(), expectedDeliveries, 60_000);
     const cpu = cpuSeconds(server.pid) - cpuBefore;
@@ -94,14 +89,7 @@ export async function churn(ctx: SuiteContext): Promise<ChurnResult[]> {
     const report = await fleet.report(true);
     const lag = kind.startsWith('ours') ? await serverLagMs(server.httpUrl) : undefined;
 
-    let lost = 0;
-    report.perClient.forEach((tally, client) => {
-      const want = expected[client]!;
-      const unique = tally.count - tally.backwards;
-      lost += Math.max(0, want.count - unique);
-      // Same count but another sum would mean a missing seq hidden by a stray one.
-      if (unique === want.count && tally.backwards === 0 && tally.sum !== want.sum) lost++;
-    });
+    const lost = countLost(report.perClient, expected);
     const elapsedS = Math.max(publishedS, (report.lastReceiveMs - startedAt) / 1000);
     results.push({
       server: kind,

@@ -14,6 +14,7 @@ export const SUITE_NAMES = [
   'artillery-write',
   'artillery-ws',
   'e2e',
+  'webhooks',
   'flash-sale',
 ] as const;
 export const SuiteNameSchema = z.enum(SUITE_NAMES);

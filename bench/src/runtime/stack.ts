@@ -15,6 +15,9 @@ import { startServer as startRealtimeServer } from '../../realtime/harness/serve
 import { REPO, SERVER_CPUS } from './paths.js';
 import { onCleanup, runGroup } from './processes.js';
 
+/** Webhook endpoints the API delivers to at the same time: as many as the webhooks suite registers. */
+export const WEBHOOK_LANES = 20;
+
 export interface ProductRef {
   id: string;
   category: string;
@@ -122,6 +125,11 @@ export class Stack {
           RATE_LIMIT_WRITE_MAX: '1000000000',
           RATE_LIMIT_ORDER_MAX: '1000000000',
           RATE_LIMIT_SHOPPER_ORDER_MAX: '1000000000',
+          // The webhooks suite's receivers listen on this machine's loopback, over plain HTTP; one delivery
+          // lane per endpoint it registers (the default 8 would leave 12 of its 20 waiting for a turn).
+          WEBHOOK_ALLOW_HTTP: 'true',
+          WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8,::1/128',
+          WEBHOOK_CONCURRENCY: String(WEBHOOK_LANES),
         },
       });
       onCleanup('api server', async () => {

@@ -105,7 +105,7 @@ export const e2eSuite: Suite = {
         const httpStarted = performance.now();
         const response = await fetch(`${api.url}/v1/products/${product.id}`, {
           method: 'PATCH',
-          headers: { authorization: `Bearer ${api.apiKey}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${api.apiKey}`, 'content-type': 'application/json', 'if-match': '*' },
           body: JSON.stringify({ priceMinor: 10_000 + write }),
         });
         const body = (await response.json()) as { version?: number };

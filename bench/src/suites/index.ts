@@ -6,9 +6,10 @@ import type { Suite } from './context.js';
 import { e2eSuite } from './e2e.js';
 import { flashSaleSuite } from './flash-sale.js';
 import { nextBaselineSuite } from './next-baseline.js';
+import { webhooksSuite } from './webhooks.js';
 
 /** Every suite, in the order a full run takes them. */
-export const SUITES: Suite[] = [apiSuite, nextBaselineSuite, ...realtimeSuites, artilleryReadSuite, artilleryWriteSuite, artilleryWsSuite, e2eSuite, flashSaleSuite];
+export const SUITES: Suite[] = [apiSuite, nextBaselineSuite, ...realtimeSuites, artilleryReadSuite, artilleryWriteSuite, artilleryWsSuite, e2eSuite, webhooksSuite, flashSaleSuite];
 
 /** Shorthands for several suites on the command line. */
 export const GROUPS: Record<string, SuiteName[]> = {
