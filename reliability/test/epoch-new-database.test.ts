@@ -81,7 +81,8 @@ interface Api {
 async function send(api: Api, method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(`${api.app.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${api.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    // Writes overwrite whatever version is current: this suite checks events, not lost updates.
+    headers: { authorization: `Bearer ${api.key}`, 'if-match': '*', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(ACKNOWLEDGE),
   });

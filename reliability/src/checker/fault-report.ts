@@ -37,7 +37,7 @@ export interface FaultRow {
   notes: string[];
 }
 
-const WRITES: readonly Operation[] = ['price', 'stock', 'if-match', 'order', 'bulk'];
+const WRITES: readonly Operation[] = ['price', 'stock', 'if-match', 'order', 'bulk', 'checkout'];
 
 export function faultRow(fault: string, title: string, result: FaultRunResult): FaultRow {
   const during = result.load.attemptsBetween(result.faultStart, result.faultEnd);

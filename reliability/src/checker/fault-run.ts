@@ -1,9 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { waitUntil } from '@livecart/local-services/testing';
-import { ApiLoad, type Operation } from './api-load.js';
+import { ApiLoad, DEFAULT_MIX, type Operation } from './api-load.js';
 import { ClientFleet, type FleetStats } from './client-fleet.js';
 import { createProducts, type ApiTarget, type ProductSet } from './products.js';
 import { Truth } from './truth.js';
+import { verifyCheckouts, type CheckoutReport } from './verify-checkouts.js';
 import { verifyDeliveries, verifyOutbox, type DeliveryReport, type OutboxReport } from './verify-deliveries.js';
 import { verifyAcknowledged, type AcknowledgedReport } from './verify-writes.js';
 
@@ -47,6 +48,9 @@ export const DEFAULT_RUN_SIZE: RunSize = {
   recoverMs: 2_000,
   settleTimeoutMs: 30_000,
 };
+
+/** The same load with a stream of shoppers checking out (about 5 flows a second, 5 requests each) among it. */
+export const WITH_CHECKOUTS: RunSize = { ...DEFAULT_RUN_SIZE, mix: { ...DEFAULT_MIX, checkout: 5 } };
 
 /** Handed to the fault: the run's moving parts, and the call that marks where recovery starts. */
 export interface FaultContext {
@@ -100,6 +104,8 @@ export interface FaultRunResult {
   /** From the end of writes (outbox drained) until every client showed Postgres's final state. */
   settleMs: number | undefined;
   acknowledged: AcknowledgedReport;
+  /** Set when the load's mix had checkouts. */
+  checkouts: CheckoutReport | undefined;
   notes: string[];
   /** Problems the clients themselves saw (server `error` messages, failed refetches, events of a gone epoch). */
   clientProblems: string[];
@@ -244,6 +250,10 @@ async function measure(
   const outbox = verifyOutbox(rows, final, name, rewind?.epochStart);
   const orderIds = load.writes.flatMap((write) => (write.acked && write.orderId !== undefined ? [write.orderId] : []));
   const acknowledged = verifyAcknowledged(load.writes, rows, await truth.existingOrders(orderIds), rewind?.lostWindow, rewind?.epochStart);
+  const checkouts = load.writes.some((write) => write.op === 'checkout') ? await verifyCheckouts(load.writes, truth) : undefined;
+  if (checkouts !== undefined) {
+    notes.push(`${checkouts.checkouts} checkouts: ${checkouts.ordered} orders, ${checkouts.paid} of ${checkouts.paymentsAccepted} accepted payments confirmed; every reserved unit held by a cart line`);
+  }
   const stats = fleet.stats();
   return {
     faultStart,
@@ -256,6 +266,7 @@ async function measure(
     convergeMs,
     settleMs,
     acknowledged,
+    checkouts,
     notes,
     clientProblems: fleet.clients.flatMap((client) => client.problems).slice(0, 20),
     history:

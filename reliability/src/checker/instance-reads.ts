@@ -24,12 +24,14 @@ export async function staleInstanceReads(
   return stale;
 }
 
-/** The sum over `instances` of `outbox_history_regressions_total`, all reasons: the new epochs their relays started. */
-export async function countedRegressions(instances: Readonly<Record<string, string>>): Promise<number> {
+/** The sum over `instances` of `outbox_history_regressions_total` (for one `reason`, or all): the new epochs their relays started. */
+export async function countedRegressions(instances: Readonly<Record<string, string>>, reason?: string): Promise<number> {
+  const labels = reason === undefined ? '[^}]*' : `reason="${reason}"`;
+  const pattern = new RegExp(`^outbox_history_regressions_total\\{${labels}\\} (\\d+)$`, 'gm');
   let total = 0;
   for (const url of Object.values(instances)) {
     const answer = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) });
-    for (const match of (await answer.text()).matchAll(/^outbox_history_regressions_total\{[^}]*\} (\d+)$/gm)) total += Number(match[1]);
+    for (const match of (await answer.text()).matchAll(pattern)) total += Number(match[1]);
   }
   return total;
 }

@@ -23,7 +23,8 @@ function describe(attempt: Attempt): string {
  * Every promise a run must keep whatever the fault, as readable violations (empty when all hold):
  * no event lost, duplicated or reordered, every view equal to Postgres, every acknowledged write in
  * Postgres, every request answered (no hang), no 500, every refusal in the error envelope, every
- * write eventually settled, every client connected at the end.
+ * write eventually settled, every client connected at the end; with checkouts in the load, every
+ * reserved unit held by a cart line, no session ordering twice, every accepted payment confirmed.
  */
 export function findViolations(result: FaultRunResult, options: ViolationOptions = {}): string[] {
   const violations: string[] = [];
@@ -46,6 +47,13 @@ export function findViolations(result: FaultRunResult, options: ViolationOptions
   if (history !== undefined) {
     if (history.epoch === history.previousEpoch) violations.push('the database went back, and the relay never started a new epoch');
     count('clients never told of the new epoch', fleet.clients - history.clientsMoved);
+  }
+  const { checkouts } = result;
+  if (checkouts !== undefined) {
+    count('checkouts refused', checkouts.refused.length, checkouts.refused);
+    count('products with reserved units no cart line holds (or holds not counted)', checkouts.unaccountedReservations.length, checkouts.unaccountedReservations);
+    count('shopper sessions that ordered more than once', checkouts.duplicateOrders.length, checkouts.duplicateOrders);
+    count('accepted payments never confirmed', checkouts.paymentsAccepted - checkouts.paid);
   }
   count('app processes that exited on their own', result.processProblems.length, result.processProblems);
 

@@ -26,6 +26,11 @@ export interface StoreClientOptions {
   handshakeTimeoutMs?: number;
 }
 
+/**
+ * After an epoch change every client is reset at the same moment; each waits a random part of this before
+ * refetching, as the storefront's live store does, so that the whole fleet does not ask at once.
+ */
+const EPOCH_REFETCH_SPREAD_MS = 1_000;
 /** How often, and how far apart, a refetch after an epoch change asks again while answered from the old one. */
 const REFETCH_EPOCH_ATTEMPTS = 50;
 const REFETCH_EPOCH_RETRY_MS = 100;
@@ -256,7 +261,8 @@ export class StoreClient {
    */
   private reset(seq: number, topics: readonly string[], epoch: string | undefined): void {
     this.resets++;
-    if (epoch !== undefined && epoch !== this.epoch) {
+    const epochChanged = epoch !== undefined && epoch !== this.epoch;
+    if (epochChanged) {
       this.epoch = epoch;
       this.epochChanges++;
       this.ledger.beginEpoch(seq);
@@ -275,7 +281,11 @@ export class StoreClient {
         for (const product of this.options.tracked) concerned.add(product);
       }
     }
-    for (const product of concerned) void this.refetch(product);
+    const refetchAll = () => {
+      for (const product of concerned) void this.refetch(product);
+    };
+    if (epochChanged) setTimeout(refetchAll, Math.random() * EPOCH_REFETCH_SPREAD_MS);
+    else refetchAll();
   }
 
   private async refetch(product: number): Promise<void> {

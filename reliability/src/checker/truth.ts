@@ -77,6 +77,31 @@ export class Truth {
     return new Set(rows.map((row) => row.id));
   }
 
+  /** Each of `ids` with its order's status (absent: no such order). */
+  async orderStatuses(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ id: string; status: string }>('SELECT id, status FROM orders WHERE id = ANY($1::uuid[])', [ids]);
+    return new Map(rows.map((row) => [row.id, row.status]));
+  }
+
+  /** Products whose reserved units are not the sum of the cart lines' holds on them: stock held by nothing, or holds not counted. */
+  async unaccountedReservations(): Promise<{ id: string; reserved: number; held: number }[]> {
+    const { rows } = await this.pool.query<{ id: string; reserved: number; held: number }>(
+      `SELECT p.id, p.reserved, COALESCE(h.held, 0)::int AS held
+       FROM products p LEFT JOIN (SELECT product_id, sum(held) AS held FROM cart_lines GROUP BY product_id) h ON h.product_id = p.id
+       WHERE p.reserved <> COALESCE(h.held, 0)`,
+    );
+    return rows;
+  }
+
+  /** Guest sessions that own more than one order, with how many. */
+  async sessionsWithSeveralOrders(): Promise<{ session: string; orders: number }[]> {
+    const { rows } = await this.pool.query<{ session: string; orders: number }>(
+      'SELECT guest_session_id AS session, count(*)::int AS orders FROM orders WHERE guest_session_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1',
+    );
+    return rows;
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

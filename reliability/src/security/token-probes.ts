@@ -32,7 +32,7 @@ export function tokenProbes(token: string, product: { id: string; version: numbe
     { name: 'invalid fields', method: 'POST', path: '/v1/products', headers: right, body: { sku: 'x', priceMinor: -1 }, status: 400 },
     { name: 'wrong content type', method: 'POST', path: '/v1/products', headers: { ...right, 'content-type': 'text/plain' }, body: 'sku=A', status: 415 },
     { name: 'body over the limit', method: 'POST', path: '/v1/products', headers: right, body: { ...create, description: 'x'.repeat(bodyLimit) }, status: 413 },
-    { name: 'unknown product', method: 'PATCH', path: '/v1/products/00000000-0000-4000-8000-000000000000', headers: right, body: { stock: 1 }, status: 404 },
+    { name: 'unknown product', method: 'PATCH', path: '/v1/products/00000000-0000-4000-8000-000000000000', headers: { ...right, 'if-match': '*' }, body: { stock: 1 }, status: 404 },
     { name: 'unknown route', method: 'POST', path: '/v1/nowhere', headers: right, body: {}, status: 404 },
     { name: 'token plus one character', method: 'POST', path: '/v1/products/bulk', headers: { authorization: `Bearer ${token}x` }, body: { items: [] }, status: 403 },
     { name: 'token minus one character', method: 'DELETE', path: item, headers: { authorization: `Bearer ${token.slice(0, -1)}` }, status: 403 },

@@ -137,7 +137,7 @@ export async function runSoak(stack: Stack, settings: SoakSettings, command: str
       productsPerClient: settings.productsPerClient,
       catalogEvery: 0,
       ratePerSecond: settings.writesPerSecond,
-      mix: { price: 35, stock: 20, 'if-match': 10, order: 25, bulk: 5, read: 5 },
+      mix: { price: 35, stock: 20, 'if-match': 10, order: 25, bulk: 5, checkout: 0, read: 5 },
       warmupMs: 0,
       recoverMs: 0,
       settleTimeoutMs: 120_000,

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { HOST, startBuiltApp, type BuiltApp } from '@livecart/local-services/testing';
 
 export type AppKind = 'api' | 'realtime';
@@ -19,7 +20,14 @@ export class AppProcesses {
   private readonly running = new Map<string, BuiltApp>();
   private readonly exits: string[] = [];
 
-  constructor(private readonly onLine?: (line: string) => void) {}
+  /**
+   * @param onLine every line the apps print, as it comes
+   * @param logDir where each app's whole output is kept as `<name>.log` (appended to), when set
+   */
+  constructor(
+    private readonly onLine?: (line: string) => void,
+    private readonly logDir?: string,
+  ) {}
 
   names(kind?: AppKind): string[] {
     return [...this.specs.values()].filter((spec) => kind === undefined || spec.kind === kind).map((spec) => spec.name);
@@ -83,6 +91,7 @@ export class AppProcesses {
       port: spec.port,
       env: spec.env,
       ...(this.onLine === undefined ? {} : { onLine: this.onLine }),
+      ...(this.logDir === undefined ? {} : { logFile: join(this.logDir, `${spec.name}.log`) }),
     });
     this.running.set(spec.name, instance);
     void instance.exited.then((code) => {

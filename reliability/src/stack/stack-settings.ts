@@ -23,3 +23,21 @@ export const REALTIME_SETTINGS: Readonly<Record<string, string>> = {
   WS_HEARTBEAT_TIMEOUT_MS: '2000',
   SHUTDOWN_GRACE_MS: '1000',
 };
+
+/**
+ * Added to API_SETTINGS where webhooks are delivered (the webhook faults): receivers run on this machine,
+ * and every wait is short so that each fault and its recovery fit in seconds.
+ */
+export const WEBHOOK_SETTINGS: Readonly<Record<string, string>> = {
+  // Plain HTTP to loopback, which the API's SSRF rules refuse unless allowed.
+  WEBHOOK_ALLOW_HTTP: 'true',
+  WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8,::1/128',
+  // A receiver that has not answered within 1 s has failed (the default is 10 s).
+  WEBHOOK_TIMEOUT_MS: '1000',
+  // A failed message is tried again after 50-100 ms, then twice as long each time, up to 1 s.
+  WEBHOOK_RETRY_BASE_MS: '100',
+  WEBHOOK_RETRY_MAX_MS: '1000',
+  // As the relay's: the worker's poll, and how often a standby tries its lease (WEBHOOK_LEASE_MS keeps its default, 5 s).
+  WEBHOOK_POLL_MS: '100',
+  WEBHOOK_LOCK_RETRY_MS: '250',
+};

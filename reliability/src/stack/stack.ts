@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBalancer, type Balancer } from '@livecart/infra/balancer';
+import { forkBalancer } from '@livecart/infra/balancer-child';
 import { findFreePort } from '@livecart/local-services';
 import { HOST, migrateDatabase } from '@livecart/local-services/testing';
 import { TcpProxy } from '../proxy/tcp-proxy.js';
@@ -20,8 +20,10 @@ export interface StackOptions {
   /** Added to (or replacing) API_SETTINGS / REALTIME_SETTINGS. */
   apiEnv?: Record<string, string>;
   realtimeEnv?: Record<string, string>;
-  /** The apps' LOG_LEVEL; default `warn`. */
+  /** The apps' LOG_LEVEL; default `warn`, or LIVECART_FAULT_LOG_LEVEL. */
   logLevel?: string;
+  /** Where each app's whole output is kept (`<name>.log`); default LIVECART_FAULT_APP_LOGS, else nowhere. */
+  logDir?: string;
   /** Every line the apps and servers print; default: kept only as each app's recent output. */
   onLine?: (line: string) => void;
 }
@@ -53,6 +55,8 @@ export interface Stack {
   settings: { api: Record<string, string>; realtime: Record<string, string> };
   /** The api instance that holds the outbox relay lease, as its /metrics says. */
   relayLeader(): Promise<string | undefined>;
+  /** The api instance that holds the webhook worker lease, as its /metrics says. */
+  webhookLeader(): Promise<string | undefined>;
   /** Apps that exited without being told to (crashes), with their last output. */
   processProblems(): string[];
   stop(): Promise<void>;
@@ -107,7 +111,8 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
     const realtimePorts = await freePorts(options.realtimeInstances ?? 2);
     const balancerPort = await findFreePort();
     const origin = `http://${HOST}:${balancerPort}`;
-    const balancer: Balancer = await startBalancer({
+    // In a process of its own, as nginx would be: the fleet's bursts in this one never delay its timers.
+    const balancer = await forkBalancer({
       host: HOST,
       port: balancerPort,
       pools: { api: targets(apiPorts), realtime: targets(realtimePorts), web: [] },
@@ -119,8 +124,8 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
       api: { ...API_SETTINGS, ...options.apiEnv },
       realtime: { ...REALTIME_SETTINGS, ...options.realtimeEnv },
     };
-    const common = { LOG_LEVEL: options.logLevel ?? 'warn', REDIS_PREFIX: redisPrefix };
-    const apps = new AppProcesses(options.onLine);
+    const common = { LOG_LEVEL: options.logLevel ?? process.env.LIVECART_FAULT_LOG_LEVEL ?? 'warn', REDIS_PREFIX: redisPrefix };
+    const apps = new AppProcesses(options.onLine, options.logDir ?? process.env.LIVECART_FAULT_APP_LOGS);
     cleanups.push(() => apps.stopAll());
     // Settled, not Promise.all: on a failure the others must have finished starting to be stopped with it.
     const started = await Promise.allSettled([
@@ -172,7 +177,8 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
       links,
       apps,
       settings,
-      relayLeader: () => relayLeader(apps),
+      relayLeader: () => leaderOf(apps, 'outbox_relay_leader'),
+      webhookLeader: () => leaderOf(apps, 'webhook_worker_leader'),
       processProblems: () => apps.unexpectedExits(),
       stop: cleanup,
     };
@@ -193,15 +199,15 @@ function targets(ports: readonly number[]) {
   return ports.map((port) => ({ host: HOST, port }));
 }
 
-/** Reads `outbox_relay_leader` from every running api instance; the first one reporting 1. */
-async function relayLeader(apps: AppProcesses): Promise<string | undefined> {
+/** Reads a lease's gauge (`outbox_relay_leader`, `webhook_worker_leader`) from every running api instance; the first one reporting 1. */
+async function leaderOf(apps: AppProcesses, gauge: string): Promise<string | undefined> {
   for (const name of apps.names('api')) {
     if (!apps.isRunning(name)) continue;
     // The signal also covers reading the body (an instance just woken from SIGSTOP can be that slow).
     const text = await fetch(`${apps.url(name)}/metrics`, { signal: AbortSignal.timeout(5_000) })
       .then((response) => response.text())
       .catch(() => '');
-    if (/^outbox_relay_leader 1$/m.test(text)) return name;
+    if (new RegExp(`^${gauge} 1$`, 'm').test(text)) return name;
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach } from 'vitest';
 import { recordFaultRows, renderFaultTable, type FaultRow } from '../../src/checker/fault-report.js';
-import { startStack, type Stack } from '../../src/stack/stack.js';
+import { startStack, type Stack, type StackOptions } from '../../src/stack/stack.js';
 
 const resultsDir = fileURLToPath(new URL('../../results/', import.meta.url));
 
@@ -14,16 +14,16 @@ export interface FaultSuite {
 
 const RECENT_LINES = 25;
 
-/** Registers the hooks of a fault suite (call inside its describe). */
-export function useFaultStack(): FaultSuite {
+/** Registers the hooks of a fault suite (call inside its describe); `options` for every test's stack. */
+export function useFaultStack(options: StackOptions = {}): FaultSuite {
   let current: Stack | undefined;
   const rows: FaultRow[] = [];
   beforeEach(async () => {
-    current = await startStack();
+    current = await startStack(options);
   });
   afterEach(async (context) => {
-    // A failed fault is easier to read with what the apps said last.
-    if (context.task.result?.state === 'fail' && current !== undefined) {
+    // A failed fault is easier to read with what the apps said last (LIVECART_FAULT_LOGS=1: after every fault).
+    if ((context.task.result?.state === 'fail' || process.env.LIVECART_FAULT_LOGS === '1') && current !== undefined) {
       const { apps } = current;
       for (const name of apps.names()) console.log(`--- ${name}, last lines ---\n${apps.recentOutput(name).slice(-RECENT_LINES).join('\n')}`);
     }

@@ -57,9 +57,38 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The value a local JSON pointer (`#/components/schemas/Product`) names in `document`. */
+function pointee(document: unknown, pointer: string): unknown {
+  if (!pointer.startsWith('#/')) throw new Error(`only local references are followed, not ${pointer}`);
+  let value = document;
+  for (const token of pointer.slice(2).split('/')) {
+    const key = decodeURIComponent(token).replaceAll('~1', '/').replaceAll('~0', '~');
+    if (!isRecord(value) || !(key in value)) throw new Error(`the OpenAPI document has nothing at ${pointer}`);
+    value = value[key];
+  }
+  return value;
+}
+
+/**
+ * `value` with every `$ref` replaced by what it names (keywords beside the `$ref` kept), so the fuzz reads
+ * plain schemas and parameters. A reference met again inside its own expansion (a recursive schema) becomes
+ * `{}`: any value.
+ */
+export function inlineRefs(document: unknown, value: unknown = document, expanding: ReadonlySet<string> = new Set()): unknown {
+  if (Array.isArray(value)) return value.map((item) => inlineRefs(document, item, expanding));
+  if (!isRecord(value)) return value;
+  const { $ref, ...rest } = value;
+  const siblings = Object.fromEntries(Object.entries(rest).map(([key, item]) => [key, inlineRefs(document, item, expanding)]));
+  if (typeof $ref !== 'string') return siblings;
+  if (expanding.has($ref)) return siblings;
+  const target = inlineRefs(document, pointee(document, $ref), new Set([...expanding, $ref]));
+  return isRecord(target) ? { ...target, ...siblings } : target;
+}
+
 /** Every operation of an OpenAPI 3 document; throws naming what is missing when it has an unexpected shape. */
-export function operationsOf(document: unknown): Operation[] {
-  if (!isRecord(document) || !isRecord(document.paths)) throw new Error('the OpenAPI document has no "paths" object');
+export function operationsOf(raw: unknown): Operation[] {
+  if (!isRecord(raw) || !isRecord(raw.paths)) throw new Error('the OpenAPI document has no "paths" object');
+  const document = { ...raw, paths: inlineRefs(raw, raw.paths) as Record<string, unknown> };
   const operations: Operation[] = [];
   for (const [pathTemplate, pathItem] of Object.entries(document.paths)) {
     if (!isRecord(pathItem)) continue;

@@ -16,7 +16,7 @@ export function startPriceWriter(options: { apiUrl: string; apiKey: string; prod
     for (let price = 1_000; running; price++) {
       const response = await fetch(`${options.apiUrl}/v1/products/${options.productId}`, {
         method: 'PATCH',
-        headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json', 'if-match': '*' },
         body: JSON.stringify({ priceMinor: price }),
       });
       const body = (await response.json()) as { version?: number };
