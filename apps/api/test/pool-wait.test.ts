@@ -3,13 +3,13 @@ import { createTestDatabase, type TestDatabase } from '@livecart/local-services/
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { CONNECT_TIMEOUT_MS, createPool } from '../src/db/pool.js';
+import { CONNECT_TIMEOUT_MS, createPool, POOL_STALL_MS } from '../src/db/pool.js';
 import { toErrorEnvelope } from '../src/http/error-envelope.js';
 
 /**
- * Waiting for a busy pool and connecting to Postgres are timed apart: a burst queues for DATABASE_POOL_WAIT_MS
- * (longer than the connect timeout), while a Postgres that does not answer a new connection still fails after
- * the connect timeout, whatever the wait.
+ * Waiting for a busy pool and connecting to Postgres are timed apart: a burst queues up to DATABASE_POOL_WAIT_MS
+ * while connections keep coming back, a pool that gets nothing back lets its waiters go after the stall time,
+ * and a Postgres that does not answer a new connection fails after the connect timeout, whatever the wait.
  */
 let database: TestDatabase;
 let silent: Server;
@@ -41,33 +41,37 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; outcome: 
 }
 
 describe.concurrent('the pool wait and the connect timeout', () => {
-  it('lets a caller wait past the connect timeout for a busy connection, then serves it', async () => {
+  it('lets a burst queue past the stall time while connections keep coming back, and serves every caller', async () => {
     const pool = onePool(database.url, 10_000);
     try {
       await pool.query('SELECT 1');
-      const holder = pool.query(`SELECT pg_sleep(${(CONNECT_TIMEOUT_MS + 700) / 1000})`);
-      const waiter = await timed(() => pool.query<{ ok: number }>('SELECT 1 AS ok'));
-      await holder;
-      expect(waiter.outcome.status).toBe('fulfilled');
-      expect(waiter.ms).toBeGreaterThan(CONNECT_TIMEOUT_MS);
+      // 40 callers on one connection, each holding it 100 ms: the last waits about 4 s, with a release every 100 ms.
+      const answers = await Promise.all(Array.from({ length: 40 }, () => timed(() => pool.query('SELECT pg_sleep(0.1)'))));
+      expect(answers.filter((answer) => answer.outcome.status === 'rejected')).toEqual([]);
+      expect(Math.max(...answers.map((answer) => answer.ms))).toBeGreaterThan(POOL_STALL_MS);
     } finally {
       await pool.end();
     }
   });
 
-  it('gives up on a busy pool after the wait, with the error the API answers 503', async () => {
-    const pool = onePool(database.url, 3_000);
+  it('lets its waiters go once no connection has come back for the stall time, with the error the API answers 503', async () => {
+    const pool = onePool(database.url, 10_000);
     try {
       await pool.query('SELECT 1');
       const holder = pool.query('SELECT pg_sleep(4.5)');
-      const waiter = await timed(() => pool.query('SELECT 1'));
+      const waiters = await Promise.all([timed(() => pool.query('SELECT 1')), timed(() => pool.connect())]);
       await holder;
-      expect(waiter.outcome.status).toBe('rejected');
-      const error = (waiter.outcome as PromiseRejectedResult).reason as Error;
-      expect(error.message).toMatch(/timeout exceeded when trying to connect/);
-      expect(toErrorEnvelope(error).statusCode).toBe(503);
-      expect(waiter.ms).toBeGreaterThanOrEqual(2_900);
-      expect(waiter.ms).toBeLessThan(4_500);
+      for (const waiter of waiters) {
+        expect(waiter.outcome.status).toBe('rejected');
+        const error = (waiter.outcome as PromiseRejectedResult).reason as Error;
+        expect(error.message).toMatch(/timeout exceeded when trying to connect/);
+        expect(toErrorEnvelope(error).statusCode).toBe(503);
+        expect(waiter.ms).toBeGreaterThanOrEqual(POOL_STALL_MS - 100);
+        expect(waiter.ms).toBeLessThan(4_400);
+      }
+      // The connection a waiter gave up on went back: the pool serves again.
+      await expect(pool.query<{ ok: number }>('SELECT 1 AS ok')).resolves.toMatchObject({ rows: [{ ok: 1 }] });
+      expect(pool.totalCount).toBe(1);
     } finally {
       await pool.end();
     }

@@ -147,7 +147,7 @@ export function httpEnv(defaultPort: number) {
 export const databaseEnv = {
   DATABASE_URL: envUrl(['postgres:', 'postgresql:']),
   DATABASE_POOL_MAX: envInt({ min: 1, max: 500, default: 10 }),
-  /** How long a request waits for a pooled connection while all are busy before its 503 (at least the 3 s connect timeout). */
+  /** The longest a request waits for a pooled connection while connections keep coming back (a stalled pool lets waiters go after 3 s). */
   DATABASE_POOL_WAIT_MS: envInt({ min: 3_000, max: 120_000, default: 10_000 }),
 };
 

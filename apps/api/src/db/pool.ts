@@ -30,9 +30,9 @@ export interface PoolOptions {
   /** Told when an idle connection fails (Postgres restarting, say); the pool has dropped it already. */
   onIdleError?: (error: Error) => void;
   /**
-   * How long a caller waits for a connection while all `max` are in use before the pool gives up (a 503);
-   * default {@link DEFAULT_POOL_WAIT_MS}. Apart from the connect timeout: a burst queues longer than a
-   * Postgres that does not answer is given to connect.
+   * The longest a caller waits for a connection while all `max` are in use, as long as the pool is getting
+   * work done; default {@link DEFAULT_POOL_WAIT_MS}. A pool that has released no connection for
+   * {@link POOL_STALL_MS} lets its waiters go at once (a 503).
    */
   waitMs?: number;
 }
@@ -40,6 +40,8 @@ export interface PoolOptions {
 /** Opening a connection to a Postgres that does not answer fails after this long. */
 export const CONNECT_TIMEOUT_MS = 3_000;
 export const DEFAULT_POOL_WAIT_MS = 10_000;
+/** A waiter gives up once the pool has released no connection for this long (nor since it began to wait). */
+export const POOL_STALL_MS = 3_000;
 
 /**
  * How much longer than the server's statement_timeout the client itself waits for an answer. The server
@@ -68,22 +70,97 @@ export function connectionConfig(options: Omit<PoolOptions, 'max' | 'onIdleError
  * Postgres shutdown ends every session at once, and one caught between owners would emit its error to
  * nobody. So each connection also keeps a listener for its whole life; the failure still reaches whoever
  * uses the connection next, as a failed query.
- *
- * pg-pool has one timeout for both waiting in its queue and connecting; here the pool's is the wait and
- * each connection keeps the connect timeout for itself (pg.Client enforces it on its own).
  */
 export function createPool(options: PoolOptions): pg.Pool {
   const { onIdleError, waitMs = DEFAULT_POOL_WAIT_MS, ...rest } = options;
-  const config = connectionConfig(rest);
-  const pool = new pg.Pool({ ...config, Client: PooledConnection, connectionTimeoutMillis: Math.max(waitMs, CONNECT_TIMEOUT_MS), max: options.max, idleTimeoutMillis: 30_000 });
+  const pool = new ProgressPool({ ...connectionConfig(rest), Client: PooledConnection, connectionTimeoutMillis: Math.max(waitMs, CONNECT_TIMEOUT_MS), max: options.max, idleTimeoutMillis: 30_000 });
   pool.on('connect', (client) => client.on('error', () => {}));
   pool.on('error', (error) => onIdleError?.(error));
   return pool;
 }
 
+/** pg-pool's one timeout is its longest queue wait here; each connection keeps the connect timeout for itself. */
 class PooledConnection extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
     super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
+}
+
+type ConnectCallback = (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
+
+/**
+ * Tells a burst from a stall. A thousand requests at once queue for connections that are each back in
+ * milliseconds: they may wait up to the pool's own timeout. When no connection has come back for
+ * POOL_STALL_MS (Postgres frozen, a network path dropping packets), waiting longer only holds requests
+ * past their callers' patience: every waiter is let go with pg-pool's own timeout error, and a connection
+ * that reaches one of them later goes straight back to the pool. `query` acquires through `connect` too.
+ */
+class ProgressPool extends pg.Pool {
+  private lastRelease = performance.now();
+  private readonly waiters = new Set<{ since: number; giveUp: () => void }>();
+  private watch: NodeJS.Timeout | undefined;
+
+  constructor(config: pg.PoolConfig) {
+    super(config);
+    this.on('release', () => {
+      this.lastRelease = performance.now();
+    });
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
+    const acquired = this.acquire();
+    if (callback === undefined) return acquired;
+    acquired.then(
+      (client) => callback(undefined, client, (release?: unknown) => client.release(release as boolean | Error | undefined)),
+      (error: Error) => callback(error, undefined, () => {}),
+    );
+  }
+
+  private acquire(): Promise<pg.PoolClient> {
+    // Watched even when a connection looks free: pg-pool hands an idle one over on the next tick, and
+    // another caller may take it first.
+    return new Promise((resolve, reject) => {
+      let gaveUp = false;
+      const waiter = {
+        since: performance.now(),
+        giveUp: () => {
+          gaveUp = true;
+          reject(new Error('timeout exceeded when trying to connect'));
+        },
+      };
+      this.waiters.add(waiter);
+      this.watchWaiters();
+      super.connect().then(
+        (client) => {
+          this.waiters.delete(waiter);
+          if (gaveUp) client.release();
+          else resolve(client);
+        },
+        (error: unknown) => {
+          this.waiters.delete(waiter);
+          if (!gaveUp) reject(error as Error);
+        },
+      );
+    });
+  }
+
+  private watchWaiters(): void {
+    if (this.watch !== undefined) return;
+    this.watch = setInterval(() => {
+      const now = performance.now();
+      for (const waiter of this.waiters) {
+        if (now - Math.max(waiter.since, this.lastRelease) < POOL_STALL_MS) continue;
+        this.waiters.delete(waiter);
+        waiter.giveUp();
+      }
+      if (this.waiters.size === 0) {
+        clearInterval(this.watch);
+        this.watch = undefined;
+      }
+    }, 100);
+    this.watch.unref();
   }
 }
 
