@@ -3,18 +3,21 @@ import http from 'node:http';
 import https from 'node:https';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { PublishedEventSchema, serializeEvent, WEBHOOK_RESET_TYPE, webhookMessageId, webhookResetMessageId, type WebhookReset } from '@livecart/schemas';
+import { WEBHOOK_RESET_TYPE, webhookMessageId, webhookResetMessageId, type WebhookReset } from '@livecart/schemas';
 import pg from 'pg';
 import { isForeignKeyViolation } from '../db/pg-errors.js';
 import type { Log } from '../log.js';
 import { releaseLease, renewLease, takeLease, type RelayLease } from '../outbox/relay-lease.js';
 import { createWebhookSignature } from '../services/payments/webhook-signature.js';
 import { disableFailingEndpoint } from '../services/webhooks/disable-failing-endpoint.js';
+import { EventBodies } from './event-bodies.js';
+import { OpenedSecrets } from './opened-secrets.js';
+import { PendingDeliveries, type CursorPosition } from './pending-deliveries.js';
 import { postMessage, type PostOutcome } from './post-message.js';
 import { retryDelayMs, type RetrySchedule } from './retry-schedule.js';
 import type { SecretSealer } from './secret-sealer.js';
 import { UrlRefusedError, type UrlGuard } from './url-guard.js';
-import { ADVANCE, DELIVERY_LOG_ENDPOINT_KEY, leaseFence, LOG_ATTEMPT, LOG_DELIVERED_AND_ADVANCE, PRUNE_LOG, READ_ENDPOINTS, READ_EVENTS, READ_HISTORY, RECORD_FAILURE, type DeliveryEndpoint, type EventRow, type History } from './worker-sql.js';
+import { DELIVERY_LOG_ENDPOINT_KEY, leaseFence, LOG_ATTEMPT, LOG_DELIVERED_AND_ADVANCE, PRUNE_LOG, READ_ENDPOINTS, READ_EVENTS, READ_HISTORY, RECORD_FAILURE, type DeliveryEndpoint, type EventRow, type History } from './worker-sql.js';
 import { WakeableSleep } from '../outbox/wakeable-sleep.js';
 
 export interface WebhookWorkerOptions {
@@ -45,6 +48,12 @@ export interface WebhookWorkerStats {
   delivered: number;
   failed: number;
   disabled: number;
+}
+
+interface LaneState {
+  epoch: string | null;
+  seq: number;
+  attempts: number;
 }
 
 interface Message {
@@ -84,10 +93,14 @@ export class WebhookWorker {
   private renewing: Promise<void> | undefined;
   private round = 0;
   private readonly naps = new WakeableSleep();
+  private readonly bodies = new EventBodies();
+  private readonly secrets: OpenedSecrets;
   private session: pg.Client | undefined;
   private lease: RelayLease | undefined;
 
-  constructor(private readonly options: WebhookWorkerOptions) {}
+  constructor(private readonly options: WebhookWorkerOptions) {
+    this.secrets = new OpenedSecrets(options.sealer);
+  }
 
   start(): void {
     this.running ??= this.run();
@@ -205,6 +218,7 @@ export class WebhookWorker {
     }
     const [{ rows: histories }, { rows: endpoints }] = await Promise.all([pool.query<History>(READ_HISTORY), pool.query<DeliveryEndpoint>(READ_ENDPOINTS)]);
     const history = histories[0];
+    this.secrets.keepOnly(new Set(endpoints.map((endpoint) => endpoint.id)));
     if (history === undefined) return;
     // Each round starts one endpoint further along, so that with more endpoints behind than lanes, none waits for ever.
     const start = endpoints.length === 0 ? 0 : this.round++ % endpoints.length;
@@ -228,24 +242,36 @@ export class WebhookWorker {
 
   /**
    * Brings one endpoint forward from its cursor: a reset notice first where its history broke, then each
-   * matching event in seq order, moving the cursor after each delivery. Ends at the first failure (the
-   * retry is scheduled), when caught up, or after LANE_BUDGET messages.
+   * matching event in seq order, moving the cursor after the deliveries (PendingDeliveries: in batches).
+   * Ends at the first failure (the retry is scheduled), when caught up, or after LANE_BUDGET messages.
    */
   private async runLane(endpoint: DeliveryEndpoint, history: History, lease: RelayLease): Promise<void> {
+    const pending = new PendingDeliveries();
+    try {
+      await this.deliverLane(endpoint, history, lease, pending);
+    } finally {
+      // What was delivered before the lane stopped is logged, and the cursor moved past it (fenced: not once the lease is lost).
+      await this.flush(endpoint, lease, pending).catch((error: unknown) => {
+        if (!isForeignKeyViolation(error, DELIVERY_LOG_ENDPOINT_KEY)) this.options.log.warn({ err: error, endpointId: endpoint.id }, 'webhooks: could not log deliveries; they will be sent again');
+      });
+    }
+  }
+
+  private async deliverLane(endpoint: DeliveryEndpoint, history: History, lease: RelayLease, pending: PendingDeliveries): Promise<void> {
     const state = { epoch: endpoint.cursorEpoch, seq: endpoint.cursorSeq, attempts: endpoint.attempts };
     const { epoch } = history;
     if (state.epoch !== epoch) {
       // A new history (a restored database): its seqs continue from what this database says was delivered.
       const afterSeq = Math.min(state.seq, history.published);
       const moved = state.epoch === null
-        ? await this.advance(endpoint, lease, state, epoch, afterSeq)
-        : await this.send(endpoint, lease, state, this.resetMessage(endpoint.id, { epoch, afterSeq, reason: 'epoch' }), { epoch, seq: afterSeq });
+        ? await this.stepTo(endpoint, lease, state, pending, { epoch, seq: afterSeq })
+        : await this.send(endpoint, lease, state, pending, this.resetMessage(endpoint.id, { epoch, afterSeq, reason: 'epoch' }), { epoch, seq: afterSeq });
       if (!moved) return;
     }
     if (history.oldest !== null && history.oldest > state.seq + 1) {
       // Pruned while the endpoint was disabled: what it missed is gone, and it is told so.
       const afterSeq = history.oldest - 1;
-      if (!(await this.send(endpoint, lease, state, this.resetMessage(endpoint.id, { epoch, afterSeq, reason: 'history_pruned' }), { epoch, seq: afterSeq }))) return;
+      if (!(await this.send(endpoint, lease, state, pending, this.resetMessage(endpoint.id, { epoch, afterSeq, reason: 'history_pruned' }), { epoch, seq: afterSeq }))) return;
     }
     let sent = 0;
     while (this.leading) {
@@ -253,13 +279,14 @@ export class WebhookWorker {
       for (const row of rows) {
         if (!matches(endpoint, row)) continue;
         const message = this.eventMessage(endpoint.id, epoch, row);
-        const moved = message === undefined ? await this.advance(endpoint, lease, state, epoch, row.seq) : await this.send(endpoint, lease, state, message, { epoch, seq: row.seq });
+        const to = { epoch, seq: row.seq };
+        const moved = message === undefined ? await this.stepTo(endpoint, lease, state, pending, to) : await this.send(endpoint, lease, state, pending, message, to);
         if (!moved) return;
         sent++;
       }
       const last = rows.at(-1);
       // Events it does not take move the cursor too, once per batch.
-      if (last !== undefined && last.seq > state.seq && !(await this.advance(endpoint, lease, state, epoch, last.seq))) return;
+      if (last !== undefined && last.seq > state.seq && !(await this.stepTo(endpoint, lease, state, pending, { epoch, seq: last.seq }))) return;
       if (rows.length < BATCH_SIZE) return;
       if (sent >= LANE_BUDGET) {
         this.wake();
@@ -269,10 +296,8 @@ export class WebhookWorker {
   }
 
   private eventMessage(endpointId: string, epoch: string, row: EventRow): Message | undefined {
-    // Parsed as the relay parses it, so the bytes are the live stream's (field order, no stray fields).
-    const parsed = PublishedEventSchema.safeParse({ seq: row.seq, type: row.type, topics: row.topics, occurredAt: row.occurredAt, actor: row.actor ?? undefined, data: row.data });
-    if (!parsed.success) return undefined;
-    return { id: webhookMessageId(endpointId, epoch, row.seq), type: row.type, seq: row.seq, body: Buffer.from(serializeEvent({ ...parsed.data, epoch })) };
+    const event = this.bodies.of(epoch, row);
+    return event === null ? undefined : { id: webhookMessageId(endpointId, epoch, row.seq), type: event.type, seq: row.seq, body: event.body };
   }
 
   private resetMessage(endpointId: string, reset: Omit<WebhookReset, 'type'>): Message {
@@ -280,32 +305,51 @@ export class WebhookWorker {
     return { id: webhookResetMessageId(endpointId, reset.epoch, reset.afterSeq), type: WEBHOOK_RESET_TYPE, seq: null, body: Buffer.from(JSON.stringify(body)) };
   }
 
-  private async advance(endpoint: DeliveryEndpoint, lease: RelayLease, state: { epoch: string | null; seq: number; attempts: number }, epoch: string, seq: number): Promise<boolean> {
-    const { rowCount } = await this.options.pool.query(ADVANCE, [endpoint.id, epoch, seq, endpoint.revision, lease.holder, lease.generation]);
-    if (rowCount !== 1) return false;
-    state.epoch = epoch;
-    state.seq = seq;
+  /** Moves the lane past events the endpoint does not take; the cursor follows with the next write. */
+  private async stepTo(endpoint: DeliveryEndpoint, lease: RelayLease, state: LaneState, pending: PendingDeliveries, to: CursorPosition): Promise<boolean> {
+    pending.steppedTo(to);
+    state.epoch = to.epoch;
+    state.seq = to.seq;
     state.attempts = 0;
-    return true;
+    return pending.due ? this.flush(endpoint, lease, pending) : true;
+  }
+
+  /** Writes what the lane delivered since its last write; false when the cursor did not move (lease lost, endpoint changed or gone). */
+  private async flush(endpoint: DeliveryEndpoint, lease: RelayLease, pending: PendingDeliveries): Promise<boolean> {
+    const taken = pending.take();
+    if (taken === undefined) return true;
+    const { rows, to } = taken;
+    const { rowCount } = await this.options.pool.query(LOG_DELIVERED_AND_ADVANCE, [
+      endpoint.id,
+      rows.map((row) => row.messageId),
+      rows.map((row) => row.seq),
+      rows.map((row) => row.type),
+      rows.map((row) => row.attempt),
+      rows.map((row) => row.statusCode),
+      rows.map((row) => row.latencyMs),
+      rows.map((row) => row.attemptedAt),
+      lease.holder,
+      lease.generation,
+      to.epoch,
+      to.seq,
+      endpoint.revision,
+    ]);
+    return rowCount === 1;
   }
 
   /**
-   * One attempt at one message, logged. Delivered: the cursor moves to `to` in the same statement (true if
-   * it moved). Failed: the next attempt is scheduled (or the endpoint disabled), and false.
+   * One attempt at one message. Delivered: its log row and the cursor move to `to` join the pending write
+   * (false if that write, when due, did not move the cursor). Failed: what was pending is written, the
+   * attempt logged, the next one scheduled (or the endpoint disabled), and false.
    */
-  private async send(
-    endpoint: DeliveryEndpoint,
-    lease: RelayLease,
-    state: { epoch: string | null; seq: number; attempts: number },
-    message: Message,
-    to: { epoch: string; seq: number },
-  ): Promise<boolean> {
+  private async send(endpoint: DeliveryEndpoint, lease: RelayLease, state: LaneState, pending: PendingDeliveries, message: Message, to: CursorPosition): Promise<boolean> {
     if (!this.leading) return false;
     // Back from a freeze before the renewal timer ran: the lease may be another's already.
     if (Date.now() >= this.leaseDeadline && this.session !== undefined) {
       this.stepDown(this.session, 'the lease was not renewed in time');
       return false;
     }
+    const attemptedAt = new Date().toISOString();
     const started = performance.now();
     const outcome = await this.post(endpoint, message);
     const latencyMs = Math.round(performance.now() - started);
@@ -314,13 +358,13 @@ export class WebhookWorker {
     const { pool } = this.options;
     if (outcome.error === null) {
       this.stats.delivered++;
-      const { rowCount } = await pool.query(LOG_DELIVERED_AND_ADVANCE, [endpoint.id, message.id, message.seq, message.type, attempt, outcome.statusCode, latencyMs, ...fence, to.epoch, to.seq, endpoint.revision]);
-      if (rowCount !== 1) return false;
+      pending.delivered({ messageId: message.id, seq: message.seq, type: message.type, attempt, statusCode: outcome.statusCode, latencyMs, attemptedAt }, to);
       state.epoch = to.epoch;
       state.seq = to.seq;
       state.attempts = 0;
-      return true;
+      return pending.due ? this.flush(endpoint, lease, pending) : true;
     }
+    if (!(await this.flush(endpoint, lease, pending))) return false;
     await pool.query(LOG_ATTEMPT, [endpoint.id, message.id, message.seq, message.type, attempt, outcome.statusCode, latencyMs, outcome.error, false, ...fence]);
     this.stats.failed++;
     state.attempts = attempt;
@@ -354,8 +398,7 @@ export class WebhookWorker {
     }
     let secrets;
     try {
-      const { sealer } = this.options;
-      secrets = { secret: sealer.open(endpoint.secret, endpoint.id), previous: endpoint.previousSecret === null ? null : sealer.open(endpoint.previousSecret, endpoint.id) };
+      secrets = this.secrets.open(endpoint.id, endpoint.secret, endpoint.previousSecret);
     } catch (error) {
       // Failed like any attempt (logged, retried, the endpoint disabled in the end): a key dropped from the ring too soon shows here.
       return { statusCode: null, error: `not signed: ${(error as Error).message}` };

@@ -58,12 +58,6 @@ export interface EventRow {
   occurredAt: string;
 }
 
-/** Moves the cursor past a delivered (or skipped) message and ends any run of failures. */
-export const ADVANCE = `
-  UPDATE webhook_endpoints
-  SET cursor_epoch = $2, cursor_seq = $3, attempts = 0, failing_since = NULL, next_attempt_at = NULL
-  WHERE id = $1 AND cursor_revision = $4 AND enabled AND ${leaseFence(5, 6)}`;
-
 /**
  * Counts a failed attempt and schedules the next one after $3 ms; says whether the endpoint has now been
  * failing for at least $6 ms (then it is disabled).
@@ -76,18 +70,23 @@ export const RECORD_FAILURE = `
   RETURNING now() - failing_since >= make_interval(secs => $6::float8 / 1000) AS expired`;
 
 /**
- * A delivered message, in one statement (one commit): its log row, and the cursor moved past it ($10, $11),
- * both fenced by the lease; the cursor only from the revision read ($12). Counts 1 when the cursor moved.
+ * Delivered messages, in one statement (one commit): their log rows ($2-$8, arrays in sending order), and
+ * the cursor moved past them ($11, $12), all fenced by the lease; the cursor only from the revision read
+ * ($13). With no rows it is the cursor move alone (events the endpoint does not take). Counts 1 when the
+ * cursor moved.
  */
 export const LOG_DELIVERED_AND_ADVANCE = `
   WITH logged AS (
-    INSERT INTO webhook_deliveries (endpoint_id, message_id, event_seq, type, attempt, status_code, latency_ms, error, succeeded)
-    SELECT $1, $2, $3, $4, $5, $6, $7, NULL, true
-    WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = $1) AND ${leaseFence(8, 9)}
+    INSERT INTO webhook_deliveries (endpoint_id, message_id, event_seq, type, attempt, status_code, latency_ms, error, succeeded, attempted_at)
+    SELECT $1, d.message_id, d.event_seq, d.type, d.attempt, d.status_code, d.latency_ms, NULL, true, d.attempted_at
+    FROM unnest($2::text[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::int[], $8::timestamptz[])
+      WITH ORDINALITY AS d(message_id, event_seq, type, attempt, status_code, latency_ms, attempted_at, n)
+    WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = $1) AND ${leaseFence(9, 10)}
+    ORDER BY d.n
   )
   UPDATE webhook_endpoints
-  SET cursor_epoch = $10, cursor_seq = $11, attempts = 0, failing_since = NULL, next_attempt_at = NULL
-  WHERE id = $1 AND cursor_revision = $12 AND enabled AND ${leaseFence(8, 9)}`;
+  SET cursor_epoch = $11, cursor_seq = $12, attempts = 0, failing_since = NULL, next_attempt_at = NULL
+  WHERE id = $1 AND cursor_revision = $13 AND enabled AND ${leaseFence(9, 10)}`;
 
 /** The delivery log's reference to its endpoint (deleting the endpoint deletes its log). */
 export const DELIVERY_LOG_ENDPOINT_KEY = 'webhook_deliveries_endpoint_id_fkey';
