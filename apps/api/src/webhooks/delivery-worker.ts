@@ -94,6 +94,8 @@ export class WebhookWorker {
   private round = 0;
   private readonly naps = new WakeableSleep();
   private readonly bodies = new EventBodies();
+  /** When this holder's lanes last moved each endpoint's cursor, to tell a stale read of it (see tick). */
+  private readonly writtenAt = new Map<string, number>();
   private readonly secrets: OpenedSecrets;
   private session: pg.Client | undefined;
   private lease: RelayLease | undefined;
@@ -183,6 +185,7 @@ export class WebhookWorker {
     this.leaseLost = false;
     this.stats.leader = true;
     this.stats.generation = lease.generation;
+    this.writtenAt.clear();
     this.options.log.info({ generation: lease.generation }, 'webhooks: this instance delivers webhooks');
     const renewal = setInterval(() => void this.renew(session, lease), Math.max(1, Math.floor(this.options.leaseMs / 3)));
     try {
@@ -216,15 +219,18 @@ export class WebhookWorker {
       this.lastHousekeeping = Date.now();
       await pool.query(PRUNE_LOG, [this.options.logRetentionHours]);
     }
+    const readAt = performance.now();
     const [{ rows: histories }, { rows: endpoints }] = await Promise.all([pool.query<History>(READ_HISTORY), pool.query<DeliveryEndpoint>(READ_ENDPOINTS)]);
     const history = histories[0];
     this.secrets.keepOnly(new Set(endpoints.map((endpoint) => endpoint.id)));
     if (history === undefined) return;
+    // An endpoint whose cursor a lane moved after this read began may be read as it was before: a lane
+    // started from there would send those messages again. It waits for the next round's read.
     // Each round starts one endpoint further along, so that with more endpoints behind than lanes, none waits for ever.
     const start = endpoints.length === 0 ? 0 : this.round++ % endpoints.length;
     for (const endpoint of [...endpoints.slice(start), ...endpoints.slice(0, start)]) {
       if (this.lanes.size >= this.options.concurrency || !this.leading) break;
-      if (this.lanes.has(endpoint.id) || !endpoint.due || !this.behind(endpoint, history)) continue;
+      if (this.lanes.has(endpoint.id) || (this.writtenAt.get(endpoint.id) ?? 0) > readAt || !endpoint.due || !this.behind(endpoint, history)) continue;
       const lane = this.runLane(endpoint, history, lease)
         .catch((error: unknown) => {
           // Deleted between the log's existence check and its insert: nothing is left to deliver to.
@@ -334,7 +340,9 @@ export class WebhookWorker {
       to.seq,
       endpoint.revision,
     ]);
-    return rowCount === 1;
+    if (rowCount !== 1) return false;
+    this.writtenAt.set(endpoint.id, performance.now());
+    return true;
   }
 
   /**
