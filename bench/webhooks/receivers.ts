@@ -32,7 +32,7 @@ export class Receivers {
 
   static async start(options: { count: number; cpus: string }): Promise<Receivers> {
     const child = track(fork(PROCESS, [], { execPath: LOAD_NODE, execArgv: TSX_IMPORT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), 'webhook receivers');
-    pin(child.pid!, options.cpus, PRIORITY.clients);
+    pin(child.pid!, options.cpus, PRIORITY.receivers);
     const receivers = new Receivers(child);
     await receivers.request(null, 'hello');
     receivers.urls = (await receivers.request({ cmd: 'listen', count: options.count }, 'listening')).urls;

@@ -69,9 +69,10 @@ export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<vo
 /**
  * Niceness of what this run starts. The machine is shared with other work (builds, test runs) at the
  * default 0: the server, Redis and the publisher must not wait behind it, and the client fleet, which
- * only has to keep up, should not starve Redis on the core they share.
+ * only has to keep up, should not starve Redis on the core they share. Stand-ins for other parties' servers
+ * (the webhook receivers) come last on that core: their work must not delay the clients that measure.
  */
-export const PRIORITY = { server: -10, redis: -10, coordinator: -10, clients: -5 } as const;
+export const PRIORITY = { server: -10, redis: -10, coordinator: -10, clients: -5, receivers: 5 } as const;
 
 let keepPriorities = false;
 

@@ -17,6 +17,11 @@ import { onCleanup, runGroup } from './processes.js';
 
 /** Webhook endpoints the API delivers to at the same time: as many as the webhooks suite registers. */
 export const WEBHOOK_LANES = 20;
+/**
+ * The webhook worker's instance runs at this nice value on the servers' core: it delivers with the CPU the
+ * live path leaves, as a deployment that runs the worker apart from the serving instances would.
+ */
+export const WEBHOOK_WORKER_NICE = 10;
 
 export interface ProductRef {
   id: string;
@@ -58,6 +63,7 @@ export class Stack {
   private services?: Promise<Services>;
   private database?: Promise<TestDatabase>;
   private apiTarget?: Promise<ApiTarget>;
+  private webhookWorkerTarget?: Promise<{ pid: number }>;
   private realtimeTarget?: Promise<RealtimeTarget>;
   private productList?: Promise<ProductRef[]>;
   readonly prefix = `bench:e2e:${process.pid}:${Date.now().toString(36)}`;
@@ -125,11 +131,9 @@ export class Stack {
           RATE_LIMIT_WRITE_MAX: '1000000000',
           RATE_LIMIT_ORDER_MAX: '1000000000',
           RATE_LIMIT_SHOPPER_ORDER_MAX: '1000000000',
-          // The webhooks suite's receivers listen on this machine's loopback, over plain HTTP; one delivery
-          // lane per endpoint it registers (the default 8 would leave 12 of its 20 waiting for a turn).
-          WEBHOOK_ALLOW_HTTP: 'true',
-          WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8,::1/128',
-          WEBHOOK_CONCURRENCY: String(WEBHOOK_LANES),
+          ...WEBHOOK_ENV,
+          // The serving instance does not deliver webhooks: webhookWorker() does, apart.
+          WEBHOOK_WORKER_ENABLED: 'false',
         },
       });
       onCleanup('api server', async () => {
@@ -142,6 +146,39 @@ export class Stack {
       return { url, apiKey, pid: server.pid };
     })();
     return this.apiTarget;
+  }
+
+  /**
+   * An api instance that takes no requests and only delivers webhooks (no relay), at a lower CPU priority
+   * (WEBHOOK_WORKER_NICE) on the servers' core: the deployment apps/api/README.md describes for webhooks
+   * that must never slow the live path.
+   */
+  webhookWorker(): Promise<{ pid: number }> {
+    this.webhookWorkerTarget ??= (async () => {
+      if (this.options.remote.apiUrl !== undefined) throw new Error('the webhooks suite runs its own api: API_URL is not supported');
+      const [services, database] = await Promise.all([this.localServices(), this.seededDatabase()]);
+      const server = await startBuiltApp('api', {
+        name: 'webhook worker',
+        pin: { cpus: SERVER_CPUS, nice: WEBHOOK_WORKER_NICE },
+        readyTimeoutMs: 30_000,
+        logFile: join(this.options.logDir, 'webhook-worker.log'),
+        env: {
+          LOG_LEVEL: 'info',
+          DATABASE_URL: database.url,
+          REDIS_URL: services.redisUrl,
+          REDIS_PREFIX: this.prefix,
+          OUTBOX_RELAY_ENABLED: 'false',
+          WEBHOOK_WORKER_ENABLED: 'true',
+          ...WEBHOOK_ENV,
+        },
+      });
+      onCleanup('webhook worker', async () => {
+        await server.stop();
+      });
+      this.options.log(`webhook worker on core ${SERVER_CPUS} at nice ${WEBHOOK_WORKER_NICE}`);
+      return { pid: server.pid };
+    })();
+    return this.webhookWorkerTarget;
   }
 
   realtime(): Promise<RealtimeTarget> {
@@ -231,3 +268,13 @@ export async function buildApps(filters: string[], logFile: string): Promise<voi
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
   });
 }
+
+/**
+ * The webhooks suite's receivers listen on this machine's loopback, over plain HTTP; one delivery lane per
+ * endpoint it registers (the default 8 would leave 12 of its 20 waiting for a turn).
+ */
+const WEBHOOK_ENV = {
+  WEBHOOK_ALLOW_HTTP: 'true',
+  WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8,::1/128',
+  WEBHOOK_CONCURRENCY: String(WEBHOOK_LANES),
+};
