@@ -13,6 +13,7 @@ import { disableFailingEndpoint } from '../services/webhooks/disable-failing-end
 import { EventBodies } from './event-bodies.js';
 import { OpenedSecrets } from './opened-secrets.js';
 import { PendingDeliveries, type CursorPosition } from './pending-deliveries.js';
+import { RecentEvents } from './recent-events.js';
 import { postMessage, type PostOutcome } from './post-message.js';
 import { retryDelayMs, type RetrySchedule } from './retry-schedule.js';
 import type { SecretSealer } from './secret-sealer.js';
@@ -94,6 +95,7 @@ export class WebhookWorker {
   private round = 0;
   private readonly naps = new WakeableSleep();
   private readonly bodies = new EventBodies();
+  private readonly events = new RecentEvents();
   /** When this holder's lanes last moved each endpoint's cursor, to tell a stale read of it (see tick). */
   private readonly writtenAt = new Map<string, number>();
   private readonly secrets: OpenedSecrets;
@@ -281,7 +283,7 @@ export class WebhookWorker {
     }
     let sent = 0;
     while (this.leading) {
-      const { rows } = await this.options.pool.query<EventRow>(READ_EVENTS, [state.seq, BATCH_SIZE]);
+      const rows = await this.events.read(epoch, state.seq, BATCH_SIZE, this.readEvents);
       for (const row of rows) {
         if (!matches(endpoint, row)) continue;
         const message = this.eventMessage(endpoint.id, epoch, row);
@@ -300,6 +302,8 @@ export class WebhookWorker {
       }
     }
   }
+
+  private readonly readEvents = async (seq: number, limit: number): Promise<EventRow[]> => (await this.options.pool.query<EventRow>(READ_EVENTS, [seq, limit])).rows;
 
   private eventMessage(endpointId: string, epoch: string, row: EventRow): Message | undefined {
     const event = this.bodies.of(epoch, row);
