@@ -133,16 +133,9 @@ class ProgressPool extends pg.Pool {
       this.waiters.add(waiter);
       this.watchWaiters();
       super.connect().then(
-        (client) => {
-          this.waiters.delete(waiter);
-          if (gaveUp) client.release();
-          else resolve(client);
-        },
-        (error: unknown) => {
-          this.waiters.delete(waiter);
-          if (!gaveUp) reject(error as Error);
-        },
-      );
+        (client) => (gaveUp ? client.release() : resolve(client)),
+        (error: unknown) => gaveUp || reject(error as Error),
+      ).finally(() => this.waiters.delete(waiter));
     });
   }
 
