@@ -156,6 +156,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     sessionSecret: env.SESSION_SECRET,
     idleTimeoutS: env.SHOPPER_SESSION_IDLE_TIMEOUT_S,
     absoluteTimeoutS: env.SHOPPER_SESSION_ABSOLUTE_TIMEOUT_S,
+    cacheTtlMs: env.AUTH_CACHE_TTL_MS,
     // The staff limits: a customer account is worth guarding as well as a staff one.
     login: loginLimits,
     times: cartTimes,

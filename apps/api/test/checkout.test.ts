@@ -1,6 +1,7 @@
 import { TEST_CARDS, type Actor, type Cart, type CheckoutRefusal, type Order, type OrderPage, type OrderPlaced } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import { waitUntil } from '@livecart/local-services/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderLink, parseLinkKeys } from '../src/auth/order-link.js';
 import { expireHolds } from '../src/services/carts/expire-holds.js';
@@ -142,9 +143,11 @@ describe('POST /v1/checkout', () => {
 
   it('answers 409 OUT_OF_STOCK when a lapsed hold’s units went to someone else, and keeps the cart', async () => {
     const { cookie, cart, productId } = await guestWithCart(500, 2, 2);
-    // The hold lapses (as the sweeper would release it) and another order takes the units.
-    await pool.query('UPDATE cart_lines SET held = 0, hold_expires_at = NULL WHERE cart_id = $1', [cart.id]);
-    await pool.query('UPDATE products SET reserved = 0 WHERE id = $1', [productId]);
+    // The hold lapses, the sweeper releases it (its event tells every instance the units are back), and
+    // another order takes some of them.
+    await pool.query("UPDATE cart_lines SET hold_expires_at = now() - interval '1 second' WHERE cart_id = $1", [cart.id]);
+    expect((await expireHolds({ pool, actor: SWEEPER, batchSize: 100 })).released).toBe(1);
+    await waitUntil(() => !app.soldOut.isSoldOut(productId), { what: "the release's event to reach the app" });
     expect((await app.inject({ method: 'POST', url: '/v1/orders', payload: { items: [{ productId, quantity: 1 }] } })).statusCode).toBe(201);
     const refused = await checkout({ cookie }, 1_000);
     expect(refused.json()).toMatchObject({ statusCode: 409, code: 'OUT_OF_STOCK' });

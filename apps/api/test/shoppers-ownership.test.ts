@@ -1,4 +1,5 @@
 import { SHOPPER_SESSION_COOKIE, type Actor, type Cart, type Product, type ShopperSession } from '@livecart/schemas';
+import { waitUntil } from '@livecart/local-services/testing';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +163,8 @@ describe('customer sign-in', () => {
     // The guest's hold on `scarce` lapses and someone else takes what it gave back.
     await pool.query("UPDATE cart_lines SET hold_expires_at = now() - interval '1 second' WHERE cart_id = $1 AND product_id = $2", [visitor.cart.id, scarce.id]);
     expect((await expireHolds({ pool, actor: SWEEPER, batchSize: 10 })).released).toBe(1);
+    // Released outside the app (as another instance's sweeper would): the app sells it again once the event arrives.
+    await waitUntil(() => !app.soldOut.isSoldOut(scarce.id), { what: "the release's event to reach the app" });
     const other = await guest();
     await add(other.cookie, other.cart.id, scarce.id, 2);
 

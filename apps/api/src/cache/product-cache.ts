@@ -33,6 +33,8 @@ export interface ProductCacheOptions {
   l2?: L2Store;
   loadFromDb: (id: string) => Promise<Product | null>;
   onL2Error?: (error: unknown) => void;
+  /** Told every product this instance wrote, as committed (the sold-out board follows them). */
+  onWrite?: (product: Product) => void;
 }
 
 /**
@@ -93,6 +95,7 @@ export class ProductCache {
    */
   async recordWrite(id: string, version: number, product: Product | null): Promise<void> {
     this.invalidate(id);
+    if (product !== null) this.options.onWrite?.(product);
     const { l2 } = this.options;
     if (l2 === undefined) return;
     try {

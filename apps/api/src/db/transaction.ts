@@ -1,6 +1,11 @@
 import type pg from 'pg';
 import { isQueryTimeout } from './pg-errors.js';
 
+export interface TransactionOptions {
+  /** Throws to refuse the work before any statement (see withTransaction). */
+  admit?: () => void;
+}
+
 /**
  * Runs `work` in one transaction on one pooled connection: committed if it resolves, rolled back if it throws.
  *
@@ -9,9 +14,21 @@ import { isQueryTimeout } from './pg-errors.js';
  * is listened to here; the failure reaches the query in progress (or the next one) anyway, and the client
  * is discarded instead of going back to the pool. A connection that failed or timed out is not asked to
  * ROLLBACK: closing it rolls back, and asking would only wait for another timeout.
+ *
+ * `admit` (optional) may refuse the work from what this process knows without a query: it runs before a
+ * connection is taken and again once one is, before BEGIN, so that a request that waited in the pool's
+ * queue while the answer became known is still refused without a statement.
  */
-export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  const { admit } = options;
+  admit?.();
   const client = await pool.connect();
+  try {
+    admit?.();
+  } catch (error) {
+    client.release();
+    throw error;
+  }
   let broken: Error | undefined;
   const onError = (error: Error) => {
     broken ??= error;

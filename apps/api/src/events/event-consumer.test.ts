@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { EVENT_FIELD, eventKeys, streamEntryId, streamPositionOf } from '@livecart/schemas/transport';
+import { EVENT_FIELD, eventKeys, streamEntryId, streamPositionOf, type EventHead } from '@livecart/schemas/transport';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { EventConsumer } from './event-consumer.js';
@@ -25,7 +25,7 @@ function setup(stream: [string, string[]][] = [], epochRecord: Record<string, st
   };
   const calls: string[] = [];
   const cache = {
-    invalidate: (id: string) => calls.push(`invalidate ${id}`),
+    apply: (head: EventHead) => calls.push(`invalidate ${head.subjectId}`),
     clear: () => calls.push('clear'),
     setL1Enabled: (on: boolean) => calls.push(`l1 ${on ? 'on' : 'off'}`),
   };

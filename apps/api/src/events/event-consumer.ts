@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Log } from '../log.js';
 
 export interface InvalidationTarget {
-  invalidate(id: string): void;
+  /** An event of the current epoch, applied in seq order: its subject's cached state is stale. */
+  apply(head: EventHead): void;
   clear(): void;
   setL1Enabled(enabled: boolean): void;
 }
@@ -133,7 +134,7 @@ export class EventConsumer {
     }
     if (head.seq <= this.appliedSeq) return;
     if (head.seq > this.appliedSeq + 1) await this.fillGap(head.seq);
-    this.options.cache.invalidate(head.subjectId);
+    this.options.cache.apply(head);
     this.appliedSeq = head.seq;
   }
 
@@ -182,7 +183,7 @@ export class EventConsumer {
       const head = this.parse(eventJsonOfEntry(fields) ?? '');
       // Which product a malformed entry changed is unknown: only an empty L1 is sure to be coherent.
       if (head === undefined) this.options.cache.clear();
-      else this.options.cache.invalidate(head.subjectId);
+      else this.options.cache.apply(head);
     }
   }
 }

@@ -5,7 +5,7 @@ import { allows, isShopperAccess, securityOf, type Access, type Principal, type 
 import { actorOf } from '../auth/actor.js';
 import { CredentialResolver } from '../auth/credential-resolver.js';
 import { LoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle.js';
-import { listenForRevocations } from '../auth/revocation-listener.js';
+import { listenForRevocations, type RevocationTarget } from '../auth/revocation-listener.js';
 import { revocationsChannel, type Revocation } from '../auth/revocations.js';
 import { createSessionCookie, type SessionCookie } from '../auth/session-cookie.js';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.js';
@@ -41,6 +41,8 @@ export interface Identity {
   now: () => number;
   idleTimeoutS: number;
   absoluteTimeoutS: number;
+  /** Keeps another credential cache (the shoppers') coherent with every instance's revocations. */
+  followRevocations(target: RevocationTarget): void;
   /** Applies a revocation here at once and tells every other instance. */
   revoke(revocation: Revocation): Promise<void>;
 }
@@ -73,12 +75,12 @@ export default fp<AuthPluginOptions>(
       idleTimeoutMs: options.idleTimeoutS * 1_000,
       now,
     });
-    listenForRevocations({
+    const revocations = listenForRevocations({
       subscriber: fastify.createRedis({ enableOfflineQueue: true, autoResubscribe: false, commandTimeout: undefined, maxRetriesPerRequest: null, connectionName: `${options.prefix}:auth` }),
       prefix: options.prefix,
-      resolver,
       log: fastify.log.child({ component: 'revocations' }),
     });
+    revocations.add(resolver);
     const channel = revocationsChannel(options.prefix);
     const identity: Identity = {
       resolver,
@@ -94,8 +96,9 @@ export default fp<AuthPluginOptions>(
       now,
       idleTimeoutS: options.idleTimeoutS,
       absoluteTimeoutS: options.absoluteTimeoutS,
+      followRevocations: (target) => revocations.add(target),
       async revoke(revocation) {
-        resolver.apply(revocation);
+        revocations.apply(revocation);
         try {
           await fastify.redis.publish(channel, JSON.stringify(revocation));
         } catch (error) {

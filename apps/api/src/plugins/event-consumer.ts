@@ -24,11 +24,27 @@ export default fp<EventConsumerPluginOptions>(
       maxRetriesPerRequest: null,
       connectionName: eventKeys({ prefix: options.prefix }).channel,
     });
+    const { productCache, soldOut } = fastify;
     const consumer = new EventConsumer({
       subscriber,
       reader: fastify.redis,
       prefix: options.prefix,
-      cache: fastify.productCache,
+      // What the events keep coherent: L1 (each event's product dropped) and the sold-out board (each
+      // product event's stock noted), both emptied and switched off together.
+      cache: {
+        apply(head) {
+          productCache.invalidate(head.subjectId);
+          soldOut.noteEvent(head.type, head.body.data);
+        },
+        clear() {
+          productCache.clear();
+          soldOut.clear();
+        },
+        setL1Enabled(enabled) {
+          productCache.setL1Enabled(enabled);
+          soldOut.setEnabled(enabled);
+        },
+      },
       log: fastify.log.child({ component: 'event-consumer' }),
     });
     fastify.decorate('events', consumer);

@@ -5,13 +5,11 @@ import { isShopperAccess, SHOPPER_SECURITY } from '../auth/access.js';
 import { digestOf } from '../auth/credential-secret.js';
 import { LoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle.js';
 import { createSessionCookie, type SessionCookie } from '../auth/session-cookie.js';
+import { ShopperSessionResolver } from '../auth/shopper-session-resolver.js';
 import type { Shopper } from '../auth/shopper.js';
 import { UnauthorizedError } from '../domain/errors.js';
 import type { CartTimes } from '../services/carts/cart-owner.js';
 import { createShopperSession } from '../services/shoppers/create-shopper-session.js';
-import { endShopperSession } from '../services/shoppers/end-shopper-session.js';
-import { findShopperSession } from '../services/shoppers/find-shopper-session.js';
-import { touchShopperSession } from '../services/shoppers/touch-shopper-session.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,12 +42,13 @@ export interface ShoppersPluginOptions {
   sessionSecret: string;
   idleTimeoutS: number;
   absoluteTimeoutS: number;
+  /** How long a checked session is trusted without Postgres (AUTH_CACHE_TTL_MS, as staff's). */
+  cacheTtlMs: number;
   login: Omit<LoginThrottleOptions, 'redis' | 'prefix' | 'namespace'>;
   times: CartTimes;
   now?: () => number;
 }
 
-const TOUCH_INTERVAL_MS = 60_000;
 const LOGIN_REDIS_TIMEOUT_MS = 2_000;
 
 /**
@@ -65,30 +64,17 @@ export default fp<ShoppersPluginOptions>(
     const cookie = createSessionCookie(options.sessionSecret, SHOPPER_SESSION_COOKIE);
     const cookieOptions = (request: FastifyRequest) => ({ path: '/', httpOnly: true, sameSite: 'lax' as const, secure: request.protocol === 'https' });
 
+    const resolver = new ShopperSessionResolver({
+      db: fastify.db,
+      log: fastify.log.child({ component: 'shopper-sessions' }),
+      cacheTtlMs: options.cacheTtlMs,
+      idleTimeoutMs: options.idleTimeoutS * 1_000,
+      now,
+    });
+    fastify.identity.followRevocations(resolver);
     const resolve = async (cookieHeader: string | undefined): Promise<Shopper | undefined> => {
       const secret = cookie.read(cookieHeader);
-      if (secret === undefined) return undefined;
-      const digest = digestOf(secret);
-      const stored = await findShopperSession(fastify.db, digest);
-      if (stored === undefined) return undefined;
-      const at = now();
-      const idleMs = options.idleTimeoutS * 1_000;
-      if (at >= stored.expiresAt.getTime() || at - stored.lastSeenAt.getTime() > idleMs) {
-        await endShopperSession(fastify.db, digest);
-        return undefined;
-      }
-      let lastSeen = stored.lastSeenAt.getTime();
-      if (at - lastSeen >= Math.min(TOUCH_INTERVAL_MS, idleMs / 4)) {
-        lastSeen = at;
-        await touchShopperSession(fastify.db, stored.id, new Date(at));
-      }
-      return {
-        id: stored.id,
-        digest,
-        customer: stored.customer,
-        idleExpiresAt: new Date(Math.min(lastSeen + idleMs, stored.expiresAt.getTime())),
-        expiresAt: stored.expiresAt,
-      };
+      return secret === undefined ? undefined : resolver.resolve(secret);
     };
 
     const shoppers: Shoppers = {
@@ -110,6 +96,7 @@ export default fp<ShoppersPluginOptions>(
         shoppers.setCookie(request, reply, session.secret, session.expiresAt);
         const idleExpiresAt = new Date(Math.min(now() + options.idleTimeoutS * 1_000, session.expiresAt.getTime()));
         request.shopper = { id: session.id, digest: digestOf(session.secret), customer: null, idleExpiresAt, expiresAt: session.expiresAt };
+        resolver.remember(request.shopper, now());
         return request.shopper;
       },
       setCookie(request, reply, secret, expiresAt) {

@@ -1,6 +1,7 @@
 import type { Actor, Cart, Product } from '@livecart/schemas';
 import type pg from 'pg';
-import { withTransaction } from '../../db/transaction.js';
+import type { SoldOutBoard } from '../../cache/sold-out-board.js';
+import { withTransaction, type TransactionOptions } from '../../db/transaction.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { CartOwner, CartTimes } from './cart-owner.js';
 import { lockCart, renewCart, type LockedCart } from './lock-cart.js';
@@ -13,6 +14,8 @@ export interface CartWriteOptions {
   owner: CartOwner;
   actor: Actor;
   times: CartTimes;
+  /** Products known sold out (see SoldOutBoard): asking for more of one is refused before the database. */
+  soldOut?: SoldOutBoard;
 }
 
 /** A cart after a write, and the products whose availability the write changed (for the caches). */
@@ -27,7 +30,11 @@ export interface CartWriteResult {
  * shown at (what a refused checkout names as the old price), and records the cart's `cart.updated` event
  * with the cart as it is answered. A read (`change` returning null) renews too, but records no event.
  */
-export async function cartWrite(options: CartWriteOptions, change: (client: pg.PoolClient, cart: LockedCart) => Promise<Product[] | null>): Promise<CartWriteResult> {
+export async function cartWrite(
+  options: CartWriteOptions,
+  change: (client: pg.PoolClient, cart: LockedCart) => Promise<Product[] | null>,
+  transaction?: TransactionOptions,
+): Promise<CartWriteResult> {
   return withTransaction(options.pool, async (client) => {
     const locked = await lockCart(client, options.cartId, options.owner);
     // Renewing first also locks the cart's held lines before any product, the order every writer keeps
@@ -38,7 +45,7 @@ export async function cartWrite(options: CartWriteOptions, change: (client: pg.P
     const cart = products === null ? await readCart(client, locked.id) : await recordCartUpdated({ client, cartId: locked.id, actor: options.actor });
     if (cart === undefined) throw new NotFoundError(`cart ${locked.id} does not exist`);
     return { cart, products: products ?? [] };
-  });
+  }, transaction);
 }
 
 /** Each line's price as the cart now shows it; a line's row is already locked by the cart's writer. */

@@ -1,5 +1,6 @@
 import type { Actor, Product } from '@livecart/schemas';
 import type pg from 'pg';
+import type { SoldOutBoard } from '../../cache/sold-out-board.js';
 import { recordChanges, type RecordedChange } from '../../db/record-changes.js';
 import { checkLineQuantity, checkNewLine } from '../../domain/cart-caps.js';
 import { ConflictError, NotFoundError, OutOfStockError, UnprocessableError } from '../../domain/errors.js';
@@ -17,6 +18,8 @@ export interface SetLineQuantityOptions {
   mode: 'add' | 'set';
   actor: Actor;
   times: CartTimes;
+  /** Told what the product's row says when the line is refused for want of stock. */
+  soldOut?: SoldOutBoard;
 }
 
 interface LineRow {
@@ -40,7 +43,10 @@ export async function setLineQuantity(options: SetLineQuantityOptions): Promise<
   if (line === undefined) checkNewLine(cart.lineCount, 'body.productId');
   // Read without a lock: refusals (by far the most common answer when a product runs out) take no lock on
   // it at all. The hold below is conditional, so a stale read can only refuse early, never over-hold.
-  const { rows: found } = await client.query<{ currency: string; available: number }>('SELECT currency, stock - reserved AS available FROM products WHERE id = $1', [productId]);
+  const { rows: found } = await client.query<{ currency: string; stock: number; available: number; version: number }>(
+    'SELECT currency, stock, stock - reserved AS available, version FROM products WHERE id = $1',
+    [productId],
+  );
   const product = found[0];
   if (product === undefined) throw new UnprocessableError('no such product', [{ field: 'body.productId', message: 'no such product' }]);
   if (cart.currency !== null && product.currency !== cart.currency) {
@@ -53,6 +59,7 @@ export async function setLineQuantity(options: SetLineQuantityOptions): Promise<
   const held = line?.held ?? 0;
   const delta = target - held;
   if (delta > product.available) {
+    options.soldOut?.note({ id: productId, ...product });
     throw new OutOfStockError('not enough of this product is available', [
       { field, message: `this cart can hold at most ${held + product.available} of it (${product.available} more)` },
     ]);

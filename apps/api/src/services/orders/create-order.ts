@@ -1,5 +1,6 @@
 import { orderEventType, orderTopic, type Actor, type ErrorDetail, type Order, type Product } from '@livecart/schemas';
 import type pg from 'pg';
+import type { SoldOutBoard } from '../../cache/sold-out-board.js';
 import { productColumns } from '../../db/product-sql.js';
 import { recordChanges } from '../../db/record-changes.js';
 import { ConflictError, OutOfStockError, UnprocessableError } from '../../domain/errors.js';
@@ -31,6 +32,8 @@ export interface CreateOrderOptions {
   contactEmail?: string | null;
   /** Where the lines came from, for the fields errors name (`body.items` on POST /v1/orders). */
   field?: string;
+  /** Told what the products' rows say when the order is refused for want of stock. */
+  soldOut?: SoldOutBoard;
 }
 
 export interface CreatedOrder {
@@ -48,9 +51,10 @@ interface LockedRow {
   stock: number;
   /** Stock less the units held in carts: what an order may take. */
   available: number;
+  version: number;
 }
 
-const GLANCE = 'SELECT id, sku, name, price_minor, currency, stock, stock - reserved AS available FROM products WHERE id = ANY($1::uuid[])';
+const GLANCE = 'SELECT id, sku, name, price_minor, currency, stock, stock - reserved AS available, version FROM products WHERE id = ANY($1::uuid[])';
 const LOCK = `${GLANCE} ORDER BY id FOR UPDATE`;
 
 // The availability condition stays in the UPDATE itself: even if a caller skipped the lock, no row goes
@@ -81,6 +85,18 @@ export function checkDistinctLines(lines: readonly OrderLine[], field = 'body.it
     seen.add(line.productId);
   });
   if (details.length > 0) throw new UnprocessableError('each product may appear once per order', details);
+}
+
+/**
+ * Refuses an order any of whose products is known sold out (see SoldOutBoard), naming each such line,
+ * before anything is read: the answer the database would give, without a connection.
+ */
+export function refuseKnownSoldOut(lines: readonly OrderLine[], soldOut: SoldOutBoard, field = 'body.items'): void {
+  const details: ErrorDetail[] = [];
+  lines.forEach((line, i) => {
+    if (soldOut.isSoldOut(line.productId)) details.push({ field: `${field}[${i}].quantity`, message: 'none is available' });
+  });
+  if (details.length > 0) throw new OutOfStockError('not enough stock for this order', details);
 }
 
 /** Checks the locked rows against the lines; throws the first reason the order cannot be placed. */
@@ -117,7 +133,13 @@ export async function createOrder(options: CreateOrderOptions): Promise<CreatedO
   // A refusal needs no lock: what the products hold now already says no (sold out, say), so a crowd of
   // losers does not queue behind the row lock the winners take. Passing this glance proves nothing: the
   // check is made again under the lock.
-  checkAvailability(lines, (await client.query<LockedRow>(GLANCE, [ids])).rows, field);
+  const { rows: glanced } = await client.query<LockedRow>(GLANCE, [ids]);
+  try {
+    checkAvailability(lines, glanced, field);
+  } catch (error) {
+    if (error instanceof OutOfStockError) for (const row of glanced) options.soldOut?.note(row);
+    throw error;
+  }
   const { rows: locked } = await client.query<LockedRow>(LOCK, [ids]);
   const byId = checkAvailability(lines, locked, field);
 

@@ -1,6 +1,7 @@
 import type { Actor, Order, OrderItemInput, Product } from '@livecart/schemas';
 import type pg from 'pg';
-import { checkDistinctLines, createOrder } from './create-order.js';
+import type { SoldOutBoard } from '../../cache/sold-out-board.js';
+import { checkDistinctLines, createOrder, refuseKnownSoldOut } from './create-order.js';
 import type { OrderOwner } from './order-owner.js';
 import { orderRequestHash } from './request-hash.js';
 import { runIdempotent } from './run-idempotent.js';
@@ -15,6 +16,8 @@ export interface PlaceOrderOptions {
   owner?: OrderOwner;
   /** How long the order waits for its payment before it expires. */
   paymentTtlMs: number;
+  /** Products known sold out: an order for one, without an Idempotency-Key, is refused before the database. */
+  soldOut?: SoldOutBoard;
 }
 
 export interface PlaceOrderResult {
@@ -30,14 +33,15 @@ export interface PlaceOrderResult {
  * once per Idempotency-Key (see runIdempotent: refusals from the data are stored and replayed too).
  */
 export async function placeOrder(options: PlaceOrderOptions): Promise<PlaceOrderResult> {
-  const { items } = options;
+  const { items, soldOut } = options;
   checkDistinctLines(items);
   const outcome = await runIdempotent({
     pool: options.pool,
     idempotencyKey: options.idempotencyKey,
     requestHash: orderRequestHash(items, options.owner),
     what: 'a different order',
-    work: (client) => createOrder({ client, lines: items, actor: options.actor, owner: options.owner, paymentTtlMs: options.paymentTtlMs }),
+    work: (client) => createOrder({ client, lines: items, actor: options.actor, owner: options.owner, paymentTtlMs: options.paymentTtlMs, soldOut }),
+    admit: soldOut === undefined ? undefined : () => refuseKnownSoldOut(items, soldOut),
   });
   return outcome.replayed ? { order: outcome.order, products: [], replayed: true } : { ...outcome.result, replayed: false };
 }

@@ -12,6 +12,11 @@ export interface RunIdempotentOptions<T extends { order: Order }> {
   what: string;
   /** Makes the order in the given transaction. */
   work: (client: pg.PoolClient) => Promise<T>;
+  /**
+   * A refusal known without the database (see withTransaction), for a request without a key only: with
+   * one, the key's stored outcome (a 201 to replay, say) must be read first.
+   */
+  admit?: () => void;
 }
 
 interface StoredOutcome {
@@ -40,7 +45,7 @@ function replay(stored: StoredOutcome, requestHash: string, what: string): { rep
  */
 export async function runIdempotent<T extends { order: Order }>(options: RunIdempotentOptions<T>): Promise<IdempotentOutcome<T>> {
   const { idempotencyKey, requestHash, work } = options;
-  if (idempotencyKey === undefined) return { replayed: false, result: await withTransaction(options.pool, work) };
+  if (idempotencyKey === undefined) return { replayed: false, result: await withTransaction(options.pool, work, { admit: options.admit }) };
 
   const outcome = await withTransaction(options.pool, async (client) => {
     const claimed = await client.query('INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [idempotencyKey, requestHash]);

@@ -34,7 +34,7 @@ export async function cartRoutes(fastify: FastifyInstance): Promise<void> {
   /** Where a cart write happens; a request without a shopper session owns no cart. */
   const cartOf = (request: FastifyRequest<{ Params: { id: string } }>): CartWriteOptions => {
     if (request.shopper === null) throw new NotFoundError(`cart ${request.params.id} does not exist`);
-    return { pool: fastify.db, cartId: request.params.id, owner: cartOwnerOf(request.shopper), actor: request.actor, times: shoppers.times };
+    return { pool: fastify.db, cartId: request.params.id, owner: cartOwnerOf(request.shopper), actor: request.actor, times: shoppers.times, soldOut: fastify.soldOut };
   };
   const answer = async (reply: FastifyReply, result: { cart: Cart; products: Product[] }): Promise<Cart> => {
     await Promise.all(result.products.map((product) => fastify.productCache.recordWrite(product.id, product.version, product)));

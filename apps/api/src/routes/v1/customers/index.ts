@@ -34,6 +34,8 @@ async function startSession(fastify: FastifyInstance, request: FastifyRequest, r
   const now = new Date(shoppers.now());
   const { session, products } = await signInCustomer({ pool: fastify.db, customer, previous, now, absoluteTimeoutS: shoppers.absoluteTimeoutS, times: shoppers.times });
   await Promise.all(products.map((product) => fastify.productCache.recordWrite(product.id, product.version, product)));
+  // The browser's previous session ended with the sign-in: no instance may still take it from memory.
+  if (previous !== undefined) await fastify.identity.revoke({ kind: 'session', digest: previous.digest.toString('hex') });
   shoppers.setCookie(request, reply, session.secret, session.expiresAt);
   reply.header('cache-control', 'no-store');
   const idleExpiresAt = new Date(Math.min(now.getTime() + shoppers.idleTimeoutS * 1_000, session.expiresAt.getTime()));
@@ -128,7 +130,10 @@ export async function customerAuthRoutes(fastify: FastifyInstance): Promise<void
       },
     },
     async (request, reply) => {
-      if (request.shopper !== null) await endShopperSession(fastify.db, request.shopper.digest);
+      if (request.shopper !== null) {
+        await endShopperSession(fastify.db, request.shopper.digest);
+        await fastify.identity.revoke({ kind: 'session', digest: request.shopper.digest.toString('hex') });
+      }
       shoppers.clearCookie(request, reply);
       return reply.code(204).send();
     },

@@ -32,6 +32,7 @@ export async function createOrderRoute(fastify: FastifyInstance): Promise<void> 
         idempotencyKey: request.headers['idempotency-key'],
         actor: request.actor,
         paymentTtlMs: fastify.orders.paymentTtlMs,
+        soldOut: fastify.soldOut,
       });
       return answerPlacedOrder(fastify, reply, placed);
     },
