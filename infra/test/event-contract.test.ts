@@ -128,7 +128,7 @@ describe('event transport: api outbox relay → Redis → realtime server and ap
       subscriber: subscriber!,
       reader: reader!,
       prefix,
-      cache: { invalidate: (id) => invalidated.push(id), clear: () => invalidated.push('(all)'), setL1Enabled: () => {} },
+      cache: { apply: (head) => invalidated.push(head.subjectId), clear: () => invalidated.push('(all)'), setL1Enabled: () => {} },
       log: quiet,
     });
     await consumer.start(5_000);
