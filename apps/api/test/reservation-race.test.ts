@@ -114,7 +114,9 @@ describe('stock holds across two api processes', () => {
     for (const status of statuses) tally[status] = (tally[status] ?? 0) + 1;
     console.log(`[reservation-race] ${JSON.stringify(tally)}; ${samples.length} samples, most held ${Math.max(...samples.map((s) => s.reserved))}`);
     expect(tally).toEqual({ 200: STOCK, '409 OUT_OF_STOCK': SHOPPERS - STOCK });
-    expect(samples.length).toBeGreaterThan(10);
+    // The losers are refused from memory once the product is known sold out, so the storm is short: a few
+    // samples of the row while it ran, each checked below.
+    expect(samples.length).toBeGreaterThanOrEqual(3);
     for (const sample of samples) {
       expect(sample.stock).toBe(STOCK);
       expect(sample.reserved).toBeLessThanOrEqual(STOCK);

@@ -28,11 +28,12 @@ export interface CartWriteResult {
  * The frame of every write to one cart: one transaction that locks the owner's cart (404 for anyone
  * else's), renews the cart and its holds (activity), runs the change, notes the prices its lines are now
  * shown at (what a refused checkout names as the old price), and records the cart's `cart.updated` event
- * with the cart as it is answered. A read (`change` returning null) renews too, but records no event.
+ * with the cart as it is answered. A read (`change` returning null) renews too, but records no event. A
+ * change may finish the write itself (returning the cart it recorded), to keep its last statements short.
  */
 export async function cartWrite(
   options: CartWriteOptions,
-  change: (client: pg.PoolClient, cart: LockedCart) => Promise<Product[] | null>,
+  change: (client: pg.PoolClient, cart: LockedCart) => Promise<Product[] | null | CartWriteResult>,
   transaction?: TransactionOptions,
 ): Promise<CartWriteResult> {
   return withTransaction(options.pool, async (client) => {
@@ -40,7 +41,10 @@ export async function cartWrite(
     // Renewing first also locks the cart's held lines before any product, the order every writer keeps
     // (cart, lines, products), so that a sweeper holding lines and waiting for a product cannot deadlock it.
     await renewCart(client, locked.id, options.times);
-    const products = await change(client, locked);
+    const changed = await change(client, locked);
+    // A change that holds stock records the cart and its event itself, before and with its hold (see setLineQuantity).
+    if (changed !== null && !Array.isArray(changed)) return changed;
+    const products = changed as Product[] | null;
     await noteShownPrices(client, locked.id);
     const cart = products === null ? await readCart(client, locked.id) : await recordCartUpdated({ client, cartId: locked.id, actor: options.actor });
     if (cart === undefined) throw new NotFoundError(`cart ${locked.id} does not exist`);

@@ -1,5 +1,6 @@
 import { cartTopic, type Actor, type Cart } from '@livecart/schemas';
 import type pg from 'pg';
+import type { PendingEvent } from '../../db/outbox.js';
 import { DomainError } from '../../domain/errors.js';
 import { readCart } from './read-cart.js';
 
@@ -26,6 +27,11 @@ export async function cartForEvent(client: pg.PoolClient, cartId: string): Promi
 }
 
 const INSERT = `INSERT INTO outbox (type, topics, data, actor) VALUES ('cart.updated', $1::jsonb, $2::jsonb, $3::jsonb)`;
+
+/** The `cart.updated` event of a cart as shown, on its private topic alone (for recordChanges' `events`). */
+export function cartUpdatedEvent(cart: Cart): PendingEvent {
+  return { type: 'cart.updated', topics: [cartTopic(cart.id)], data: cart };
+}
 
 /**
  * Writes the cart's `cart.updated` event (the whole cart, as GET /v1/carts/:id shows it) on its private

@@ -1,11 +1,13 @@
-import type { Actor, Product } from '@livecart/schemas';
+import type { Actor, Cart, Product } from '@livecart/schemas';
 import type pg from 'pg';
 import type { SoldOutBoard } from '../../cache/sold-out-board.js';
 import { recordChanges, type RecordedChange } from '../../db/record-changes.js';
 import { checkLineQuantity, checkNewLine } from '../../domain/cart-caps.js';
 import { ConflictError, NotFoundError, OutOfStockError, UnprocessableError } from '../../domain/errors.js';
 import type { CartTimes } from './cart-owner.js';
+import { noteShownPrices, type CartWriteResult } from './cart-write.js';
 import { holdStock } from './hold-stock.js';
+import { cartForEvent, cartUpdatedEvent } from './record-cart-updated.js';
 import type { LockedCart } from './lock-cart.js';
 
 export interface SetLineQuantityOptions {
@@ -34,7 +36,7 @@ interface LineRow {
  * than the per-line or per-cart caps (422), more than is available (409). Locks: cart (caller), line,
  * product (last, held only for the statements that must follow it), as every cart writer does.
  */
-export async function setLineQuantity(options: SetLineQuantityOptions): Promise<Product[]> {
+export async function setLineQuantity(options: SetLineQuantityOptions): Promise<Product[] | CartWriteResult> {
   const { client, cart, productId, actor } = options;
   const field = 'body.quantity';
   const { rows: lines } = await client.query<LineRow>('SELECT quantity, held FROM cart_lines WHERE cart_id = $1 AND product_id = $2 FOR UPDATE', [cart.id, productId]);
@@ -65,7 +67,6 @@ export async function setLineQuantity(options: SetLineQuantityOptions): Promise<
     ]);
   }
   const changes: RecordedChange[] = [];
-  const products: Product[] = [];
   await client.query(
     `INSERT INTO cart_lines (cart_id, product_id, quantity, held, hold_expires_at)
      VALUES ($1, $2, $3, $3, now() + $4 * interval '1 millisecond')
@@ -78,13 +79,22 @@ export async function setLineQuantity(options: SetLineQuantityOptions): Promise<
     subject: { type: 'cart', id: cart.id },
     change: [{ field: `quantity:${productId}`, from: line?.quantity ?? null, to: target }],
   });
-  if (delta !== 0) {
-    const hold = await holdStock(client, productId, delta, options.mode === 'add' ? 'cart.line_added' : 'cart.line_updated', product.currency);
-    // Others took what was available (or the price moved to another currency) since the read above.
-    if (hold === undefined) throw new OutOfStockError('not enough of this product is available', [{ field, message: 'is more than is available now' }]);
-    changes.push(hold.change);
-    products.push(hold.product);
+  if (delta === 0) {
+    await recordChanges(client, actor, changes);
+    return [];
   }
-  await recordChanges(client, actor, changes);
-  return products;
+  // The hold takes the product's row lock, the hottest row of a sale, and keeps it to COMMIT: everything
+  // else the write records is prepared before it (shown prices, the cart as its event shows it), so that
+  // after it come only one statement (audit rows and events) and the COMMIT. Each round trip under that
+  // lock is one more wait for every shopper queued on the product.
+  await noteShownPrices(client, cart.id);
+  const shown = await cartForEvent(client, cart.id);
+  if (shown === undefined) throw new NotFoundError(`cart ${cart.id} does not exist`);
+  const hold = await holdStock(client, productId, delta, options.mode === 'add' ? 'cart.line_added' : 'cart.line_updated', product.currency);
+  // Others took what was available (or the price moved to another currency) since the read above.
+  if (hold === undefined) throw new OutOfStockError('not enough of this product is available', [{ field, message: 'is more than is available now' }]);
+  const available = hold.product.available ?? hold.product.stock;
+  const after: Cart = { ...shown, lines: shown.lines.map((l) => (l.productId === productId ? { ...l, available } : l)) };
+  await recordChanges(client, actor, [...changes, hold.change], [cartUpdatedEvent(after)]);
+  return { cart: after, products: [hold.product] };
 }
