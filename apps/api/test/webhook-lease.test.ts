@@ -192,8 +192,11 @@ describe('webhook worker lease', () => {
       return unique.length >= expected.length ? unique : undefined;
     }, { what: 'every event delivered', timeoutMs: 15_000 });
     expect(received.map((message) => seqOf(message.body))).toEqual(expected);
-    // The cursor ends at the last event: the woken holder's fenced writes did not pull it back.
-    const cursor = await pool.query<{ seq: number }>('SELECT cursor_seq AS seq FROM webhook_endpoints WHERE id = $1', [endpoint.id]);
-    expect(cursor.rows[0]?.seq).toBe(expected.at(-1));
+    // The cursor ends at the last event (its move is written with the delivery log, up to 250 ms after the
+    // last receipt) and stays there: the woken holder's fenced writes did not pull it back.
+    const cursorSeq = async () => (await pool.query<{ seq: number }>('SELECT cursor_seq AS seq FROM webhook_endpoints WHERE id = $1', [endpoint.id])).rows[0]?.seq;
+    await waitUntil(async () => ((await cursorSeq()) === expected.at(-1) ? true : undefined), { what: 'the cursor to reach the last event', timeoutMs: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await cursorSeq()).toBe(expected.at(-1));
   });
 });
