@@ -49,6 +49,6 @@ export async function runServer(env: ApiEnv): Promise<FastifyInstance> {
     process.exit(1);
   });
 
-  await app.listen({ host: env.HOST, port: env.PORT });
+  await app.listen({ host: env.HOST, port: env.PORT, backlog: env.LISTEN_BACKLOG });
   return app;
 }

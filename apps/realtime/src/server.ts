@@ -25,7 +25,7 @@ process.once('SIGTERM', (signal) => void shutdown(signal));
 process.once('SIGINT', (signal) => void shutdown(signal));
 
 try {
-  await app.listen({ host: env.HOST, port: env.PORT });
+  await app.listen({ host: env.HOST, port: env.PORT, backlog: env.LISTEN_BACKLOG });
   logger.info({ instanceId: env.INSTANCE_ID, redisPrefix: env.REDIS_PREFIX }, 'realtime listening');
 } catch (error) {
   logger.fatal({ err: error }, 'could not start');

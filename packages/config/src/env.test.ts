@@ -36,6 +36,7 @@ describe('loadEnv', () => {
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       PORT: 4000,
+      LISTEN_BACKLOG: 4_096,
       DATABASE_POOL_MAX: 10,
       DATABASE_POOL_WAIT_MS: 10_000,
       REDIS_PREFIX: 'livecart',
@@ -88,8 +89,8 @@ describe('loadEnv', () => {
   });
 
   it('treats empty strings as unset so defaults apply', () => {
-    const env = loadEnv({ ...httpEnv(5000) }, { PORT: '', HOST: '' });
-    expect(env).toEqual({ HOST: '127.0.0.1', PORT: 5000 });
+    const env = loadEnv({ ...httpEnv(5000) }, { PORT: '', HOST: '', LISTEN_BACKLOG: '' });
+    expect(env).toEqual({ HOST: '127.0.0.1', PORT: 5000, LISTEN_BACKLOG: 4_096 });
   });
 
   it('bounds integers', () => {

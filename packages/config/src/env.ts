@@ -141,6 +141,12 @@ export function httpEnv(defaultPort: number) {
   return {
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: envInt({ min: 0, max: 65535, default: defaultPort }),
+    /**
+     * Connections the kernel queues for the process beyond those it accepted (capped by net.core.somaxconn).
+     * Node's default, 511, overflows when a balancer opens thousands of upstream connections in one burst,
+     * and a dropped SYN costs its client a 1 s (then 3 s, 7 s) retransmission.
+     */
+    LISTEN_BACKLOG: envInt({ min: 1, max: 65_535, default: 4_096 }),
   };
 }
 
