@@ -34,6 +34,8 @@ import {
   PongMessageSchema,
   PROTOCOL_VERSION,
   ResetMessageSchema,
+  DELIVERY_MODES,
+  DELIVERY_PARAM,
   SUBPROTOCOL_JSON,
   SUBPROTOCOL_MSGPACK,
   SubscribedMessageSchema,
@@ -241,6 +243,17 @@ function channels() {
       bindings: {
         ws: {
           method: 'GET',
+          query: {
+            type: 'object',
+            properties: {
+              [DELIVERY_PARAM]: {
+                type: 'string',
+                enum: [...DELIVERY_MODES],
+                default: 'all',
+                description: 'all: every event of the followed topics. latest: when several events of one subject wait for the same write, only the newest state is sent (see DELIVERY_MODES in @livecart/schemas).',
+              },
+            },
+          },
           headers: {
             type: 'object',
             properties: {

@@ -9,6 +9,20 @@ export const SUBPROTOCOL_JSON = 'livecart.v1.json';
 export const SUBPROTOCOL_MSGPACK = 'livecart.v1.msgpack';
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * How a connection is delivered events: the `delivery` query parameter of the WebSocket URL (`/ws?delivery=latest`).
+ * - `all` (the default): every event of its topics.
+ * - `latest`: state, not history. Every event carries the whole new state of its subject (a product, a cart,
+ *   an order), so when several events of one subject wait for the same write to a connection, only the newest
+ *   is sent: an earlier one is dropped when a later one of the same subject carries every topic of it the
+ *   connection follows. What arrives is still in `seq` order, each `seq` at most once, and `since` = the last
+ *   `seq` received resumes without missing a state. For views of the current state (a storefront's pages);
+ *   a consumer that needs every change (an audit, an integration) keeps `all`, or uses webhooks.
+ */
+export const DELIVERY_MODES = ['all', 'latest'] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+export const DELIVERY_PARAM = 'delivery';
+
 /** Close codes the server uses beyond the standard ones; clients reconnect on all but the 44xx ones. */
 export const CLOSE_CODES = {
   /** Server shutting down or restarting: reconnect (elsewhere) and resume with `since`. */

@@ -22,6 +22,12 @@ export class LiveEvent {
     private readonly body: unknown,
   ) {}
 
+  /** The id of what the event carries the new state of (its `data.id`: a product, a cart, an order). */
+  get subjectId(): string | undefined {
+    const data = (this.body as { data?: { id?: unknown } } | null)?.data;
+    return typeof data?.id === 'string' ? data.id : undefined;
+  }
+
   /** Bytes this event adds to a JSON connection's queue; an estimate good enough for caps. */
   get size(): number {
     return this.raw.length;

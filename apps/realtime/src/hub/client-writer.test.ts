@@ -1,6 +1,7 @@
-import { CLOSE_CODES } from '@livecart/schemas';
+import { CLOSE_CODES, type DeliveryMode } from '@livecart/schemas';
 import { describe, expect, it } from 'vitest';
 import { FakeTransport, liveEvent } from '../../test/support/fakes.js';
+import { productId } from '../../test/support/events.js';
 import type { SlowConsumerPolicy } from '../env.js';
 import { BatchFrameCache } from './build-frame.js';
 import type { ClientWriter } from './client-writer.js';
@@ -9,7 +10,7 @@ import { emptyHubStats } from './hub-stats.js';
 
 const CAP = 10_000;
 
-function setup(policy: SlowConsumerPolicy = 'close', topics = ['catalog', 'product:a', 'product:b']) {
+function setup(policy: SlowConsumerPolicy = 'close', topics = ['catalog', 'product:a', 'product:b'], delivery: DeliveryMode = 'all') {
   const transport = new FakeTransport();
   const stats = emptyHubStats();
   const kicked: Connection[] = [];
@@ -18,6 +19,7 @@ function setup(policy: SlowConsumerPolicy = 'close', topics = ['catalog', 'produ
     transport,
     { sendBufferMaxBytes: CAP, slowConsumerPolicy: policy, stats, onKicked: (c) => kicked.push(c), onLagging: (w) => lagging.push(w) },
     0,
+    delivery,
   );
   for (const topic of topics) connection.follow(topic, 0);
   return { transport, stats, kicked, lagging, connection, writer: connection.writer, turn: () => connection.writer.takeTurn(new BatchFrameCache()) };
@@ -123,5 +125,36 @@ describe('ClientWriter', () => {
     expect(writer.closed).toBe(true);
     expect(writer.queuedBytes).toBe(0);
     expect(transport.frames).toEqual([]);
+  });
+
+  describe('delivery latest', () => {
+    const [a, b] = [productId(1), productId(2)];
+
+    it("sends only each subject's newest state of a write, in seq order, and counts what it dropped", () => {
+      const { writer, transport, stats, turn } = setup('close', ['catalog'], 'latest');
+      for (const [seq, id] of [[1, a], [2, b], [3, a], [4, a], [5, b]] as const) writer.offer(liveEvent(seq, ['catalog'], id));
+      turn();
+      expect(transport.seqs).toEqual([4, 5]);
+      expect(stats).toMatchObject({ delivered: 2, coalesced: 3, batchFrames: 1 });
+      writer.offer(liveEvent(6, ['catalog'], a));
+      turn();
+      expect(transport.seqs).toEqual([4, 5, 6]);
+    });
+
+    it('keeps an older state that carries a followed topic the newer one does not (a product that left a category)', () => {
+      const { writer, transport, turn } = setup('close', ['category:old', 'category:new'], 'latest');
+      writer.offer(liveEvent(1, ['category:old'], a));
+      writer.offer(liveEvent(2, ['category:new'], a));
+      writer.offer(liveEvent(3, ['category:new'], a));
+      turn();
+      expect(transport.seqs).toEqual([1, 3]);
+    });
+
+    it('sends every event to a connection that did not ask for latest', () => {
+      const { writer, transport, turn } = setup('close', ['catalog']);
+      for (const seq of [1, 2, 3]) writer.offer(liveEvent(seq, ['catalog'], a));
+      turn();
+      expect(transport.seqs).toEqual([1, 2, 3]);
+    });
   });
 });

@@ -22,6 +22,33 @@ export interface WriterRules {
 }
 
 /**
+ * The events of a write for a `latest` connection: each dropped when a later one of the same subject carries
+ * every topic of it that the connection follows (so no follower of a topic loses that subject's newest
+ * state), the rest kept in seq order. Linear: one pass from the newest, remembering each subject's topics.
+ */
+export function newestStates(events: readonly LiveEvent[], followed: ReadonlyMap<string, number>): readonly LiveEvent[] {
+  const later = new Map<string, readonly string[]>();
+  const kept: LiveEvent[] = [];
+  let dropped = false;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i]!;
+    const subject = event.subjectId;
+    if (subject === undefined) {
+      kept.push(event);
+      continue;
+    }
+    const newer = later.get(subject);
+    if (newer !== undefined && event.topics.every((topic) => !followed.has(topic) || newer.includes(topic))) {
+      dropped = true;
+      continue;
+    }
+    kept.push(event);
+    later.set(subject, newer === undefined ? event.topics : [...new Set([...newer, ...event.topics])]);
+  }
+  return dropped ? kept.reverse() : events;
+}
+
+/**
  * One client's outgoing queue: the events routed to it and not yet written, written at its turn as ONE
  * frame (an `event`, or a `batch` of several), built from bytes encoded once per event. It holds events
  * while a replay is written (paused), and applies the slow-consumer policy when the socket does not
@@ -130,10 +157,11 @@ export class ClientWriter {
     const { transport } = this.connection;
     // Still holding more than the cap from earlier turns: this client does not keep up.
     if (transport.bufferedAmount > this.rules.sendBufferMaxBytes) return this.fallBehind();
-    const frame = cache.frame(transport.format, events);
     this.queue = [];
     this.bytes = 0;
-    this.send(frame, events.length);
+    const states = this.connection.delivery === 'latest' && events.length > 1 ? newestStates(events, this.connection.topics) : events;
+    this.rules.stats.coalesced += events.length - states.length;
+    this.send(cache.frame(transport.format, states), states.length);
   }
 
   private send(frame: OutgoingFrame, events: number): void {

@@ -1,3 +1,4 @@
+import type { DeliveryMode } from '@livecart/schemas';
 import type { LiveEvent } from '../events/live-event.js';
 import { ClientWriter, type WriterRules } from './client-writer.js';
 import type { Transport } from './transport.js';
@@ -17,6 +18,8 @@ export class Connection {
     rules: WriterRules,
     /** Events up to this seq were published before the connection existed. */
     seq: number,
+    /** `latest`: a write carries only the newest state of each subject (see DELIVERY_MODES). */
+    readonly delivery: DeliveryMode = 'all',
   ) {
     this.lastSeq = seq;
     this.writer = new ClientWriter(this, rules);

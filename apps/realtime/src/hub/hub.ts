@@ -1,3 +1,4 @@
+import type { DeliveryMode } from '@livecart/schemas';
 import type { SlowConsumerPolicy } from '../env.js';
 import type { LiveEvent } from '../events/live-event.js';
 import { BatchFrameCache } from './build-frame.js';
@@ -44,8 +45,8 @@ export class Hub {
     };
   }
 
-  add(transport: Transport): Connection {
-    const connection = new Connection(transport, this.rules, this.seq);
+  add(transport: Transport, delivery: DeliveryMode = 'all'): Connection {
+    const connection = new Connection(transport, this.rules, this.seq, delivery);
     this.connections.add(connection);
     return connection;
   }

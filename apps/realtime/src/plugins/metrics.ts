@@ -77,7 +77,7 @@ export const metricsPlugin = fp<{ instanceId: string }>(
     mirrored(registry, 'realtime_event_frames_total', 'Frames carrying one event.', () => hub.stats.eventFrames);
     mirrored(registry, 'realtime_slow_consumer_closes_total', 'Connections closed with 4000 for reading too slowly.', () => hub.stats.slowConsumerKicks);
     mirrored(registry, 'realtime_slow_consumer_lagging_total', 'Times a connection fell back to newest-per-topic delivery.', () => hub.stats.laggingEntered);
-    mirrored(registry, 'realtime_events_coalesced_total', 'Events a lagging connection skipped for a newer one of the same topic.', () => hub.stats.coalesced);
+    mirrored(registry, 'realtime_events_coalesced_total', 'Events not sent for a newer one: of the same topic to a lagging connection, of the same subject in one write to a delivery=latest connection.', () => hub.stats.coalesced);
     mirrored(registry, 'realtime_client_messages_total', 'Frames received from clients.', () => clientStats.clientMessages);
     mirrored(registry, 'realtime_replayed_events_total', 'Events sent by replays.', () => clientStats.replayedEvents);
     mirroredByLabel(

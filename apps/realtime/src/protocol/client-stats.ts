@@ -2,7 +2,7 @@ import type { RealtimeErrorCode } from '@livecart/schemas';
 
 export type KickReason = 'heartbeat' | 'rate_limited' | 'protocol' | 'slow_replay';
 export type ReplayResult = 'replayed' | 'reset' | 'failed';
-export type RefusedUpgradeReason = 'origin' | 'capacity' | 'shutting_down' | 'not_ready' | 'not_found';
+export type RefusedUpgradeReason = 'origin' | 'capacity' | 'shutting_down' | 'not_ready' | 'not_found' | 'bad_delivery';
 
 /** Plain counters of client-facing outcomes; /metrics reads them when scraped, so no hot path calls out. */
 export class ClientStats {

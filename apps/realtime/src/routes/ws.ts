@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData } from 'ws';
 import type { RealtimeOptions } from '../options.js';
+import { deliveryOf } from '../protocol/delivery.js';
 import { chooseSubprotocol, formatOf } from '../protocol/format.js';
 import { Session, type SessionContext } from '../protocol/session.js';
 import { closeGoingAway } from '../ws/going-away.js';
@@ -67,9 +68,10 @@ export async function wsRoutes(app: FastifyInstance, options: RealtimeOptions): 
       clientStats.count(clientStats.refusedUpgrades, reason);
       logger.debug({ origin: request.headers.origin, url: request.url, reason }, 'websocket upgrade refused');
     },
-    onConnection: (socket) => {
+    onConnection: (socket, request) => {
       const transport = new WsTransport(socket, formatOf(socket.protocol), options.heartbeatTimeoutMs);
-      const connection = hub.add(transport);
+      // The upgrade handler refused a URL with an unknown mode.
+      const connection = hub.add(transport, deliveryOf(request.url) ?? 'all');
       const session = new Session(sessionContext, connection);
       socket.on('error', onSocketError);
       heartbeat.add(transport);

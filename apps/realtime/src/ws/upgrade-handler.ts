@@ -1,7 +1,9 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { DELIVERY_MODES, DELIVERY_PARAM } from '@livecart/schemas';
 import type { RefusedUpgradeReason } from '../protocol/client-stats.js';
+import { deliveryOf } from '../protocol/delivery.js';
 import type { UpgradeGate } from './upgrade-gate.js';
 
 const REFUSALS: Record<RefusedUpgradeReason, { statusCode: number; message: string }> = {
@@ -10,6 +12,7 @@ const REFUSALS: Record<RefusedUpgradeReason, { statusCode: number; message: stri
   not_ready: { statusCode: 503, message: 'this instance has not joined the event feed yet' },
   shutting_down: { statusCode: 503, message: 'this instance is shutting down; try another' },
   not_found: { statusCode: 404, message: 'no WebSocket endpoint here; use /ws' },
+  bad_delivery: { statusCode: 400, message: `the ${DELIVERY_PARAM} query parameter must be one of: ${DELIVERY_MODES.join(', ')}` },
 };
 
 /** The HTTP answer to a refused upgrade: the error envelope every other 4xx/5xx carries, then hang up. */
@@ -85,6 +88,7 @@ export class UpgradeHandler {
     const url = request.url ?? '';
     const query = url.indexOf('?');
     if ((query === -1 ? url : url.slice(0, query)) !== this.options.path) return 'not_found';
+    if (deliveryOf(url) === undefined) return 'bad_delivery';
     const verdict = this.options.gate.admit(request);
     return verdict === 'ok' ? undefined : verdict;
   }

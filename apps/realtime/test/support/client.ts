@@ -1,5 +1,5 @@
 import { decode, encode } from '@msgpack/msgpack';
-import { SUBPROTOCOL_JSON, SUBPROTOCOL_MSGPACK, type LivecartEvent, type ServerMessage } from '@livecart/schemas';
+import { DELIVERY_PARAM, SUBPROTOCOL_JSON, SUBPROTOCOL_MSGPACK, type LivecartEvent, type ServerMessage } from '@livecart/schemas';
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
 
 export interface ConnectOptions {
@@ -10,6 +10,8 @@ export interface ConnectOptions {
   autoPong?: boolean;
   /** Offer these subprotocols instead of the default. */
   protocols?: string[];
+  /** Sent as the `delivery` query parameter (any string, to test refusals). */
+  delivery?: string;
 }
 
 export interface Closed {
@@ -50,7 +52,7 @@ export class TestClient {
     const protocols = options.protocols ?? [options.msgpack ? SUBPROTOCOL_MSGPACK : SUBPROTOCOL_JSON];
     const clientOptions: ClientOptions = { autoPong: options.autoPong ?? true };
     if (options.origin !== undefined) clientOptions.origin = options.origin;
-    const ws = new WebSocket(url, protocols, clientOptions);
+    const ws = new WebSocket(options.delivery === undefined ? url : `${url}?${DELIVERY_PARAM}=${encodeURIComponent(options.delivery)}`, protocols, clientOptions);
     const client = new TestClient(ws, options.msgpack ?? false);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));

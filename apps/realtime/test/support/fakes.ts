@@ -9,9 +9,10 @@ import { productUpdated } from './events.js';
 /**
  * An event of `seq` carrying `topics`, as the sequencer hands it to the hub. Built directly, not parsed,
  * so hub and replay tests may use short made-up topics that the transport's head parser would refuse.
+ * Its subject is product `id` (productId(1) unless given).
  */
-export function liveEvent(seq: number, topics: string[] = ['catalog']): LiveEvent {
-  const event = productUpdated(seq, { topics });
+export function liveEvent(seq: number, topics: string[] = ['catalog'], id?: string): LiveEvent {
+  const event = productUpdated(seq, { topics, ...(id === undefined ? {} : { id }) });
   const raw = JSON.stringify(event);
   return new LiveEvent(seq, undefined, topics, Date.parse(event.occurredAt), raw, JSON.parse(raw));
 }

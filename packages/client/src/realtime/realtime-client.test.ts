@@ -1,7 +1,7 @@
 import type { LivecartEvent } from '@livecart/schemas/events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeWebSockets, orderPaid, product, updated } from '../testing/fake-websocket.js';
-import { MAX_TOKEN_REFUSALS, RealtimeClient, type RealtimeClientOptions, type RealtimeError, type RealtimeReset } from './realtime-client.js';
+import { MAX_TOKEN_REFUSALS, RealtimeClient, withDelivery, type RealtimeClientOptions, type RealtimeError, type RealtimeReset } from './realtime-client.js';
 
 const URL = 'ws://realtime.test/ws';
 const P = product();
@@ -49,6 +49,21 @@ describe('RealtimeClient connection', () => {
     expect(sockets).toHaveLength(1);
     expect(sockets[0]?.protocols).toBe('livecart.v1.json');
     expect(client.state).toBe('connecting');
+  });
+
+  it('asks for delivery=latest in the URL when told to, and for nothing by default', async () => {
+    for (const [delivery, url] of [
+      [undefined, URL],
+      ['all', URL],
+      ['latest', `${URL}?delivery=latest`],
+    ] as const) {
+      const { client, sockets } = setup(delivery === undefined ? {} : { delivery });
+      client.subscribe([TOPIC], { seq: 10 });
+      await tick();
+      expect(sockets[0]?.url).toBe(url);
+      client.close();
+    }
+    expect(withDelivery('wss://shop.test/ws?x=1', 'latest')).toBe('wss://shop.test/ws?x=1&delivery=latest');
   });
 
   it('uses the platform WebSocket when none is given', async () => {

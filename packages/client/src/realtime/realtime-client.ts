@@ -1,5 +1,5 @@
 import { isCatalogEvent, type LivecartEvent, type PublishedEvent } from '@livecart/schemas/events';
-import { CLOSE_CODES, type ClientMessage, type RealtimeErrorCode, type ResetMessage, SUBPROTOCOL_JSON } from '@livecart/schemas/realtime';
+import { CLOSE_CODES, type ClientMessage, DELIVERY_PARAM, type DeliveryMode, type RealtimeErrorCode, type ResetMessage, SUBPROTOCOL_JSON } from '@livecart/schemas/realtime';
 import { isPrivateTopic, type Topic } from '@livecart/schemas/topics';
 import { backoffDelay } from './backoff.js';
 import { Listeners } from './listeners.js';
@@ -55,6 +55,11 @@ export interface RealtimeClientOptions {
    * Without it, private topics are never subscribed.
    */
   tokenFor?: (topics: Topic[]) => Promise<string>;
+  /**
+   * `latest`: a view of current state (a page) is sent each subject's newest state of a write instead of every
+   * step (see `DELIVERY_MODES` in `@livecart/schemas`); `all` (the default): every event.
+   */
+  delivery?: DeliveryMode;
   random?: () => number;
   warn?: (message: string, detail?: unknown) => void;
   /**
@@ -250,7 +255,7 @@ export class RealtimeClient {
     let socket: RealtimeSocket;
     try {
       const WebSocketClass = this.options.WebSocket ?? platformWebSocket();
-      socket = new WebSocketClass(url, SUBPROTOCOL_JSON);
+      socket = new WebSocketClass(withDelivery(url, this.options.delivery ?? 'all'), SUBPROTOCOL_JSON);
     } catch (error) {
       this.warn('realtime connect failed', error);
       this.scheduleRetry();
@@ -529,4 +534,10 @@ export class RealtimeClient {
   private warn(message: string, detail?: unknown): void {
     (this.options.warn ?? console.warn)(message, detail);
   }
+}
+
+/** The endpoint URL asking for a delivery mode; `all` is the server's default and adds nothing. */
+export function withDelivery(url: string, delivery: DeliveryMode): string {
+  if (delivery === 'all') return url;
+  return `${url}${url.includes('?') ? '&' : '?'}${DELIVERY_PARAM}=${delivery}`;
 }

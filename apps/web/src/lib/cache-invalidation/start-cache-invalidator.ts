@@ -27,7 +27,8 @@ export function createCacheInvalidator(options: CacheInvalidatorOptions): Realti
   const warn = options.warn ?? log;
   const send = (payload: ExpirePayload) => options.expire('all' in payload ? [ALL_PRODUCTS_TAG] : payload.tags);
   const batcher = new TagBatcher(send, { warn });
-  const client = new RealtimeClient({ url: options.url, WebSocket: options.WebSocket, warn });
+  // Only which products changed matters here: their newest states name them as well as every event would.
+  const client = new RealtimeClient({ url: options.url, WebSocket: options.WebSocket, warn, delivery: 'latest' });
   client.onReset(() => batcher.addAll());
   client.onEvent((event) => batcher.add(productTag(event.data.id)));
   let connectedBefore = false;

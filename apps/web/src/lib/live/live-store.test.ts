@@ -52,6 +52,8 @@ describe('LiveStore connection', () => {
     await tick();
     expect(sockets).toHaveLength(1);
     expect(sockets[0]?.protocols).toBe('livecart.v1.json');
+    // A page follows state: it asks for each product's newest state, not every step of a burst.
+    expect(sockets[0]?.url).toBe(`${URL}?delivery=latest`);
     expect(store.getState()).toBe('connecting');
   });
 

@@ -41,7 +41,9 @@ export class LiveStore {
   private readonly refused = new Set<Topic>();
 
   constructor(private readonly options: LiveStoreOptions = {}) {
-    this.client = new RealtimeClient(options);
+    // A page shows the newest state of what it follows: a burst of one product (a sale's last units) is
+    // sent as its newest state rather than every step, unless the caller asks for every event.
+    this.client = new RealtimeClient({ delivery: 'latest', ...options });
     this.client.onStateChange((state) => {
       // A new connection asks for every topic again.
       if (state !== 'connected') this.refused.clear();
