@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { DELIVERY_PARAM } from '@livecart/schemas';
 import WebSocket from 'ws';
 import { codeOf, now, send, type Answer } from './http-client.js';
 import type { Command, RaceMode, ShopperResult, Step, WorkerMessage } from './protocol.js';
@@ -53,7 +54,8 @@ class Shopper {
     const subscribe: Record<string, unknown> = { type: 'subscribe', topics: [`product:${productId}`] };
     if (Number.isInteger(seq) && seq > 0) subscribe.since = seq;
     if (typeof epoch === 'string' && epoch.length > 0) subscribe.epoch = epoch;
-    const url = `ws://${this.base.host}/ws`;
+    // As the storefront's pages do: a page shows the product's newest state, not every step of the sale.
+    const url = `ws://${this.base.host}/ws?${DELIVERY_PARAM}=latest`;
     await new Promise<void>((resolve, reject) => {
       const socket = new WebSocket(url, 'livecart.v1.json', { origin: this.base.origin, localAddress: this.localAddress, perMessageDeflate: false, handshakeTimeout: 30_000 });
       this.socket = socket;

@@ -2,12 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HOST, startProcess, type RunningProcess } from '@livecart/local-services/testing';
-import { infraRoot } from './repo.js';
+import { fileURLToPath } from 'node:url';
+import { HOST, startProcess, type Pinning, type RunningProcess } from '@livecart/local-services/testing';
 
 export const NGINX_PATH = '/usr/sbin/nginx';
+/** The project's nginx configuration: the compose stack's balancer. */
+export const NGINX_CONF = fileURLToPath(new URL('./nginx.conf', import.meta.url));
 
-/** The tests run Debian's nginx: missing, they fail saying how to get it (as .ci/run does). */
+/** Tests and benches run Debian's nginx: missing, they fail saying how to get it (as .ci/run does). */
 export function assertNginx(): void {
   if (!existsSync(NGINX_PATH)) throw new Error(`nginx not found at ${NGINX_PATH}: run \`apt-get install -y nginx\`.`);
 }
@@ -64,9 +66,16 @@ export interface StartNginxOptions {
   /** Changes the file's text before it runs, e.g. to show what a reverted line would do. */
   edit?: (source: string) => string;
   onLine?: (line: string) => void;
+  /** Runs nginx and its workers on these CPUs (a bench keeps it on the servers' core). */
+  pin?: Pinning;
+  /** Replaces the file's `worker_processes auto` (each worker holds at most its worker_connections). */
+  workerProcesses?: number;
 }
 
-/** infra/nginx/nginx.conf run by Debian's nginx as a child in the foreground, in a directory of its own. */
+/**
+ * infra/nginx/nginx.conf run by Debian's nginx as a child in the foreground, in a directory of its own: the
+ * tests of the file, and the bench's balancer in front of the local cluster.
+ */
 export async function startNginx(options: StartNginxOptions): Promise<Nginx> {
   assertNginx();
   const dir = await mkdtemp(join(tmpdir(), `livecart-${options.name}-`));
@@ -74,8 +83,13 @@ export async function startNginx(options: StartNginxOptions): Promise<Nginx> {
   await chmod(dir, 0o755);
   const tempDir = join(dir, 'temp');
   await mkdir(tempDir);
-  const source = readFileSync(`${infraRoot}nginx/nginx.conf`, 'utf8');
-  const config = localNginxConfig((options.edit ?? ((text) => text))(source), { port: options.port, upstreams: options.upstreams, tempDir });
+  const source = readFileSync(NGINX_CONF, 'utf8');
+  let edited = (options.edit ?? ((text) => text))(source);
+  if (options.workerProcesses !== undefined) {
+    if (!/^worker_processes\s+\S+;/m.test(edited)) throw new Error('nginx.conf has no worker_processes line');
+    edited = edited.replace(/^worker_processes\s+\S+;/m, `worker_processes ${options.workerProcesses};`);
+  }
+  const config = localNginxConfig(edited, { port: options.port, upstreams: options.upstreams, tempDir });
   const configFile = join(dir, 'nginx.conf');
   await writeFile(configFile, config);
   const url = `http://${HOST}:${options.port}`;
@@ -89,6 +103,7 @@ export async function startNginx(options: StartNginxOptions): Promise<Nginx> {
       env: {},
       readyUrl: `${url}/lb-health`,
       readyTimeoutMs: 15_000,
+      ...(options.pin === undefined ? {} : { pin: options.pin }),
       ...(options.onLine === undefined ? {} : { onLine: options.onLine }),
     });
   } catch (error) {

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/cluster.js';
 import { assertChromium, launchChromium, type Chromium } from './support/chromium.js';
-import { assertNginx, startNginx, type Nginx } from './support/nginx.js';
+import { assertNginx, startNginx, type Nginx } from '../nginx/run-nginx.js';
 
 /**
  * infra/nginx/nginx.conf itself, run by Debian's nginx in front of the local cluster, with real Chromium

@@ -187,7 +187,7 @@ export const flashSaleSuite: Suite = {
       },
     ];
     return {
-      method: `${shoppers.toLocaleString('en')} shoppers in ${Math.max(2, Math.ceil(shoppers / 2_500))} processes (core 1, source addresses 127.0.0.1-4), each with its own keep-alive HTTP connection and WebSocket through the local balancer (${balancerProcesses} processes on one port) of 2 api + 2 realtime + web (core 0), open one product's page (1 in ${STOREFRONT_EVERY} GETs the storefront's rendered page first; every one GETs the product with X-Event-Seq/-Epoch and subscribes product:<id> from that seq), then all click at once for its ${units} units: ${modes.map((mode) => LABELS[mode]).join(', then ')}, each on its own product; sold and held units from Postgres, again after the ${reservationTtlMs} ms reservation TTL; one race per mode.`,
+      method: `${shoppers.toLocaleString('en')} shoppers in ${Math.max(2, Math.ceil(shoppers / 2_500))} processes (core 1, source addresses 127.0.0.1-4), each with its own keep-alive HTTP connection and WebSocket through the project's nginx (infra/nginx/nginx.conf, ${balancerProcesses} workers) in front of 2 api + 2 realtime + web (core 0), open one product's page (1 in ${STOREFRONT_EVERY} GETs the storefront's rendered page first; every one GETs the product with X-Event-Seq/-Epoch and subscribes product:<id> from that seq, with delivery=latest as the storefront's pages do), then all click at once for its ${units} units: ${modes.map((mode) => LABELS[mode]).join(', then ')}, each on its own product; sold and held units from Postgres, again after the ${reservationTtlMs} ms reservation TTL; one race per mode.`,
       rows,
       headlines,
       checks: [],
