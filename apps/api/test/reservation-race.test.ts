@@ -86,13 +86,19 @@ describe('stock holds across two api processes', () => {
     // Watch the row while the adds run: Postgres's view, sampled as fast as it answers.
     let watching = true;
     const samples: { stock: number; reserved: number }[] = [];
+    let firstSample: () => void = () => {};
+    const sampling = new Promise<void>((resolve) => (firstSample = resolve));
     const watcher = (async () => {
       while (watching) {
         // On a loaded host a sample may wait too long for a connection: a missed sample, not a finding.
         const sample = await pool.query<{ stock: number; reserved: number }>('SELECT stock, reserved FROM products WHERE id = $1', [product.id]).catch(() => undefined);
         if (sample !== undefined) samples.push(sample.rows[0]!);
+        firstSample();
       }
     })();
+    // The watcher is sampling before the first add is sent, and its sample in flight when they are all
+    // answered is taken too: at least one more from during the storm.
+    await sampling;
 
     // Every add on the other process than the one its cart was opened on: sessions are shared, not sticky.
     const statuses = await Promise.all(
@@ -114,9 +120,9 @@ describe('stock holds across two api processes', () => {
     for (const status of statuses) tally[status] = (tally[status] ?? 0) + 1;
     console.log(`[reservation-race] ${JSON.stringify(tally)}; ${samples.length} samples, most held ${Math.max(...samples.map((s) => s.reserved))}`);
     expect(tally).toEqual({ 200: STOCK, '409 OUT_OF_STOCK': SHOPPERS - STOCK });
-    // The losers are refused from memory once the product is known sold out, so the storm is short: a few
-    // samples of the row while it ran, each checked below.
-    expect(samples.length).toBeGreaterThanOrEqual(3);
+    // The losers are refused from memory once the product is known sold out, so the storm is short (a few
+    // samples on a busy machine, hundreds on an idle one); each is checked below.
+    expect(samples.length).toBeGreaterThanOrEqual(2);
     for (const sample of samples) {
       expect(sample.stock).toBe(STOCK);
       expect(sample.reserved).toBeLessThanOrEqual(STOCK);
