@@ -1,4 +1,4 @@
-import { webhookMessageId, type WebhookDeliveryPage, type WebhookEndpointWithSecret } from '@livecart/schemas';
+import { webhookBatchMessageId, webhookMessageId, type WebhookBatch, type WebhookDeliveryPage, type WebhookEndpointWithSecret } from '@livecart/schemas';
 import { eventJsonOfEntry, eventKeys, streamPositionOf } from '@livecart/schemas/transport';
 import { waitUntil } from '@livecart/local-services/testing';
 import type { FastifyInstance } from 'fastify';
@@ -102,6 +102,61 @@ describe('webhook delivery', () => {
     expect(attempts.some((attempt) => attempt.statusCode === null && attempt.error === `no answer within ${TIMEOUT_MS} ms`)).toBe(true);
     expect(attempts.some((attempt) => attempt.statusCode === null && /ECONNRESET|socket hang up/.test(attempt.error ?? ''))).toBe(true);
     expect(attempts.some((attempt) => attempt.attempt > 1 && attempt.succeeded)).toBe(true);
+  });
+
+  it('delivers batches of up to maxBatchSize consecutive events, in seq order, none missing, through failures', async () => {
+    // Refuses every request until all the events are published, so that full batches form; then drops the
+    // connection on every fourth request.
+    const gate: { openedAt?: number } = {};
+    const flaky = await receiver((index) => (gate.openedAt === undefined ? 503 : (index - gate.openedAt) % 4 === 3 ? 'reset' : 204));
+    const endpoint = await register(flaky.url, { eventTypes: ['product.created'], maxBatchSize: 8 });
+    expect(endpoint.maxBatchSize).toBe(8);
+    const N = 40;
+    for (let group = 0; group < N / 10; group++) await Promise.all(Array.from({ length: 10 }, () => createProductVia(app)));
+    const expected = await publishedAfter(endpoint.deliveredSeq, N);
+    const openedAt = flaky.requests.length;
+    gate.openedAt = openedAt;
+
+    const eventsOf = (messages: typeof flaky.accepted) => messages.flatMap((message) => (JSON.parse(message.body) as WebhookBatch).events);
+    const received = await waitUntil(() => {
+      const seqs = [...new Set(eventsOf(flaky.accepted).map((event) => event.seq))];
+      return seqs.length >= N ? seqs : undefined;
+    }, { what: 'every event at the receiver', timeoutMs: 25_000, intervalMs: 100 });
+    expect(received).toEqual(expected);
+    // In order, each event accepted once: every accepted batch starts after the one before it.
+    const firsts = flaky.accepted.map((message) => (JSON.parse(message.body) as WebhookBatch).events[0]!.seq);
+    for (let i = 1; i < firsts.length; i++) expect(firsts[i]).toBeGreaterThan(firsts[i - 1] as number);
+
+    const { rows } = await pool.query<{ epoch: string }>('SELECT epoch FROM outbox_sequence');
+    const epoch = rows[0]?.epoch as string;
+    const stream = await redis.xrange(eventKeys({ prefix: ctx.prefix }).stream, '-', '+');
+    const live = new Map(stream.map(([id, fields]) => [streamPositionOf(id).seq, JSON.parse(eventJsonOfEntry(fields) ?? 'null') as unknown]));
+    for (const message of flaky.accepted) {
+      const batch = verifyMessage(endpoint.secret, message) as WebhookBatch;
+      expect(batch.type).toBe('webhook.batch');
+      expect(batch.events.length).toBeGreaterThanOrEqual(1);
+      expect(batch.events.length).toBeLessThanOrEqual(8);
+      const seqs = batch.events.map((event) => event.seq);
+      expect(seqs).toEqual(expected.slice(expected.indexOf(seqs[0]!), expected.indexOf(seqs[0]!) + seqs.length));
+      expect(message.id).toBe(webhookBatchMessageId(endpoint.id, epoch, seqs[0]!, seqs.at(-1)!));
+      for (const event of batch.events) expect(event).toEqual(live.get(event.seq));
+    }
+    // Full batches did form: 40 events took far fewer requests than events.
+    expect(flaky.accepted.some((message) => (JSON.parse(message.body) as WebhookBatch).events.length === 8)).toBe(true);
+    expect(flaky.requests.length - openedAt).toBeLessThan(N / 2);
+
+    // Logged once the lane stops (caught up): one row per request.
+    const attempts = await waitUntil(async () => {
+      const log = await app.inject({ method: 'GET', url: `/v1/webhook-endpoints/${endpoint.id}/deliveries?limit=200`, headers: AUTH });
+      const items = log.json<WebhookDeliveryPage>().items;
+      return items.length === flaky.requests.length ? items : undefined;
+    }, { what: 'a log row for every request', timeoutMs: 10_000, intervalMs: 100 });
+    const delivered = attempts.filter((attempt) => attempt.succeeded).reverse();
+    expect(delivered.map((attempt) => [attempt.messageId, attempt.type, attempt.eventCount])).toEqual(
+      flaky.accepted.map((message) => [message.id, 'webhook.batch', (JSON.parse(message.body) as WebhookBatch).events.length]),
+    );
+    expect(delivered.at(-1)?.lastEventSeq).toBe(expected.at(-1));
+    expect(attempts.some((attempt) => attempt.statusCode === 503 && attempt.eventCount >= 1 && !attempt.succeeded)).toBe(true);
   });
 
   it('signs so that the Standard Webhooks library accepts it, and refuses a tampered body or another secret', async () => {

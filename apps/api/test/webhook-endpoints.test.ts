@@ -86,7 +86,7 @@ describe('webhook endpoints API', () => {
   it('shows the signing secret once, at creation, and never again', async () => {
     const endpoint = await created({ description: 'ERP sync', eventTypes: ['stock.changed', 'stock.changed', 'product.updated'], topics: ['catalog'] });
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    expect(endpoint).toMatchObject({ description: 'ERP sync', eventTypes: ['stock.changed', 'product.updated'], topics: ['catalog'], enabled: true, disabledReason: null, failingSince: null });
+    expect(endpoint).toMatchObject({ description: 'ERP sync', eventTypes: ['stock.changed', 'product.updated'], topics: ['catalog'], maxBatchSize: 1, enabled: true, disabledReason: null, failingSince: null });
     const one = await app.inject({ method: 'GET', url: `/v1/webhook-endpoints/${endpoint.id}`, headers: AUTH });
     const all = await app.inject({ method: 'GET', url: '/v1/webhook-endpoints', headers: AUTH });
     const deliveries = await app.inject({ method: 'GET', url: `/v1/webhook-endpoints/${endpoint.id}/deliveries`, headers: AUTH });
@@ -125,7 +125,8 @@ describe('webhook endpoints API', () => {
     const changed = await patch({ eventTypes: null, topics: ['catalog'], description: 'all of the catalog' });
     expect(changed.statusCode, changed.body).toBe(200);
     expect(changed.json<WebhookEndpoint>()).toMatchObject({ eventTypes: null, topics: ['catalog'], description: 'all of the catalog' });
-    expect((await patch({ enabled: false })).json<WebhookEndpoint>()).toMatchObject({ enabled: false, disabledReason: 'manual' });
+    expect((await patch({ maxBatchSize: 250 })).json<WebhookEndpoint>()).toMatchObject({ maxBatchSize: 250, topics: ['catalog'] });
+    expect((await patch({ enabled: false })).json<WebhookEndpoint>()).toMatchObject({ enabled: false, disabledReason: 'manual', maxBatchSize: 250 });
     expect((await patch({ enabled: true })).json<WebhookEndpoint>()).toMatchObject({ enabled: true, disabledReason: null });
     const removed = await app.inject({ method: 'DELETE', url: `/v1/webhook-endpoints/${endpoint.id}`, headers: AUTH });
     expect(removed.statusCode, removed.body).toBe(204);
@@ -137,6 +138,7 @@ describe('webhook endpoints API', () => {
     expect(isForeignKeyViolation(late, DELIVERY_LOG_ENDPOINT_KEY), String(late)).toBe(true);
     expect(await auditActions(endpoint.id)).toEqual([
       'webhook_endpoint.created',
+      'webhook_endpoint.updated',
       'webhook_endpoint.updated',
       'webhook_endpoint.updated',
       'webhook_endpoint.updated',
@@ -153,6 +155,9 @@ describe('webhook endpoints API', () => {
     expectEnvelope(await create({ url: 'http://localhost:9/hooks', topics: ['everything'] }), 400);
     expectEnvelope(await create({ url: 'http://localhost:9/hooks', eventTypes: [] }), 400);
     expectEnvelope(await create({ url: 'http://localhost:9/hooks', secret: 'mine' }), 400);
+    expectEnvelope(await create({ url: 'http://localhost:9/hooks', maxBatchSize: 0 }), 400, 'body.maxBatchSize');
+    expectEnvelope(await create({ url: 'http://localhost:9/hooks', maxBatchSize: 1_001 }), 400, 'body.maxBatchSize');
+    expectEnvelope(await create({ url: 'http://localhost:9/hooks', maxBatchSize: 2.5 }), 400, 'body.maxBatchSize');
     const endpoint = await created();
     expectEnvelope(await app.inject({ method: 'PATCH', url: `/v1/webhook-endpoints/${endpoint.id}`, headers: AUTH, payload: {} }), 400);
     expectEnvelope(await app.inject({ method: 'POST', url: `/v1/webhook-endpoints/${endpoint.id}/replay`, headers: AUTH, payload: { fromSeq: 0 } }), 400);

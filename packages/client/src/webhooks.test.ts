@@ -74,6 +74,15 @@ describe('verifyWebhook', () => {
     expect(verified.message).toEqual({ type: 'webhook.reset', epoch: event.epoch, afterSeq: 41, reason: 'epoch' });
   });
 
+  it('accepts a batch of events and refuses a batch holding anything but events', async () => {
+    const next = { ...event, seq: 43, data: { ...event.data, stock: 10, version: 5 } };
+    const batch = JSON.stringify({ type: 'webhook.batch', events: [event, next] });
+    const verified = await verify({ headers: signed({ payload: batch }), body: batch });
+    expect(verified.message).toMatchObject({ type: 'webhook.batch', events: [{ seq: 42 }, { seq: 43, data: { stock: 10 } }] });
+    const mixed = JSON.stringify({ type: 'webhook.batch', events: [event, { type: 'webhook.reset', epoch: event.epoch, afterSeq: 41, reason: 'epoch' }] });
+    await expect(verify({ headers: signed({ payload: mixed }), body: mixed })).rejects.toMatchObject({ reason: 'bad_payload' });
+  });
+
   it('refuses a tampered body', async () => {
     expect(await refusal(verify({ body: body.replace('"stock":11', '"stock":99') }))).toBe('bad_signature');
   });

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { PublishedEventSchema, type PublishedEvent } from '@livecart/schemas/events';
-import { WebhookResetSchema, type WebhookReset } from '@livecart/schemas/webhook';
+import { WebhookBatchSchema, WebhookResetSchema, type WebhookBatch, type WebhookReset } from '@livecart/schemas/webhook';
 
 /*
  * A receiver's side of livecart's webhooks (Standard Webhooks): each delivery is signed with HMAC-SHA256
@@ -8,8 +8,11 @@ import { WebhookResetSchema, type WebhookReset } from '@livecart/schemas/webhook
  * space-separated, while the endpoint's secret rotates). Node only (node:crypto).
  */
 
-/** What a verified delivery carries: an event as the live stream publishes it, or a reset notice. */
-export type WebhookMessage = PublishedEvent | WebhookReset;
+/**
+ * What a verified delivery carries: an event as the live stream publishes it, a reset notice, or (for an
+ * endpoint with `maxBatchSize` above 1) a `webhook.batch` of consecutive events in seq order.
+ */
+export type WebhookMessage = PublishedEvent | WebhookReset | WebhookBatch;
 
 export type WebhookHeaders = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
 
@@ -101,6 +104,8 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Veri
   if (event.success) return { id, timestamp: timestampS, message: event.data };
   const reset = WebhookResetSchema.safeParse(json);
   if (reset.success) return { id, timestamp: timestampS, message: reset.data };
+  const batch = WebhookBatchSchema.safeParse(json);
+  if (batch.success) return { id, timestamp: timestampS, message: batch.data };
   // Signed by the API, yet unknown here: a type added after this version of @livecart/schemas.
   throw new WebhookVerificationError('bad_payload', `the body is no event this version knows: ${event.error.issues[0]?.message ?? 'invalid'}`);
 }

@@ -58,7 +58,8 @@ export type Product = components['schemas']['Product'];
 
 export async function receive(body: string, headers: Record<string, string>): Promise<number | null> {
   const { message }: { message: WebhookMessage } = await verifyWebhook({ secret: 'whsec_x', headers, body });
-  return message.type === 'webhook.reset' ? null : message.seq;
+  if (message.type === 'webhook.reset') return null;
+  return message.type === 'webhook.batch' ? (message.events.at(-1)?.seq ?? null) : message.seq;
 }
 
 export function follow(WebSocket: RealtimeSocketConstructor, id: string, response: Response): () => void {

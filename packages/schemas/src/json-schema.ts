@@ -45,6 +45,7 @@ import {
   StaffUserUpdateSchema,
 } from './staff.js';
 import {
+  WebhookBatchSchema,
   WebhookDeliveryListQuerySchema,
   WebhookDeliveryPageSchema,
   WebhookEndpointCreateSchema,
@@ -130,6 +131,7 @@ export const namedSchemas = {
   WebhookDeliveryListQuery: WebhookDeliveryListQuerySchema,
   WebhookDeliveryPage: WebhookDeliveryPageSchema,
   WebhookReset: WebhookResetSchema,
+  WebhookBatch: WebhookBatchSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type SchemaName = keyof typeof namedSchemas;

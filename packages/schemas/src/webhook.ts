@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, SeqSchema, TimestampSchema } from './common.js';
-import { EpochSchema, PUBLISHED_EVENT_TYPES } from './events.js';
+import { EpochSchema, PUBLISHED_EVENT_TYPES, PublishedEventSchema } from './events.js';
 import { TopicSchema } from './topics.js';
 
 /*
@@ -10,6 +10,12 @@ import { TopicSchema } from './topics.js';
  * endpoint, at least once. `webhook-id` is the same for every attempt (and a replay) of one event to one
  * endpoint: receivers de-duplicate by it. It names the epoch, so an event of a new history (a restored
  * database) is never mistaken for the old history's event under the same seq.
+ *
+ * An endpoint registered with `maxBatchSize` above 1 receives batches instead: each delivery is a
+ * `webhook.batch` of up to that many consecutive matching events, in seq order — as many as are waiting
+ * when the request is sent, so one at a time while the stream is quiet and full batches while it is
+ * busy. A failed batch is sent again from its first event and may then carry more events (under another
+ * `webhook-id`): batch receivers de-duplicate events by `epoch` and `seq`, which every event carries.
  */
 
 /** Every event type an endpoint can ask for. */
@@ -31,6 +37,10 @@ export const WebhookUrlSchema = z
 
 export const WebhookDescriptionSchema = z.string().max(500);
 
+export const WEBHOOK_MAX_BATCH_SIZE = 1_000;
+/** Events one delivery carries at most: 1, one event per request (the body is the event); more, `webhook.batch` bodies. */
+export const WebhookBatchSizeSchema = z.int().min(1).max(WEBHOOK_MAX_BATCH_SIZE);
+
 /** Why an endpoint receives nothing: switched off by an admin, or by the API after failing for too long. */
 export const WEBHOOK_DISABLED_REASONS = ['manual', 'failing'] as const;
 export const WebhookDisabledReasonSchema = z.enum(WEBHOOK_DISABLED_REASONS);
@@ -44,6 +54,8 @@ export const WebhookEndpointSchema = z.object({
   eventTypes: z.array(WebhookEventTypeSchema).nullable(),
   /** It receives an event only if one of the event's topics is listed; null: any topic. */
   topics: z.array(TopicSchema).nullable(),
+  /** Events one delivery carries at most (1: each event alone; more: `webhook.batch` bodies). */
+  maxBatchSize: WebhookBatchSizeSchema,
   enabled: z.boolean(),
   disabledReason: WebhookDisabledReasonSchema.nullable(),
   /** The epoch and the seq of the last event it received (or skipped as not matching). */
@@ -68,6 +80,7 @@ export const WebhookEndpointCreateSchema = z.strictObject({
   description: WebhookDescriptionSchema.optional(),
   eventTypes: eventTypes.optional(),
   topics: topics.optional(),
+  maxBatchSize: WebhookBatchSizeSchema.default(1),
   enabled: z.boolean().default(true),
 });
 export type WebhookEndpointCreate = z.infer<typeof WebhookEndpointCreateSchema>;
@@ -79,6 +92,7 @@ export const WebhookEndpointUpdateSchema = z.strictObject({
   description: WebhookDescriptionSchema.nullable().optional(),
   eventTypes: eventTypes.nullable().optional(),
   topics: topics.nullable().optional(),
+  maxBatchSize: WebhookBatchSizeSchema.optional(),
   enabled: z.boolean().optional(),
 });
 export type WebhookEndpointUpdate = z.infer<typeof WebhookEndpointUpdateSchema>;
@@ -97,14 +111,18 @@ export type WebhookEndpointIdParams = z.infer<typeof WebhookEndpointIdParamsSche
 export const WebhookReplaySchema = z.strictObject({ fromSeq: SeqSchema.min(1) });
 export type WebhookReplay = z.infer<typeof WebhookReplaySchema>;
 
-/** One attempt to deliver one message to an endpoint. */
+/** One attempt to deliver one message (an event, a batch of events or a reset notice) to an endpoint. */
 export const WebhookDeliverySchema = z.object({
   id: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
   /** The message's `webhook-id`. */
   messageId: z.string(),
-  /** The event's seq; null for a reset notice. */
+  /** The event's seq (a batch's first); null for a reset notice. */
   eventSeq: SeqSchema.nullable(),
-  /** The event's type, or `webhook.reset`. */
+  /** A batch's last event's seq (an event's own seq); null for a reset notice. */
+  lastEventSeq: SeqSchema.nullable(),
+  /** Events the message carries: 1 for an event, up to the endpoint's `maxBatchSize` for a batch, 0 for a reset notice. */
+  eventCount: z.int().min(0),
+  /** The event's type, `webhook.batch` or `webhook.reset`. */
   type: z.string(),
   /** 1 for the first attempt at this message, counting up while it fails. */
   attempt: z.int().min(1),
@@ -149,6 +167,15 @@ export const WebhookResetSchema = z.object({
 });
 export type WebhookReset = z.infer<typeof WebhookResetSchema>;
 
+export const WEBHOOK_BATCH_TYPE = 'webhook.batch';
+
+/** Consecutive matching events of one epoch, in seq order, delivered in one request (endpoints with `maxBatchSize` above 1). */
+export const WebhookBatchSchema = z.object({
+  type: z.literal(WEBHOOK_BATCH_TYPE),
+  events: z.array(PublishedEventSchema).min(1).max(WEBHOOK_MAX_BATCH_SIZE),
+});
+export type WebhookBatch = z.infer<typeof WebhookBatchSchema>;
+
 /** The `webhook-id` of an event's delivery to one endpoint: the same for every attempt and replay. */
 export function webhookMessageId(endpointId: string, epoch: string, seq: number): string {
   return `msg_${endpointId}_${epoch}_${seq}`;
@@ -157,4 +184,9 @@ export function webhookMessageId(endpointId: string, epoch: string, seq: number)
 /** The `webhook-id` of a reset notice. */
 export function webhookResetMessageId(endpointId: string, epoch: string, afterSeq: number): string {
   return `msg_${endpointId}_${epoch}_reset_${afterSeq}`;
+}
+
+/** The `webhook-id` of a batch: its endpoint, epoch and first and last seq (a retry from the same event may carry more). */
+export function webhookBatchMessageId(endpointId: string, epoch: string, firstSeq: number, lastSeq: number): string {
+  return `msg_${endpointId}_${epoch}_${firstSeq}-${lastSeq}`;
 }

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { WEBHOOK_RESET_TYPE, webhookMessageId, webhookResetMessageId, type WebhookReset } from '@livecart/schemas';
+import { WEBHOOK_RESET_TYPE, webhookResetMessageId, type WebhookReset } from '@livecart/schemas';
 import pg from 'pg';
 import { isForeignKeyViolation } from '../db/pg-errors.js';
 import type { Log } from '../log.js';
@@ -11,6 +11,7 @@ import { releaseLease, renewLease, takeLease, type RelayLease } from '../outbox/
 import { createWebhookSignature } from '../services/payments/webhook-signature.js';
 import { disableFailingEndpoint } from '../services/webhooks/disable-failing-endpoint.js';
 import { EventBodies } from './event-bodies.js';
+import { laneMessages, type Message } from './lane-messages.js';
 import { OpenedSecrets } from './opened-secrets.js';
 import { PendingDeliveries, type CursorPosition } from './pending-deliveries.js';
 import { RecentEvents } from './recent-events.js';
@@ -57,17 +58,10 @@ interface LaneState {
   attempts: number;
 }
 
-interface Message {
-  id: string;
-  type: string;
-  seq: number | null;
-  body: Buffer;
-}
-
 const LEASE_TABLE = 'webhook_worker_lease';
-/** Events read per query while an endpoint catches up. */
-const BATCH_SIZE = 100;
-/** Messages one endpoint is sent before its lane gives its place to the others for a turn. */
+/** Events read per query while an endpoint catches up (at least its batch size). */
+const READ_SIZE = 100;
+/** Events one endpoint is sent before its lane gives its place to the others for a turn. */
 const LANE_BUDGET = 500;
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 
@@ -77,8 +71,9 @@ const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
  * own table), renewed every third of `leaseMs`, taken over by another instance once it lapses; every
  * cursor move is fenced by the lease's generation. Reads committed events from the outbox (the relay keeps
  * them until every enabled endpoint has them), on its own connections, so the live path never waits for
- * it. Each endpoint has one lane: one message in flight, a timeout per request, a retry schedule of its
- * own; at most `concurrency` lanes run at once, so a slow endpoint delays only itself.
+ * it. Each endpoint has one lane: one message in flight (an event, or a batch of up to its
+ * `maxBatchSize`: lane-messages.ts), a timeout per request, a retry schedule of its own; at most
+ * `concurrency` lanes run at once, so a slow endpoint delays only itself.
  */
 export class WebhookWorker {
   readonly stats: WebhookWorkerStats = { leader: false, generation: 0, leaseLosses: 0, delivered: 0, failed: 0, disabled: 0 };
@@ -282,20 +277,17 @@ export class WebhookWorker {
       if (!(await this.send(endpoint, lease, state, pending, this.resetMessage(endpoint.id, { epoch, afterSeq, reason: 'history_pruned' }), { epoch, seq: afterSeq }))) return;
     }
     let sent = 0;
+    const readSize = Math.max(READ_SIZE, endpoint.maxBatchSize);
     while (this.leading) {
-      const rows = await this.events.read(epoch, state.seq, BATCH_SIZE, this.readEvents);
-      for (const row of rows) {
-        if (!matches(endpoint, row)) continue;
-        const message = this.eventMessage(endpoint.id, epoch, row);
-        const to = { epoch, seq: row.seq };
-        const moved = message === undefined ? await this.stepTo(endpoint, lease, state, pending, to) : await this.send(endpoint, lease, state, pending, message, to);
-        if (!moved) return;
-        sent++;
+      const rows = await this.events.read(epoch, state.seq, readSize, this.readEvents);
+      for (const message of laneMessages(endpoint, epoch, rows, this.bodies)) {
+        if (!(await this.send(endpoint, lease, state, pending, message, { epoch, seq: message.lastSeq as number }))) return;
+        sent += message.events;
       }
       const last = rows.at(-1);
-      // Events it does not take move the cursor too, once per batch.
+      // Events it does not take move the cursor too, once per read.
       if (last !== undefined && last.seq > state.seq && !(await this.stepTo(endpoint, lease, state, pending, { epoch, seq: last.seq }))) return;
-      if (rows.length < BATCH_SIZE) return;
+      if (rows.length < readSize) return;
       if (sent >= LANE_BUDGET) {
         this.wake();
         return;
@@ -305,14 +297,9 @@ export class WebhookWorker {
 
   private readonly readEvents = async (seq: number, limit: number): Promise<EventRow[]> => (await this.options.pool.query<EventRow>(READ_EVENTS, [seq, limit])).rows;
 
-  private eventMessage(endpointId: string, epoch: string, row: EventRow): Message | undefined {
-    const event = this.bodies.of(epoch, row);
-    return event === null ? undefined : { id: webhookMessageId(endpointId, epoch, row.seq), type: event.type, seq: row.seq, body: event.body };
-  }
-
   private resetMessage(endpointId: string, reset: Omit<WebhookReset, 'type'>): Message {
     const body: WebhookReset = { type: WEBHOOK_RESET_TYPE, ...reset };
-    return { id: webhookResetMessageId(endpointId, reset.epoch, reset.afterSeq), type: WEBHOOK_RESET_TYPE, seq: null, body: Buffer.from(JSON.stringify(body)) };
+    return { id: webhookResetMessageId(endpointId, reset.epoch, reset.afterSeq), type: WEBHOOK_RESET_TYPE, seq: null, lastSeq: null, events: 0, body: Buffer.from(JSON.stringify(body)) };
   }
 
   /** Moves the lane past events the endpoint does not take; the cursor follows with the next write. */
@@ -343,6 +330,8 @@ export class WebhookWorker {
       to.epoch,
       to.seq,
       endpoint.revision,
+      rows.map((row) => row.lastSeq),
+      rows.map((row) => row.events),
     ]);
     if (rowCount !== 1) return false;
     this.writtenAt.set(endpoint.id, performance.now());
@@ -370,14 +359,14 @@ export class WebhookWorker {
     const { pool } = this.options;
     if (outcome.error === null) {
       this.stats.delivered++;
-      pending.delivered({ messageId: message.id, seq: message.seq, type: message.type, attempt, statusCode: outcome.statusCode, latencyMs, attemptedAt }, to);
+      pending.delivered({ messageId: message.id, seq: message.seq, lastSeq: message.lastSeq, events: message.events, type: message.type, attempt, statusCode: outcome.statusCode, latencyMs, attemptedAt }, to);
       state.epoch = to.epoch;
       state.seq = to.seq;
       state.attempts = 0;
       return pending.due ? this.flush(endpoint, lease, pending) : true;
     }
     if (!(await this.flush(endpoint, lease, pending))) return false;
-    await pool.query(LOG_ATTEMPT, [endpoint.id, message.id, message.seq, message.type, attempt, outcome.statusCode, latencyMs, outcome.error, false, ...fence]);
+    await pool.query(LOG_ATTEMPT, [endpoint.id, message.id, message.seq, message.type, attempt, outcome.statusCode, latencyMs, outcome.error, false, ...fence, message.lastSeq, message.events]);
     this.stats.failed++;
     state.attempts = attempt;
     const delay = retryDelayMs(this.options.retry, attempt);
@@ -440,7 +429,3 @@ export class WebhookWorker {
   }
 }
 
-function matches(endpoint: DeliveryEndpoint, row: EventRow): boolean {
-  if (endpoint.eventTypes !== null && !endpoint.eventTypes.includes(row.type)) return false;
-  return endpoint.topics === null || row.topics.some((topic) => endpoint.topics?.includes(topic) === true);
-}

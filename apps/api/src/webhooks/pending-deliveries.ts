@@ -1,7 +1,12 @@
 /** A message an endpoint accepted, waiting for its row in the delivery log. */
 export interface DeliveredMessage {
   messageId: string;
+  /** The first event's seq; null for a reset notice. */
   seq: number | null;
+  /** The last event's seq (a batch's); null for a reset notice. */
+  lastSeq: number | null;
+  /** Events carried: 1, a batch's count, 0 for a reset notice. */
+  events: number;
   type: string;
   attempt: number;
   statusCode: number;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventBodies } from './event-bodies.js';
+import { laneMessages, type LaneTarget } from './lane-messages.js';
 import { OpenedSecrets } from './opened-secrets.js';
 import { PendingDeliveries } from './pending-deliveries.js';
 import { createSecretSealer } from './secret-sealer.js';
@@ -9,10 +10,10 @@ import type { EventRow } from './worker-sql.js';
 const EPOCH = '0b3c3f0e-9c1a-4c55-8a43-7f1f6a0b9d11';
 const PRODUCT = '6a0c2f7e-1d2b-4c3d-9e4f-5a6b7c8d9e0f';
 
-function row(seq: number, price = 1_000): EventRow {
+function row(seq: number, price = 1_000, type = 'product.updated'): EventRow {
   return {
     seq,
-    type: 'product.updated',
+    type,
     topics: ['catalog', `product:${PRODUCT}`],
     occurredAt: '2026-12-07T05:00:00.000Z',
     actor: null,
@@ -77,7 +78,7 @@ describe('PendingDeliveries', () => {
   afterEach(() => {
     vi.useRealTimers();
   });
-  const delivered = (seq: number) => ({ messageId: `msg_${seq}`, seq, type: 'product.updated', attempt: 1, statusCode: 204, latencyMs: 2, attemptedAt: '2026-12-07T05:00:00.000Z' });
+  const delivered = (seq: number) => ({ messageId: `msg_${seq}`, seq, lastSeq: seq, events: 1, type: 'product.updated', attempt: 1, statusCode: 204, latencyMs: 2, attemptedAt: '2026-12-07T05:00:00.000Z' });
 
   it('has nothing to write until something is delivered or stepped over', () => {
     const pending = new PendingDeliveries();
@@ -108,5 +109,47 @@ describe('PendingDeliveries', () => {
     expect(pending.due).toBe(false);
     vi.advanceTimersByTime(1);
     expect(pending.due).toBe(true);
+  });
+});
+
+describe('laneMessages', () => {
+  const ENDPOINT = '1f0e4c2a-3b5d-4e6f-8a9b-0c1d2e3f4a5b';
+  const target = (maxBatchSize: number, eventTypes: string[] | null = null): LaneTarget => ({ id: ENDPOINT, eventTypes, topics: null, maxBatchSize });
+  const invalid: EventRow = { ...row(4), data: { id: 'not a product' } };
+  const rows = [row(1), row(2, 1_000, 'stock.changed'), row(3), invalid, row(5), row(6), row(7)];
+
+  it('makes one message per matching event with maxBatchSize 1, its body the event alone', () => {
+    const messages = laneMessages(target(1, ['product.updated']), EPOCH, rows, new EventBodies());
+    expect(messages.map((message) => [message.seq, message.lastSeq, message.events, message.type])).toEqual([
+      [1, 1, 1, 'product.updated'],
+      [3, 3, 1, 'product.updated'],
+      [5, 5, 1, 'product.updated'],
+      [6, 6, 1, 'product.updated'],
+      [7, 7, 1, 'product.updated'],
+    ]);
+    expect(messages[0]!.id).toBe(`msg_${ENDPOINT}_${EPOCH}_1`);
+    expect(JSON.parse(messages[1]!.body.toString())).toMatchObject({ seq: 3, epoch: EPOCH });
+  });
+
+  it('batches consecutive matching events up to maxBatchSize, in seq order, passing over invalid rows', () => {
+    const messages = laneMessages(target(2, ['product.updated']), EPOCH, rows, new EventBodies());
+    expect(messages.map((message) => [message.id, message.events, message.lastSeq])).toEqual([
+      [`msg_${ENDPOINT}_${EPOCH}_1-3`, 2, 3],
+      [`msg_${ENDPOINT}_${EPOCH}_5-6`, 2, 6],
+      [`msg_${ENDPOINT}_${EPOCH}_7-7`, 1, 7],
+    ]);
+    const batch = JSON.parse(messages[0]!.body.toString()) as { type: string; events: { seq: number; epoch: string }[] };
+    expect(batch.type).toBe('webhook.batch');
+    expect(batch.events.map((event) => [event.seq, event.epoch])).toEqual([
+      [1, EPOCH],
+      [3, EPOCH],
+    ]);
+  });
+
+  it('takes the whole run in one batch when it fits, and makes nothing when no event matches', () => {
+    const all = laneMessages(target(1_000), EPOCH, rows, new EventBodies());
+    expect(all).toHaveLength(1);
+    expect(JSON.parse(all[0]!.body.toString()).events.map((event: { seq: number }) => event.seq)).toEqual([1, 2, 3, 5, 6, 7]);
+    expect(laneMessages(target(10, ['order.paid']), EPOCH, rows, new EventBodies())).toEqual([]);
   });
 });

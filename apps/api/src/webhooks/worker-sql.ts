@@ -21,7 +21,7 @@ export interface History {
 
 /** The enabled endpoints with what delivering needs, in a stable order (the worker rotates through it). */
 export const READ_ENDPOINTS = `
-  SELECT id, url, event_types AS "eventTypes", topics, secret,
+  SELECT id, url, event_types AS "eventTypes", topics, max_batch_size AS "maxBatchSize", secret,
     CASE WHEN previous_secret_until > now() THEN previous_secret END AS "previousSecret",
     cursor_epoch AS "cursorEpoch", cursor_seq AS "cursorSeq", cursor_revision AS revision,
     attempts, (next_attempt_at IS NULL OR next_attempt_at <= now()) AS due
@@ -33,6 +33,7 @@ export interface DeliveryEndpoint {
   url: string;
   eventTypes: string[] | null;
   topics: string[] | null;
+  maxBatchSize: number;
   /** Sealed (secret-sealer.ts), as stored. */
   secret: string;
   previousSecret: string | null;
@@ -70,17 +71,17 @@ export const RECORD_FAILURE = `
   RETURNING now() - failing_since >= make_interval(secs => $6::float8 / 1000) AS expired`;
 
 /**
- * Delivered messages, in one statement (one commit): their log rows ($2-$8, arrays in sending order), and
- * the cursor moved past them ($11, $12), all fenced by the lease; the cursor only from the revision read
- * ($13). With no rows it is the cursor move alone (events the endpoint does not take). Counts 1 when the
+ * Delivered messages, in one statement (one commit): their log rows ($2-$8, $14, $15: arrays in sending
+ * order), and the cursor moved past them ($11, $12), all fenced by the lease; the cursor only from the
+ * revision read ($13). With no rows it is the cursor move alone (events the endpoint does not take). Counts 1 when the
  * cursor moved.
  */
 export const LOG_DELIVERED_AND_ADVANCE = `
   WITH logged AS (
-    INSERT INTO webhook_deliveries (endpoint_id, message_id, event_seq, type, attempt, status_code, latency_ms, error, succeeded, attempted_at)
-    SELECT $1, d.message_id, d.event_seq, d.type, d.attempt, d.status_code, d.latency_ms, NULL, true, d.attempted_at
-    FROM unnest($2::text[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::int[], $8::timestamptz[])
-      WITH ORDINALITY AS d(message_id, event_seq, type, attempt, status_code, latency_ms, attempted_at, n)
+    INSERT INTO webhook_deliveries (endpoint_id, message_id, event_seq, last_event_seq, event_count, type, attempt, status_code, latency_ms, error, succeeded, attempted_at)
+    SELECT $1, d.message_id, d.event_seq, d.last_event_seq, d.event_count, d.type, d.attempt, d.status_code, d.latency_ms, NULL, true, d.attempted_at
+    FROM unnest($2::text[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::int[], $8::timestamptz[], $14::bigint[], $15::int[])
+      WITH ORDINALITY AS d(message_id, event_seq, type, attempt, status_code, latency_ms, attempted_at, last_event_seq, event_count, n)
     WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = $1) AND ${leaseFence(9, 10)}
     ORDER BY d.n
   )
@@ -92,8 +93,8 @@ export const LOG_DELIVERED_AND_ADVANCE = `
 export const DELIVERY_LOG_ENDPOINT_KEY = 'webhook_deliveries_endpoint_id_fkey';
 
 export const LOG_ATTEMPT = `
-  INSERT INTO webhook_deliveries (endpoint_id, message_id, event_seq, type, attempt, status_code, latency_ms, error, succeeded)
-  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
+  INSERT INTO webhook_deliveries (endpoint_id, message_id, event_seq, type, attempt, status_code, latency_ms, error, succeeded, last_event_seq, event_count)
+  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $12, $13
   WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = $1) AND ${leaseFence(10, 11)}`;
 
 export const PRUNE_LOG = 'DELETE FROM webhook_deliveries WHERE attempted_at < now() - make_interval(hours => $1)';

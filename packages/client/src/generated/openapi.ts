@@ -1168,6 +1168,8 @@ export interface components {
                 id: number;
                 messageId: string;
                 eventSeq: number | null;
+                lastEventSeq: number | null;
+                eventCount: number;
                 type: string;
                 attempt: number;
                 statusCode: number | null;
@@ -1184,6 +1186,7 @@ export interface components {
             description: string | null;
             eventTypes: ("product.created" | "product.updated" | "stock.changed" | "product.deleted" | "order.pending_payment" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.expired" | "cart.updated" | "webhook_endpoint.disabled")[] | null;
             topics: string[] | null;
+            maxBatchSize: number;
             enabled: boolean;
             disabledReason: ("manual" | "failing") | null;
             epoch: string | null;
@@ -1197,6 +1200,8 @@ export interface components {
             description?: string;
             eventTypes?: ("product.created" | "product.updated" | "stock.changed" | "product.deleted" | "order.pending_payment" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.expired" | "cart.updated" | "webhook_endpoint.disabled")[];
             topics?: string[];
+            /** @default 1 */
+            maxBatchSize?: number;
             /** @default true */
             enabled?: boolean;
         };
@@ -1208,6 +1213,7 @@ export interface components {
             description?: string | null;
             eventTypes?: ("product.created" | "product.updated" | "stock.changed" | "product.deleted" | "order.pending_payment" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.expired" | "cart.updated" | "webhook_endpoint.disabled")[] | null;
             topics?: string[] | null;
+            maxBatchSize?: number;
             enabled?: boolean;
         };
         WebhookEndpointWithSecret: {
@@ -1216,6 +1222,7 @@ export interface components {
             description: string | null;
             eventTypes: ("product.created" | "product.updated" | "stock.changed" | "product.deleted" | "order.pending_payment" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.expired" | "cart.updated" | "webhook_endpoint.disabled")[] | null;
             topics: string[] | null;
+            maxBatchSize: number;
             enabled: boolean;
             disabledReason: ("manual" | "failing") | null;
             epoch: string | null;

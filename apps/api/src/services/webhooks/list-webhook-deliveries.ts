@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/pool.js';
 import { getWebhookEndpoint } from './get-webhook-endpoint.js';
 
 const SELECT = `
-  SELECT id, message_id AS "messageId", event_seq AS "eventSeq", type, attempt, status_code AS "statusCode",
+  SELECT id, message_id AS "messageId", event_seq AS "eventSeq", last_event_seq AS "lastEventSeq", event_count AS "eventCount", type, attempt, status_code AS "statusCode",
          latency_ms AS "latencyMs", error, succeeded, attempted_at AS "attemptedAt"
   FROM webhook_deliveries
   WHERE endpoint_id = $1 AND ($2::bigint IS NULL OR id < $2)

@@ -21,7 +21,7 @@ export interface UpdateWebhookEndpointOptions {
 // flight from before the change leave the cursor alone.
 const UPDATE = `
   UPDATE webhook_endpoints SET
-    url = $2, description = $3, event_types = $4, topics = $5, enabled = $6,
+    url = $2, description = $3, event_types = $4, topics = $5, enabled = $6, max_batch_size = $7,
     disabled_reason = CASE WHEN $6 THEN NULL WHEN enabled THEN 'manual' ELSE disabled_reason END,
     failing_since = CASE WHEN $6 AND NOT enabled THEN NULL ELSE failing_since END,
     attempts = CASE WHEN $6 AND NOT enabled THEN 0 ELSE attempts END,
@@ -34,7 +34,7 @@ const UPDATE = `
 /** Changes the fields given; a new URL passes the SSRF rules first. Recorded only if something changed. */
 export async function updateWebhookEndpoint(options: UpdateWebhookEndpointOptions): Promise<WebhookEndpoint> {
   const { update } = options;
-  if (Object.keys(update).length === 0) throw new BadRequestError('the change names no field', [{ field: 'body', message: 'needs at least one of url, description, eventTypes, topics, enabled' }]);
+  if (Object.keys(update).length === 0) throw new BadRequestError('the change names no field', [{ field: 'body', message: 'needs at least one of url, description, eventTypes, topics, maxBatchSize, enabled' }]);
   if (update.url !== undefined) await checkWebhookUrl(options.guard, update.url);
   return withTransaction(options.pool, async (client) => {
     const before = await lockWebhookEndpoint(client, options.id);
@@ -47,6 +47,7 @@ export async function updateWebhookEndpoint(options: UpdateWebhookEndpointOption
       eventTypes,
       topics,
       update.enabled ?? before.enabled,
+      update.maxBatchSize ?? before.maxBatchSize,
     ]);
     const after = rows[0] as WebhookEndpoint;
     const change = fieldChanges(before, after, WEBHOOK_ENDPOINT_AUDIT_FIELDS);
