@@ -7,10 +7,16 @@ export interface RegisteredEndpoint {
 }
 
 /** Registers one endpoint per URL through the API, as an integrator would (a `webhooks:manage` key). */
-export async function registerEndpoints(options: { apiUrl: string; apiKey: string; urls: string[]; eventTypes: WebhookEndpointCreateInput['eventTypes'] }): Promise<RegisteredEndpoint[]> {
+export async function registerEndpoints(options: {
+  apiUrl: string;
+  apiKey: string;
+  urls: string[];
+  eventTypes: WebhookEndpointCreateInput['eventTypes'];
+  maxBatchSize: number;
+}): Promise<RegisteredEndpoint[]> {
   const registered: RegisteredEndpoint[] = [];
   for (const [index, url] of options.urls.entries()) {
-    const body: WebhookEndpointCreateInput = { url, description: `bench receiver ${index}`, eventTypes: options.eventTypes };
+    const body: WebhookEndpointCreateInput = { url, description: `bench receiver ${index}`, eventTypes: options.eventTypes, maxBatchSize: options.maxBatchSize };
     const response = await fetch(`${options.apiUrl}/v1/webhook-endpoints`, {
       method: 'POST',
       headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' },

@@ -8,9 +8,10 @@ import type { EndpointTally, ReceiverCommand, ReceiverMessage } from './protocol
 
 /**
  * The webhook receivers: one HTTP server on loopback per endpoint, as 20 integrations would each run
- * one. Every delivery is read for its seq and occurredAt (commit → receipt); one in `verifyEvery` per
- * endpoint (the first included) has its signature checked with `verifyWebhook` of @livecart/client, and
- * a refused one is answered 400, as a real receiver would. The rest are answered 204.
+ * one. Every delivery (an event, or a `webhook.batch` of them) is read for each event's seq and
+ * occurredAt (commit → receipt); one request in `verifyEvery` per endpoint (the first included) has its
+ * signature checked with `verifyWebhook` of @livecart/client, and a refused one is answered 400, as a real
+ * receiver would. The rest are answered 204.
  */
 
 const send = (message: ReceiverMessage) => process.send?.(message);
@@ -54,29 +55,27 @@ async function receive(index: number, request: IncomingMessage): Promise<number>
       return 400;
     }
   }
-  let seq = Number.NaN;
-  let occurredAtMs = Number.NaN;
-  scanEvents(body, true, (s, at) => {
-    seq = s;
-    occurredAtMs = at;
+  let events = 0;
+  const seqs = seen[index]!;
+  scanEvents(body, true, (seq, occurredAtMs) => {
+    events++;
+    if (seqs.has(seq)) {
+      tally.duplicates++;
+      return;
+    }
+    seqs.add(seq);
+    tally.distinct++;
+    tally.seqSum += seq;
+    if (seq < tally.lastSeq) tally.outOfOrder++;
+    else tally.lastSeq = seq;
+    if (!Number.isNaN(occurredAtMs)) latency.record(now - occurredAtMs);
   });
-  if (Number.isNaN(seq)) {
+  if (events === 0) {
     tally.unreadable++;
     return 400;
   }
   if (tally.firstAtMs === 0) tally.firstAtMs = now;
   tally.lastAtMs = now;
-  const seqs = seen[index]!;
-  if (seqs.has(seq)) {
-    tally.duplicates++;
-    return 204;
-  }
-  seqs.add(seq);
-  tally.distinct++;
-  tally.seqSum += seq;
-  if (seq < tally.lastSeq) tally.outOfOrder++;
-  else tally.lastSeq = seq;
-  if (!Number.isNaN(occurredAtMs)) latency.record(now - occurredAtMs);
   return 204;
 }
 

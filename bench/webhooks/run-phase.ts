@@ -28,8 +28,10 @@ export interface PhaseSetup {
   maxInFlight: number;
   /** Endpoints registered in phase B (one per receiver). */
   endpoints: number;
-  /** One delivery in this many per endpoint has its signature verified. */
+  /** One request in this many per endpoint has its signature verified. */
   verifyEvery: number;
+  /** Each endpoint's `maxBatchSize`: events one request carries at most. */
+  maxBatchSize: number;
   /** How long phase B waits, once the writes end, for every endpoint to have every event. */
   drainTimeoutMs: number;
   log: (line: string) => void;
@@ -48,6 +50,8 @@ export interface LivePath {
 export interface WebhookFigures {
   endpoints: number;
   check: DeliveryCheck;
+  /** Requests the receivers answered (all endpoints): with batches, fewer than the events they carried. */
+  requests: number;
   /** Distinct deliveries received (all endpoints) per second of the write window: what was sustained. */
   deliveredPerSecondWhileWriting: number;
   /** From the end of the writes until the last endpoint had every event; null if the drain timed out. */
@@ -77,10 +81,13 @@ const percent = (before: number | null, after: number | null, ms: number) => (be
  * `endpoints` webhook endpoints registered through the API beforehand, their deliveries counted and
  * timed, and removed again once every event reached every endpoint (or the drain timed out).
  */
+/** What the writers' bulk updates publish, and all the endpoints take. */
+const EVENT_TYPE = 'product.updated';
+
 export async function runPhase(phase: PhaseName, setup: PhaseSetup): Promise<PhaseResult> {
   const { fleet, receivers } = setup;
   const endpoints =
-    phase === 'B' ? await registerEndpoints({ apiUrl: setup.apiUrl, apiKey: setup.webhooksKey, urls: receivers.urls.slice(0, setup.endpoints), eventTypes: ['product.updated'] }) : [];
+    phase === 'B' ? await registerEndpoints({ apiUrl: setup.apiUrl, apiKey: setup.webhooksKey, urls: receivers.urls.slice(0, setup.endpoints), eventTypes: [EVENT_TYPE], maxBatchSize: setup.maxBatchSize }) : [];
   try {
     await receivers.arm(
       endpoints.map((endpoint) => endpoint.secret),
@@ -127,12 +134,14 @@ export async function runPhase(phase: PhaseName, setup: PhaseSetup): Promise<Pha
       const acknowledged = await deliveredPerEndpoint(
         setup.databaseUrl,
         endpoints.map((endpoint) => endpoint.id),
+        EVENT_TYPE,
       );
       report = await receivers.report();
       const deliveredWhileWriting = whileWriting.endpoints.reduce((sum, e) => sum + e.distinct, 0);
       webhooks = {
         endpoints: endpoints.length,
         check: checkDeliveries(writes.events, report.endpoints, acknowledged),
+        requests: report.endpoints.reduce((sum, e) => sum + e.requests, 0),
         deliveredPerSecondWhileWriting: Math.round((deliveredWhileWriting / writeMs) * 1_000),
         drainMs: drainMs === null ? null : Math.round(drainMs),
         verified: report.endpoints.reduce((sum, e) => sum + e.verified, 0),

@@ -103,6 +103,7 @@ export function summarize(results: readonly Round[], options: SummaryOptions): {
         'not delivered when the drain ended': pending,
         'out of seq order': hooks.reduce((sum, h) => sum + h.check.outOfOrder, 0),
         'received again (at least once)': hooks.reduce((sum, h) => sum + h.check.duplicates, 0),
+        'events per request (median of rounds)': medianOf(hooks.map((h) => Math.round((h.check.endpoints.reduce((sum, e) => sum + e.received, 0) / Math.max(1, h.requests)) * 10) / 10)),
         'signatures verified': hooks.reduce((sum, h) => sum + h.verified, 0),
         refused: hooks.reduce((sum, h) => sum + h.check.refused, 0),
         'drain after the writes ms': medianOf(hooks.map((h) => h.drainMs)),

@@ -11,6 +11,7 @@ import { bySize, type Suite } from './context.js';
 
 const LOCAL_ADDRESSES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
 const TOPICS_PER_CLIENT = 2;
+const MAX_BATCH_SIZE = 100;
 
 export const webhooksSuite: Suite = {
   name: 'webhooks',
@@ -30,6 +31,8 @@ export const webhooksSuite: Suite = {
     const rounds = bySize(ctx.size, { tiny: 1, quick: 2, full: 4 });
     const drainTimeoutMs = bySize(ctx.size, { tiny: 20_000, quick: 30_000, full: 120_000 });
     const verifyEvery = bySize(ctx.size, { tiny: 1, quick: 10, full: 10 });
+    // Batches of up to 100 events per request: a thousandth of the requests 20,000 deliveries/s would take one by one.
+    const maxBatchSize = bySize(ctx.size, { tiny: 10, quick: MAX_BATCH_SIZE, full: MAX_BATCH_SIZE });
     const [api, realtime, products, database] = await Promise.all([ctx.stack.api(), ctx.stack.realtime(), ctx.stack.products(), ctx.stack.seeded(), ctx.stack.webhookWorker()]);
     const usable = Math.min(productCount, products.length - (products.length % batch));
     if (usable < batch) throw new Error(`only ${products.length} in-stock products to write; need at least ${batch}`);
@@ -61,6 +64,7 @@ export const webhooksSuite: Suite = {
         maxInFlight: 16,
         endpoints: endpointCount,
         verifyEvery,
+        maxBatchSize,
         drainTimeoutMs,
         log: ctx.log,
       };
@@ -85,12 +89,12 @@ export const webhooksSuite: Suite = {
     assertMeasured(results);
     const { rows, headlines, charts } = summarize(results, { eventsPerSecond, endpointCount, drainTimeoutMs });
     return {
-      method: `Bulk price updates (POST /v1/products/bulk, ${batch} products per request, one product.updated event each) offered at ${eventsPerSecond} events/s over ${productIds.length} products for ${durationMs / 1_000} s per phase; ${clients.toLocaleString('en')} WebSocket clients (bench/realtime fleet, core 1) subscribed to ${TOPICS_PER_CLIENT} of those products each; live latency from each event's occurredAt (Postgres's clock in the writing transaction) to the client's receipt. Phase A: no webhook endpoints; phase B: ${endpointCount} endpoints registered through the API (webhooks:manage, product.updated), each a real HTTP server on loopback in one receiver process (core 1) answering 204, 1 delivery in ${verifyEvery} verified with verifyWebhook of @livecart/client, commit → receipt from the same occurredAt; B waits until every endpoint has every event (at most ${drainTimeoutMs / 1_000} s), compares each receiver's count with the API's delivery log (delivered but not received: lost; neither: pending), then deletes them. API and realtime on core 0; webhooks delivered by a second api instance that takes no requests (WEBHOOK_WORKER_ENABLED only there, no relay), on core 0 at nice ${WEBHOOK_WORKER_NICE} (WEBHOOK_CONCURRENCY=${WEBHOOK_LANES}); ${rounds} rounds alternating A B / B A after a warm-up, medians of per-round figures.`,
+      method: `Bulk price updates (POST /v1/products/bulk, ${batch} products per request, one product.updated event each) offered at ${eventsPerSecond} events/s over ${productIds.length} products for ${durationMs / 1_000} s per phase; ${clients.toLocaleString('en')} WebSocket clients (bench/realtime fleet, core 1) subscribed to ${TOPICS_PER_CLIENT} of those products each; live latency from each event's occurredAt (Postgres's clock in the writing transaction) to the client's receipt. Phase A: no webhook endpoints; phase B: ${endpointCount} endpoints registered through the API (webhooks:manage, product.updated, maxBatchSize ${maxBatchSize}: each request carries the events waiting, up to that many), each a real HTTP server on loopback in one receiver process (core 1) answering 204, 1 request in ${verifyEvery} verified with verifyWebhook of @livecart/client, commit → receipt from the same occurredAt; B waits until every endpoint has every event (at most ${drainTimeoutMs / 1_000} s), compares each receiver's count with the API's delivery log (delivered but not received: lost; neither: pending), then deletes them. API and realtime on core 0; webhooks delivered by a second api instance that takes no requests (WEBHOOK_WORKER_ENABLED only there, no relay), on core 0 at nice ${WEBHOOK_WORKER_NICE} (WEBHOOK_CONCURRENCY=${WEBHOOK_LANES}); ${rounds} rounds alternating A B / B A after a warm-up, medians of per-round figures.`,
       rows,
       headlines,
       checks: [],
       charts,
-      raw: { eventsPerSecond, batch, products: productIds.length, clients, topicsPerClient: TOPICS_PER_CLIENT, endpoints: endpointCount, durationMs, verifyEvery, drainTimeoutMs, rounds: results },
+      raw: { eventsPerSecond, batch, products: productIds.length, clients, topicsPerClient: TOPICS_PER_CLIENT, endpoints: endpointCount, maxBatchSize, durationMs, verifyEvery, drainTimeoutMs, rounds: results },
     };
   },
 };
