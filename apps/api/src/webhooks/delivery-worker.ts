@@ -279,7 +279,7 @@ export class WebhookWorker {
     let sent = 0;
     const readSize = Math.max(READ_SIZE, endpoint.maxBatchSize);
     while (this.leading) {
-      const rows = await this.events.read(epoch, state.seq, readSize, this.readEvents);
+      const rows = await this.events.read(epoch, state.seq, readSize, this.readEvents, history.published);
       for (const message of laneMessages(endpoint, epoch, rows, this.bodies)) {
         if (!(await this.send(endpoint, lease, state, pending, message, { epoch, seq: message.lastSeq as number }))) return;
         sent += message.events;

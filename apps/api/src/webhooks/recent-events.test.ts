@@ -46,6 +46,21 @@ describe('RecentEvents', () => {
     expect(query).toHaveBeenCalledTimes(2);
   });
 
+  it('answers a short read from memory once the run reaches the head the caller knows was published', async () => {
+    const query = outbox(range(1, 30));
+    const events = new RecentEvents();
+    await events.read(EPOCH, 0, 100, query, 30);
+    expect(query).toHaveBeenCalledTimes(1);
+    // Lanes caught up at different positions: one query between them.
+    expect(seqsOf(await events.read(EPOCH, 12, 100, query, 30))).toEqual(range(13, 30));
+    expect(seqsOf(await events.read(EPOCH, 25, 100, query, 30))).toEqual(range(26, 30));
+    expect(await events.read(EPOCH, 30, 100, query, 30)).toEqual([]);
+    expect(query).toHaveBeenCalledTimes(1);
+    // A newer head than the run reaches: Postgres is asked.
+    expect(seqsOf(await events.read(EPOCH, 25, 100, query, 31))).toEqual(range(26, 30));
+    expect(query).toHaveBeenCalledTimes(2);
+  });
+
   it('never answers from another epoch, nor below where the run starts', async () => {
     const query = outbox(range(1, 30));
     const events = new RecentEvents();

@@ -7,8 +7,10 @@ const DEFAULT_CAPACITY = 5_000;
  * The published events the worker read last, as one gapless run of the outbox: every published event
  * with a seq in (`after`, `through`] of one epoch. Endpoints usually trail the stream together, so their
  * lanes read each batch from here instead of asking Postgres for the same rows once per endpoint; lanes
- * that miss at the same position share one query. A batch is served from memory only when the run holds
- * all of it, so a lane never takes a short read for having caught up.
+ * that miss at the same position share one query. A batch is served from memory when the run holds all
+ * of it, or when the run reaches `head`, the last seq the caller knows was published: a short read is then
+ * the truth as of the caller's snapshot, so endpoints that caught up at different positions cost one
+ * query per round between them, not one each. Otherwise a lane is never told it caught up early.
  */
 export class RecentEvents {
   private epoch: string | undefined;
@@ -20,9 +22,12 @@ export class RecentEvents {
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
-  /** Up to `limit` published events after `seq` in `epoch`, in seq order; `query` asks Postgres when the run cannot answer. */
-  async read(epoch: string, seq: number, limit: number, query: (seq: number, limit: number) => Promise<EventRow[]>): Promise<EventRow[]> {
-    const held = this.held(epoch, seq, limit);
+  /**
+   * Up to `limit` published events after `seq` in `epoch`, in seq order; `query` asks Postgres when the run
+   * cannot answer. `head`: the last seq known published (fewer rows than `limit` may then come from memory).
+   */
+  async read(epoch: string, seq: number, limit: number, query: (seq: number, limit: number) => Promise<EventRow[]>, head = Number.POSITIVE_INFINITY): Promise<EventRow[]> {
+    const held = this.held(epoch, seq, limit, head);
     if (held !== undefined) return held;
     const key = `${epoch}:${seq}:${limit}`;
     let pending = this.inflight.get(key);
@@ -40,10 +45,10 @@ export class RecentEvents {
     return this.rows.length;
   }
 
-  private held(epoch: string, seq: number, limit: number): EventRow[] | undefined {
-    if (epoch !== this.epoch || seq < this.after || seq >= this.through) return undefined;
+  private held(epoch: string, seq: number, limit: number, head: number): EventRow[] | undefined {
+    if (epoch !== this.epoch || seq < this.after || seq > this.through) return undefined;
     const start = firstAfter(this.rows, seq);
-    if (this.rows.length - start < limit) return undefined;
+    if (this.rows.length - start < limit && this.through < head) return undefined;
     return this.rows.slice(start, start + limit);
   }
 
