@@ -13,7 +13,7 @@ import {
 import pg from 'pg';
 import { startServer as startRealtimeServer } from '../../realtime/harness/servers.js';
 import { REPO, SERVER_CPUS } from './paths.js';
-import { onCleanup, runGroup } from './processes.js';
+import { onCleanup, runGroup, setSessionNiceness } from './processes.js';
 
 /** Webhook endpoints the API delivers to at the same time: as many as the webhooks suite registers. */
 export const WEBHOOK_LANES = 20;
@@ -175,7 +175,9 @@ export class Stack {
       onCleanup('webhook worker', async () => {
         await server.stop();
       });
-      this.options.log(`webhook worker on core ${SERVER_CPUS} at nice ${WEBHOOK_WORKER_NICE}`);
+      // Its nice value alone would order it only against itself (a session of its own: see setSessionNiceness).
+      const session = setSessionNiceness(server.pid, WEBHOOK_WORKER_NICE);
+      this.options.log(`webhook worker on core ${SERVER_CPUS} at nice ${WEBHOOK_WORKER_NICE} (${session})`);
       return { pid: server.pid };
     })();
     return this.webhookWorkerTarget;
