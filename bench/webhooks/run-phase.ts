@@ -18,6 +18,8 @@ export interface PhaseSetup {
   webhooksKey: string;
   apiPid: number | null;
   realtimePid: number | null;
+  /** The api instance that only delivers webhooks. */
+  workerPid: number | null;
   writer: BulkWriter;
   fleet: Fleet;
   /** Subscribed clients per product id. */
@@ -70,6 +72,7 @@ export interface PhaseResult {
   /** Server CPU over the write window, % of one core. */
   apiCpuPercent: number | null;
   realtimeCpuPercent: number | null;
+  workerCpuPercent: number | null;
   webhooks: WebhookFigures | null;
 }
 
@@ -94,11 +97,12 @@ export async function runPhase(phase: PhaseName, setup: PhaseSetup): Promise<Pha
       setup.verifyEvery,
     );
     await fleet.reset();
-    const cpu = { api: cpuOf(setup.apiPid), realtime: cpuOf(setup.realtimePid), at: performance.now() };
+    const cpu = { api: cpuOf(setup.apiPid), realtime: cpuOf(setup.realtimePid), worker: cpuOf(setup.workerPid), at: performance.now() };
     const { perProduct, ...writes } = await setup.writer.write({ eventsPerSecond: setup.eventsPerSecond, durationMs: setup.durationMs, maxInFlight: setup.maxInFlight });
     const writeMs = performance.now() - cpu.at;
     const apiCpuPercent = percent(cpu.api, cpuOf(setup.apiPid), writeMs);
     const realtimeCpuPercent = percent(cpu.realtime, cpuOf(setup.realtimePid), writeMs);
+    const workerCpuPercent = percent(cpu.worker, cpuOf(setup.workerPid), writeMs);
     const writesEnded = Date.now();
     const whileWriting = phase === 'B' ? await receivers.report() : null;
     // The live path delivers within milliseconds; a second lets its tail arrive before the fleet reports.
@@ -151,7 +155,7 @@ export async function runPhase(phase: PhaseName, setup: PhaseSetup): Promise<Pha
         maxMs: report.latency.maxValue,
       };
     }
-    return { phase, writes, live, apiCpuPercent, realtimeCpuPercent, webhooks };
+    return { phase, writes, live, apiCpuPercent, realtimeCpuPercent, workerCpuPercent, webhooks };
   } finally {
     if (endpoints.length > 0) await deleteEndpoints({ apiUrl: setup.apiUrl, apiKey: setup.webhooksKey, endpoints });
   }

@@ -62,6 +62,7 @@ export function summarize(results: readonly Round[], options: SummaryOptions): {
       runs: results.length,
       extra: {
         'realtime CPU %': medianOf(per(phase, (p) => p.realtimeCpuPercent)),
+        'webhook worker CPU %': medianOf(per(phase, (p) => p.workerCpuPercent)),
         'bulk request p99 ms': medianOf(per(phase, (p) => p.writes.requestP99Ms)),
         'requests skipped (API behind)': results.reduce((sum, r) => sum + r[phase].writes.skipped, 0),
         'live deliveries per round': medianOf(per(phase, (p) => p.live.expected)),
