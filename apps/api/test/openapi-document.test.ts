@@ -2,6 +2,10 @@ import type { OrderPlaced, Product } from '@livecart/schemas';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH, createProductVia, createTestContext, orderAuth, productInput, type TestContext } from './helpers.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import ajvFormats from 'ajv-formats';
+import { EventBodies } from '../src/webhooks/event-bodies.js';
+import { laneMessages } from '../src/webhooks/lane-messages.js';
 import { conformance, type Exchange } from './openapi-conformance.js';
 
 type Json = Record<string, unknown>;
@@ -98,6 +102,37 @@ describe('the OpenAPI document', () => {
     expect(headerNames('patch', '/v1/products/{id}')).toEqual(['if-match', 'prefer']);
     expect(headerNames('post', '/v1/orders')).toEqual(['idempotency-key']);
     expect(document.paths['/v1/products']?.options).toBeUndefined();
+  });
+});
+
+describe('the webhook deliveries in the document', () => {
+  it('describes each delivery with its signature headers, and the bodies the worker builds validate against it', async () => {
+    const webhooks = document.webhooks as Record<string, { post: Operation & { parameters: { name: string }[] } }>;
+    expect(Object.keys(webhooks).sort()).toEqual(['batch', 'event']);
+    for (const { post } of Object.values(webhooks)) {
+      expect(post.parameters.map((parameter) => parameter.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+      expect(post.security).toEqual([]);
+    }
+    const product = await createProductVia(app);
+    const row = { seq: 7, type: 'product.updated', topics: ['catalog', `product:${product.id}`], data: product, actor: null, occurredAt: new Date().toISOString() };
+    const epoch = '6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+    const target = { id: product.id, eventTypes: null, topics: null };
+    const [single] = laneMessages({ ...target, maxBatchSize: 1 }, epoch, [row], new EventBodies());
+    const [batch] = laneMessages({ ...target, maxBatchSize: 10 }, epoch, [row, { ...row, seq: 8 }], new EventBodies());
+    const reset = { type: 'webhook.reset', epoch, afterSeq: 6, reason: 'epoch' };
+
+    const ajv = new Ajv2020({ strict: false });
+    ajvFormats.default(ajv);
+    ajv.addSchema({ ...document, $id: 'openapi.json' });
+    const valid = (name: string, body: unknown) => ajv.validate({ $ref: `openapi.json#/webhooks/${name}/post/requestBody/content/application~1json/schema` }, body);
+    expect(valid('event', JSON.parse(String(single?.body)))).toBe(true);
+    expect(valid('event', reset)).toBe(true);
+    expect(valid('batch', JSON.parse(String(batch?.body)))).toBe(true);
+    expect(valid('batch', reset)).toBe(true);
+    // It can fail: a batch is no event, an event no batch, and a batch holds events only.
+    expect(valid('event', JSON.parse(String(batch?.body)))).toBe(false);
+    expect(valid('batch', JSON.parse(String(single?.body)))).toBe(false);
+    expect(valid('batch', { type: 'webhook.batch', events: [reset] })).toBe(false);
   });
 });
 

@@ -6,7 +6,7 @@ import { CheckoutCreateSchema, CheckoutRefusalSchema } from './checkout.js';
 import { CustomerLoginSchema, CustomerSchema, CustomerSignUpSchema, ShopperSessionSchema } from './customer.js';
 import { ProbeStatusSchema } from './common.js';
 import { ErrorEnvelopeSchema } from './errors.js';
-import { CartUpdatedEventSchema, EventSchema, OrderEventSchema } from './events.js';
+import { CartUpdatedEventSchema, EventSchema, OrderEventSchema, PublishedEventSchema } from './events.js';
 import {
   CustomerOrderListQuerySchema,
   OrderAccessQuerySchema,
@@ -132,6 +132,7 @@ export const namedSchemas = {
   WebhookDeliveryPage: WebhookDeliveryPageSchema,
   WebhookReset: WebhookResetSchema,
   WebhookBatch: WebhookBatchSchema,
+  PublishedEvent: PublishedEventSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type SchemaName = keyof typeof namedSchemas;

@@ -66,6 +66,12 @@ export const RESPONSE_SCHEMA_NAMES = [
   'WebhookDeliveryPage',
 ] as const satisfies readonly SchemaName[];
 
+/** What the API POSTs to registered webhook endpoints (the document's `webhooks`), described like responses. */
+export const WEBHOOK_SCHEMA_NAMES = ['PublishedEvent', 'WebhookBatch', 'WebhookReset'] as const satisfies readonly SchemaName[];
+
+/** Payloads the API sends: its answers and its webhook deliveries. */
+const SENT_SCHEMA_NAMES = [...RESPONSE_SCHEMA_NAMES, ...WEBHOOK_SCHEMA_NAMES];
+
 /** Parts that several payloads share, named so that each is described once and referenced. */
 export const sharedSchemas = {
   Id: IdSchema,
@@ -155,8 +161,8 @@ function reachable(schemas: Record<string, JsonSchema>, roots: readonly string[]
  * field optional) is described twice, its request side named `<Name>Input`.
  */
 export function openApiSchemas(): OpenApiSchemas {
-  const output = convert(RESPONSE_SCHEMA_NAMES, 'output', (id) => `${COMPONENT_SCHEMA_PREFIX}${id}`);
-  const outputReached = reachable(output, RESPONSE_SCHEMA_NAMES);
+  const output = convert(SENT_SCHEMA_NAMES, 'output', (id) => `${COMPONENT_SCHEMA_PREFIX}${id}`);
+  const outputReached = reachable(output, SENT_SCHEMA_NAMES);
   // Grown until nothing changes: a part that refers to a renamed part differs too, through the reference.
   const renamed = new Set<string>();
   const inputName = (id: string) => (renamed.has(id) ? `${id}Input` : id);
@@ -179,7 +185,7 @@ export function openApiSchemas(): OpenApiSchemas {
 
   const byIdentity = new Map<z.ZodType, { input?: string; output?: string }>();
   for (const name of REQUEST_SCHEMA_NAMES) byIdentity.set(namedSchemas[name], { ...byIdentity.get(namedSchemas[name]), input: name });
-  for (const name of RESPONSE_SCHEMA_NAMES) byIdentity.set(namedSchemas[name], { ...byIdentity.get(namedSchemas[name]), output: name });
+  for (const name of SENT_SCHEMA_NAMES) byIdentity.set(namedSchemas[name], { ...byIdentity.get(namedSchemas[name]), output: name });
   const byJson = new Map(Object.entries(sharedSchemas).map(([name, schema]) => [JSON.stringify(toJsonSchema(schema, 'input')), name]));
   return {
     schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),

@@ -4,6 +4,7 @@ import { zodSchemaOf } from '../routes/schemas.js';
 import { headerComponents, headerRef, parameterComponents, RATE_LIMIT_HEADERS, REFUSALS, refusalResponse, responseComponents, securitySchemes } from './http-components.js';
 import { refusalsOf, type DocumentedRoute } from './refusals.js';
 import { REQUEST_HEADERS, RESPONSE_HEADERS } from './route-docs.js';
+import { webhookDocs } from './webhook-docs.js';
 
 type Operation = Record<string, unknown> & { operationId?: string; responses?: Record<string, JsonSchema>; requestBody?: { content?: Record<string, JsonSchema> } };
 type Document = Record<string, unknown> & { paths?: Record<string, Record<string, Operation>>; components?: Record<string, unknown> };
@@ -78,7 +79,8 @@ export interface FinishOptions {
 /**
  * The OpenAPI document as @fastify/swagger generated it from the route schemas, made fit to generate
  * clients from: every payload a named component (from @livecart/schemas) referenced by `$ref`, every
- * status a route can answer, its headers, and `security` on every operation (`[]` where it is public).
+ * status a route can answer, its headers, and `security` on every operation (`[]` where it is public);
+ * and the webhook deliveries the API sends (`webhooks`).
  */
 export function finishDocument(document: Document, { routes, servers }: FinishOptions): Document {
   const schemas = openApiSchemas();
@@ -109,6 +111,7 @@ export function finishDocument(document: Document, { routes, servers }: FinishOp
   return {
     ...document,
     servers,
+    webhooks: webhookDocs(),
     components: {
       schemas: schemas.schemas,
       // Only the refusals some operation answers.

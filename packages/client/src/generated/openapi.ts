@@ -711,7 +711,48 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An event, to an endpoint with maxBatchSize 1
+         * @description One published event, the same bytes as the live stream carries it (`epoch` included), or a reset notice (`webhook.reset`) where the endpoint's history broke. The next message is sent only once this one is delivered.
+         */
+        post: operations["receiveEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A batch of events, to an endpoint with maxBatchSize above 1
+         * @description A `webhook.batch` of up to the endpoint's `maxBatchSize` consecutive matching events, in seq order: the events waiting when the request was sent. A failed batch is sent again from its first event and may then carry more. Reset notices (`webhook.reset`) arrive alone.
+         */
+        post: operations["receiveEventBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         Actor: {
@@ -1117,6 +1158,127 @@ export interface components {
             imageUrl?: string | null;
             version?: number;
         };
+        PublishedEvent: {
+            seq: number;
+            /** Format: uuid */
+            epoch?: string;
+            topics: string[];
+            occurredAt: components["schemas"]["Timestamp"];
+            actor?: components["schemas"]["Actor"];
+            /** @constant */
+            type: "product.created";
+            data: components["schemas"]["Product"];
+        } | {
+            seq: number;
+            /** Format: uuid */
+            epoch?: string;
+            topics: string[];
+            occurredAt: components["schemas"]["Timestamp"];
+            actor?: components["schemas"]["Actor"];
+            /** @constant */
+            type: "product.updated";
+            data: components["schemas"]["Product"];
+        } | {
+            seq: number;
+            /** Format: uuid */
+            epoch?: string;
+            topics: string[];
+            occurredAt: components["schemas"]["Timestamp"];
+            actor?: components["schemas"]["Actor"];
+            /** @constant */
+            type: "stock.changed";
+            data: components["schemas"]["Product"];
+        } | {
+            seq: number;
+            /** Format: uuid */
+            epoch?: string;
+            topics: string[];
+            occurredAt: components["schemas"]["Timestamp"];
+            actor?: components["schemas"]["Actor"];
+            /** @constant */
+            type: "product.deleted";
+            data: {
+                id: components["schemas"]["Id"];
+                sku: components["schemas"]["Sku"];
+                category: components["schemas"]["CategorySlug"];
+                version: number;
+            };
+        } | {
+            seq: number;
+            /** Format: uuid */
+            epoch?: string;
+            topics: (string & (string))[];
+            occurredAt: components["schemas"]["Timestamp"];
+            actor?: components["schemas"]["Actor"];
+            /** @constant */
+            type: "order.pending_payment";
+            data: components["schemas"]["Order"];
+        } | {
+            seq: number;
+            /** Format: uuid */
+            epoch?: string;
+            topics: (string & (string))[];
+            occurredAt: components["schemas"]["Timestamp"];
+            actor?: components["schemas"]["Actor"];
+            /** @constant */
+            type: "order.paid";
+            data: components["schemas"]["Order"];
+        } | {
+            seq: number;
+            /** Format: uuid */
+            epoch?: string;
+            topics: (string & (string))[];
+            occurredAt: components["schemas"]["Timestamp"];
+            actor?: components["schemas"]["Actor"];
+            /** @constant */
+            type: "order.fulfilled";
+            data: components["schemas"]["Order"];
+        } | {
+            seq: number;
+            /** Format: uuid */
+            epoch?: string;
+            topics: (string & (string))[];
+            occurredAt: components["schemas"]["Timestamp"];
+            actor?: components["schemas"]["Actor"];
+            /** @constant */
+            type: "order.cancelled";
+            data: components["schemas"]["Order"];
+        } | {
+            seq: number;
+            /** Format: uuid */
+            epoch?: string;
+            topics: (string & (string))[];
+            occurredAt: components["schemas"]["Timestamp"];
+            actor?: components["schemas"]["Actor"];
+            /** @constant */
+            type: "order.expired";
+            data: components["schemas"]["Order"];
+        } | {
+            seq: number;
+            /** Format: uuid */
+            epoch?: string;
+            topics: (string & (string))[];
+            occurredAt: components["schemas"]["Timestamp"];
+            actor?: components["schemas"]["Actor"];
+            /** @constant */
+            type: "cart.updated";
+            data: components["schemas"]["Cart"];
+        } | {
+            seq: number;
+            /** Format: uuid */
+            epoch?: string;
+            topics: (string & (string))[];
+            occurredAt: components["schemas"]["Timestamp"];
+            actor?: components["schemas"]["Actor"];
+            /** @constant */
+            type: "webhook_endpoint.disabled";
+            data: {
+                id: components["schemas"]["Id"];
+                failingSince: components["schemas"]["Timestamp"];
+                stuckAtSeq: number;
+                lastError: string;
+            };
+        };
         RealtimeToken: {
             token: string;
             expiresAt: components["schemas"]["Timestamp"];
@@ -1163,6 +1325,11 @@ export interface components {
         };
         /** Format: date-time */
         Timestamp: string;
+        WebhookBatch: {
+            /** @constant */
+            type: "webhook.batch";
+            events: components["schemas"]["PublishedEvent"][];
+        };
         WebhookDeliveryPage: {
             items: {
                 id: number;
@@ -1234,6 +1401,15 @@ export interface components {
         };
         WebhookReplay: {
             fromSeq: number;
+        };
+        WebhookReset: {
+            /** @constant */
+            type: "webhook.reset";
+            /** Format: uuid */
+            epoch: string;
+            afterSeq: number;
+            /** @enum {string} */
+            reason: "epoch" | "history_pruned";
         };
     };
     responses: {
@@ -3766,6 +3942,78 @@ export interface operations {
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["Error"];
+        };
+    };
+    receiveEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id, the same on every attempt and replay of one message: `msg_<endpoint id>_<epoch>_<seq>` for an event, `msg_<endpoint id>_<epoch>_<first seq>-<last seq>` for a batch. De-duplicate by it (batch receivers: by each event's `epoch` and `seq`). */
+                "webhook-id": string;
+                /** @description When it was signed, in whole seconds since the Unix epoch: refuse one too far from now. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">` under the endpoint's secret; several, space-separated, while a rotated secret still signs. `verifyWebhook` of `@livecart/client/webhooks` checks it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishedEvent"] | components["schemas"]["WebhookReset"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer (read to its end within WEBHOOK_TIMEOUT_MS) moves the endpoint past the message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, a redirect (not followed), a refused or reset connection or no answer in time is a failure: the same message is sent again with backoff, and no later one before it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveEventBatch: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id, the same on every attempt and replay of one message: `msg_<endpoint id>_<epoch>_<seq>` for an event, `msg_<endpoint id>_<epoch>_<first seq>-<last seq>` for a batch. De-duplicate by it (batch receivers: by each event's `epoch` and `seq`). */
+                "webhook-id": string;
+                /** @description When it was signed, in whole seconds since the Unix epoch: refuse one too far from now. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">` under the endpoint's secret; several, space-separated, while a rotated secret still signs. `verifyWebhook` of `@livecart/client/webhooks` checks it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookBatch"] | components["schemas"]["WebhookReset"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer (read to its end within WEBHOOK_TIMEOUT_MS) moves the endpoint past the message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, a redirect (not followed), a refused or reset connection or no answer in time is a failure: the same message is sent again with backoff, and no later one before it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }
