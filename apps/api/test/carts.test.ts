@@ -46,6 +46,11 @@ describe('carts', () => {
   it('gives the first cart action a guest session, and the same cart on the next open', async () => {
     const shopper = await newShopper();
     expect(shopper.cart).toMatchObject({ currency: null, lines: [], itemCount: 0, totalMinor: 0 });
+    // Made in one statement for the session the request started: as a read shows it, and audited.
+    const read = await app.inject({ method: 'GET', url: `/v1/carts/${shopper.cart.id}`, headers: { cookie: shopper.cookie } });
+    expect(read.json<Cart>()).toEqual({ ...shopper.cart, expiresAt: read.json<Cart>().expiresAt, updatedAt: read.json<Cart>().updatedAt });
+    const { rows } = await pool.query('SELECT action, change, actor_type, actor_name FROM audit_log WHERE subject_id = $1', [shopper.cart.id]);
+    expect(rows).toEqual([{ action: 'cart.created', change: [{ field: 'lines', from: null, to: 0 }], actor_type: 'guest', actor_name: expect.any(String) }]);
     const again = await app.inject({ method: 'POST', url: '/v1/carts', headers: { cookie: shopper.cookie } });
     expect(again.statusCode).toBe(200);
     expect(again.json<Cart>().id).toBe(shopper.cart.id);

@@ -2,14 +2,17 @@ import type { Cart } from '@livecart/schemas';
 import type { Queryable } from '../../db/pool.js';
 import { cartTotals, type PricedLine } from '../../domain/cart-totals.js';
 
-interface CartRow {
+export interface CartRow {
   id: string;
   currency: Cart['currency'];
   expiresAt: string;
   updatedAt: string;
 }
 
-const CART = 'SELECT id, currency, expires_at AS "expiresAt", updated_at AS "updatedAt" FROM carts WHERE id = $1';
+/** A cart row's columns as `CartRow` names them. */
+export const CART_COLUMNS = 'id, currency, expires_at AS "expiresAt", updated_at AS "updatedAt"';
+
+const CART = `SELECT ${CART_COLUMNS} FROM carts WHERE id = $1`;
 
 /** A line at its product's current price; `available` is what others may still take. */
 export const LINES = `
@@ -23,6 +26,10 @@ export const LINES = `
 export async function readCart(db: Queryable, id: string): Promise<Cart | undefined> {
   const [{ rows: carts }, { rows: lines }] = await Promise.all([db.query<CartRow>(CART, [id]), db.query<PricedLine>(LINES, [id])]);
   const cart = carts[0];
-  if (cart === undefined) return undefined;
+  return cart === undefined ? undefined : cartOf(cart, lines);
+}
+
+/** A cart row and its lines as the owner sees them, with the totals. */
+export function cartOf(cart: CartRow, lines: PricedLine[]): Cart {
   return { id: cart.id, currency: cart.currency, ...cartTotals(cart.currency, lines), expiresAt: cart.expiresAt, updatedAt: cart.updatedAt };
 }

@@ -17,6 +17,7 @@ import { addCartLine } from '../../../services/carts/add-cart-line.js';
 import type { CartWriteOptions } from '../../../services/carts/cart-write.js';
 import { getCart } from '../../../services/carts/get-cart.js';
 import { openCart } from '../../../services/carts/open-cart.js';
+import { openFirstCart } from '../../../services/carts/open-first-cart.js';
 import { removeCartLine } from '../../../services/carts/remove-cart-line.js';
 import { updateCartLine } from '../../../services/carts/update-cart-line.js';
 import { errorResponses, EVENT_EPOCH_HEADER, EVENT_SEQ_HEADER, inputSchema, outputSchema } from '../../schemas.js';
@@ -54,8 +55,11 @@ export async function cartRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
+      const started = request.shopper === null;
       const shopper = await shoppers.ensure(request, reply);
-      const opened = await openCart({ pool: fastify.db, owner: cartOwnerOf(shopper), actor: request.actor, times: shoppers.times });
+      const opened = started
+        ? await openFirstCart({ db: fastify.db, sessionId: shopper.id, actor: request.actor, times: shoppers.times })
+        : await openCart({ pool: fastify.db, owner: cartOwnerOf(shopper), actor: request.actor, times: shoppers.times });
       reply.code(opened.created ? 201 : 200).header('location', `/v1/carts/${opened.cart.id}`);
       return answer(reply, opened);
     },
