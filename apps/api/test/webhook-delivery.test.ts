@@ -178,6 +178,9 @@ describe('webhook delivery', () => {
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toMatch(/^webhook_deliveries_total [1-9]\d*$/m);
+    // The batches of the batch test carried several events each.
+    const count = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics.body)?.[1]);
+    expect(count('webhook_delivered_events_total')).toBeGreaterThan(count('webhook_deliveries_total'));
     expect(metrics.body).toMatch(/^webhook_delivery_failures_total [1-9]\d*$/m);
     expect(metrics.body).toMatch(/^webhook_worker_leader 1$/m);
     expect(metrics.body).toMatch(/^webhook_endpoint_lag_events\{endpoint="[0-9a-f-]{36}"\} \d+$/m);

@@ -14,7 +14,8 @@ const READ_LAG = `
 export function registerWebhookMetrics(fastify: FastifyInstance, registry: Registry): void {
   const stats = () => fastify.webhooks.worker?.stats;
   const counters: [name: string, help: string, read: () => number][] = [
-    ['webhook_deliveries_total', 'Webhook messages this instance delivered (answered 2xx).', () => stats()?.delivered ?? 0],
+    ['webhook_deliveries_total', 'Webhook messages this instance delivered (answered 2xx): events, batches and reset notices.', () => stats()?.delivered ?? 0],
+    ['webhook_delivered_events_total', 'Events in the webhook messages this instance delivered (a batch counts its events).', () => stats()?.deliveredEvents ?? 0],
     ['webhook_delivery_failures_total', 'Webhook delivery attempts of this instance that failed (non-2xx, timeout, refused, reset).', () => stats()?.failed ?? 0],
     ['webhook_endpoints_disabled_total', 'Endpoints this instance disabled after their failure period.', () => stats()?.disabled ?? 0],
     ['webhook_worker_lease_losses_total', 'Times this instance stopped delivering because its worker lease lapsed or was taken over.', () => stats()?.leaseLosses ?? 0],

@@ -47,7 +47,10 @@ export interface WebhookWorkerStats {
   leader: boolean;
   generation: number;
   leaseLosses: number;
+  /** Messages delivered: events, batches, reset notices. */
   delivered: number;
+  /** Events in those messages. */
+  deliveredEvents: number;
   failed: number;
   disabled: number;
 }
@@ -76,7 +79,7 @@ const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
  * `concurrency` lanes run at once, so a slow endpoint delays only itself.
  */
 export class WebhookWorker {
-  readonly stats: WebhookWorkerStats = { leader: false, generation: 0, leaseLosses: 0, delivered: 0, failed: 0, disabled: 0 };
+  readonly stats: WebhookWorkerStats = { leader: false, generation: 0, leaseLosses: 0, delivered: 0, deliveredEvents: 0, failed: 0, disabled: 0 };
   private readonly holder = `${hostname()}:${process.pid}:${randomUUID()}`;
   private readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   private readonly lanes = new Map<string, Promise<void>>();
@@ -359,6 +362,7 @@ export class WebhookWorker {
     const { pool } = this.options;
     if (outcome.error === null) {
       this.stats.delivered++;
+      this.stats.deliveredEvents += message.events;
       pending.delivered({ messageId: message.id, seq: message.seq, lastSeq: message.lastSeq, events: message.events, type: message.type, attempt, statusCode: outcome.statusCode, latencyMs, attemptedAt }, to);
       state.epoch = to.epoch;
       state.seq = to.seq;
