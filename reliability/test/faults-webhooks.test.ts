@@ -21,7 +21,7 @@ const skip = skipWithoutBuilds('faults-webhooks', ['api', 'realtime']);
 const ENDPOINTS: readonly (EndpointPlan & { fault: string })[] = [
   { name: 'failing', fault: 'every event; answers 500 for 3 s' },
   { name: 'hanging', fault: 'product.updated and stock.changed; holds requests past the 1 s delivery timeout for 3 s', eventTypes: ['product.updated', 'stock.changed'] },
-  { name: 'restarted', fault: 'topic catalog; process SIGKILLed, started again on its port 1.5 s later', topics: ['catalog'] },
+  { name: 'restarted', fault: 'topic catalog, in batches of up to 25 events; process SIGKILLed, started again on its port 1.5 s later', topics: ['catalog'], maxBatchSize: 25 },
 ];
 /** How long the failing and the hanging receiver misbehave; the killed one stays down for RECEIVER_DOWN_MS. */
 const RECEIVER_FAULT_MS = 3_000;

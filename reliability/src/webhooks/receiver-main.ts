@@ -39,7 +39,8 @@ async function inspect(headers: Record<string, string | string[] | undefined>, b
   const webhookId = typeof headers['webhook-id'] === 'string' ? headers['webhook-id'] : null;
   try {
     const { message } = await verifyWebhook({ secret: secret!, headers, body });
-    return { at, webhookId, verified: true, type: message.type, ...('seq' in message ? { seq: message.seq, epoch: message.epoch } : {}) };
+    const events = message.type === 'webhook.batch' ? message.events : 'seq' in message ? [message] : [];
+    return { at, webhookId, verified: true, type: message.type, events: events.map((event) => ({ seq: event.seq, epoch: event.epoch })) };
   } catch (error) {
     if (!(error instanceof WebhookVerificationError)) throw error;
     return { at, webhookId, verified: false, refusal: error.reason };

@@ -11,6 +11,11 @@ export interface ReceiverCommand {
   mode: ReceiverMode;
 }
 
+export interface ReceivedEvent {
+  seq: number;
+  epoch?: string;
+}
+
 /** One request as the receiver saw it, reported before it is answered. */
 export interface ReceivedRequest {
   /** Epoch ms when its body had arrived. */
@@ -20,10 +25,10 @@ export interface ReceivedRequest {
   /** What `verifyWebhook` said: verified, or why not (its refusal reason). */
   verified: boolean;
   refusal?: string;
-  /** Of a verified body: its type, and the seq and epoch of an event (a reset notice has neither). */
+  /** Of a verified body: its type (an event's, `webhook.batch` or `webhook.reset`). */
   type?: string;
-  seq?: number;
-  epoch?: string;
+  /** The events it carries, in the body's order: one, a batch's, none for a reset notice. */
+  events?: ReceivedEvent[];
   /** The status it is answered with, or `hang`: held until the sender gives up. */
   answer: number | 'hang';
 }

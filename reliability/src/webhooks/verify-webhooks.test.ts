@@ -1,4 +1,4 @@
-import { webhookMessageId } from '@livecart/schemas';
+import { webhookBatchMessageId, webhookMessageId } from '@livecart/schemas';
 import { describe, expect, it } from 'vitest';
 import type { ReceivedRequest } from './receiver-protocol.js';
 import { matchesFilter, verifyWebhookDeliveries, type OutboxEntry, type WebhookCheckInput } from './verify-webhooks.js';
@@ -9,7 +9,11 @@ const event = (seq: number, type = 'product.updated', topics = ['catalog']): Out
 const events = [event(1), event(2, 'order.created', ['order:1']), event(3), event(4)];
 
 function accepted(seq: number, at = 1_000 * seq + 50, overrides: Partial<ReceivedRequest> = {}): ReceivedRequest {
-  return { at, webhookId: webhookMessageId(endpointId, epoch, seq), verified: true, type: 'product.updated', seq, epoch, answer: 204, ...overrides };
+  return { at, webhookId: webhookMessageId(endpointId, epoch, seq), verified: true, type: 'product.updated', events: [{ seq, epoch }], answer: 204, ...overrides };
+}
+
+function acceptedBatch(seqs: number[], at = 1_000 * seqs.at(-1)! + 50): ReceivedRequest {
+  return { at, webhookId: webhookBatchMessageId(endpointId, epoch, seqs[0]!, seqs.at(-1)!), verified: true, type: 'webhook.batch', events: seqs.map((seq) => ({ seq, epoch })), answer: 204 };
 }
 
 function check(requests: ReceivedRequest[], filter: WebhookCheckInput['filter'] = { eventTypes: null, topics: ['catalog'] }) {
@@ -43,11 +47,26 @@ describe('verifyWebhookDeliveries', () => {
     const report = check([
       accepted(1),
       accepted(2, undefined, { type: 'order.created' }),
-      accepted(3, undefined, { epoch: '00000000-0000-4000-8000-000000000000' }),
+      accepted(3, undefined, { events: [{ seq: 3, epoch: '00000000-0000-4000-8000-000000000000' }] }),
       accepted(3, undefined, { webhookId: webhookMessageId(endpointId, epoch, 4) }),
       accepted(4),
     ]);
     expect(report).toMatchObject({ unexpected: 3, received: 2, lost: 1 });
+  });
+
+  it('takes batches of consecutive matching events under their own id, a retried batch that grew counting its repeats', () => {
+    const report = check([acceptedBatch([1, 3]), acceptedBatch([1, 3, 4])]);
+    expect(report).toMatchObject({ expected: 3, received: 3, lost: 0, duplicates: 2, outOfOrder: 0, unexpected: 0 });
+  });
+
+  it('refuses a batch that skips a matching event, holds a non-matching one or carries another batch\'s id, and a lone event under a batch\'s id', () => {
+    const report = check([
+      acceptedBatch([1, 4]),
+      acceptedBatch([1, 2, 3]),
+      { ...acceptedBatch([1, 3]), webhookId: webhookBatchMessageId(endpointId, epoch, 1, 4) },
+      { ...acceptedBatch([3]), type: 'product.updated' },
+    ]);
+    expect(report).toMatchObject({ unexpected: 4, received: 0, lost: 3 });
   });
 
   it('counts every request verifyWebhook refused', () => {

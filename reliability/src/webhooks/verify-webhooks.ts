@@ -1,4 +1,4 @@
-import { webhookMessageId } from '@livecart/schemas';
+import { WEBHOOK_BATCH_TYPE, webhookBatchMessageId, webhookMessageId } from '@livecart/schemas';
 import type { ReceivedRequest } from './receiver-protocol.js';
 
 /** An event as the outbox holds it: what a delivery must carry, and when it was written. */
@@ -43,7 +43,10 @@ export interface WebhookDeliveryReport {
   duplicates: number;
   /** First receipts whose seq is not above every earlier first receipt's. */
   outOfOrder: number;
-  /** Accepted deliveries of no expected event: not matching, another epoch, a message id that is not the event's, a reset notice. */
+  /**
+   * Accepted deliveries of no expected event: not matching, another epoch, a message id that is not the
+   * event's (or the batch's), a reset notice; and batches whose events are not consecutive matching events.
+   */
   unexpected: number;
   /** Requests verifyWebhook refused (bad signature, stale, missing header, unknown payload). */
   unverified: number;
@@ -60,10 +63,13 @@ const MAX_EXAMPLES = 10;
 /**
  * Checks one endpoint's receipts against the outbox: every matching event accepted, first receipts in
  * strictly increasing seq order, nothing accepted that the endpoint should not have got, every request
- * verified. Repeats are counted, not refused: delivery is at least once.
+ * verified, each batch a run of consecutive matching events under its own message id. Repeats are
+ * counted, not refused: delivery is at least once.
  */
 export function verifyWebhookDeliveries(input: WebhookCheckInput): WebhookDeliveryReport {
-  const expected = new Map(input.events.filter((event) => matchesFilter(input.filter, event)).map((event) => [event.seq, event]));
+  const matching = input.events.filter((event) => matchesFilter(input.filter, event));
+  const expected = new Map(matching.map((event) => [event.seq, event]));
+  const position = new Map(matching.map((event, index) => [event.seq, index]));
   const firstReceipt = new Map<number, number>();
   const examples: string[] = [];
   const problem = (text: string) => examples.length < MAX_EXAMPLES && examples.push(text);
@@ -84,22 +90,30 @@ export function verifyWebhookDeliveries(input: WebhookCheckInput): WebhookDelive
       refusedByReceiver[key] = (refusedByReceiver[key] ?? 0) + 1;
       continue;
     }
-    const seq = request.seq;
-    if (seq === undefined || !expected.has(seq) || request.epoch !== input.epoch || request.webhookId !== webhookMessageId(input.endpointId, input.epoch, seq)) {
+    const events = request.events ?? [];
+    const seqs = events.map((event) => event.seq);
+    const first = seqs[0];
+    const last = seqs.at(-1);
+    const batch = request.type === WEBHOOK_BATCH_TYPE;
+    const messageId = first === undefined || last === undefined ? undefined : batch ? webhookBatchMessageId(input.endpointId, input.epoch, first, last) : webhookMessageId(input.endpointId, input.epoch, first);
+    const consecutive = seqs.every((seq, i) => position.has(seq) && (i === 0 || position.get(seq) === (position.get(seqs[i - 1]!) ?? -2) + 1));
+    if (messageId === undefined || !consecutive || events.some((event) => event.epoch !== input.epoch) || request.webhookId !== messageId || (!batch && events.length !== 1)) {
       unexpected++;
-      problem(`accepted ${request.type ?? 'a message'} ${request.webhookId ?? ''} (seq ${String(seq)}, epoch ${String(request.epoch)}) that the endpoint was not to receive`);
+      problem(`accepted ${request.type ?? 'a message'} ${request.webhookId ?? ''} (seqs ${seqs.join(', ') || 'none'}, epoch ${String(events[0]?.epoch)}) that the endpoint was not to receive`);
       continue;
     }
-    if (firstReceipt.has(seq)) {
-      duplicates++;
-      continue;
+    for (const seq of seqs) {
+      if (firstReceipt.has(seq)) {
+        duplicates++;
+        continue;
+      }
+      firstReceipt.set(seq, request.at);
+      if (seq < highest) {
+        outOfOrder++;
+        problem(`seq ${seq} first received after seq ${highest}`);
+      }
+      highest = Math.max(highest, seq);
     }
-    firstReceipt.set(seq, request.at);
-    if (seq < highest) {
-      outOfOrder++;
-      problem(`seq ${seq} first received after seq ${highest}`);
-    }
-    highest = Math.max(highest, seq);
   }
 
   const missing = [...expected.keys()].filter((seq) => !firstReceipt.has(seq));

@@ -84,7 +84,7 @@ export class WebhookRig {
           const firstMissing: number[] = [];
           for (const rigged of this.endpoints) {
             const gone = missing(rigged, events);
-            const highest = Math.max(0, ...rigged.receiver.accepted.map((request) => request.seq ?? 0));
+            const highest = Math.max(0, ...rigged.receiver.accepted.flatMap((request) => request.events ?? []).map((event) => event.seq));
             if (gone[0] !== undefined && gone[0] < highest) throw new Error(`${rigged.name} accepted seq ${highest} but never seq ${gone[0]}: lost, or it comes out of order`);
             if (gone[0] !== undefined) firstMissing.push(gone[0]);
           }
@@ -151,6 +151,6 @@ async function register(apiUrl: string, apiKey: string, input: WebhookEndpointCr
 
 /** The seqs of matching events after the endpoint's cursor at registration that its receiver has not accepted. */
 function missing({ endpoint, receiver }: RiggedEndpoint, events: readonly OutboxEntry[]): number[] {
-  const accepted = new Set(receiver.accepted.map((request) => request.seq));
+  const accepted = new Set(receiver.accepted.flatMap((request) => request.events ?? []).map((event) => event.seq));
   return events.filter((event) => event.seq > endpoint.deliveredSeq && matchesFilter(endpoint, event) && !accepted.has(event.seq)).map((event) => event.seq);
 }
