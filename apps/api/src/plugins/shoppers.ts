@@ -9,7 +9,7 @@ import { ShopperSessionResolver } from '../auth/shopper-session-resolver.js';
 import type { Shopper } from '../auth/shopper.js';
 import { UnauthorizedError } from '../domain/errors.js';
 import type { CartTimes } from '../services/carts/cart-owner.js';
-import { createShopperSession } from '../services/shoppers/create-shopper-session.js';
+import type { CreatedShopperSession } from '../services/shoppers/create-shopper-session.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,8 +30,8 @@ export interface Shoppers {
   times: CartTimes;
   /** The live shopper session a Cookie header names, if any (an expired one is ended on the way). */
   resolve(cookieHeader: string | undefined): Promise<Shopper | undefined>;
-  /** The request's shopper, or a new guest session (its cookie set on the reply) when it has none. */
-  ensure(request: FastifyRequest, reply: FastifyReply): Promise<Shopper>;
+  /** Makes a new guest session, stored by the caller, the request's shopper, its cookie set on the reply. */
+  adopt(request: FastifyRequest, reply: FastifyReply, session: CreatedShopperSession): Shopper;
   /** Sets the session cookie for a session secret. */
   setCookie(request: FastifyRequest, reply: FastifyReply, secret: string, expiresAt: Date): void;
   clearCookie(request: FastifyRequest, reply: FastifyReply): void;
@@ -90,9 +90,7 @@ export default fp<ShoppersPluginOptions>(
       absoluteTimeoutS: options.absoluteTimeoutS,
       times: options.times,
       resolve,
-      async ensure(request, reply) {
-        if (request.shopper !== null) return request.shopper;
-        const session = await createShopperSession({ db: fastify.db, customerId: null, now: new Date(now()), absoluteTimeoutS: options.absoluteTimeoutS });
+      adopt(request, reply, session) {
         shoppers.setCookie(request, reply, session.secret, session.expiresAt);
         const idleExpiresAt = new Date(Math.min(now() + options.idleTimeoutS * 1_000, session.expiresAt.getTime()));
         request.shopper = { id: session.id, digest: digestOf(session.secret), customer: null, idleExpiresAt, expiresAt: session.expiresAt };

@@ -18,12 +18,17 @@ export interface CreatedShopperSession {
   expiresAt: Date;
 }
 
-const INSERT = 'INSERT INTO shopper_sessions (id_digest, customer_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4) RETURNING id';
+/** Stores a session: $1 the secret's digest, $2 the customer (null: a guest), $3 now, $4 the absolute expiry. */
+export const INSERT_SHOPPER_SESSION = 'INSERT INTO shopper_sessions (id_digest, customer_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4) RETURNING id';
 
-/** A new shopper session: always a new secret, never one the browser brought along. */
+/** A session about to be stored: always a new secret, never one the browser brought along. */
+export function newShopperSession(now: Date, absoluteTimeoutS: number): Omit<CreatedShopperSession, 'id'> {
+  return { secret: newSecret(), expiresAt: new Date(now.getTime() + absoluteTimeoutS * 1_000) };
+}
+
+/** A new shopper session, stored. */
 export async function createShopperSession(options: CreateShopperSessionOptions): Promise<CreatedShopperSession> {
-  const secret = newSecret();
-  const expiresAt = new Date(options.now.getTime() + options.absoluteTimeoutS * 1_000);
-  const { rows } = await options.db.query<{ id: string }>(INSERT, [digestOf(secret), options.customerId, options.now, expiresAt]);
-  return { secret, id: (rows[0] as { id: string }).id, expiresAt };
+  const session = newShopperSession(options.now, options.absoluteTimeoutS);
+  const { rows } = await options.db.query<{ id: string }>(INSERT_SHOPPER_SESSION, [digestOf(session.secret), options.customerId, options.now, session.expiresAt]);
+  return { ...session, id: (rows[0] as { id: string }).id };
 }

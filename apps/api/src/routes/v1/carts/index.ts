@@ -17,7 +17,7 @@ import { addCartLine } from '../../../services/carts/add-cart-line.js';
 import type { CartWriteOptions } from '../../../services/carts/cart-write.js';
 import { getCart } from '../../../services/carts/get-cart.js';
 import { openCart } from '../../../services/carts/open-cart.js';
-import { openFirstCart } from '../../../services/carts/open-first-cart.js';
+import { startGuestCart } from '../../../services/carts/start-guest-cart.js';
 import { removeCartLine } from '../../../services/carts/remove-cart-line.js';
 import { updateCartLine } from '../../../services/carts/update-cart-line.js';
 import { errorResponses, EVENT_EPOCH_HEADER, EVENT_SEQ_HEADER, inputSchema, outputSchema } from '../../schemas.js';
@@ -55,11 +55,15 @@ export async function cartRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const started = request.shopper === null;
-      const shopper = await shoppers.ensure(request, reply);
-      const opened = started
-        ? await openFirstCart({ db: fastify.db, sessionId: shopper.id, actor: request.actor, times: shoppers.times })
-        : await openCart({ pool: fastify.db, owner: cartOwnerOf(shopper), actor: request.actor, times: shoppers.times });
+      let opened;
+      if (request.shopper === null) {
+        // No session yet: the guest session and its cart are made together.
+        const started = await startGuestCart({ db: fastify.db, now: new Date(shoppers.now()), absoluteTimeoutS: shoppers.absoluteTimeoutS, actor: request.actor, times: shoppers.times });
+        shoppers.adopt(request, reply, started.session);
+        opened = started.opened;
+      } else {
+        opened = await openCart({ pool: fastify.db, owner: cartOwnerOf(request.shopper), actor: request.actor, times: shoppers.times });
+      }
       reply.code(opened.created ? 201 : 200).header('location', `/v1/carts/${opened.cart.id}`);
       return answer(reply, opened);
     },
