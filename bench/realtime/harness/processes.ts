@@ -99,12 +99,10 @@ export function niceness(role: keyof typeof PRIORITY): number | undefined {
 export function raiseSessionPriority(nice: number): string {
   if (keepPriorities) return 'polite run: priorities left as they are; other work on the machine competes as an equal';
   const file = '/proc/self/autogroup';
-  let before: number;
+  let before: number | undefined;
   try {
-    const match = /nice (-?\d+)/.exec(readFileSync(file, 'utf8'));
-    if (match === null) return 'no autogroup scheduling: process niceness alone orders the work';
-    before = Number(match[1]);
-    writeFileSync(file, String(nice));
+    before = swapAutogroupNice(file, nice);
+    if (before === undefined) return NO_AUTOGROUP;
   } catch (error) {
     return `session priority unchanged (${(error as Error).message}): other sessions' load competes as an equal`;
   }
@@ -117,6 +115,31 @@ export function raiseSessionPriority(nice: number): string {
     }
   });
   return `session autogroup at nice ${nice} for this run (was ${before}): other sessions' load disturbs less`;
+}
+
+const NO_AUTOGROUP = 'no autogroup scheduling: process niceness alone orders the work';
+
+/** Sets an autogroup file's niceness; the niceness it had, or undefined where there is no autogroup scheduling. */
+function swapAutogroupNice(file: string, nice: number): number | undefined {
+  const match = /nice (-?\d+)/.exec(readFileSync(file, 'utf8'));
+  if (match === null) return undefined;
+  writeFileSync(file, String(nice));
+  return Number(match[1]);
+}
+
+/**
+ * Gives the session of `pid` the autogroup niceness `nice`. Every server a run starts is a session of its
+ * own (detached), and under autogroup scheduling a process's own niceness only orders it within its
+ * session: against the other servers and Postgres, each session weighs the same whatever its processes'
+ * nice values. A lower priority for one server (a container's CPU weight, in a deployment) is its
+ * session's niceness. Returns what was done, for the log.
+ */
+export function setSessionNiceness(pid: number, nice: number): string {
+  try {
+    return swapAutogroupNice(`/proc/${pid}/autogroup`, nice) === undefined ? NO_AUTOGROUP : `session at autogroup nice ${nice}`;
+  } catch (error) {
+    return `session niceness unchanged (${(error as Error).message})`;
+  }
 }
 
 const PIN_ATTEMPTS = 5;

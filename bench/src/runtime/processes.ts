@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { waitUntil } from '@livecart/local-services/testing';
 
@@ -256,20 +256,3 @@ export function sampleUsage(pids: () => number[], intervalMs = 1_000, byGroup = 
   };
 }
 
-/**
- * Gives the session of `pid` the autogroup niceness `nice`. Every server this run starts is a session of
- * its own (detached), and under the kernel's autogroup scheduling (the default on most Linux systems, and
- * on this VM) a process's own niceness only orders it within its session: against the other servers and
- * Postgres, each session weighs the same whatever its processes' nice values. A lower priority for one
- * server (a container's CPU weight, in a deployment) is its session's niceness. Returns what was done, for the log.
- */
-export function setSessionNiceness(pid: number, nice: number): string {
-  const file = `/proc/${pid}/autogroup`;
-  try {
-    if (!/nice (-?\d+)/.test(readFileSync(file, 'utf8'))) return 'no autogroup scheduling: process niceness alone orders the work';
-    writeFileSync(file, String(nice));
-    return `session at autogroup nice ${nice}`;
-  } catch (error) {
-    return `session niceness unchanged (${(error as Error).message})`;
-  }
-}

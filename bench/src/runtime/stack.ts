@@ -11,9 +11,10 @@ import {
   type TestDatabase,
 } from '@livecart/local-services/testing';
 import pg from 'pg';
+import { setSessionNiceness } from '../../realtime/harness/processes.js';
 import { startServer as startRealtimeServer } from '../../realtime/harness/servers.js';
 import { REPO, SERVER_CPUS } from './paths.js';
-import { onCleanup, runGroup, setSessionNiceness } from './processes.js';
+import { onCleanup, runGroup } from './processes.js';
 
 /** Webhook endpoints the API delivers to at the same time: as many as the webhooks suite registers. */
 export const WEBHOOK_LANES = 20;
