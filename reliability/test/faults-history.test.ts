@@ -76,7 +76,7 @@ type Rewind =
 /** What a fresh database holds of the event history: nothing, and an epoch of its own (see the migrations). */
 const FRESH_HISTORY = `
   TRUNCATE outbox, audit_log;
-  UPDATE outbox_sequence SET epoch = gen_random_uuid(), last_seq = 0, lease_holder = NULL, lease_generation = 0, lease_expires_at = NULL`;
+  UPDATE outbox_sequence SET epoch = gen_random_uuid(), last_seq = 0, published_seq = 0, lease_holder = NULL, lease_generation = 0, lease_expires_at = NULL`;
 
 async function startFreshHistory(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });

@@ -99,7 +99,7 @@ async function writeProducts(n: number): Promise<void> {
 async function rollBack(n: number): Promise<void> {
   await pool.query('DELETE FROM audit_log WHERE event_seq > (SELECT last_seq FROM outbox_sequence) - $1', [n]);
   await pool.query('DELETE FROM outbox WHERE seq > (SELECT last_seq FROM outbox_sequence) - $1', [n]);
-  await pool.query('UPDATE outbox_sequence SET last_seq = last_seq - $1', [n]);
+  await pool.query('UPDATE outbox_sequence SET last_seq = last_seq - $1, published_seq = least(published_seq, last_seq - $1)', [n]);
 }
 
 describe('event epochs', () => {
@@ -118,7 +118,10 @@ describe('event epochs', () => {
     const prefix = `${ctx.prefix}:fresh`;
     const before = await readStream(prefix);
     const epoch = await databaseEpoch();
-    await pool.query('UPDATE outbox SET published_at = NULL WHERE seq > $1', [(await lastSeq()) - 2]);
+    // A crash before marking: neither the rows nor the published position were updated.
+    const markedUpTo = (await lastSeq()) - 2;
+    await pool.query('UPDATE outbox SET published_at = NULL WHERE seq > $1', [markedUpTo]);
+    await pool.query('UPDATE outbox_sequence SET published_seq = $1', [markedUpTo]);
     const relay = await relayUntilDrained(prefix);
     expect(await databaseEpoch()).toBe(epoch);
     expect(await readStream(prefix)).toEqual(before);

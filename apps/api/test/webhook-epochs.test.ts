@@ -41,7 +41,7 @@ describe('webhooks across event epochs', () => {
     await withTransaction(pool, async (client) => {
       await client.query('DELETE FROM audit_log WHERE event_seq > $1', [restoredTo]);
       await client.query('DELETE FROM outbox WHERE seq > $1', [restoredTo]);
-      await client.query('UPDATE outbox_sequence SET last_seq = $1', [restoredTo]);
+      await client.query('UPDATE outbox_sequence SET last_seq = $1, published_seq = least(published_seq, $1)', [restoredTo]);
       await client.query('UPDATE webhook_endpoints SET cursor_seq = $2 WHERE id = $1', [endpoint.id, restoredTo]);
     });
     // New writes take seqs the stream (and the receiver) already saw for other events: the relay begins a new epoch.

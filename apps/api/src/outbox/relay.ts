@@ -10,6 +10,7 @@ import type { Log } from '../log.js';
 import { adoptStreamEpoch, beginStreamEpoch, claimStream, publishOutcome, queuePublishEvents } from './publish-script.js';
 import { LeaseLostError, raiseLease, releaseLease, renewLease, takeLease, type RelayLease } from './relay-lease.js';
 import { WakeableSleep } from './wakeable-sleep.js';
+import { ASSIGN_SEQS, MARK_PUBLISHED, MARK_REJECTED, NEXT_UNPUBLISHED, PRUNE_PUBLISHED, READ_POSITION, READ_SEQUENCE } from './relay-sql.js';
 
 export interface OutboxRelayOptions {
   /** The relay's own session (LISTEN, the lease, seqs and marks); the lease does not depend on it staying open. */
@@ -69,49 +70,6 @@ const NOTIFY_CHANNEL = 'livecart_outbox';
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 /** While Redis refuses batches, retries back off from pollMs up to this. */
 const MAX_RETRY_DELAY_MS = 1_000;
-
-// Seqs are handed out in id order among the rows visible now and committed before anything is
-// published, so a seq never changes once given and never goes backwards. Only by the lease's current
-// generation: the counter's row lock orders this against a takeover, and a stale holder assigns nothing.
-// The audit entries of those events get the seq in the same statement: the audit log outlives the
-// pruned outbox rows.
-const ASSIGN_SEQS = `
-  WITH pending AS (
-    SELECT id, row_number() OVER (ORDER BY id) AS n
-    FROM (SELECT id FROM outbox WHERE seq IS NULL ORDER BY id LIMIT $1) AS unassigned
-  ), counter AS (
-    UPDATE outbox_sequence SET last_seq = last_seq + (SELECT count(*) FROM pending)
-    WHERE lease_holder = $2 AND lease_generation = $3
-    RETURNING last_seq - (SELECT count(*) FROM pending) AS base
-  ), assigned AS (
-    UPDATE outbox o SET seq = counter.base + pending.n
-    FROM pending, counter WHERE o.id = pending.id AND o.seq IS NULL
-    RETURNING o.id, o.seq
-  )
-  UPDATE audit_log a SET event_seq = assigned.seq
-  FROM assigned WHERE a.outbox_id = assigned.id AND a.event_seq IS NULL`;
-
-const NEXT_UNPUBLISHED = `
-  SELECT seq, type, topics, data, actor, occurred_at AS "occurredAt"
-  FROM outbox WHERE published_at IS NULL AND rejected_at IS NULL AND seq IS NOT NULL
-  ORDER BY seq LIMIT $1`;
-
-const MARK_PUBLISHED = `
-  UPDATE outbox SET published_at = now()
-  WHERE seq BETWEEN $1 AND $2 AND published_at IS NULL AND rejected_at IS NULL`;
-
-const MARK_REJECTED = 'UPDATE outbox SET rejected_at = now(), rejection = $2 WHERE seq = $1 AND published_at IS NULL';
-
-const READ_SEQUENCE = 'SELECT epoch, last_seq::float8 AS "lastSeq" FROM outbox_sequence';
-
-const READ_POSITION = `
-  SELECT last_seq::float8 AS "lastSeq",
-    (SELECT min(seq)::float8 FROM outbox WHERE published_at IS NULL AND rejected_at IS NULL AND seq IS NOT NULL) AS pending
-  FROM outbox_sequence`;
-
-const PRUNE_PUBLISHED = `
-  DELETE FROM outbox WHERE published_at < now() - make_interval(hours => $1)
-    AND seq <= coalesce((SELECT min(cursor_seq) FROM webhook_endpoints WHERE enabled), seq)`;
 
 /** How much of a rejection's explanation is kept on the row and in the log. */
 const MAX_REJECTION_LENGTH = 2_000;
