@@ -10,7 +10,7 @@ import type { Log } from '../log.js';
 import { adoptStreamEpoch, beginStreamEpoch, claimStream, publishOutcome, queuePublishEvents } from './publish-script.js';
 import { LeaseLostError, raiseLease, releaseLease, renewLease, takeLease, type RelayLease } from './relay-lease.js';
 import { WakeableSleep } from './wakeable-sleep.js';
-import { ASSIGN_SEQS, MARK_PUBLISHED, MARK_REJECTED, NEXT_UNPUBLISHED, PRUNE_PUBLISHED, READ_POSITION, READ_SEQUENCE } from './relay-sql.js';
+import { ASSIGN_SEQS, MARK_PUBLISHED, MARK_REJECTED, NEXT_UNPUBLISHED, PRUNE_PUBLISHED, READ_POSITION, READ_SEQUENCE, RELAY_SESSION_SETTINGS } from './relay-sql.js';
 
 export interface OutboxRelayOptions {
   /** The relay's own session (LISTEN, the lease, seqs and marks); the lease does not depend on it staying open. */
@@ -226,6 +226,7 @@ export class OutboxRelay {
       if (this.stats.failures === 0) this.wake();
     });
     try {
+      await session.query(RELAY_SESSION_SETTINGS);
       await session.query(`LISTEN ${NOTIFY_CHANNEL}`);
       this.stats.epoch = (await this.readSequence(session)).epoch;
       this.claimed = false;
