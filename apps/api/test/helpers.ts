@@ -1,10 +1,13 @@
 import { clearRedisPrefix, createTestDatabase, REALTIME_TOKEN_KEYS_OF_RUN, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
 import { API_KEY_SCOPES, type OrderPlaced, type Product, type ProductCreateInput } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
 import { inject } from 'vitest';
 import { buildApp, type BuildAppOptions } from '../src/app.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { createPool } from '../src/db/pool.js';
+import { connectionConfig, createPool } from '../src/db/pool.js';
+import type { OutboxRelayOptions } from '../src/outbox/relay.js';
 import { loadApiEnv, type ApiEnv } from '../src/env.js';
 import { digestOf } from '../src/auth/credential-secret.js';
 
@@ -140,4 +143,24 @@ export async function placeOrderVia(app: FastifyInstance, items: { productId: st
 /** A direct pool on the test database, for arranging and inspecting state. */
 export function testPool(databaseUrl: string) {
   return createPool({ connectionString: databaseUrl, max: 4, statementTimeoutMs: 10_000, applicationName: 'livecart-test' });
+}
+
+/**
+ * Options of a relay a test runs itself, on this context's database: polls, retries and the lease short
+ * enough for tests, silent; `overrides` for what a test varies.
+ */
+export function testRelayOptions(ctx: TestContext, target: { redis: Redis; prefix: string; applicationName: string }, overrides: Partial<OutboxRelayOptions> = {}): OutboxRelayOptions {
+  return {
+    connection: connectionConfig({ connectionString: ctx.databaseUrl, statementTimeoutMs: 10_000, applicationName: target.applicationName }),
+    redis: target.redis,
+    prefix: target.prefix,
+    streamMaxLen: 100_000,
+    pollMs: 50,
+    lockRetryMs: 200,
+    leaseMs: 1_500,
+    batchSize: 50,
+    retentionHours: 24,
+    log: pino({ level: 'silent' }),
+    ...overrides,
+  };
 }

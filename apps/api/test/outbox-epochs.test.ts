@@ -2,18 +2,15 @@ import { waitUntil } from '@livecart/local-services/testing';
 import { eventJsonOfEntry, eventKeys, parseEpochNotice, parseEpochRecord, streamPositionOf } from '@livecart/schemas/transport';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { L2Store } from '../src/cache/l2-store.js';
-import { connectionConfig } from '../src/db/pool.js';
 import { OutboxRelay } from '../src/outbox/relay.js';
-import { createProductVia, createTestContext, testPool, type TestContext } from './helpers.js';
+import { createProductVia, createTestContext, testPool, testRelayOptions, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
 let writer: FastifyInstance;
 let redis: Redis;
 let pool: ReturnType<typeof testPool>;
-const quiet = pino({ level: 'silent' });
 
 beforeAll(async () => {
   ctx = await createTestContext('epochs');
@@ -53,19 +50,7 @@ async function lastSeq(): Promise<number> {
 }
 
 function startRelay(prefix: string, l2?: L2Store): OutboxRelay {
-  const relay = new OutboxRelay({
-    ...(l2 === undefined ? {} : { l2 }),
-    connection: connectionConfig({ connectionString: ctx.databaseUrl, statementTimeoutMs: 10_000, applicationName: 'relay-epochs' }),
-    redis,
-    prefix,
-    streamMaxLen: 100_000,
-    pollMs: 20,
-    lockRetryMs: 100,
-    leaseMs: 1_500,
-    batchSize: 50,
-    retentionHours: 24,
-    log: quiet,
-  });
+  const relay = new OutboxRelay(testRelayOptions(ctx, { redis, prefix, applicationName: 'relay-epochs' }, { ...(l2 === undefined ? {} : { l2 }), pollMs: 20, lockRetryMs: 100 }));
   relay.start();
   return relay;
 }

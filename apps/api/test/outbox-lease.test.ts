@@ -4,13 +4,11 @@ import { findFreePort } from '@livecart/local-services';
 import { eventJsonOfEntry, eventKeys, streamPositionOf } from '@livecart/schemas/transport';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionConfig } from '../src/db/pool.js';
 import { beginStreamEpoch, claimStream, publishOutcome, queuePublishEvents } from '../src/outbox/publish-script.js';
 import { releaseLease, takeLease } from '../src/outbox/relay-lease.js';
 import { OutboxRelay } from '../src/outbox/relay.js';
-import { AUTH, createProductVia, createTestContext, testPool, type TestContext } from './helpers.js';
+import { AUTH, createProductVia, createTestContext, testPool, testRelayOptions, type TestContext } from './helpers.js';
 
 const API_DIR = fileURLToPath(new URL('..', import.meta.url));
 /** The lease of every relay here: short, so that a lapse shows within seconds. */
@@ -23,7 +21,6 @@ let ctx: TestContext;
 let writer: FastifyInstance;
 let redis: Redis;
 let pool: ReturnType<typeof testPool>;
-const quiet = pino({ level: 'silent' });
 const cleanups: (() => Promise<unknown> | void)[] = [];
 
 beforeAll(async () => {
@@ -40,18 +37,7 @@ afterAll(async () => {
 });
 
 function relayFor(prefix: string, applicationName: string): OutboxRelay {
-  const relay = new OutboxRelay({
-    connection: connectionConfig({ connectionString: ctx.databaseUrl, statementTimeoutMs: 10_000, applicationName }),
-    redis,
-    prefix,
-    streamMaxLen: 100_000,
-    pollMs: 50,
-    lockRetryMs: RETRY_MS,
-    leaseMs: LEASE_MS,
-    batchSize: 50,
-    retentionHours: 24,
-    log: quiet,
-  });
+  const relay = new OutboxRelay(testRelayOptions(ctx, { redis, prefix, applicationName }, { lockRetryMs: RETRY_MS, leaseMs: LEASE_MS }));
   cleanups.push(() => relay.stop());
   return relay;
 }

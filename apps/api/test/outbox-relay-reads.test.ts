@@ -1,12 +1,10 @@
 import { waitUntil } from '@livecart/local-services/testing';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionConfig } from '../src/db/pool.js';
 import { OutboxRelay } from '../src/outbox/relay.js';
 import { ASSIGN_SEQS, NEXT_UNPUBLISHED, RELAY_SESSION_SETTINGS } from '../src/outbox/relay-sql.js';
-import { createProductVia, createTestContext, testPool, type TestContext } from './helpers.js';
+import { createProductVia, createTestContext, testPool, testRelayOptions, type TestContext } from './helpers.js';
 
 /**
  * The relay's read of the next rows costs what it returns: it starts from the published position, never
@@ -40,18 +38,7 @@ async function unpublished(): Promise<number> {
 
 async function relayUntilDrained(prefix: string): Promise<void> {
   const redis = new Redis(ctx.redisUrl);
-  const relay = new OutboxRelay({
-    connection: connectionConfig({ connectionString: ctx.databaseUrl, statementTimeoutMs: 10_000, applicationName: 'relay-reads' }),
-    redis,
-    prefix,
-    streamMaxLen: 100_000,
-    pollMs: 50,
-    lockRetryMs: 200,
-    leaseMs: 1_500,
-    batchSize: BATCH,
-    retentionHours: 24,
-    log: pino({ level: 'silent' }),
-  });
+  const relay = new OutboxRelay(testRelayOptions(ctx, { redis, prefix, applicationName: 'relay-reads' }, { batchSize: BATCH }));
   relay.start();
   try {
     await waitUntil(async () => ((await unpublished()) === 0 ? true : undefined), { what: 'the relay to publish every row', timeoutMs: 60_000 });

@@ -7,15 +7,12 @@ import { findFreePort } from '@livecart/local-services';
 import { eventJsonOfEntry, eventKeys, streamPositionOf } from '@livecart/schemas/transport';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionConfig } from '../src/db/pool.js';
 import { OutboxRelay } from '../src/outbox/relay.js';
-import { AUTH, createProductVia, createTestContext, testPool, type TestContext } from './helpers.js';
+import { AUTH, createProductVia, createTestContext, testPool, testRelayOptions, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
 let writer: FastifyInstance;
-const quiet = pino({ level: 'silent' });
 const cleanups: (() => Promise<unknown> | void)[] = [];
 
 beforeAll(async () => {
@@ -49,18 +46,7 @@ async function readStream(redisUrl: string, prefix: string): Promise<StreamEvent
 }
 
 function relayFor(redis: Redis, prefix: string, applicationName: string): OutboxRelay {
-  const relay = new OutboxRelay({
-    connection: connectionConfig({ connectionString: ctx.databaseUrl, statementTimeoutMs: 10_000, applicationName }),
-    redis,
-    prefix,
-    streamMaxLen: 100_000,
-    pollMs: 50,
-    lockRetryMs: 200,
-    leaseMs: 1_500,
-    batchSize: 50,
-    retentionHours: 24,
-    log: quiet,
-  });
+  const relay = new OutboxRelay(testRelayOptions(ctx, { redis, prefix, applicationName }));
   cleanups.push(() => relay.stop());
   return relay;
 }
