@@ -54,7 +54,7 @@ type PlanRows = { 'QUERY PLAN': [{ Plan: { 'Shared Hit Blocks': number; 'Shared 
  * Buffers one of the relay's statements touched (shared hits and reads, the plan's total) and the rows its
  * plan returned, run in a session set up as the relay's and rolled back.
  */
-async function statementCost(sql: string, params: unknown[], before?: string): Promise<{ buffers: number; rows: number }> {
+async function statementCost(sql: string, params: unknown[], before?: string): Promise<{ buffers: number; rows: number; unassigned: number }> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -62,7 +62,9 @@ async function statementCost(sql: string, params: unknown[], before?: string): P
     if (before !== undefined) await client.query(before);
     const { rows } = await client.query<PlanRows>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params);
     const plan = rows[0]!['QUERY PLAN'][0].Plan;
-    return { buffers: plan['Shared Hit Blocks'] + plan['Shared Read Blocks'], rows: plan['Actual Rows'] };
+    // What the statement left without a seq, seen inside its transaction before the rollback.
+    const left = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE seq IS NULL');
+    return { buffers: plan['Shared Hit Blocks'] + plan['Shared Read Blocks'], rows: plan['Actual Rows'], unassigned: left.rows[0]!.n };
   } finally {
     await client.query('ROLLBACK');
     client.release();
@@ -94,6 +96,7 @@ describe('the relay reading the next rows', () => {
     for (let i = 0; i < 5; i++) await createProductVia(writer);
     // As the lease holder (the relay was stopped), rolled back: the statement assigns the 5 new rows.
     const cost = await statementCost(ASSIGN_SEQS, [BATCH * 10, 'reads-test', 1], "UPDATE outbox_sequence SET lease_holder = 'reads-test', lease_generation = 1");
+    expect(cost.unassigned).toBe(0);
     // More than a statement that assigned nothing (another holder's lease: 1 buffer), and a fraction of what it
     // reads when the relay's own scans were bitmap scans (the planner's choice for this LIMIT): those mark no
     // entry, so this walk visits all 20,000 rows again (1,881 buffers, against 213).
