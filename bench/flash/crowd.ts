@@ -112,6 +112,11 @@ export class Crowd {
     }
   }
 
+  /** Every page starts watching for a frame that carries `marker`. */
+  async probe(marker: string): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.expect('probing', 30_000, { cmd: 'probe', marker })));
+  }
+
   async report(): Promise<ShopperResult[]> {
     const reports = await Promise.all(this.workers.map((worker) => worker.expect('report', 60_000, { cmd: 'report' })));
     return reports.flatMap((report) => report.shoppers);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureRace, spread } from './measures.js';
+import { measureProbe, measureRace, spread } from './measures.js';
 import type { ShopperResult, Step } from './protocol.js';
 
 const step = (name: Step['name'], status: number, code: string | null, sentAt: number, answeredAt: number): Step => ({ name, status, code, sentAt, answeredAt });
@@ -8,6 +8,7 @@ const shopper = (steps: Step[], soldOutSeenAt: number | null, won = steps.at(-1)
   steps,
   won,
   soldOutSeenAt,
+  probeSeenAt: null,
   events: 1,
   openMs: 1,
   storefrontMs: null,
@@ -66,5 +67,23 @@ describe('measureRace', () => {
     // The last add was answered at 1050, the first page saw sold out at 1035: the commit was before both.
     expect(m.soldOutFromAnswerMs).toMatchObject({ p50: -10, max: 5 });
     expect(m.soldOutVisibleMs).toMatchObject({ p50: 5, max: 20 });
+  });
+});
+
+describe('measureProbe', () => {
+  const seeing = (probeSeenAt: number | null): ShopperResult => ({ ...shopper([], null), probeSeenAt });
+
+  it('times the quiet change from the earliest known commit, and counts pages that never showed it', () => {
+    const shoppers = [seeing(1_040), seeing(1_090), seeing(null)];
+    // The relay published before the PATCH's answer came back: that is the reference.
+    const probe = measureProbe(shoppers, 1_050, 1_020);
+    expect(probe.visibleMs).toEqual({ p50: 70, p99: null, max: null, count: 3 });
+    expect(probe.spreadMs.p50).toBe(50);
+    expect(probe.neverSeen).toBe(1);
+  });
+
+  it('falls back to the first page when it saw the change before anything else was known', () => {
+    const probe = measureProbe([seeing(1_000), seeing(1_030)], 1_100, null);
+    expect(probe.visibleMs).toMatchObject({ p50: 0, p99: 30, max: 30 });
   });
 });

@@ -73,10 +73,32 @@ export interface RaceMeasures {
   /** Pages whose socket failed or closed during the race, and why (close code or error), by count. */
   socketProblems: number;
   socketProblemReasons: Record<string, number>;
+  /** Frames each page's socket received after it subscribed: what the fan-out wrote per page. */
+  framesPerPage: Spread;
   /** Opening a page: the product GET, then subscribe → subscribed. */
   pageOpenMs: Spread;
   /** The storefront's rendered page, for the shoppers that loaded it. */
   storefrontMs: Spread;
+}
+
+/**
+ * One change to the product made with every page open and nothing else going on (the probe): how long the
+ * same fan-out takes to every page when it has the machine to itself, the floor the sold-out figure is read
+ * against. Timed as the sold-out is: from the earliest moment the change is known to have been committed
+ * (its PATCH answered, the relay's publication, or the first page showing it), and from the first page.
+ */
+export interface ProbeMeasures {
+  visibleMs: Spread;
+  spreadMs: Spread;
+  neverSeen: number;
+}
+
+export function measureProbe(shoppers: readonly ShopperResult[], answeredAt: number, publishedAt: number | null): ProbeMeasures {
+  const seen = shoppers.flatMap((shopper) => (shopper.probeSeenAt === null ? [] : [shopper.probeSeenAt]));
+  const firstSeen = seen.length === 0 ? null : Math.min(...seen);
+  const committedBy = Math.min(...[answeredAt, publishedAt, firstSeen].filter((at): at is number => at !== null));
+  const since = (from: number | null) => shoppers.map((shopper) => (from === null || shopper.probeSeenAt === null ? null : shopper.probeSeenAt - from));
+  return { visibleMs: spread(since(committedBy)), spreadMs: spread(since(firstSeen)), neverSeen: shoppers.length - seen.length };
 }
 
 function tally(values: readonly string[]): Record<string, number> {
@@ -137,6 +159,7 @@ export function measureRace(mode: RaceMode, shoppers: readonly ShopperResult[], 
     raceMs: goAts.length === 0 || answeredAts.length === 0 ? 0 : round(Math.max(...answeredAts) - Math.min(...goAts)),
     socketProblems: shoppers.filter((shopper) => shopper.socketProblem !== null).length,
     socketProblemReasons: tally(shoppers.flatMap((shopper) => (shopper.socketProblem === null ? [] : [shopper.socketProblem]))),
+    framesPerPage: spread(shoppers.map((shopper) => shopper.events)),
     pageOpenMs: spread(shoppers.map((shopper) => shopper.openMs)),
     storefrontMs: spread(shoppers.flatMap((shopper) => (shopper.storefrontMs === null ? [] : [shopper.storefrontMs]))),
   };

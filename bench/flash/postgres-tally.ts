@@ -40,3 +40,18 @@ export async function tallyProduct(databaseUrl: string, productId: string): Prom
     await client.end();
   }
 }
+
+/** When the relay published the event whose product carries `marker` in its description (epoch ms), if it has. */
+export async function publishedAtOf(databaseUrl: string, productId: string, marker: string): Promise<number | null> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ at: Date | null }>(
+      "SELECT min(published_at) AS at FROM outbox WHERE data->>'id' = $1 AND data->>'description' = $2",
+      [productId, marker],
+    );
+    return rows[0]?.at?.getTime() ?? null;
+  } finally {
+    await client.end();
+  }
+}

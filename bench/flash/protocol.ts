@@ -26,6 +26,8 @@ export interface ShopperResult {
   won: boolean;
   /** When the page's WebSocket first showed `available` 0 (null: it never did). */
   soldOutSeenAt: number | null;
+  /** When the page's WebSocket first carried the probe (one change before the rush; null: it never did). */
+  probeSeenAt: number | null;
   /** Events with the product that reached the page, and frames that carried them. */
   events: number;
   /** Page open: the product GET, then subscribe → subscribed (and the storefront page first, for some). */
@@ -51,6 +53,8 @@ export type Command =
       openCart: boolean;
     }
   | { cmd: 'race'; mode: RaceMode; goAt: number; productId: string; expectedTotalMinor: number }
+  /** Pages watch for a frame that carries `marker` (a change made before the rush) and note when it comes. */
+  | { cmd: 'probe'; marker: string }
   | { cmd: 'report' }
   | { cmd: 'close' };
 
@@ -59,4 +63,5 @@ export type WorkerMessage =
   | { type: 'progress'; opened: number; answered: number }
   | { type: 'opened'; opened: number; failed: number; retried: number; error: string | null }
   | { type: 'raced'; answered: number }
+  | { type: 'probing' }
   | { type: 'report'; shoppers: ShopperResult[] };

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Crowd } from './crowd.js';
-import { measureRace, type RaceMeasures } from './measures.js';
-import { tallyProduct, type ProductTally } from './postgres-tally.js';
+import { measureProbe, measureRace, type ProbeMeasures, type RaceMeasures } from './measures.js';
+import { publishedAtOf, tallyProduct, type ProductTally } from './postgres-tally.js';
 import type { RaceMode } from './protocol.js';
 
 export interface RaceOptions {
@@ -24,6 +25,8 @@ export interface RaceOptions {
 
 export interface RaceOutcome {
   measures: RaceMeasures;
+  /** One change to the product with every page open, before the rush: the same fan-out on a quiet machine. */
+  probe: ProbeMeasures;
   /** Postgres once every page showed sold out, and again once the reservation TTL had passed. */
   afterRace: ProductTally;
   afterTtl: ProductTally;
@@ -38,6 +41,8 @@ export interface RaceOutcome {
 const PRICE_MINOR = 4_999;
 /** Every open page must show sold out; past this, the ones that do not are counted as never. */
 const SOLD_OUT_WAIT_MS = 15_000;
+/** Every open page must show the probe before the rush; past this, the ones that do not are counted as never. */
+const PROBE_WAIT_MS = 10_000;
 
 async function createProduct(options: RaceOptions): Promise<string> {
   const sku = `FLASH-${options.mode.toUpperCase()}-${Date.now().toString(36).toUpperCase()}`;
@@ -49,6 +54,34 @@ async function createProduct(options: RaceOptions): Promise<string> {
   const body = (await response.json()) as { id?: string };
   if (response.status !== 201 || body.id === undefined) throw new Error(`POST /v1/products answered ${response.status}: ${JSON.stringify(body)}`);
   return body.id;
+}
+
+/** Changes the product's description to `marker` as staff would (If-Match its ETag); returns when the answer came. */
+async function changeDescription(options: RaceOptions, productId: string, marker: string): Promise<number> {
+  const url = `${options.url}/v1/products/${productId}`;
+  const headers = { authorization: `Bearer ${options.apiKey}` };
+  const current = await fetch(url, { headers });
+  const etag = current.headers.get('etag');
+  await current.body?.cancel();
+  if (current.status !== 200 || etag === null) throw new Error(`GET ${url} answered ${current.status} (ETag ${etag})`);
+  const response = await fetch(url, { method: 'PATCH', headers: { ...headers, 'if-match': etag, 'content-type': 'application/json' }, body: JSON.stringify({ description: marker }) });
+  const answeredAt = Date.now();
+  if (response.status !== 200) throw new Error(`PATCH ${url} answered ${response.status}: ${await response.text()}`);
+  await response.body?.cancel();
+  return answeredAt;
+}
+
+/** With every page open and nothing else going on: one change, timed to every page (the fan-out's floor). */
+async function probeFanOut(options: RaceOptions, crowd: Crowd, productId: string): Promise<ProbeMeasures> {
+  const marker = `flash-sale probe ${randomUUID()}`;
+  await crowd.probe(marker);
+  const answeredAt = await changeDescription(options, productId, marker);
+  let shoppers = await crowd.report();
+  for (let waited = 0; shoppers.some((s) => s.probeSeenAt === null) && waited < PROBE_WAIT_MS; waited += 250) {
+    await delay(250);
+    shoppers = await crowd.report();
+  }
+  return measureProbe(shoppers, answeredAt, await publishedAtOf(options.databaseUrl, productId, marker));
 }
 
 /**
@@ -63,7 +96,8 @@ export async function runRace(options: RaceOptions): Promise<RaceOutcome> {
   const crowd = await Crowd.open({ url: options.url, productId, shoppers: options.shoppers, storefrontEvery: options.storefrontEvery, cpus: options.clientCpus, localAddresses: options.localAddresses, openCart: mode === 'checkout-warm', log });
   try {
     const openS = Math.round((performance.now() - openStarted) / 100) / 10;
-    log(`flash-sale ${mode}: ${options.shoppers} pages open in ${openS} s; everyone clicks in 1 s…`);
+    const probe = await probeFanOut(options, crowd, productId);
+    log(`flash-sale ${mode}: ${options.shoppers} pages open in ${openS} s; one change before the rush reached every page in p99 ${probe.visibleMs.p99} ms (first page → every page ${probe.spreadMs.p99} ms); everyone clicks in 1 s…`);
     await crowd.race({ mode, goAt: Date.now() + 1_000, productId, expectedTotalMinor: PRICE_MINOR, log });
     const racedAt = Date.now();
     let shoppers = await crowd.report();
@@ -80,6 +114,7 @@ export async function runRace(options: RaceOptions): Promise<RaceOutcome> {
     const afterTtl = await tallyProduct(options.databaseUrl, productId);
     return {
       measures,
+      probe,
       afterRace,
       afterTtl,
       oversold: Math.max(0, afterTtl.sold - options.units, -afterTtl.stock),

@@ -27,7 +27,7 @@ class Shopper {
   private cartId: string | null = null;
   private racing = false;
   private closed = false;
-  result: ShopperResult = { goAt: 0, steps: [], won: false, soldOutSeenAt: null, events: 0, openMs: 0, storefrontMs: null, socketProblem: null };
+  result: ShopperResult = { goAt: 0, steps: [], won: false, soldOutSeenAt: null, probeSeenAt: null, events: 0, openMs: 0, storefrontMs: null, socketProblem: null };
 
   constructor(
     private readonly base: URL,
@@ -73,6 +73,7 @@ class Shopper {
         }
         this.result.events++;
         if (this.result.soldOutSeenAt === null && SOLD_OUT.test(text)) this.result.soldOutSeenAt = now();
+        if (probeMarker !== null && this.result.probeSeenAt === null && text.includes(probeMarker)) this.result.probeSeenAt = now();
       });
       socket.on('error', (error) => {
         if (!subscribed) reject(error);
@@ -141,6 +142,8 @@ class Shopper {
 }
 
 let shoppers: Shopper[] = [];
+/** What the probe's frame carries, once the suite announced it. */
+let probeMarker: string | null = null;
 
 async function open(command: Extract<Command, { cmd: 'open' }>): Promise<void> {
   const base = new URL(command.url);
@@ -199,6 +202,10 @@ process.on('message', (command: Command) => {
       break;
     case 'race':
       void race(command);
+      break;
+    case 'probe':
+      probeMarker = command.marker;
+      reply({ type: 'probing' });
       break;
     case 'report':
       reply({ type: 'report', shoppers: shoppers.map((shopper) => shopper.result) });

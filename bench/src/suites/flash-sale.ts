@@ -48,6 +48,8 @@ function headlinesOf(mode: RaceMode, outcome: RaceOutcome): Headline[] {
     one('losers answered, p99 from the click', m.loserAnswerMs.p99, 'ms'),
     one(mode === 'orders' ? 'successful order request p99' : 'successful checkout request p99', m.winnerRequestMs.p99, 'ms'),
     one('last unit committed → every page shows sold out, p99', m.soldOutVisibleMs.p99, 'ms', { op: '<=', value: SOLD_OUT_VISIBLE_P99_MS }),
+    one('one change before the rush → every page, p99 (the fan-out on a quiet machine)', outcome.probe.visibleMs.p99, 'ms'),
+    { ...one('sold out on every page p99 / the quiet change p99', ratio(m.soldOutVisibleMs.p99, outcome.probe.visibleMs.p99), '×'), name: name('ratio-sold-out-to-quiet-change') },
   ];
 }
 
@@ -130,6 +132,10 @@ export const flashSaleSuite: Suite = {
           'sold out visible from the relay p99 ms': m.soldOutFromPublishMs.p99,
           'first page → every page p99 ms': m.soldOutSpreadMs.p99,
           'sold out never seen': m.soldOutNeverSeen,
+          'quiet change visible p50 ms': outcome.probe.visibleMs.p50,
+          'quiet change visible p99 ms': outcome.probe.visibleMs.p99,
+          'quiet change first page → every page p99 ms': outcome.probe.spreadMs.p99,
+          'frames per page p50': m.framesPerPage.p50,
           'race s': round(m.raceMs / 1000, 2),
           'pages open s': outcome.openS,
           'page open p99 ms': m.pageOpenMs.p99,
@@ -187,7 +193,7 @@ export const flashSaleSuite: Suite = {
       },
     ];
     return {
-      method: `${shoppers.toLocaleString('en')} shoppers in ${Math.max(2, Math.ceil(shoppers / 2_500))} processes (core 1, source addresses 127.0.0.1-4), each with its own keep-alive HTTP connection and WebSocket through the project's nginx (infra/nginx/nginx.conf, ${balancerProcesses} workers) in front of 2 api + 2 realtime + web (core 0), open one product's page (1 in ${STOREFRONT_EVERY} GETs the storefront's rendered page first; every one GETs the product with X-Event-Seq/-Epoch and subscribes product:<id> from that seq, with delivery=latest as the storefront's pages do), then all click at once for its ${units} units: ${modes.map((mode) => LABELS[mode]).join(', then ')}, each on its own product; sold and held units from Postgres, again after the ${reservationTtlMs} ms reservation TTL; one race per mode.`,
+      method: `${shoppers.toLocaleString('en')} shoppers in ${Math.max(2, Math.ceil(shoppers / 2_500))} processes (core 1, source addresses 127.0.0.1-4), each with its own keep-alive HTTP connection and WebSocket through the project's nginx (infra/nginx/nginx.conf, ${balancerProcesses} workers) in front of 2 api + 2 realtime + web (core 0), open one product's page (1 in ${STOREFRONT_EVERY} GETs the storefront's rendered page first; every one GETs the product with X-Event-Seq/-Epoch and subscribes product:<id> from that seq, with delivery=latest as the storefront's pages do), then all click at once for its ${units} units: ${modes.map((mode) => LABELS[mode]).join(', then ')}, each on its own product; sold and held units from Postgres, again after the ${reservationTtlMs} ms reservation TTL; one race per mode. Before each race's click, with every page open, one change to the product (its description, PATCH with If-Match) is timed to every page the way the sold out is: the same fan-out with the machine otherwise quiet.`,
       rows,
       headlines,
       checks: [],
