@@ -123,6 +123,26 @@ describe('a product known sold out', () => {
     expect(refused.json()).toMatchObject({ code: 'OUT_OF_STOCK', message: 'this product is sold out' });
   });
 
+  it('answers a request waiting for a connection as soon as the news comes, not at its turn, and the connection it was owed goes back', async () => {
+    const item = await createProductVia(seller, { stock: 1 });
+    const loser = await newShopper(other);
+    const giveBack = await takeThePool(other);
+    try {
+      const waiting = add(other, loser, item.id);
+      expect((await add(seller, await newShopper(seller), item.id)).statusCode).toBe(200);
+      // Every connection is still taken: only the news can answer it.
+      const answered = await Promise.race([waiting, new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 5_000))]);
+      expect(answered === 'still waiting' ? answered : answered.statusCode).toBe(409);
+      expect(other.soldOut.watched).toBe(0);
+    } finally {
+      giveBack();
+    }
+    // The connection handed to the request that had its answer went straight back: the pool serves on.
+    const next = await createProductVia(seller, { stock: 1 });
+    expect((await add(other, loser, next.id)).statusCode).toBe(200);
+    expect(other.db.waitingCount).toBe(0);
+  });
+
   it('still reads the stored outcome of a request with an Idempotency-Key: a retry of a placed order gets its 201', async () => {
     const item = await createProductVia(seller, { stock: 1 });
     const headers = { 'idempotency-key': 'sold-out-admission-retry' };

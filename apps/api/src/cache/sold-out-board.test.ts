@@ -52,4 +52,29 @@ describe('SoldOutBoard', () => {
     expect(board.isSoldOut('a')).toBe(false);
     expect(board.size).toBe(0);
   });
+
+  it('tells the requests watching a product once, when a newer state says it is sold out', () => {
+    const board = on();
+    const told: string[] = [];
+    board.note({ id: 'a', version: 2, stock: 5, available: 1 });
+    board.whenSoldOut('a', () => told.push('first'));
+    const stop = board.whenSoldOut('a', () => told.push('stopped'));
+    board.whenSoldOut('b', () => told.push('other product'));
+    stop();
+    board.note({ id: 'a', version: 1, stock: 0 });
+    board.note({ id: 'a', version: 3, stock: 5, available: 1 });
+    expect(told).toEqual([]);
+    board.note({ id: 'a', version: 4, stock: 5, available: 0 });
+    board.note({ id: 'a', version: 5, stock: 5, available: 0 });
+    expect(told).toEqual(['first']);
+    expect(board.watched).toBe(1);
+  });
+
+  it('tells no one while off', () => {
+    const board = new SoldOutBoard();
+    let told = false;
+    board.whenSoldOut('a', () => (told = true));
+    board.note({ id: 'a', version: 1, stock: 0 });
+    expect(told).toBe(false);
+  });
 });

@@ -33,6 +33,7 @@ const PRODUCT_STATE_EVENTS = new Set(['product.created', 'product.updated', 'sto
  */
 export class SoldOutBoard {
   private readonly products = new LRUCache<string, Entry>({ max: MAX_PRODUCTS });
+  private readonly watchers = new Map<string, Set<() => void>>();
   private enabled = false;
 
   /** Whether the product is known to be sold out; false when unknown or while the board is off. */
@@ -45,7 +46,41 @@ export class SoldOutBoard {
     if (!this.enabled) return;
     const known = this.products.get(state.id);
     if (known !== undefined && known.version >= state.version) return;
-    this.products.set(state.id, { version: state.version, soldOut: (state.available ?? state.stock) <= 0 });
+    const soldOut = (state.available ?? state.stock) <= 0;
+    this.products.set(state.id, { version: state.version, soldOut });
+    if (soldOut) this.tellWatchers(state.id);
+  }
+
+  /**
+   * Calls `onSoldOut` once, as soon as the product becomes known sold out (never if it already is: ask
+   * isSoldOut first). Returns what stops watching. A request waiting for a connection watches, so that it
+   * is answered when the answer becomes known, not when its turn in the pool's queue comes.
+   */
+  whenSoldOut(id: string, onSoldOut: () => void): () => void {
+    let watching = this.watchers.get(id);
+    if (watching === undefined) {
+      watching = new Set();
+      this.watchers.set(id, watching);
+    }
+    watching.add(onSoldOut);
+    return () => {
+      const current = this.watchers.get(id);
+      if (current === undefined) return;
+      current.delete(onSoldOut);
+      if (current.size === 0) this.watchers.delete(id);
+    };
+  }
+
+  /** Products some request is watching (see whenSoldOut). */
+  get watched(): number {
+    return this.watchers.size;
+  }
+
+  private tellWatchers(id: string): void {
+    const watching = this.watchers.get(id);
+    if (watching === undefined) return;
+    this.watchers.delete(id);
+    for (const onSoldOut of watching) onSoldOut();
   }
 
   /**

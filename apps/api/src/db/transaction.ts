@@ -4,6 +4,36 @@ import { isQueryTimeout } from './pg-errors.js';
 export interface TransactionOptions {
   /** Throws to refuse the work before any statement (see withTransaction). */
   admit?: () => void;
+  /**
+   * While the work waits for a connection: calls `refuse` with the error to answer instead, as soon as
+   * the work becomes refusable; returns what stops watching (see connectUnlessRefused).
+   */
+  refuseWhileWaiting?: (refuse: (error: Error) => void) => () => void;
+}
+
+/**
+ * A connection from the pool, unless the work is refused while it waits for one: then the refusal is
+ * thrown at once, and the connection, when the pool hands it over, goes straight back. In a flash sale
+ * the losers queue for the pool together; each is answered when the last unit sells, not at its turn.
+ */
+export async function connectUnlessRefused(pool: pg.Pool, refuseWhileWaiting: TransactionOptions['refuseWhileWaiting']): Promise<pg.PoolClient> {
+  if (refuseWhileWaiting === undefined) return pool.connect();
+  const connecting = pool.connect();
+  let stopWatching = () => {};
+  const refused = new Promise<never>((_, reject) => {
+    stopWatching = refuseWhileWaiting(reject);
+  });
+  try {
+    return await Promise.race([connecting, refused]);
+  } catch (error) {
+    connecting.then(
+      (client) => client.release(),
+      () => {},
+    );
+    throw error;
+  } finally {
+    stopWatching();
+  }
 }
 
 /**
@@ -17,12 +47,13 @@ export interface TransactionOptions {
  *
  * `admit` (optional) may refuse the work from what this process knows without a query: it runs before a
  * connection is taken and again once one is, before BEGIN, so that a request that waited in the pool's
- * queue while the answer became known is still refused without a statement.
+ * queue while the answer became known is still refused without a statement. `refuseWhileWaiting`
+ * (optional) answers such a request as soon as the answer is known, without waiting for its turn.
  */
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const { admit } = options;
   admit?.();
-  const client = await pool.connect();
+  const client = await connectUnlessRefused(pool, options.refuseWhileWaiting);
   try {
     admit?.();
   } catch (error) {
