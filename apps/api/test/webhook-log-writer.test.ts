@@ -77,6 +77,13 @@ describe('the delivery log writer', () => {
     }
   });
 
+  it('writes a lane that writes again the moment its last write was answered', async () => {
+    const writer = new DeliveryLogWriter(pool);
+    const [id] = endpointIds;
+    for (let seq = 1; seq <= 5; seq++) expect(await writer.write(laneWrite(id!, [seq]))).toBe(true);
+    expect(await logged(id!)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it("moves only the lanes whose endpoint is still at the revision read, and logs what every lane delivered", async () => {
     const writer = new DeliveryLogWriter(pool);
     const [changed, ...rest] = endpointIds;

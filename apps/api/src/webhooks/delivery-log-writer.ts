@@ -30,7 +30,7 @@ const MAX_LANES = 100;
  */
 export class DeliveryLogWriter {
   private queue: Queued[] = [];
-  private writing: Promise<void> | undefined;
+  private draining = false;
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -38,21 +38,25 @@ export class DeliveryLogWriter {
   write(write: LaneWrite): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.queue.push({ ...write, resolve, reject });
-      this.writing ??= this.drain().finally(() => {
-        this.writing = undefined;
-      });
+      if (!this.draining) void this.drain();
     });
   }
 
+  /** Writes until the queue is empty; `draining` falls in the same turn as the last look at the queue. */
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.takeBatch();
-      try {
-        const moved = await this.run(batch);
-        for (const write of batch) write.resolve(moved.has(write.endpointId));
-      } catch (error) {
-        for (const write of batch) write.reject(error);
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.takeBatch();
+        try {
+          const moved = await this.run(batch);
+          for (const write of batch) write.resolve(moved.has(write.endpointId));
+        } catch (error) {
+          for (const write of batch) write.reject(error);
+        }
       }
+    } finally {
+      this.draining = false;
     }
   }
 
