@@ -290,12 +290,10 @@ export class WebhookWorker {
         if (!(await this.send(endpoint, lease, state, pending, message, { epoch, seq: message.lastSeq as number }))) return;
         sent += message.events;
       }
-      const caughtUp = rows.length < readSize;
-      // Events it does not take move the cursor too, once per read. A short read had every published
-      // event through the published position: what lies between its last and the position was set aside.
-      const readThrough = Math.max(rows.at(-1)?.seq ?? state.seq, caughtUp ? history.published : 0);
-      if (readThrough > state.seq && !(await this.stepTo(endpoint, lease, state, pending, { epoch, seq: readThrough }))) return;
-      if (caughtUp) return;
+      const last = rows.at(-1);
+      // Events it does not take move the cursor too, once per read.
+      if (last !== undefined && last.seq > state.seq && !(await this.stepTo(endpoint, lease, state, pending, { epoch, seq: last.seq }))) return;
+      if (rows.length < readSize) return;
       if (sent >= LANE_BUDGET) {
         this.wake();
         return;

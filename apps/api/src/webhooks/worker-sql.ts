@@ -6,9 +6,10 @@ export function leaseFence(holderParam: number, generationParam: number): string
   return `EXISTS (SELECT 1 FROM webhook_worker_lease WHERE lease_holder = $${holderParam} AND lease_generation = $${generationParam} AND lease_expires_at > clock_timestamp())`;
 }
 
-/** The history's epoch, the relay's published position (outbox_sequence.published_seq), and the oldest seq the outbox still keeps. */
+/** The history's epoch, the last seq the relay published, and the oldest seq the outbox still keeps. */
 export const READ_HISTORY = `
-  SELECT epoch, published_seq AS published,
+  SELECT epoch,
+    coalesce((SELECT seq FROM outbox WHERE published_at IS NOT NULL ORDER BY seq DESC LIMIT 1), 0) AS published,
     (SELECT min(seq) FROM outbox WHERE seq IS NOT NULL) AS oldest
   FROM outbox_sequence`;
 
