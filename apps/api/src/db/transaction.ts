@@ -15,9 +15,10 @@ export interface TransactionOptions {
  * A connection from the pool, unless the work is refused while it waits for one: then the refusal is
  * thrown at once, and the connection, when the pool hands it over, goes straight back. In a flash sale
  * the losers queue for the pool together; each is answered when the last unit sells, not at its turn.
+ * With an idle connection for it (more idle than waiting), nothing is watched: the request will not queue.
  */
-export async function connectUnlessRefused(pool: pg.Pool, refuseWhileWaiting: TransactionOptions['refuseWhileWaiting']): Promise<pg.PoolClient> {
-  if (refuseWhileWaiting === undefined) return pool.connect();
+async function connectUnlessRefused(pool: pg.Pool, refuseWhileWaiting: TransactionOptions['refuseWhileWaiting']): Promise<pg.PoolClient> {
+  if (refuseWhileWaiting === undefined || pool.idleCount > pool.waitingCount) return pool.connect();
   const connecting = pool.connect();
   let stopWatching = () => {};
   const refused = new Promise<never>((_, reject) => {
