@@ -13,10 +13,19 @@ export interface ProductTally {
 }
 
 /** What Postgres says of the race's product: the only source of truth for sold and held units. */
-export async function tallyProduct(databaseUrl: string, productId: string): Promise<ProductTally> {
+/** Runs `read` on a connection of its own to the race's database. */
+async function withClient<T>(databaseUrl: string, read: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    return await read(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function tallyProduct(databaseUrl: string, productId: string): Promise<ProductTally> {
+  return withClient(databaseUrl, async (client) => {
     const { rows } = await client.query<{ sold: string; stock: number; reserved: number; holding: string; sold_out_published_at: Date | null }>(
       `SELECT (SELECT coalesce(sum(i.quantity), 0) FROM order_items i JOIN orders o ON o.id = i.order_id
                 WHERE i.product_id = p.id AND o.status NOT IN ('cancelled', 'expired')) AS sold,
@@ -36,22 +45,16 @@ export async function tallyProduct(databaseUrl: string, productId: string): Prom
       holdingLines: Number(row.holding),
       soldOutPublishedAt: row.sold_out_published_at === null ? null : row.sold_out_published_at.getTime(),
     };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** When the relay published the event whose product carries `marker` in its description (epoch ms), if it has. */
 export async function publishedAtOf(databaseUrl: string, productId: string, marker: string): Promise<number | null> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+  return withClient(databaseUrl, async (client) => {
     const { rows } = await client.query<{ at: Date | null }>(
       "SELECT min(published_at) AS at FROM outbox WHERE data->>'id' = $1 AND data->>'description' = $2",
       [productId, marker],
     );
     return rows[0]?.at?.getTime() ?? null;
-  } finally {
-    await client.end();
-  }
+  });
 }
