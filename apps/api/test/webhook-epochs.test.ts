@@ -28,11 +28,18 @@ const bodies = (from = 0) => receiver.accepted.slice(from).map((message) => JSON
 
 describe('webhooks across event epochs', () => {
   it('after a restore, sends a reset notice, then the new history\'s events with the new epoch in their ids', async () => {
+    // The fifth message is answered only after the restore: the worker's write for it (log row, cursor
+    // move) lands in the restored database, as a write in flight during a restore would.
+    let answerFifth: (status: number) => void = () => {};
+    const fifthAnswer = new Promise<number>((resolve) => {
+      answerFifth = resolve;
+    });
+    receiver.behave = (index) => (index === 4 ? fifthAnswer : 204);
     const endpoint = (await app.inject({ method: 'POST', url: '/v1/webhook-endpoints', headers: AUTH, payload: { url: receiver.url } })).json<WebhookEndpointWithSecret>();
     const oldEpoch = await epochNow();
     for (let i = 0; i < 5; i++) await createProductVia(app);
-    await waitUntil(() => (receiver.accepted.length >= 5 ? true : undefined), { what: 'the first events', timeoutMs: 15_000 });
-    const first = bodies().map((body) => body.seq as number);
+    await waitUntil(() => (receiver.requests.length >= 5 ? true : undefined), { what: 'the first events', timeoutMs: 15_000 });
+    const first = receiver.requests.map((message) => (JSON.parse(message.body) as { seq: number }).seq);
     expect(first).toEqual([1, 2, 3, 4, 5].map((i) => endpoint.deliveredSeq + i));
     const restoredTo = first[2] as number;
 
@@ -44,6 +51,13 @@ describe('webhooks across event epochs', () => {
       await client.query('UPDATE outbox_sequence SET last_seq = $1, published_seq = least(published_seq, $1)', [restoredTo]);
       await client.query('UPDATE webhook_endpoints SET cursor_seq = $2 WHERE id = $1', [endpoint.id, restoredTo]);
     });
+    answerFifth(204);
+    const logged = async () => (await pool.query('SELECT 1 FROM webhook_deliveries WHERE endpoint_id = $1 AND event_seq = $2', [endpoint.id, first[4]])).rowCount === 1 || undefined;
+    await waitUntil(logged, { what: "the fifth message's log row", timeoutMs: 15_000 });
+    // Logged as delivered (it was), but the cursor stays where the restore put it: it did not move from there.
+    const cursor = await pool.query<{ seq: string }>('SELECT cursor_seq AS seq FROM webhook_endpoints WHERE id = $1', [endpoint.id]);
+    expect(Number(cursor.rows[0]?.seq)).toBe(restoredTo);
+
     // New writes take seqs the stream (and the receiver) already saw for other events: the relay begins a new epoch.
     for (let i = 0; i < 3; i++) await createProductVia(app);
     await waitUntil(() => (receiver.accepted.length >= 5 + 4 ? true : undefined), { what: 'the reset notice and the new events', timeoutMs: 15_000 });

@@ -2,8 +2,11 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
-/** What the receiver does with one request: answer with a status, never answer, or drop the connection. */
-export type Behaviour = number | 'hang' | 'reset';
+/**
+ * What the receiver does with one request: answer with a status, never answer, drop the connection, or
+ * answer with a status once a promise gives it (a receiver slow to answer that one).
+ */
+export type Behaviour = number | 'hang' | 'reset' | Promise<number>;
 
 export interface ReceivedMessage {
   id: string;
@@ -45,8 +48,12 @@ export async function startReceiver(behave: Receiver['behave'] = () => 204, path
         request.socket.destroy();
         return;
       }
-      if (behaviour >= 200 && behaviour < 300) receiver.accepted.push(message);
-      response.writeHead(behaviour).end();
+      const answer = (status: number) => {
+        if (status >= 200 && status < 300) receiver.accepted.push(message);
+        response.writeHead(status).end();
+      };
+      if (typeof behaviour === 'number') answer(behaviour);
+      else void behaviour.then(answer);
     });
   });
   server.keepAliveTimeout = 60_000;

@@ -73,8 +73,12 @@ export const RECORD_FAILURE = `
 /**
  * Delivered messages, in one statement (one commit): their log rows ($2-$8, $14, $15: arrays in sending
  * order), and the cursor moved past them ($11, $12), all fenced by the lease; the cursor only from the
- * revision read ($13). With no rows it is the cursor move alone (events the endpoint does not take). Counts 1 when the
- * cursor moved.
+ * revision read ($13), and never past what this database's history has published. With no rows it is the
+ * cursor move alone (events the endpoint does not take). Counts 1 when the cursor moved.
+ *
+ * The history fence: a write in flight while the database is restored lands in the restored one, which
+ * may not have those events any more, and whose next events reuse their seqs (in a new epoch). Moved
+ * there, the cursor would claim the new events as delivered; refused, it stays where the restore put it.
  */
 export const LOG_DELIVERED_AND_ADVANCE = `
   WITH logged AS (
@@ -87,7 +91,8 @@ export const LOG_DELIVERED_AND_ADVANCE = `
   )
   UPDATE webhook_endpoints
   SET cursor_epoch = $11, cursor_seq = $12, attempts = 0, failing_since = NULL, next_attempt_at = NULL
-  WHERE id = $1 AND cursor_revision = $13 AND enabled AND ${leaseFence(9, 10)}`;
+  WHERE id = $1 AND cursor_revision = $13 AND enabled AND ${leaseFence(9, 10)}
+    AND EXISTS (SELECT 1 FROM outbox_sequence WHERE epoch = $11 AND published_seq >= $12)`;
 
 /** The delivery log's reference to its endpoint (deleting the endpoint deletes its log). */
 export const DELIVERY_LOG_ENDPOINT_KEY = 'webhook_deliveries_endpoint_id_fkey';
