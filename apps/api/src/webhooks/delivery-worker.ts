@@ -10,6 +10,7 @@ import type { Log } from '../log.js';
 import { releaseLease, renewLease, takeLease, type RelayLease } from '../outbox/relay-lease.js';
 import { createWebhookSignature } from '../services/payments/webhook-signature.js';
 import { disableFailingEndpoint } from '../services/webhooks/disable-failing-endpoint.js';
+import { DeliveryLogWriter } from './delivery-log-writer.js';
 import { EventBodies } from './event-bodies.js';
 import { laneMessages, type Message } from './lane-messages.js';
 import { OpenedSecrets } from './opened-secrets.js';
@@ -19,7 +20,7 @@ import { postMessage, type PostOutcome } from './post-message.js';
 import { retryDelayMs, type RetrySchedule } from './retry-schedule.js';
 import type { SecretSealer } from './secret-sealer.js';
 import { UrlRefusedError, type UrlGuard } from './url-guard.js';
-import { DELIVERY_LOG_ENDPOINT_KEY, leaseFence, LOG_ATTEMPT, LOG_DELIVERED_AND_ADVANCE, PRUNE_LOG, READ_ENDPOINTS, READ_EVENTS, READ_HISTORY, RECORD_FAILURE, type DeliveryEndpoint, type EventRow, type History } from './worker-sql.js';
+import { DELIVERY_LOG_ENDPOINT_KEY, leaseFence, LOG_ATTEMPT, PRUNE_LOG, READ_ENDPOINTS, READ_EVENTS, READ_HISTORY, RECORD_FAILURE, type DeliveryEndpoint, type EventRow, type History } from './worker-sql.js';
 import { WakeableSleep } from '../outbox/wakeable-sleep.js';
 
 export interface WebhookWorkerOptions {
@@ -97,11 +98,13 @@ export class WebhookWorker {
   /** When this holder's lanes last moved each endpoint's cursor, to tell a stale read of it (see tick). */
   private readonly writtenAt = new Map<string, number>();
   private readonly secrets: OpenedSecrets;
+  private readonly logWriter: DeliveryLogWriter;
   private session: pg.Client | undefined;
   private lease: RelayLease | undefined;
 
   constructor(private readonly options: WebhookWorkerOptions) {
     this.secrets = new OpenedSecrets(options.sealer);
+    this.logWriter = new DeliveryLogWriter(options.pool);
   }
 
   start(): void {
@@ -318,27 +321,9 @@ export class WebhookWorker {
   private async flush(endpoint: DeliveryEndpoint, lease: RelayLease, pending: PendingDeliveries): Promise<boolean> {
     const taken = pending.take();
     if (taken === undefined) return true;
-    const { rows, to } = taken;
-    const { rowCount } = await this.options.pool.query(LOG_DELIVERED_AND_ADVANCE, [
-      endpoint.id,
-      rows.map((row) => row.messageId),
-      rows.map((row) => row.seq),
-      rows.map((row) => row.type),
-      rows.map((row) => row.attempt),
-      rows.map((row) => row.statusCode),
-      rows.map((row) => row.latencyMs),
-      rows.map((row) => row.attemptedAt),
-      lease.holder,
-      lease.generation,
-      to.epoch,
-      to.seq,
-      endpoint.revision,
-      rows.map((row) => row.lastSeq),
-      rows.map((row) => row.events),
-    ]);
-    if (rowCount !== 1) return false;
-    this.writtenAt.set(endpoint.id, performance.now());
-    return true;
+    const moved = await this.logWriter.write({ endpointId: endpoint.id, revision: endpoint.revision, rows: taken.rows, to: taken.to, lease });
+    if (moved) this.writtenAt.set(endpoint.id, performance.now());
+    return moved;
   }
 
   /**

@@ -71,28 +71,43 @@ export const RECORD_FAILURE = `
   RETURNING now() - failing_since >= make_interval(secs => $6::float8 / 1000) AS expired`;
 
 /**
- * Delivered messages, in one statement (one commit): their log rows ($2-$8, $14, $15: arrays in sending
- * order), and the cursor moved past them ($11, $12), all fenced by the lease; the cursor only from the
- * revision read ($13), and never past what this database's history has published. With no rows it is the
- * cursor move alone (events the endpoint does not take). Counts 1 when the cursor moved.
+ * The lanes' delivered messages and cursor moves (delivery-log-writer.ts), several lanes in one statement
+ * (one commit). Lanes: endpoint ids $1, the revisions they read $2, cursor positions $3 (epoch), $4 (seq).
+ * Log rows $7-$16, arrays in sending order, each naming its endpoint. All fenced by the lease ($5, $6).
+ * An endpoint's rows are logged while it exists (locked first, so a concurrent delete either waits or is
+ * seen: no row references a deleted endpoint); its cursor moves only from the revision read, after the
+ * rows are in (the sub-statements' order is otherwise unspecified, and a row this statement updated
+ * before its lock would be skipped by the lock), and never past what this database's history has
+ * published. With no rows for a lane it is that cursor's move alone (events the endpoint does not take).
+ * Returns the endpoints whose cursor moved.
  *
  * The history fence: a write in flight while the database is restored lands in the restored one, which
  * may not have those events any more, and whose next events reuse their seqs (in a new epoch). Moved
  * there, the cursor would claim the new events as delivered; refused, it stays where the restore put it.
  */
 export const LOG_DELIVERED_AND_ADVANCE = `
-  WITH logged AS (
+  WITH lanes AS (
+    SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::bigint[]) AS l(endpoint_id, revision, epoch, seq)
+  ), present AS (
+    SELECT id FROM webhook_endpoints
+    WHERE id IN (SELECT endpoint_id FROM lanes) AND ${leaseFence(5, 6)}
+    ORDER BY id FOR KEY SHARE
+  ), logged AS (
     INSERT INTO webhook_deliveries (endpoint_id, message_id, event_seq, last_event_seq, event_count, type, attempt, status_code, latency_ms, error, succeeded, attempted_at)
-    SELECT $1, d.message_id, d.event_seq, d.last_event_seq, d.event_count, d.type, d.attempt, d.status_code, d.latency_ms, NULL, true, d.attempted_at
-    FROM unnest($2::text[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::int[], $8::timestamptz[], $14::bigint[], $15::int[])
-      WITH ORDINALITY AS d(message_id, event_seq, type, attempt, status_code, latency_ms, attempted_at, last_event_seq, event_count, n)
-    WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = $1) AND ${leaseFence(9, 10)}
+    SELECT d.endpoint_id, d.message_id, d.event_seq, d.last_event_seq, d.event_count, d.type, d.attempt, d.status_code, d.latency_ms, NULL, true, d.attempted_at
+    FROM unnest($7::uuid[], $8::text[], $9::bigint[], $10::bigint[], $11::int[], $12::text[], $13::int[], $14::int[], $15::int[], $16::timestamptz[])
+      WITH ORDINALITY AS d(endpoint_id, message_id, event_seq, last_event_seq, event_count, type, attempt, status_code, latency_ms, attempted_at, n)
+    WHERE d.endpoint_id IN (SELECT id FROM present)
     ORDER BY d.n
+    RETURNING 1
   )
-  UPDATE webhook_endpoints
-  SET cursor_epoch = $11, cursor_seq = $12, attempts = 0, failing_since = NULL, next_attempt_at = NULL
-  WHERE id = $1 AND cursor_revision = $13 AND enabled AND ${leaseFence(9, 10)}
-    AND EXISTS (SELECT 1 FROM outbox_sequence WHERE epoch = $11 AND published_seq >= $12)`;
+  UPDATE webhook_endpoints e
+  SET cursor_epoch = l.epoch, cursor_seq = l.seq, attempts = 0, failing_since = NULL, next_attempt_at = NULL
+  FROM lanes l, outbox_sequence s
+  WHERE e.id = l.endpoint_id AND e.cursor_revision = l.revision AND e.enabled AND ${leaseFence(5, 6)}
+    AND s.epoch = l.epoch AND s.published_seq >= l.seq
+    AND (SELECT count(*) FROM logged) >= 0
+  RETURNING e.id`;
 
 /** The delivery log's reference to its endpoint (deleting the endpoint deletes its log). */
 export const DELIVERY_LOG_ENDPOINT_KEY = 'webhook_deliveries_endpoint_id_fkey';
