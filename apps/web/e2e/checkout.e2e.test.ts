@@ -173,6 +173,21 @@ describe('checkout', () => {
     expect(await stillMarked(page)).toBe(true);
   });
 
+  it('shows a fulfilment by staff live on the order page', async () => {
+    const page = await newShopper();
+    await addFromProductPage(page, products[3]!, 1);
+    await openCheckout(page);
+    const orderId = await pay(page, TEST_CARDS.success);
+    await eventually(() => orderStatus(page), 'paid');
+    await waitUntilLive(page);
+    await markPage(page);
+    const fulfil = await fetch(`${stack.apiUrl}/v1/orders/${orderId}/fulfil`, { method: 'POST', headers: { cookie: await apiLogin(stack.apiUrl, stack.staff.editor) } });
+    expect(fulfil.status).toBe(200);
+    await eventually(() => orderStatus(page), 'fulfilled');
+    expect(await page.getByTestId('order-status').textContent()).toBe('Fulfilled');
+    expect(await stillMarked(page)).toBe(true);
+  });
+
   it('says sold out on an open checkout page once others took the units of a lapsed hold, and refuses to submit', async () => {
     const page = await newShopper();
     const product = await api.patch(products[4]!.id, { stock: 3 });
