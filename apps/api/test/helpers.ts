@@ -32,8 +32,26 @@ export interface TestContext {
   env(overrides?: Record<string, string>): ApiEnv;
   /** The environment of an api started as its own process (production mode) on `port`, on this context's data. */
   processEnv(port: number, overrides?: Record<string, string>): NodeJS.ProcessEnv;
+  /**
+   * An app on this context's data. One with a low rate limit (RATE_LIMIT_*_MAX) is handed over only with
+   * time left in the current limit window (see clearOfWindowEnd), so a test can count up to the limit.
+   */
   app(overrides?: Record<string, string>, options?: Omit<BuildAppOptions, 'env'>): Promise<FastifyInstance>;
   close(): Promise<void>;
+}
+
+/** Rate limits below this many requests a window are ones a test counts up to. */
+const COUNTED_LIMIT = 1_000;
+
+/**
+ * Rate-limit windows are fixed and aligned to the clock (WindowLimiter): requests counted across the end
+ * of one start counting again in the next, and a test that expects its third request refused sees it
+ * admitted. Waits, when the current window ends within `marginMs` (a quarter of a short window), until
+ * the next one has begun.
+ */
+export async function clearOfWindowEnd(windowMs: number, marginMs = 10_000): Promise<void> {
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < Math.min(marginMs, windowMs / 4)) await new Promise((resolve) => setTimeout(resolve, left + 50));
 }
 
 export async function createTestContext(label: string): Promise<TestContext> {
@@ -93,9 +111,12 @@ export async function createTestContext(label: string): Promise<TestContext> {
       ...overrides,
     }),
     async app(overrides, options = {}) {
-      const app = await buildApp({ ...options, env: env(overrides) });
+      const appEnv = env(overrides);
+      const app = await buildApp({ ...options, env: appEnv });
       apps.push(app);
       await app.ready();
+      const counted = Object.entries(overrides ?? {}).some(([name, value]) => /^RATE_LIMIT_[A-Z_]+_MAX$/.test(name) && Number(value) < COUNTED_LIMIT);
+      if (counted) await clearOfWindowEnd(appEnv.RATE_LIMIT_WINDOW_MS);
       return app;
     },
     async close() {
