@@ -20,6 +20,10 @@ export class Receivers {
   /** The receivers' URLs, receiver i at urls[i]. */
   urls: string[] = [];
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   private constructor(private readonly child: ChildProcess) {
     child.on('message', (message: ReceiverMessage) => {
       const resolve = this.waiting.get(message.type);

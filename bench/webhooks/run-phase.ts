@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Fleet } from '../realtime/harness/fleet.js';
+import { coreBusyPercent, coreTicks, cpuSecondsByName, cpuSecondsSince } from '../src/runtime/machine-cpu.js';
 import { processUsageOf } from '../src/runtime/processes.js';
 import { round } from '../src/stats.js';
 import { deliveredPerEndpoint } from './delivery-log.js';
@@ -73,6 +74,12 @@ export interface PhaseResult {
   apiCpuPercent: number | null;
   realtimeCpuPercent: number | null;
   workerCpuPercent: number | null;
+  /** Every Postgres process on the machine (the server the stack uses), % of one core. */
+  postgresCpuPercent: number;
+  /** The webhook receivers' process (on the clients' core), % of one core. */
+  receiversCpuPercent: number | null;
+  /** Each core's busy share over the write window, %: where the phases differ in what the machine did. */
+  coreBusyPercent: number[];
   webhooks: WebhookFigures | null;
 }
 
@@ -97,12 +104,15 @@ export async function runPhase(phase: PhaseName, setup: PhaseSetup): Promise<Pha
       setup.verifyEvery,
     );
     await fleet.reset();
-    const cpu = { api: cpuOf(setup.apiPid), realtime: cpuOf(setup.realtimePid), worker: cpuOf(setup.workerPid), at: performance.now() };
+    const cpu = { api: cpuOf(setup.apiPid), realtime: cpuOf(setup.realtimePid), worker: cpuOf(setup.workerPid), receivers: cpuOf(receivers.pid), postgres: cpuSecondsByName('postgres'), cores: coreTicks(), at: performance.now() };
     const { perProduct, ...writes } = await setup.writer.write({ eventsPerSecond: setup.eventsPerSecond, durationMs: setup.durationMs, maxInFlight: setup.maxInFlight });
     const writeMs = performance.now() - cpu.at;
     const apiCpuPercent = percent(cpu.api, cpuOf(setup.apiPid), writeMs);
     const realtimeCpuPercent = percent(cpu.realtime, cpuOf(setup.realtimePid), writeMs);
     const workerCpuPercent = percent(cpu.worker, cpuOf(setup.workerPid), writeMs);
+    const receiversCpuPercent = percent(cpu.receivers, cpuOf(receivers.pid), writeMs);
+    const postgresCpuPercent = round((cpuSecondsSince(cpu.postgres, cpuSecondsByName('postgres')) / (writeMs / 1_000)) * 100);
+    const busy = coreBusyPercent(cpu.cores, coreTicks());
     const writesEnded = Date.now();
     const whileWriting = phase === 'B' ? await receivers.report() : null;
     // The live path delivers within milliseconds; a second lets its tail arrive before the fleet reports.
@@ -155,7 +165,7 @@ export async function runPhase(phase: PhaseName, setup: PhaseSetup): Promise<Pha
         maxMs: report.latency.maxValue,
       };
     }
-    return { phase, writes, live, apiCpuPercent, realtimeCpuPercent, workerCpuPercent, webhooks };
+    return { phase, writes, live, apiCpuPercent, realtimeCpuPercent, workerCpuPercent, postgresCpuPercent, receiversCpuPercent, coreBusyPercent: busy, webhooks };
   } finally {
     if (endpoints.length > 0) await deleteEndpoints({ apiUrl: setup.apiUrl, apiKey: setup.webhooksKey, endpoints });
   }

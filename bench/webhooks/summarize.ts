@@ -1,3 +1,4 @@
+import { CLIENT_CPUS, SERVER_CPUS } from '../src/runtime/paths.js';
 import { row, type Chart, type Headline, type Row } from '../src/report/schema.js';
 import { median } from '../src/stats.js';
 import type { PhaseName, PhaseResult } from './run-phase.js';
@@ -63,6 +64,10 @@ export function summarize(results: readonly Round[], options: SummaryOptions): {
       extra: {
         'realtime CPU %': medianOf(per(phase, (p) => p.realtimeCpuPercent)),
         'webhook worker CPU %': medianOf(per(phase, (p) => p.workerCpuPercent)),
+        'Postgres CPU %': medianOf(per(phase, (p) => p.postgresCpuPercent)),
+        'receivers CPU % (clients core)': medianOf(per(phase, (p) => p.receiversCpuPercent)),
+        'servers core busy %': medianOf(per(phase, (p) => p.coreBusyPercent[Number(SERVER_CPUS)] ?? null)),
+        'clients core busy %': medianOf(per(phase, (p) => p.coreBusyPercent[Number(CLIENT_CPUS)] ?? null)),
         'bulk request p99 ms': medianOf(per(phase, (p) => p.writes.requestP99Ms)),
         'requests skipped (API behind)': results.reduce((sum, r) => sum + r[phase].writes.skipped, 0),
         'live deliveries per round': medianOf(per(phase, (p) => p.live.expected)),
