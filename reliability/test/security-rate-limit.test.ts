@@ -1,11 +1,10 @@
-import { type BuiltApp, createTestBackends, skipWithoutBuilds, type TestBackends } from '@livecart/local-services/testing';
+import { type BuiltApp, createTestBackends, roomInWindow, skipWithoutBuilds, type TestBackends } from '@livecart/local-services/testing';
 import pg from 'pg';
 import type { Product } from '@livecart/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeOf, type HttpCall, type HttpResult } from '../src/launch/http.js';
 import { seedProduct } from '../src/launch/seed-product.js';
 import { startApis } from '../src/launch/start-api.js';
-import { roomInWindow } from '../src/security/fixed-window.js';
 import { runLockstepRounds, type RoundSend } from '../src/security/lockstep-rounds.js';
 import { LoopbackClient } from '../src/security/loopback-client.js';
 import { admittedBound } from '../src/security/rate-limit-bound.js';

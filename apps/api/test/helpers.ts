@@ -1,4 +1,4 @@
-import { clearRedisPrefix, createTestDatabase, REALTIME_TOKEN_KEYS_OF_RUN, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
+import { clearRedisPrefix, createTestDatabase, REALTIME_TOKEN_KEYS_OF_RUN, roomInWindow, testRedisPrefix, type TestDatabase } from '@livecart/local-services/testing';
 import { API_KEY_SCOPES, type OrderPlaced, type Product, type ProductCreateInput } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -34,7 +34,7 @@ export interface TestContext {
   processEnv(port: number, overrides?: Record<string, string>): NodeJS.ProcessEnv;
   /**
    * An app on this context's data. One with a low rate limit (RATE_LIMIT_*_MAX) is handed over only with
-   * time left in the current limit window (see clearOfWindowEnd), so a test can count up to the limit.
+   * time left in the current limit window (roomInWindow), so a test can count up to the limit.
    */
   app(overrides?: Record<string, string>, options?: Omit<BuildAppOptions, 'env'>): Promise<FastifyInstance>;
   close(): Promise<void>;
@@ -42,17 +42,6 @@ export interface TestContext {
 
 /** Rate limits below this many requests a window are ones a test counts up to. */
 const COUNTED_LIMIT = 1_000;
-
-/**
- * Rate-limit windows are fixed and aligned to the clock (WindowLimiter): requests counted across the end
- * of one start counting again in the next, and a test that expects its third request refused sees it
- * admitted. Waits, when the current window ends within `marginMs` (a quarter of a short window), until
- * the next one has begun.
- */
-export async function clearOfWindowEnd(windowMs: number, marginMs = 10_000): Promise<void> {
-  const left = windowMs - (Date.now() % windowMs);
-  if (left < Math.min(marginMs, windowMs / 4)) await new Promise((resolve) => setTimeout(resolve, left + 50));
-}
 
 export async function createTestContext(label: string): Promise<TestContext> {
   const redisUrl = inject('redisUrl');
@@ -116,7 +105,8 @@ export async function createTestContext(label: string): Promise<TestContext> {
       apps.push(app);
       await app.ready();
       const counted = Object.entries(overrides ?? {}).some(([name, value]) => /^RATE_LIMIT_[A-Z_]+_MAX$/.test(name) && Number(value) < COUNTED_LIMIT);
-      if (counted) await clearOfWindowEnd(appEnv.RATE_LIMIT_WINDOW_MS);
+      // Counted up to by the test: with time left in the limit window (a quarter of a short one, at most 10 s).
+      if (counted) await roomInWindow(appEnv.RATE_LIMIT_WINDOW_MS, Math.min(10_000, appEnv.RATE_LIMIT_WINDOW_MS / 4));
       return app;
     },
     async close() {
