@@ -250,7 +250,7 @@ function channels() {
                 type: 'string',
                 enum: [...DELIVERY_MODES],
                 default: 'all',
-                description: 'all: every event of the followed topics. latest: when several events of one subject wait for the same write, only the newest state is sent (see DELIVERY_MODES in @livecart/schemas).',
+                description: 'all: every event of the followed topics. latest: when several events of one subject wait for the same write, or are replayed together on a resume, only the newest state is sent (see DELIVERY_MODES in @livecart/schemas).',
               },
             },
           },

@@ -16,7 +16,8 @@ export const PROTOCOL_VERSION = 1;
  *   an order), so when several events of one subject wait for the same write to a connection, only the newest
  *   is sent: an earlier one is dropped when a later one of the same subject carries every topic of it the
  *   connection follows. What arrives is still in `seq` order, each `seq` at most once, and `since` = the last
- *   `seq` received resumes without missing a state. For views of the current state (a storefront's pages);
+ *   `seq` received resumes without missing a state. A resume's replay is sent the same way: of the missed events,
+ *   each subject's newest state (per chunk of the replay), not every step. For views of the current state (a storefront's pages);
  *   a consumer that needs every change (an audit, an integration) keeps `all`, or uses webhooks.
  */
 export const DELIVERY_MODES = ['all', 'latest'] as const;

@@ -4,7 +4,7 @@ import type { LiveEvent } from '../events/live-event.js';
 import { replayEvents, type ReplayRequest } from './replay-events.js';
 
 function request(stream: MemoryStream, overrides: Partial<ReplayRequest> = {}) {
-  const sent: LiveEvent[][] = [];
+  const sent: (readonly LiveEvent[])[] = [];
   const base: ReplayRequest = {
     stream,
     since: 0,
@@ -26,8 +26,15 @@ const history = () =>
 describe('replayEvents', () => {
   it('sends the events of the topics after since, up to upTo, in order and in chunks', async () => {
     const { request: r, sent } = request(history(), { since: 1, upTo: 9 });
-    expect(await replayEvents(r)).toEqual({ kind: 'replayed', count: 4 });
+    expect(await replayEvents(r)).toEqual({ kind: 'replayed', count: 4, skipped: 0 });
     expect(sent.map((chunk) => chunk.map((e) => e.seq))).toEqual([[2, 4], [6, 8]]);
+  });
+
+  it('sends of each chunk what select keeps, and counts the rest as skipped', async () => {
+    // Keeps the last event of each chunk: chunks of 4 stream entries hold [2, 4], [6, 8], [10] of topic a.
+    const { request: r, sent } = request(history(), { select: (events) => events.slice(-1) });
+    expect(await replayEvents(r)).toEqual({ kind: 'replayed', count: 3, skipped: 2 });
+    expect(sent.map((chunk) => chunk.map((e) => e.seq))).toEqual([[4], [8], [10]]);
   });
 
   it('skips events the connection already got through a topic it followed', async () => {
@@ -43,7 +50,7 @@ describe('replayEvents', () => {
     const { request: r, sent } = request(stream, { since: 2 });
     expect(await replayEvents(r)).toEqual({ kind: 'reset' });
     expect(sent).toEqual([]);
-    expect(await replayEvents(request(stream, { since: 3 }).request)).toEqual({ kind: 'replayed', count: 4 });
+    expect(await replayEvents(request(stream, { since: 3 }).request)).toEqual({ kind: 'replayed', count: 4, skipped: 0 });
   });
 
   it('gives reset when the stream is empty but events were published', async () => {
@@ -58,7 +65,7 @@ describe('replayEvents', () => {
 
   it('has nothing to do when since is at or past upTo', async () => {
     const stream = history();
-    expect(await replayEvents(request(stream, { since: 10 }).request)).toEqual({ kind: 'replayed', count: 0 });
+    expect(await replayEvents(request(stream, { since: 10 }).request)).toEqual({ kind: 'replayed', count: 0, skipped: 0 });
     expect(stream.reads).toBe(0);
   });
 });

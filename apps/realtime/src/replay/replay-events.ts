@@ -13,11 +13,17 @@ export interface ReplayRequest {
   /** A resume further back than this gets `reset`: a replay that long costs more than a snapshot. */
   maxEvents: number;
   chunkSize: number;
-  /** Writes one chunk's matching events; resolves when the client can take more. */
-  send: (events: LiveEvent[]) => Promise<void>;
+  /**
+   * Which of a chunk's matching events to send, in seq order: every one by default; for a `latest`
+   * connection each subject's newest state (newestStates), as its live writes are.
+   */
+  select?: (events: readonly LiveEvent[]) => readonly LiveEvent[];
+  /** Writes one chunk's selected events; resolves when the client can take more. */
+  send: (events: readonly LiveEvent[]) => Promise<void>;
 }
 
-export type ReplayOutcome = { kind: 'replayed'; count: number } | { kind: 'reset' };
+/** `count`: events sent; `skipped`: matching events `select` left out (a newer state of theirs was sent). */
+export type ReplayOutcome = { kind: 'replayed'; count: number; skipped: number } | { kind: 'reset' };
 
 function wanted(event: LiveEvent, request: ReplayRequest): boolean {
   let matches = false;
@@ -30,16 +36,18 @@ function wanted(event: LiveEvent, request: ReplayRequest): boolean {
 }
 
 /**
- * Sends, in seq order and in chunks, the events after `since` up to `upTo` that carry one of `topics`.
+ * Sends, in seq order and in chunks, the events after `since` up to `upTo` that carry one of `topics`
+ * (of each chunk, those `select` keeps).
  * Gives `reset` when the stream no longer holds the start of that range (trimmed by MAXLEN) or when the
  * range is longer than `maxEvents`.
  */
 export async function replayEvents(request: ReplayRequest): Promise<ReplayOutcome> {
   const { stream, since, upTo } = request;
-  if (upTo <= since) return { kind: 'replayed', count: 0 };
+  if (upTo <= since) return { kind: 'replayed', count: 0, skipped: 0 };
   if (upTo - since > request.maxEvents) return { kind: 'reset' };
   let cursor: number | null = since + 1;
   let count = 0;
+  let skipped = 0;
   while (cursor !== null) {
     const page = await stream.range(cursor, upTo, request.chunkSize);
     const first = page.events[0];
@@ -49,11 +57,13 @@ export async function replayEvents(request: ReplayRequest): Promise<ReplayOutcom
       if (oldest === null || oldest > cursor) return { kind: 'reset' };
     }
     const matching = page.events.filter((event) => wanted(event, request));
-    if (matching.length > 0) {
-      await request.send(matching);
-      count += matching.length;
+    const selected = request.select === undefined || matching.length < 2 ? matching : request.select(matching);
+    if (selected.length > 0) {
+      await request.send(selected);
+      count += selected.length;
     }
+    skipped += matching.length - selected.length;
     cursor = page.next;
   }
-  return { kind: 'replayed', count };
+  return { kind: 'replayed', count, skipped };
 }

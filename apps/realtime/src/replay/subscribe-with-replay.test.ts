@@ -1,21 +1,23 @@
+import type { DeliveryMode } from '@livecart/schemas';
 import { describe, expect, it } from 'vitest';
+import { productId } from '../../test/support/events.js';
 import { FakeTransport, liveEvent, MemoryStream } from '../../test/support/fakes.js';
 import { Hub } from '../hub/hub.js';
 import { NotWritableError } from './wait-writable.js';
 import { subscribeWithReplay, type SubscribeResult, type SubscribeWithReplayOptions } from './subscribe-with-replay.js';
 
 /** A hub fed from a memory stream, flushing synchronously, with one client connected. */
-function setup(historyUpTo: number) {
+function setup(historyUpTo: number, delivery: DeliveryMode = 'all', subjectOf: (seq: number) => string | undefined = () => undefined) {
   const stream = new MemoryStream();
   const hub = new Hub({ sendBufferMaxBytes: 1_000_000, slowConsumerPolicy: 'close', schedule: (flush) => queueMicrotask(flush) });
   const publish = (seq: number, topics = ['catalog']) => {
-    const event = liveEvent(seq, topics);
+    const event = liveEvent(seq, topics, subjectOf(seq));
     stream.append(event);
     hub.publish(event);
   };
   for (let seq = 1; seq <= historyUpTo; seq++) publish(seq);
   const transport = new FakeTransport();
-  const connection = hub.add(transport);
+  const connection = hub.add(transport, delivery);
   const options: SubscribeWithReplayOptions = {
     hub,
     connection,
@@ -37,6 +39,25 @@ function setup(historyUpTo: number) {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('subscribeWithReplay', () => {
+  it("replays each subject's newest state of a chunk to a latest connection, and every event to one asking for all", async () => {
+    // Seqs 1-20 alternate between two products: each chunk of 10 holds five states of each.
+    const subjectOf = (seq: number) => productId(seq % 2);
+    const latest = setup(20, 'latest', subjectOf);
+    const result = await subscribeWithReplay(latest.options, ['catalog'], 0, latest.announce);
+    expect(latest.transport.seqs).toEqual([9, 10, 19, 20]);
+    expect(result).toEqual({ topics: ['catalog'], seq: 20, replayed: 4 });
+    expect(latest.hub.stats.coalesced).toBe(16);
+    // Live events after the replay, and `since` = the last seq received, work as ever.
+    latest.publish(21);
+    await settle();
+    expect(latest.transport.seqs).toEqual([9, 10, 19, 20, 21]);
+
+    const all = setup(20, 'all', subjectOf);
+    await subscribeWithReplay(all.options, ['catalog'], 0, all.announce);
+    expect(all.transport.seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(all.hub.stats.coalesced).toBe(0);
+  });
+
   it('replays, announces, then sends events published during the replay: no gap, no duplicate', async () => {
     const { stream, publish, transport, options, announce } = setup(50);
     let next = 51;

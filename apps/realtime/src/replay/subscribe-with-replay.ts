@@ -1,5 +1,7 @@
 import type { EventStream } from '../events/event-stream.js';
+import type { LiveEvent } from '../events/live-event.js';
 import { buildFrame } from '../hub/build-frame.js';
+import { newestStates } from '../hub/client-writer.js';
 import type { Connection } from '../hub/connection.js';
 import type { Hub } from '../hub/hub.js';
 import { replayEvents } from './replay-events.js';
@@ -64,6 +66,9 @@ export async function subscribeWithReplay(
       alreadyFollowed,
       maxEvents: options.replayMaxEvents,
       chunkSize: options.replayChunkSize,
+      // State, not history, for a `latest` connection, as live: a resume after a busy minute gets each
+      // subject's last state of each chunk, not every step of it.
+      ...(connection.delivery === 'latest' ? { select: (events: readonly LiveEvent[]) => newestStates(events, connection.topics) } : {}),
       send: async (events) => {
         if (connection.closed) throw new NotWritableError('connection closed');
         transport.send(buildFrame(transport.format, events));
@@ -75,6 +80,7 @@ export async function subscribeWithReplay(
         });
       },
     });
+    if (outcome.kind === 'replayed') hub.stats.coalesced += outcome.skipped;
     result =
       outcome.kind === 'replayed'
         ? { topics, seq: upTo, replayed: outcome.count }
