@@ -186,6 +186,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     allowHttp: env.WEBHOOK_ALLOW_HTTP,
     allowedNetworks: env.WEBHOOK_ALLOWED_NETWORKS,
     pollMs: env.WEBHOOK_POLL_MS,
+    roundMinMs: env.WEBHOOK_ROUND_MIN_MS,
     lockRetryMs: env.WEBHOOK_LOCK_RETRY_MS,
     leaseMs: env.WEBHOOK_LEASE_MS,
     concurrency: env.WEBHOOK_CONCURRENCY,

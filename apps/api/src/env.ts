@@ -186,8 +186,16 @@ const apiEnv = {
       return z.NEVER;
     }
   }),
-  /** How often the delivery worker looks for newly published events and retries that are due. */
+  /**
+   * The longest the delivery worker waits between rounds (retries that came due, and events whose
+   * publication it did not hear of); a publication starts a round sooner (WEBHOOK_ROUND_MIN_MS).
+   */
   WEBHOOK_POLL_MS: envInt({ min: 10, max: 60_000, default: 250 }),
+  /**
+   * The shortest time between the starts of two delivery rounds: while events are published, rounds come
+   * this far apart and each endpoint's batch carries what was published meanwhile.
+   */
+  WEBHOOK_ROUND_MIN_MS: envInt({ min: 0, max: 60_000, default: 50 }),
   /** How often a standby tries to take the worker lease. */
   WEBHOOK_LOCK_RETRY_MS: envInt({ min: 10, max: 60_000, default: 1_000 }),
   /** How long the worker lease lasts unless renewed (every third of it): a takeover comes within about this. */

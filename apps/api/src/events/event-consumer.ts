@@ -40,6 +40,7 @@ export class EventConsumer {
   private readonly channel: string;
   private readonly epochKey: string;
   private connected = false;
+  private readonly publishedListeners: ((seq: number) => void)[] = [];
   private firstSync: Promise<void>;
   private resolveFirstSync!: () => void;
 
@@ -68,6 +69,15 @@ export class EventConsumer {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.firstSync, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
     clearTimeout(timer);
+  }
+
+  /**
+   * Calls `listener` with the seq of each event heard on the events channel, in arrival order, before it
+   * is applied: a hint that a relay published it (the webhook worker's wake-up). The relay marks its rows
+   * published in Postgres only after this, so a reader may not see it there yet. Cheap listeners only.
+   */
+  onPublished(listener: (seq: number) => void): void {
+    this.publishedListeners.push(listener);
   }
 
   /** Resolves when every event received so far has been applied (tests use it). */
@@ -123,6 +133,7 @@ export class EventConsumer {
     }
     const head = this.parse(message);
     if (head === undefined) return;
+    for (const listener of this.publishedListeners) listener(head.seq);
     if (head.epoch !== undefined && head.epoch !== this.epoch) {
       // A stream without a record (fresh, or written before epochs) taken on by the relay goes on forward;
       // a new history under such a stream starts below what was applied.

@@ -26,6 +26,7 @@ export interface WebhooksPluginOptions {
   allowHttp: boolean;
   allowedNetworks: readonly string[];
   pollMs: number;
+  roundMinMs: number;
   lockRetryMs: number;
   leaseMs: number;
   concurrency: number;
@@ -72,6 +73,7 @@ export default fp<WebhooksPluginOptions>(
       guard,
       sealer,
       pollMs: options.pollMs,
+      roundMinMs: options.roundMinMs,
       lockRetryMs: options.lockRetryMs,
       leaseMs: options.leaseMs,
       concurrency: options.concurrency,
@@ -82,11 +84,13 @@ export default fp<WebhooksPluginOptions>(
       log,
     });
     fastify.decorate('webhooks', { guard, sealer, worker });
+    // Every api instance hears each publication (its L1 follows them): the worker's cue for a round.
+    fastify.events.onPublished((seq) => worker.published(seq));
     fastify.addHook('onReady', async () => worker.start());
     fastify.addHook('onClose', async () => {
       await worker.stop();
       await pool.end();
     });
   },
-  { name: 'webhooks', dependencies: ['db'] },
+  { name: 'webhooks', dependencies: ['db', 'event-consumer'] },
 );

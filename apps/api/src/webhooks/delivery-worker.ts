@@ -31,7 +31,13 @@ export interface WebhookWorkerOptions {
   guard: UrlGuard;
   /** Opens the endpoints' signing secrets, stored sealed. */
   sealer: SecretSealer;
+  /** The longest pause between rounds: retries that came due, and a publication no wake-up announced. */
   pollMs: number;
+  /**
+   * The shortest time from one round's start to the next's: a publication (`published`) starts a round
+   * this soon after the last one at the earliest, so a steady stream of events makes rounds this far apart.
+   */
+  roundMinMs: number;
   lockRetryMs: number;
   leaseMs: number;
   /** Endpoints delivered to at the same time, at most; each endpoint gets one message at a time. */
@@ -92,7 +98,12 @@ export class WebhookWorker {
   private roundFailures = 0;
   private renewing: Promise<void> | undefined;
   private round = 0;
+  /** The pause between rounds: cut short by a publication, a lane's leftover work, a lost lease or stop. */
   private readonly naps = new WakeableSleep();
+  /** The least gap between rounds' starts: cut short only by a lost lease or stop. */
+  private readonly gaps = new WakeableSleep();
+  /** The newest seq heard published, and when: a round that does not find it published yet looks again. */
+  private heard = { seq: 0, at: 0 };
   private readonly bodies = new EventBodies();
   private readonly events = new RecentEvents();
   /** When this holder's lanes last moved each endpoint's cursor, to tell a stale read of it (see tick). */
@@ -114,7 +125,7 @@ export class WebhookWorker {
   /** Lets the deliveries in flight finish, releases the lease and closes the worker's connections. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake();
+    this.interrupt();
     await this.running;
     this.agents.http.destroy();
     this.agents.https.destroy();
@@ -159,7 +170,7 @@ export class WebhookWorker {
       this.stats.leaseLosses++;
       this.options.log.error({ generation: this.stats.generation, why }, 'webhooks: worker lease lost; this instance stops delivering');
     }
-    this.wake();
+    this.interrupt();
   }
 
   private async renew(session: pg.Client, lease: RelayLease): Promise<void> {
@@ -193,6 +204,7 @@ export class WebhookWorker {
     const renewal = setInterval(() => void this.renew(session, lease), Math.max(1, Math.floor(this.options.leaseMs / 3)));
     try {
       while (this.leading) {
+        const started = performance.now();
         await this.tick(lease).then(
           () => {
             this.roundFailures = 0;
@@ -202,7 +214,12 @@ export class WebhookWorker {
             if (this.roundFailures++ % 100 === 0) this.options.log.warn({ err: error }, 'webhooks: delivery round failed; retrying');
           },
         );
-        await this.sleep(this.options.pollMs);
+        // Rounds at most every roundMinMs, however often events are published: each round's batches
+        // carry what came meanwhile. Then until a publication wakes the worker, or pollMs after the start.
+        const { roundMinMs, pollMs } = this.options;
+        const gap = roundMinMs - (performance.now() - started);
+        if (gap > 0) await this.gaps.sleep(gap, this.stopping);
+        await this.sleep(Math.max(0, pollMs - (performance.now() - started)));
       }
     } finally {
       clearInterval(renewal);
@@ -227,6 +244,9 @@ export class WebhookWorker {
     const history = histories[0];
     this.secrets.keepOnly(new Set(endpoints.map((endpoint) => endpoint.id)));
     if (history === undefined) return;
+    // Heard before the relay marked it published (it tells Redis first): another round once roundMinMs
+    // allows, for as long as a poll would have waited (a seq of a history since rolled back is let go).
+    if (history.published < this.heard.seq && performance.now() - this.heard.at < this.options.pollMs) this.wake();
     // An endpoint whose cursor a lane moved after this read began may be read as it was before: a lane
     // started from there would send those messages again. It waits for the next round's read.
     // Each round starts one endpoint further along, so that with more endpoints behind than lanes, none waits for ever.
@@ -409,8 +429,24 @@ export class WebhookWorker {
     });
   }
 
+  /**
+   * A relay published the event `seq` (heard on the events channel by this instance): the next round
+   * starts as soon as `roundMinMs` allows, instead of at the next poll. Only while delivering: a standby
+   * keeps to its lease retries.
+   */
+  published(seq: number): void {
+    if (seq > this.heard.seq) this.heard = { seq, at: performance.now() };
+    if (this.leading) this.naps.wake();
+  }
+
   private wake(): void {
     this.naps.wake();
+  }
+
+  /** Ends whatever pause the worker is in: the lease was lost, or it is stopping. */
+  private interrupt(): void {
+    this.naps.wake();
+    this.gaps.wake();
   }
 
   private sleep(ms: number): Promise<void> {
