@@ -102,7 +102,7 @@ export class WebhookWorker {
   private readonly naps = new WakeableSleep();
   /** The least gap between rounds' starts: cut short only by a lost lease or stop. */
   private readonly gaps = new WakeableSleep();
-  /** The newest seq heard published, and when: a round that does not find it published yet looks again. */
+  /** The last seq heard published, and when: a round that does not find it published yet looks again. */
   private heard = { seq: 0, at: 0 };
   private readonly bodies = new EventBodies();
   private readonly events = new RecentEvents();
@@ -435,7 +435,8 @@ export class WebhookWorker {
    * keeps to its lease retries.
    */
   published(seq: number): void {
-    if (seq > this.heard.seq) this.heard = { seq, at: performance.now() };
+    // The last one heard, not the highest: after a restore the history's seqs start lower again.
+    this.heard = { seq, at: performance.now() };
     if (this.leading) this.naps.wake();
   }
 
