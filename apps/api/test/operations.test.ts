@@ -1,7 +1,7 @@
 import { waitUntil } from '@livecart/local-services/testing';
 import type { ErrorEnvelope } from '@livecart/schemas';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AUTH, createProductVia, createTestContext, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
@@ -29,7 +29,12 @@ describe('/metrics', () => {
     const product = await createProductVia(app);
     await waitUntil(() => (app.events.appliedSeq > 0 ? true : undefined), { what: 'the create event', timeoutMs: 2_000, intervalMs: 20 });
     for (let i = 0; i < 3; i++) await app.inject({ url: `/v1/products/${product.id}` });
+    const query = vi.spyOn(app.db, 'query');
     const response = await app.inject({ url: '/metrics' });
+    // The three outbox gauges of one scrape come from one read of the outbox.
+    const outboxReads = query.mock.calls.filter(([sql]) => typeof sql === 'string' && sql.includes('FROM outbox WHERE published_at IS NULL'));
+    query.mockRestore();
+    expect(outboxReads).toHaveLength(1);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     const text = response.body;

@@ -102,6 +102,14 @@ export default fp<MetricsPluginOptions>(
         FROM outbox WHERE published_at IS NULL`);
       return rows[0] ?? { unpublished: 0, oldestAgeSeconds: 0, rejected: 0 };
     };
+    // prom-client collects every metric of a scrape at once: the three gauges below share one read.
+    let lagOfScrape: Promise<OutboxLag | undefined> | undefined;
+    const sharedLag = () =>
+      (lagOfScrape ??= readLag()
+        .catch(() => undefined)
+        .finally(() => {
+          lagOfScrape = undefined;
+        }));
     const outboxGauges: [name: string, help: string, field: keyof OutboxLag][] = [
       ['outbox_unpublished_events', 'Outbox rows not yet published to Redis (relay lag).', 'unpublished'],
       ['outbox_oldest_unpublished_age_seconds', 'Age of the oldest unpublished outbox row; 0 when none waits.', 'oldestAgeSeconds'],
@@ -117,7 +125,7 @@ export default fp<MetricsPluginOptions>(
         help,
         registers: [registry],
         async collect() {
-          const lag = await readLag().catch(() => undefined);
+          const lag = await sharedLag();
           if (lag !== undefined) this.set(lag[field]);
         },
       });
