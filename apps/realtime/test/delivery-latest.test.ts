@@ -38,6 +38,27 @@ describe('delivery latest', () => {
     for (const event of newest) expect(latest.events).toContainEqual(event);
   });
 
+  it("resumes with since as state too: of the missed events, each product's newest, then live", async () => {
+    const topics = [`product:${productId(200)}`, `product:${productId(201)}`];
+    const first = await fixture.connect({ delivery: 'latest' });
+    await first.subscribe(topics);
+    const seen = await fixture.publisher.publish((seq) => productUpdated(seq, { id: productId(200), topics: [topics[0]!] }));
+    await first.waitForEvents(1);
+    first.ws.terminate();
+    // Missed while away: 40 states of two products, alternating.
+    const missed = await fixture.publisher.publishMany(40, (seq) => productUpdated(seq, { id: productId(200 + (seq % 2)), topics: [topics[seq % 2]!] }));
+    await expect.poll(() => fixture.server.app.liveFeed.hub.seq).toBe(fixture.publisher.lastSeq);
+
+    const again = await fixture.connect({ delivery: 'latest' });
+    const subscribed = await again.subscribe(topics, seen.seq);
+    const newest = [...new Map(missed.map((event) => [event.data.id, event])).values()].sort((a, b) => a.seq - b.seq);
+    expect(again.events).toEqual(newest);
+    expect(subscribed).toMatchObject({ seq: fixture.publisher.lastSeq, replayed: newest.length });
+    const live = await fixture.publisher.publish((seq) => productUpdated(seq, { id: productId(201), topics: [topics[1]!] }));
+    await again.waitForEvents(newest.length + 1);
+    expect(again.events.at(-1)).toEqual(live);
+  });
+
   it('refuses an upgrade asking for a mode it does not know, with 400', async () => {
     await expect(fixture.connect({ delivery: 'newest' })).rejects.toThrow(/400/);
   });
