@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-
-const CLOCK_TICKS = 100;
+import { processUsageOf } from './processes.js';
 
 /** Busy and total ticks of each core so far, from /proc/stat (busy: all but idle and iowait). */
 export function coreTicks(): { busy: number; total: number }[] {
@@ -36,15 +35,11 @@ export function cpuSecondsByName(comm: string): Map<number, number> {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const open = stat.indexOf('(');
-      const close = stat.lastIndexOf(')');
-      if (stat.slice(open + 1, close) !== comm) continue;
-      const fields = stat.slice(close + 2).split(' ');
-      seconds.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS);
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trimEnd() !== comm) continue;
     } catch {
-      // exited while we looked
+      continue; // exited while we looked
     }
+    seconds.set(Number(entry), processUsageOf(Number(entry)).cpuSeconds);
   }
   return seconds;
 }

@@ -103,7 +103,7 @@ export class WebhookWorker {
   /** The least gap between rounds' starts: cut short only by a lost lease or stop. */
   private readonly gaps = new WakeableSleep();
   /** The last seq heard published, and when: a round that does not find it published yet looks again. */
-  private heard = { seq: 0, at: 0 };
+  private readonly heard = { seq: 0, at: 0 };
   private readonly bodies = new EventBodies();
   private readonly events = new RecentEvents();
   /** When this holder's lanes last moved each endpoint's cursor, to tell a stale read of it (see tick). */
@@ -435,8 +435,10 @@ export class WebhookWorker {
    * keeps to its lease retries.
    */
   published(seq: number): void {
-    // The last one heard, not the highest: after a restore the history's seqs start lower again.
-    this.heard = { seq, at: performance.now() };
+    // The last one heard, not the highest: after a restore the history's seqs start lower again. Updated in
+    // place: this runs for every event the instance hears.
+    this.heard.seq = seq;
+    this.heard.at = performance.now();
     if (this.leading) this.naps.wake();
   }
 
